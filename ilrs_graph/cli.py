@@ -1,0 +1,176 @@
+"""The ``ilrs-graph`` command: argument parsing only; the work is done by the library.
+
+Exit codes, for every subcommand: 0 ok, 1 findings (a violation, a query that fails), 2 bad input
+(unreadable or unparseable files, bad arguments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        return args.run(args)
+    except BrokenPipeError:  # output piped into `head` and the like
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ilrs-graph",
+        description="The ILRS Knowledge Graph: validate, query, serve and export the graph of the "
+                    "International Lunar Research Station programme.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate", help="check the data against the SHACL shapes",
+        description="Check the shipped ontology and data (no FILE), or the given Turtle/TriG files merged "
+                    "with the ontology, against the SHACL shapes. Exit 0 when the data conforms (warnings "
+                    "allowed), 1 when there is a violation, 2 when a file cannot be read or parsed.")
+    validate.add_argument("files", nargs="*", type=Path, metavar="FILE", help="data files to check")
+    validate.add_argument("--format", choices=("text", "json"), default="text",
+                          help="report format (default: text)")
+    validate.add_argument("--shapes", type=Path, metavar="FILE", help="SHACL shapes to use instead of the shipped ones")
+    validate.set_defaults(run=_validate)
+
+    query = commands.add_parser(
+        "query", help="answer a SPARQL query from the command line",
+        description="Answer a SPARQL query (the text, or a .rq file) over the shipped graph, or over the "
+                    "given --data files, with the same engine and checks as the server.")
+    query.add_argument("query", metavar="QUERY|FILE.rq", help="a SPARQL query, or a file holding one")
+    query.add_argument("--format", default="table",
+                       help="table (default), json, xml, csv or tsv for SELECT/ASK; turtle, ntriples, "
+                            "jsonld, rdfxml, trig or nquads for CONSTRUCT/DESCRIBE")
+    query.add_argument("--data", nargs="+", type=Path, metavar="FILE", help="RDF files to query instead")
+    query.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
+                       help="SPARQL engine (default: oxigraph)")
+    query.set_defaults(run=_query)
+
+    serve = commands.add_parser(
+        "serve", help="serve the SPARQL endpoint and linked-data site",
+        description="Serve the graph over HTTP (SPARQL 1.1 Protocol at /sparql, linked-data pages, dumps) "
+                    "on gunicorn. By default the shipped ontology and data, validated first; --data serves "
+                    "the given RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD) instead.")
+    serve.add_argument("--data", nargs="+", type=Path, metavar="FILE", help="RDF files to serve instead")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=5000, help="port to listen on (default: 5000)")
+    serve.add_argument("--workers", type=int, default=2, help="worker processes (default: 2)")
+    serve.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
+                       help="SPARQL engine (default: oxigraph)")
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
+    print(f"ilrs-graph: error: {message}", file=sys.stderr)
+    return code
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .load import LoadError, load_files, load_shipped
+    from .reports import FORMATS
+    from .validate import validate
+
+    if args.shapes is not None and not args.shapes.is_file():
+        return _fail(f"{args.shapes}: no such shapes file")
+    try:
+        loaded = load_files(args.files) if args.files else load_shipped()
+        report = validate(loaded, args.shapes)
+    except LoadError as error:
+        return _fail(str(error))
+    sys.stdout.write(FORMATS[args.format](report))
+    return EXIT_OK if report.conforms else EXIT_FINDINGS
+
+
+def _query(args: argparse.Namespace) -> int:
+    from . import formats, text_table
+    from .load import LoadError
+    from .dataset import Dataset
+    from .query import QueryError
+
+    text = args.query
+    if text.endswith(".rq") or Path(text).is_file():
+        try:
+            text = Path(text).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            return _fail(f"{args.query}: cannot read the query: {error}")
+    try:
+        dataset = Dataset.open(args.data, engine=args.engine)
+        plan = dataset.plan(text)
+        wanted = "json" if args.format == "table" else args.format
+        allowed = (formats.GRAPH_FORMATS + formats.DATASET_FORMATS) if plan.answers_with_triples else formats.RESULT_FORMATS
+        fmt = formats.by_name(wanted, allowed)
+        if fmt is None or (args.format == "table" and plan.answers_with_triples):
+            names = ", ".join(f.name for f in allowed) + ("" if plan.answers_with_triples else ", table")
+            return _fail(f"a {plan.form} query can be written as {names}, not '{args.format}'")
+        answer = dataset.answer(plan, fmt).body
+    except LoadError as error:
+        return _fail(str(error))
+    except QueryError as error:
+        where = f" (line {error.line}, column {error.column})" if error.line else ""
+        return _fail(f"{error.message}{where}")
+    if args.format == "table":
+        sys.stdout.write(text_table.render(answer))
+    else:
+        sys.stdout.buffer.write(answer)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from ilrs_server import Config, create_app
+    from ilrs_server.run import serve
+
+    from .load import LoadError
+    from .reports import text
+    from .validate import validate_unless_known
+
+    if args.workers < 1 or not 0 < args.port < 65536:
+        return _fail("--workers must be 1 or more and --port between 1 and 65535")
+    try:
+        app = create_app(Config(data_files=tuple(args.data) if args.data else None, engine=args.engine))
+    except LoadError as error:
+        return _fail(str(error))
+    if not args.data:
+        report = validate_unless_known(app.extensions["ilrs"].dataset.loaded)
+        if report is not None and not report.conforms:
+            sys.stderr.write(text(report))
+            return _fail("the shipped data does not conform to the shapes; not serving it", EXIT_FINDINGS)
+    problem = _port_problem(args.host, args.port)
+    if problem:
+        return _fail(problem)
+    print(f"Serving the ILRS Knowledge Graph at http://{args.host}:{args.port}/ ({args.workers} workers)",
+          file=sys.stderr)
+    serve(app, host=args.host, port=args.port, workers=args.workers)
+    return EXIT_OK
+
+
+def _port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port, said before starting rather than after."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        return f"cannot listen on {host}:{port}: {error.strerror or error}"
+    return None

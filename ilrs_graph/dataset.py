@@ -1,0 +1,122 @@
+"""One loaded version of the graph: its quads, its engine, its dumps and its result cache.
+
+The web application builds one :class:`Dataset` at start-up and keeps it; everything the server
+answers comes from it, so a reload is the swap of one object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import formats
+from .formats import Format
+from .load import LoadedGraph, load_files, load_shipped
+from .query import Limits, QueryPlan, analyse
+from .store import ENGINES, Engine, OxigraphEngine, dump
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The bytes of an answer in one format, with the tag that identifies them for HTTP caching."""
+
+    body: bytes
+    format: Format
+    etag: str  # an entity tag, without the quotes HTTP puts around it
+
+
+class ResultCache:
+    """Answers by (query, format, dataset graphs, data version): least recently used go first."""
+
+    def __init__(self, max_entries: int = 1024, max_bytes: int = 64 * 1024 * 1024):
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self._entries: OrderedDict[tuple, Answer] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Answer | None:
+        with self._lock:
+            answer = self._entries.get(key)
+            if answer is not None:
+                self._entries.move_to_end(key)
+            return answer
+
+    def put(self, key: tuple, answer: Answer) -> None:
+        if len(answer.body) > self.max_bytes // 4:  # one huge answer must not evict everything
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = answer
+            self._bytes += len(answer.body)
+            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self._bytes -= len(evicted.body)
+
+
+class Dataset:
+    """The graph being served: answers queries (cached), dumps itself, and knows its size."""
+
+    def __init__(self, loaded: LoadedGraph, engine: Engine, *, limits: Limits = Limits(),
+                 cache: ResultCache | None = None):
+        self.loaded, self.engine, self.limits = loaded, engine, limits
+        self.version = loaded.content_hash
+        self.cache = cache if cache is not None else ResultCache()
+        self._dumps: dict[str, Answer] = {}
+        self._dump_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, files: Sequence[Path] | None = None, *, engine: str = OxigraphEngine.name,
+             limits: Limits = Limits(), cache_entries: int = 1024) -> Dataset:
+        """The shipped ontology and data (``files`` None), or the given RDF files alone."""
+        loaded = load_shipped() if files is None else load_files(list(files), ontology=False)
+        return cls(loaded, ENGINES[engine](loaded.quads, loaded.content_hash), limits=limits,
+                   cache=ResultCache(cache_entries))
+
+    def plan(self, text: str) -> QueryPlan:
+        return analyse(text, self.limits)
+
+    def answer(self, plan: QueryPlan, fmt: Format, *, default_graph_uris: Sequence[str] = (),
+               named_graph_uris: Sequence[str] = ()) -> Answer:
+        """Answer a checked query, from the cache when the same question was asked of this version."""
+        key = (plan.text, fmt.name, tuple(default_graph_uris), tuple(named_graph_uris), self.version)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        body = self.engine.run(plan, fmt, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris)
+        answer = Answer(body, fmt, _etag(self.version, repr(key)))
+        self.cache.put(key, answer)
+        return answer
+
+    def select(self, text: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+        """Run one of the project's own SELECT queries (trusted, not user input) into solutions."""
+        body = self.answer(QueryPlan(text, "SELECT"), formats.by_name("json")).body
+        solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        names = [v.value for v in solutions.variables]
+        return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+
+    def triples(self, text: str, fmt: Format) -> bytes:
+        """Run one of the project's own CONSTRUCT queries (trusted) in ``fmt``."""
+        return self.answer(QueryPlan(text, "CONSTRUCT"), fmt).body
+
+    def dump(self, fmt: Format) -> Answer:
+        """The whole dataset in ``fmt`` (graph formats: the merged triples; dataset formats: by source)."""
+        with self._dump_lock:
+            if fmt.name not in self._dumps:
+                body = dump(self.loaded.quads, fmt)
+                self._dumps[fmt.name] = Answer(body, fmt, _etag(self.version, "dump", fmt.name))
+            return self._dumps[fmt.name]
+
+    @property
+    def graph_names(self) -> frozenset[str]:
+        return self.engine.graph_names
+
+
+def _etag(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]

@@ -1,0 +1,96 @@
+"""Dumps of the graph that do not change unless the data does: same facts in, same bytes out.
+
+Blank nodes are renamed by RDF canonicalisation (RDFC-1.0) and statements are written in sorted order,
+so a dump can be checksummed, cached and compared. Graph formats (Turtle, N-Triples, JSON-LD, RDF/XML)
+carry the merged triples, each once; dataset formats (TriG, N-Quads) keep one named graph per source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import jsonld, void
+from .formats import DATASET_FORMATS, GRAPH_FORMATS, Format
+from .load import LoadedGraph
+from .namespaces import PREFIXES, RDF
+
+EXPORT_FORMATS: tuple[Format, ...] = GRAPH_FORMATS + DATASET_FORMATS
+DUMP_STEM = "ilrs"                  # dumps are ilrs.ttl, ilrs.nq…
+CONTEXT_FILE = "context.jsonld"     # the JSON-LD context the dump uses, published on its own
+DESCRIPTION_FILE = "void.ttl"       # the VoID/DCAT description of the dumps
+CHECKSUMS_FILE = "SHA256SUMS"       # `sha256sum -c SHA256SUMS` checks every file written
+_TYPE = ox.NamedNode(RDF + "type")
+
+
+@dataclass(frozen=True)
+class Dump:
+    """One serialisation of the whole graph, with what a catalogue says about it."""
+
+    format: Format
+    body: bytes
+
+    @property
+    def file_name(self) -> str:
+        return f"{DUMP_STEM}.{self.format.extension}"
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+
+def canonical_quads(statements: Iterable[ox.Quad | ox.Triple], *, merge: bool) -> list[ox.Quad]:
+    """The statements (with ``merge``, their distinct triples in the default graph), blank nodes
+    canonically named, in a fixed order: by graph, subject, ``rdf:type`` first, then predicate, object."""
+    dataset = ox.Dataset(
+        ox.Quad(s.subject, s.predicate, s.object,
+                ox.DefaultGraph() if merge or isinstance(s, ox.Triple) else s.graph_name)
+        for s in statements)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), q.predicate != _TYPE,
+                                          str(q.predicate), str(q.object)))
+
+
+def serialize(statements: Iterable[ox.Quad | ox.Triple], fmt: Format, prefixes: dict[str, str] = PREFIXES) -> bytes:
+    """``statements`` in ``fmt``, deterministically (JSON-LD compacted with :func:`jsonld.context`)."""
+    ordered = canonical_quads(statements, merge=fmt.kind != "dataset")
+    if fmt.name == "jsonld":
+        triples = [q.triple for q in ordered]
+        return _json_bytes(jsonld.document(triples, jsonld.context(triples)))
+    items = ordered if fmt.kind == "dataset" else [q.triple for q in ordered]
+    return ox.serialize(items, format=fmt.oxigraph, prefixes=prefixes)
+
+
+def build_dumps(loaded: LoadedGraph, formats: Sequence[Format] = EXPORT_FORMATS) -> list[Dump]:
+    """The graph in each of ``formats``, in memory (the server can serve and describe them as they are)."""
+    return [Dump(fmt, serialize(loaded.quads, fmt)) for fmt in formats]
+
+
+def write_export(loaded: LoadedGraph, out_dir: Path, formats: Sequence[Format], base_url: str) -> dict[str, str]:
+    """Write the dumps, the JSON-LD context (with a JSON-LD dump), the VoID/DCAT description and
+    SHA256SUMS into ``out_dir``; return each written file's name → SHA-256."""
+    dumps = build_dumps(loaded, formats)
+    files = {dump.file_name: dump.body for dump in dumps}
+    if any(dump.format.name == "jsonld" for dump in dumps):
+        files[CONTEXT_FILE] = _json_bytes(jsonld.context_document(loaded))
+    description = void.describe(loaded, base_url, dumps)
+    files[DESCRIPTION_FILE] = serialize(description, _turtle(), void.PREFIXES)
+    checksums = {name: hashlib.sha256(body).hexdigest() for name, body in sorted(files.items())}
+    files[CHECKSUMS_FILE] = "".join(f"{digest}  {name}\n" for name, digest in checksums.items()).encode()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, body in files.items():
+        (out_dir / name).write_bytes(body)
+    return checksums
+
+
+def _turtle() -> Format:
+    return next(fmt for fmt in GRAPH_FORMATS if fmt.name == "turtle")
+
+
+def _json_bytes(document: dict) -> bytes:
+    return (json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()

@@ -1,0 +1,74 @@
+"""Media types ↔ serialisers, as data: the one table every reader and writer of the project uses.
+
+Each format has a short name (used by ``?format=``, ``--format`` and file suffixes), the media type
+it is served as, the other media types a client may ask for it by, and Oxigraph's serialiser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    media_type: str
+    kind: str  # "results" (SELECT/ASK answers), "graph" (triples) or "dataset" (quads)
+    oxigraph: ox.QueryResultsFormat | ox.RdfFormat
+    extension: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return (self.media_type, *self.aliases)
+
+    @property
+    def content_type(self) -> str:
+        text_like = self.media_type.startswith("text/") or self.media_type.endswith(("json", "xml"))
+        return f"{self.media_type}; charset=utf-8" if text_like else self.media_type
+
+
+RESULT_FORMATS: tuple[Format, ...] = (
+    Format("json", "application/sparql-results+json", "results", ox.QueryResultsFormat.JSON, "srj",
+           ("application/json",)),
+    Format("xml", "application/sparql-results+xml", "results", ox.QueryResultsFormat.XML, "srx",
+           ("application/xml", "text/xml")),
+    Format("csv", "text/csv", "results", ox.QueryResultsFormat.CSV, "csv"),
+    Format("tsv", "text/tab-separated-values", "results", ox.QueryResultsFormat.TSV, "tsv"),
+)
+
+GRAPH_FORMATS: tuple[Format, ...] = (
+    Format("turtle", "text/turtle", "graph", ox.RdfFormat.TURTLE, "ttl", ("application/x-turtle",)),
+    Format("ntriples", "application/n-triples", "graph", ox.RdfFormat.N_TRIPLES, "nt", ("text/plain",)),
+    Format("jsonld", "application/ld+json", "graph", ox.RdfFormat.JSON_LD, "jsonld", ("application/json",)),
+    Format("rdfxml", "application/rdf+xml", "graph", ox.RdfFormat.RDF_XML, "rdf", ("application/xml", "text/xml")),
+)
+
+DATASET_FORMATS: tuple[Format, ...] = (
+    Format("trig", "application/trig", "dataset", ox.RdfFormat.TRIG, "trig"),
+    Format("nquads", "application/n-quads", "dataset", ox.RdfFormat.N_QUADS, "nq"),
+)
+
+ALL_FORMATS: tuple[Format, ...] = RESULT_FORMATS + GRAPH_FORMATS + DATASET_FORMATS
+
+# Names people type for the same format ("ttl" for turtle, "nt" for ntriples…).
+_NICKNAMES = {"srj": "json", "srx": "xml", "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples",
+              "json-ld": "jsonld", "rdf": "rdfxml", "rdf/xml": "rdfxml", "owl": "rdfxml", "nq": "nquads",
+              "n-quads": "nquads"}
+
+
+# What a results-format name means when triples are asked for (as Fuseki reads ?output=json for CONSTRUCT).
+_FOR_TRIPLES = {"json": "jsonld", "xml": "rdfxml"}
+
+
+def by_name(name: str, formats: tuple[Format, ...] = ALL_FORMATS) -> Format | None:
+    """The format called ``name`` (its name, a nickname or file suffix, or a media type) among ``formats``."""
+    wanted = _NICKNAMES.get(name.strip().lower(), name.strip().lower())
+    for candidate in (wanted, _FOR_TRIPLES.get(wanted)):
+        for fmt in formats:
+            if candidate == fmt.name or candidate in fmt.media_types:
+                return fmt
+    return None
+

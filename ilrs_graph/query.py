@@ -1,0 +1,143 @@
+"""Checking a SPARQL query before any engine sees it.
+
+Engines follow ``SERVICE`` (and rdflib also fetches ``FROM`` IRIs), cannot be interrupted, and may
+recurse on deep nesting; so every query goes through :func:`analyse` first. It reads the query's
+tokens (not a full parse: fast enough for every request) to find its form, refuse updates, ``SERVICE``
+and ``LOAD``, collect its ``FROM``/``FROM NAMED`` graphs, and enforce the size and depth limits. The
+engine's own parser then reports syntax errors with their line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+
+class QueryError(Exception):
+    """Why a query cannot be answered: an HTTP-style status and a message for the person who sent it."""
+
+    def __init__(self, message: str, status: int = 400, *, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message, self.status, self.line, self.column = message, status, line, column
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one query may use. Defaults suit a public endpoint; every one is configurable."""
+
+    max_query_length: int = 100_000  # characters
+    max_nesting_depth: int = 64      # of { } and ( )
+    timeout_seconds: float = 10.0
+    max_result_rows: int = 100_000
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """What :func:`analyse` learnt about a query."""
+
+    text: str
+    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    from_graphs: tuple[str, ...] = ()
+    from_named_graphs: tuple[str, ...] = ()
+    prefixes: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def answers_with_triples(self) -> bool:
+        return self.form in ("CONSTRUCT", "DESCRIBE")
+
+
+_TOKEN = re.compile(
+    r'''(?P<space>\s+)
+      | (?P<comment>\#[^\n]*)
+      | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040\u00c0-\uffff]+)
+      | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\-\u00c0-\uffff]*)?:(?:[\w\-:%\\\u00c0-\uffff]|\.(?=[\w\-:%\\\u00c0-\uffff]))*)
+      | (?P<word>[A-Za-z_][\w]*)
+      | (?P<other>.)
+    ''',
+    re.VERBOSE | re.DOTALL,
+)
+
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING")
+
+
+def analyse(text: str, limits: Limits = Limits()) -> QueryPlan:
+    """Check ``text`` and tell what it is; raise :class:`QueryError` when it may not run."""
+    if len(text) > limits.max_query_length:
+        raise QueryError(f"The query is {len(text):,} characters long; this endpoint accepts at most "
+                         f"{limits.max_query_length:,}.", 413)
+    return _analyse(text, limits.max_nesting_depth)
+
+
+@lru_cache(maxsize=4096)
+def _analyse(text: str, max_depth: int) -> QueryPlan:
+    if not text.strip():
+        raise QueryError("The query is empty.")
+    words: list[tuple[str, int]] = []  # (upper-cased keyword, offset)
+    prefixes: dict[str, str] = {}
+    from_graphs: list[str] = []
+    from_named: list[str] = []
+    depth = 0
+    tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)
+              if m.lastgroup not in ("space", "comment")]
+    for index, (kind, value, offset) in enumerate(tokens):
+        if kind == "other" and value in "{(":
+            depth += 1
+            if depth > max_depth:
+                raise QueryError(f"The query nests {{ }} and ( ) more than {max_depth} levels deep.",
+                                 **_position(text, offset))
+        elif kind == "other" and value in "})":
+            depth -= 1
+        elif kind == "word":
+            words.append((value.upper(), offset))
+            keyword = value.upper()
+            if keyword == "PREFIX" and index + 2 < len(tokens) and tokens[index + 2][0] == "iri":
+                prefixes[tokens[index + 1][1].rstrip(":")] = tokens[index + 2][1][1:-1]
+            elif keyword == "FROM" and index + 1 < len(tokens):
+                named = tokens[index + 1][1].upper() == "NAMED"
+                target = tokens[index + 2] if named and index + 2 < len(tokens) else tokens[index + 1]
+                iri = _iri(target, prefixes)
+                if iri is not None:
+                    (from_named if named else from_graphs).append(iri)
+    for word, offset in words:
+        if word in UPDATE_KEYWORDS:
+            raise QueryError(f"This endpoint is read-only: SPARQL Update ({word}) is not accepted.", 403,
+                             **_position(text, offset))
+        if word == "SERVICE":
+            raise QueryError("SERVICE is not allowed: this endpoint never sends requests to other "
+                             "endpoints. Query this dataset's own graphs instead.", **_position(text, offset))
+    form = next((word for word, _ in words if word in FORMS), None)
+    if form is None:
+        raise QueryError("This is not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE.")
+    return QueryPlan(text, form, tuple(from_graphs), tuple(from_named), prefixes)
+
+
+def _iri(token: tuple[str, str, int], prefixes: dict[str, str]) -> str | None:
+    kind, value, _ = token
+    if kind == "iri":
+        return value[1:-1]
+    if kind == "pname":
+        prefix, local = value.split(":", 1)
+        if prefix in prefixes:
+            return prefixes[prefix] + local
+    return None
+
+
+def _position(text: str, offset: int) -> dict[str, int]:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return {"line": line, "column": column}
+
+
+_ENGINE_POSITION = re.compile(r"(?:error at|at line) (\d+)[: ](?:column )?(\d+)")
+
+
+def syntax_error(error: Exception) -> QueryError:
+    """A :class:`QueryError` for an engine's parse error, keeping its line and column."""
+    message = str(error)
+    found = _ENGINE_POSITION.search(message)
+    line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
+    return QueryError(f"Syntax error in the query: {message}", 400, line=line, column=column)

@@ -1,0 +1,166 @@
+"""Describing one resource: what linked-data pages and per-resource files show.
+
+All lookups are SPARQL queries through the dataset's engine, so they work the same on the embedded
+store and on an external one. The IRI is always passed through :class:`pyoxigraph.NamedNode`, which
+refuses anything that is not an IRI, before it is written into a query.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from . import formats
+from .dataset import Dataset
+from .formats import Format
+from .store import serialize
+
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+
+@dataclass
+class Value:
+    """One value of a property, with its label and the sources (graphs) that state it."""
+
+    term: ox.NamedNode | ox.BlankNode | ox.Literal
+    label: str | None = None
+    sources: list[ox.NamedNode] = field(default_factory=list)
+
+
+@dataclass
+class Description:
+    """Everything a resource page shows about one IRI."""
+
+    iri: str
+    label: str | None
+    types: list[Value]
+    properties: dict[str, list[Value]]          # property IRI → values, in a stable order
+    property_labels: dict[str, str]
+    incoming: list[tuple[ox.NamedNode, str, str | None]]  # (subject, property IRI, subject label)
+    source_labels: dict[str, str]
+    graph_size: int = 0  # for a source document: how many facts its graph holds
+
+
+def iri_term(iri: str) -> ox.NamedNode | None:
+    """The IRI as a term, or None when it is not a valid IRI."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        return None
+
+
+def exists(dataset: Dataset, iri: str) -> bool:
+    term = iri_term(iri)
+    if term is None:
+        return False
+    return bool(dataset.select(f"SELECT ?p WHERE {{ {{ {term} ?p ?o }} UNION {{ GRAPH {term} {{ ?s ?p ?o }} }} }} LIMIT 1"))
+
+
+def is_version_of(dataset: Dataset, iri: str, ontology: str) -> bool:
+    """Whether ``iri`` is the version IRI of ``ontology``."""
+    term = iri_term(iri)
+    return term is not None and bool(dataset.select(
+        f"SELECT ?o WHERE {{ <{ontology}> <http://www.w3.org/2002/07/owl#versionIRI> {term} . BIND(1 AS ?o) }}"))
+
+
+def graph_document(dataset: Dataset, graph_iri: str, fmt: Format) -> bytes:
+    """A whole named graph (the ontology's, a source's) in ``fmt``."""
+    term = iri_term(graph_iri)
+    if fmt.kind == "dataset":
+        rows = dataset.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH {term} {{ ?s ?p ?o }} }}")
+        return serialize([ox.Quad(r["s"], r["p"], r["o"], term) for r in rows], fmt)
+    return _reserialized(dataset, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {term} {{ ?s ?p ?o }} }}", fmt)
+
+
+def _reserialized(dataset: Dataset, construct: str, fmt: Format) -> bytes:
+    """A CONSTRUCT's triples in ``fmt``, written with the project's prefixes."""
+    ntriples = dataset.triples(construct, formats.by_name("ntriples"))
+    return serialize(list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)), fmt)
+
+
+def rdf(dataset: Dataset, iri: str, fmt: Format) -> bytes:
+    """The resource's concise bounded description plus the labels of what it links to, in ``fmt``.
+
+    Dataset formats (TriG, N-Quads) keep each statement in the graph of the source that states it.
+    """
+    term = iri_term(iri)
+    if fmt.kind == "dataset":
+        stated = dataset.select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {term} ?p ?o }} }}")
+        labels = dataset.select(f"""{_PREFIXES}
+            SELECT DISTINCT ?o ?label WHERE {{ {term} ?p ?o . ?o rdfs:label ?label }}""")
+        quads = [ox.Quad(term, row["p"], row["o"], row["g"]) for row in stated]
+        quads += [ox.Quad(row["o"], ox.NamedNode(LABEL), row["label"], ox.DefaultGraph()) for row in labels]
+        return serialize(quads, fmt)
+    return _reserialized(dataset, f"""{_PREFIXES}
+        CONSTRUCT {{ {term} ?p ?o . ?o ?bp ?bo . ?o rdfs:label ?label }}
+        WHERE {{
+          {term} ?p ?o .
+          OPTIONAL {{ FILTER(isBlank(?o)) ?o ?bp ?bo }}
+          OPTIONAL {{ FILTER(isIRI(?o)) ?o rdfs:label ?label }}
+        }}""", fmt)
+
+
+
+
+def describe(dataset: Dataset, iri: str) -> Description | None:
+    """What the HTML page of ``iri`` shows, or None when the graph says nothing about it."""
+    term = iri_term(iri)
+    if term is None:
+        return None
+    rows = dataset.select(f"""{_PREFIXES}
+        SELECT ?p ?o ?g ?oLabel ?pLabel ?gLabel WHERE {{
+          GRAPH ?g {{ {term} ?p ?o }}
+          OPTIONAL {{ ?o rdfs:label ?oLabel }}
+          OPTIONAL {{ ?p rdfs:label ?pLabel }}
+          OPTIONAL {{ ?g rdfs:label ?gLabel }}
+        }}""")
+    graph_size = dataset.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {term} {{ ?s ?p ?o }} }}")
+    facts_in_graph = int(graph_size[0]["n"].value) if graph_size else 0
+    if not rows and not facts_in_graph:
+        return None
+    values: dict[str, dict[ox.NamedNode | ox.BlankNode | ox.Literal, Value]] = defaultdict(dict)
+    property_labels: dict[str, str] = {}
+    source_labels: dict[str, str] = {}
+    for row in rows:
+        prop = row["p"].value
+        value = values[prop].setdefault(row["o"], Value(row["o"], _text(row.get("oLabel"))))
+        if row["g"] not in value.sources:
+            value.sources.append(row["g"])
+        if "pLabel" in row:
+            property_labels[prop] = row["pLabel"].value
+        if "gLabel" in row:
+            source_labels[row["g"].value] = row["gLabel"].value
+    properties = {p: sorted(v.values(), key=_order) for p, v in sorted(values.items(), key=lambda item: _property_order(item[0]))}
+    types = properties.pop("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", [])
+    labels = properties.get(LABEL, [])
+    incoming = [(row["s"], row["p"].value, _text(row.get("sLabel"))) for row in dataset.select(f"""{_PREFIXES}
+        SELECT DISTINCT ?s ?p ?sLabel WHERE {{
+          ?s ?p {term} . FILTER(isIRI(?s))
+          OPTIONAL {{ ?s rdfs:label ?sLabel }}
+        }} ORDER BY ?p ?s LIMIT 500""")]
+    for _, prop, _ in incoming:
+        property_labels.setdefault(prop, "")
+    return Description(iri, str(labels[0].term.value) if labels else None, types, properties, property_labels,
+                       incoming, source_labels, facts_in_graph)
+
+
+def _text(term) -> str | None:
+    return term.value if term is not None else None
+
+
+def _order(value: Value) -> tuple:
+    return (value.label or value.term.value).lower(), value.term.value
+
+
+_FIRST = [LABEL, "http://www.w3.org/2004/02/skos/core#altLabel", "http://purl.org/dc/terms/title",
+          "http://purl.org/dc/terms/description", "http://www.w3.org/2004/02/skos/core#definition"]
+
+
+def _property_order(iri: str) -> tuple:
+    return (_FIRST.index(iri) if iri in _FIRST else len(_FIRST), iri)

@@ -1,0 +1,35 @@
+"""SPARQL results as an aligned text table, for people reading a terminal."""
+
+from __future__ import annotations
+
+import json
+
+from .namespaces import shorten
+
+
+def render(results_json: bytes, *, max_width: int = 60) -> str:
+    """Render ``application/sparql-results+json`` as a table (or ``yes``/``no`` for ASK)."""
+    results = json.loads(results_json)
+    if "boolean" in results:
+        return ("yes" if results["boolean"] else "no") + "\n"
+    columns = results["head"].get("vars", [])
+    rows = [[_cell(binding.get(name), max_width) for name in columns] for binding in results["results"]["bindings"]]
+    widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(columns)]
+    line = "+".join("-" * (w + 2) for w in widths)
+    out = [" | ".join(name.ljust(w) for name, w in zip(columns, widths)), line]
+    out += [" | ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
+    out.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")
+    return "\n".join(out) + "\n"
+
+
+def _cell(term: dict | None, max_width: int) -> str:
+    if term is None:
+        return ""
+    if term["type"] == "uri":
+        text = shorten(term["value"])
+    elif term["type"] == "bnode":
+        text = "_:" + term["value"]
+    else:
+        text = term["value"]
+    text = " ".join(text.split())
+    return text if len(text) <= max_width else text[: max_width - 1] + "…"

@@ -1,0 +1,172 @@
+"""Validation: the data (merged with the ontology) against the SHACL shapes, with pySHACL.
+
+SHACL sees one graph, so the named graphs (one per source document) are merged for it. To let a shape
+check that every fact has a source, each data triple is also written out as an ``rdf:Statement`` with a
+``prov:wasDerivedFrom`` link to every source graph that states it (none for a triple written outside a
+source graph). Each result is then traced back to the ``file:line`` where its focus node is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from pyshacl import validate as pyshacl_validate
+from rdflib.namespace import PROV, RDF, SH
+
+from . import __version__, convert, shipped
+from .load import LoadedGraph, LoadError, Location, load_files
+from .namespaces import ONTOLOGY, shorten
+
+SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One SHACL result, in the terms a contributor needs to fix it."""
+
+    severity: str          # violation, warning or info
+    focus: str             # the node (IRI, or for a statement "<s> <p> <o>") the result is about
+    path: str | None       # the property checked
+    value: str | None      # the offending value, in N-Triples form
+    message: str
+    shape: str | None      # the shape that produced it
+    constraint: str        # the SHACL constraint component, e.g. sh:MinCountConstraintComponent
+    location: Location | None
+
+    def as_dict(self) -> dict:
+        record = asdict(self)
+        record["location"] = {"file": self.location.path, "line": self.location.line} if self.location else None
+        return record
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: tuple[Finding, ...]
+    files: tuple[str, ...]
+    triples: int
+
+    @property
+    def conforms(self) -> bool:
+        """True when nothing is a violation (warnings and infos need a look, but do not fail)."""
+        return not any(f.severity == "violation" for f in self.findings)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def validate(loaded: LoadedGraph, shapes_path: Path | None = None) -> Report:
+    """Validate parsed data (see :func:`ilrs_graph.load.load_files`) against the shapes."""
+    shapes = _read_shapes(shapes_path or shipped.shapes_file())
+    data = convert.graph(loaded.quads)
+    triples = len(data)
+    statements = _add_statement_provenance(data, loaded.quads)
+    _, results_graph, _ = pyshacl_validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, allow_infos=True)
+    findings = sorted(
+        (_finding(results_graph, result, statements, loaded, shapes)
+         for result in results_graph.subjects(RDF.type, SH.ValidationResult)),
+        key=lambda f: (f.location.path if f.location else "~", f.location.line if f.location else 0,
+                       f.severity, f.focus, f.path or "", f.message))
+    return Report(tuple(findings), tuple(loaded.shown_files), triples)
+
+
+def validate_unless_known(loaded: LoadedGraph, cache_dir: Path | None = None) -> Report | None:
+    """Validate ``loaded``, unless this exact data was found to conform before (then None).
+
+    Start-up validates the shipped data; remembering conforming content (by the hash of the data, the
+    shapes and this version of the code) keeps an unchanged graph from being revalidated at each start.
+    """
+    shapes = shipped.shapes_file()
+    key = hashlib.sha256(b"\0".join([loaded.content_hash.encode(), shapes.read_bytes(), __version__.encode()])).hexdigest()
+    marker = (cache_dir or _cache_dir()) / f"conforms-{key}"
+    if marker.exists():
+        return None
+    report = validate(loaded, shapes)
+    if report.conforms:
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text(f"{len(report.files)} files, {report.triples} facts, {report.count('warning')} warnings\n")
+        except OSError:
+            pass  # an unwritable cache only costs a revalidation next time
+    return report
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ilrs-graph"
+
+
+def _read_shapes(path: Path) -> rdflib.Graph:
+    try:
+        return rdflib.Graph().parse(path, format="turtle")
+    except FileNotFoundError:
+        raise LoadError(path, "no such shapes file") from None
+    except Exception as error:  # rdflib's parsers raise many types; all mean "not readable shapes"
+        raise LoadError(path, f"cannot read the shapes: {error}") from None
+
+
+def validate_files(files: list[Path], shapes_path: Path | None = None) -> Report:
+    """Load ``files`` (with the shipped ontology) and validate them. Raises LoadError on bad input."""
+    return validate(load_files(files), shapes_path)
+
+
+def _add_statement_provenance(data: rdflib.Graph, quads: list[ox.Quad]) -> dict[rdflib.BNode, tuple[ox.Quad, ...]]:
+    """Add an rdf:Statement per distinct data triple, derived from each source graph that states it."""
+    by_triple: dict[tuple, list[ox.Quad]] = {}
+    for quad in quads:
+        if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value == ONTOLOGY:
+            continue
+        by_triple.setdefault((quad.subject, quad.predicate, quad.object), []).append(quad)
+    statements: dict[rdflib.BNode, tuple[ox.Quad, ...]] = {}
+    for number, (triple, stating) in enumerate(by_triple.items()):
+        node = rdflib.BNode(f"statement{number}")
+        statements[node] = tuple(stating)
+        subject, predicate, obj = (convert.term(t) for t in triple)
+        data.add((node, RDF.type, RDF.Statement))
+        data.add((node, RDF.subject, subject))
+        data.add((node, RDF.predicate, predicate))
+        data.add((node, RDF.object, obj))
+        for quad in stating:
+            if isinstance(quad.graph_name, ox.NamedNode):
+                data.add((node, PROV.wasDerivedFrom, rdflib.URIRef(quad.graph_name.value)))
+    return statements
+
+
+def _finding(results: rdflib.Graph, result, statements, loaded: LoadedGraph, shapes: rdflib.Graph) -> Finding:
+    focus = results.value(result, SH.focusNode)
+    path = results.value(result, SH.resultPath)
+    value = results.value(result, SH.value)
+    shape = results.value(result, SH.sourceShape)
+    if isinstance(shape, rdflib.BNode):  # a property shape: name the node shape it belongs to
+        shape = shapes.value(predicate=SH.property, object=shape) or shape
+    message = results.value(result, SH.resultMessage)
+    component = results.value(result, SH.sourceConstraintComponent)
+    if focus in statements:  # a result about a fact: point at the fact's own line
+        quad = next((q for q in statements[focus] if not isinstance(q.graph_name, ox.NamedNode)),
+                    statements[focus][0])
+        graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+        focus_text = f"{quad.subject} {quad.predicate} {quad.object}"
+        location = loaded.location_of(str(quad.subject), graph)
+    else:
+        focus_text = _n3(focus)
+        location = loaded.location_of(_n3(focus)) if isinstance(focus, rdflib.URIRef) else None
+    return Finding(
+        severity=SEVERITIES.get(results.value(result, SH.resultSeverity), "violation"),
+        focus=focus_text,
+        path=_n3(path) if isinstance(path, rdflib.URIRef) else None,
+        value=_n3(value) if value is not None else None,
+        message=str(message) if message else "",
+        shape=_n3(shape) if isinstance(shape, rdflib.URIRef) else None,
+        constraint=shorten(str(component)) if component else "",
+        location=location,
+    )
+
+
+def _n3(node) -> str:
+    if isinstance(node, rdflib.URIRef):
+        return f"<{node}>"
+    return node.n3() if node is not None else ""

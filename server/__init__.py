@@ -1,0 +1,46 @@
+"""The ILRS Knowledge Graph web application: SPARQL endpoint, linked-data pages, dumps and query UI.
+
+``create_app(config)`` builds the dataset once and keeps it in the app; one blueprint per concern:
+sparql (the protocol), linked_data (resources, ontology, dumps), ui (home and query pages), health.
+Views are thin: they call ilrs_graph and render.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_compress import Compress
+
+from ilrs_graph.dataset import Dataset
+from ilrs_graph.namespaces import PREFIXES, shorten
+
+from . import errors, health, linked_data, sparql, ui, web
+from .config import Config
+from .links import local_href
+from .state import EXTENSION, ServerState
+
+__all__ = ["create_app", "Config"]
+
+COMPRESSED = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+              "text/tab-separated-values", "text/turtle", "application/n-triples", "application/ld+json",
+              "application/rdf+xml", "application/trig", "application/n-quads", "text/html", "text/css",
+              "application/json", "text/plain", "application/javascript"]
+
+
+def create_app(config: Config | None = None, *, dataset: Dataset | None = None) -> Flask:
+    """The application serving ``config``'s graph (or an already loaded ``dataset``)."""
+    config = config or Config()
+    app = Flask(__name__)
+    app.config.update(COMPRESS_MIMETYPES=COMPRESSED, COMPRESS_ALGORITHM=["gzip"], COMPRESS_MIN_SIZE=512,
+                      JSON_SORT_KEYS=False)
+    if dataset is None:
+        dataset = Dataset.open(config.data_files, engine=config.engine, limits=config.limits,
+                               cache_entries=config.result_cache_entries)
+    app.extensions[EXTENSION] = ServerState(config=config, dataset=dataset)
+    for blueprint in (sparql.blueprint, linked_data.blueprint, ui.blueprint, health.blueprint):
+        app.register_blueprint(blueprint)
+    errors.register(app)
+    web.register(app)
+    Compress(app)
+    app.jinja_env.filters.update(local=local_href, short=shorten)
+    app.jinja_env.globals.update(prefixes=PREFIXES)
+    return app

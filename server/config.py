@@ -1,0 +1,25 @@
+"""The server's configuration, in one place: what to serve, how, and within which limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ilrs_graph.namespaces import BASE
+from ilrs_graph.query import Limits
+
+
+@dataclass(frozen=True)
+class Config:
+    # What to serve: None for the shipped ontology + data, or RDF files (any format) to serve instead.
+    data_files: tuple[Path, ...] | None = None
+    engine: str = "oxigraph"
+    # IRIs under this base are answered by this server: <public_base>id/agency/cnsa ↔ /id/agency/cnsa.
+    public_base: str = BASE
+    limits: Limits = field(default_factory=Limits)
+    result_cache_entries: int = 1024
+    # Access-Control-Allow-Origin for /sparql and the dumps.
+    cors_origin: str = "*"
+
+    def updated(self, **changes) -> Config:
+        return replace(self, **changes)

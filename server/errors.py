@@ -1,0 +1,69 @@
+"""One error type and one handler: every failure becomes a status and a message, in the client's format."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from ilrs_graph.query import QueryError
+
+log = logging.getLogger("ilrs_server")
+
+
+class ApiError(Exception):
+    """A request that cannot be answered: an HTTP status and a message for the person who sent it."""
+
+    def __init__(self, status: int, message: str, *, line: int | None = None, column: int | None = None,
+                 headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status, self.message, self.line, self.column = status, message, line, column
+        self.headers = headers or {}
+
+    @classmethod
+    def from_query_error(cls, error: QueryError) -> ApiError:
+        return cls(error.status, error.message, line=error.line, column=error.column)
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(ApiError, render)
+    app.register_error_handler(QueryError, lambda e: render(ApiError.from_query_error(e)))
+    app.register_error_handler(HTTPException, lambda e: render(ApiError(e.code or 500, e.description or e.name,
+                                                                        headers=dict(e.get_headers()) if e.code == 405 else None)))
+    app.register_error_handler(Exception, _unexpected)
+
+
+def _unexpected(error: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    return render(ApiError(500, "The server failed to answer this request; the failure has been logged."))
+
+
+def render(error: ApiError) -> Response:
+    """The error as JSON, HTML or plain text, whichever the client prefers (plain text by default)."""
+    body: dict = {"status": error.status, "message": error.message}
+    if error.line is not None:
+        body.update(line=error.line, column=error.column)
+    preferred = request.accept_mimetypes.best_match(["text/plain", "application/json", "text/html"]) \
+        if request.accept_mimetypes else "text/plain"
+    if preferred == "application/json" or request.accept_mimetypes.best == "application/sparql-results+json":
+        response = Response(json.dumps(body), mimetype="application/json")
+    elif preferred == "text/html":
+        response = Response(render_template("error.html", error=error), mimetype="text/html")
+    else:
+        where = f" (line {error.line}, column {error.column})" if error.line is not None else ""
+        response = Response(f"{error.status} {_reason(error.status)}: {error.message}{where}\n", mimetype="text/plain")
+    response.status_code = error.status
+    for name, value in error.headers.items():
+        if name.lower() in ("allow", "retry-after", "location"):
+            response.headers[name] = value
+    return response
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"

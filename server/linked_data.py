@@ -1,0 +1,120 @@
+"""Linked data: every IRI the data mints resolves here, as a page or as RDF; the ontology; the dumps.
+
+Resources follow "Cool URIs for the Semantic Web": /id/<kind>/<slug> names the thing itself and answers
+303 See Other to a document about it, chosen by the Accept header (Vary: Accept); the documents have
+suffixes: .html, .ttl, .nt, .jsonld, .rdf, .trig, .nq.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request
+
+from ilrs_graph import formats, resources
+from ilrs_graph.formats import Format
+from ilrs_graph.namespaces import ONTOLOGY
+
+from . import negotiation
+from .errors import ApiError
+from .links import iri_for_path
+from .state import dataset_of
+
+blueprint = Blueprint("linked_data", __name__)
+
+HTML = "html"
+DOCUMENT_FORMATS = formats.GRAPH_FORMATS + formats.DATASET_FORMATS
+DUMP_FORMATS = {f.extension: f for f in DOCUMENT_FORMATS}
+
+
+def _suffix_format(name: str) -> tuple[str, str | None]:
+    """Split 'agency/cnsa.ttl' into ('agency/cnsa', 'ttl') when the suffix is a document format."""
+    stem, dot, suffix = name.rpartition(".")
+    if dot and (suffix == HTML or suffix in DUMP_FORMATS):
+        return stem, suffix
+    return name, None
+
+
+def _negotiated_suffix() -> str:
+    """The document suffix this request's Accept header prefers (HTML for browsers, Turtle by default)."""
+    html = Format("html", "text/html", "page", formats.by_name("turtle").oxigraph, HTML, ("application/xhtml+xml",))
+    chosen = negotiation.choose((html, *DOCUMENT_FORMATS), formats.by_name("turtle"))
+    return chosen.extension
+
+
+@blueprint.route("/id/<path:name>")
+def resource(name: str) -> Response:
+    stem, suffix = _suffix_format(name)
+    iri = iri_for_path("id/" + stem)
+    dataset = dataset_of(current_app)
+    if not resources.exists(dataset, iri):
+        raise ApiError(404, f"The graph has nothing about <{iri}>.")
+    if suffix is None:
+        return _see_other(f"/id/{stem}.{_negotiated_suffix()}")
+    return _document(iri, suffix)
+
+
+@blueprint.route("/ontology")
+@blueprint.route("/ontology.<suffix>")
+def ontology_document(suffix: str | None = None) -> Response:
+    """The ontology is itself a document: served directly, with the variant named in Content-Location."""
+    chosen = suffix or _negotiated_suffix()
+    response = _document(ONTOLOGY, chosen, whole_graph=True)
+    if suffix is None:
+        response.headers["Content-Location"] = f"/ontology.{chosen}"
+    return response
+
+
+@blueprint.route("/ontology/<path:name>")
+def ontology_term(name: str) -> Response:
+    stem, suffix = _suffix_format(name)
+    iri = iri_for_path("ontology/" + stem)
+    if resources.is_version_of(dataset_of(current_app), iri, ONTOLOGY):
+        return _see_other("/ontology")
+    if not resources.exists(dataset_of(current_app), iri):
+        raise ApiError(404, f"The ontology defines no term <{iri}>.")
+    if suffix is None:
+        return _see_other(f"/ontology/{stem}.{_negotiated_suffix()}")
+    return _document(iri, suffix)
+
+
+@blueprint.route("/data.<suffix>")
+def dump(suffix: str) -> Response:
+    fmt = DUMP_FORMATS.get(suffix)
+    if fmt is None:
+        raise ApiError(404, f"No dump as .{suffix}; the dumps are " + ", ".join(f"/data.{s}" for s in DUMP_FORMATS) + ".")
+    dataset = dataset_of(current_app)
+    answer = dataset.dump(fmt)
+    response = Response(answer.body, content_type=fmt.content_type)
+    response.set_etag(answer.etag)
+    response.last_modified = _data_modified(dataset)
+    response.headers["Content-Disposition"] = f'inline; filename="ilrs-graph.{suffix}"'
+    response.headers["Cache-Control"] = "public, no-cache"
+    return response.make_conditional(request)
+
+
+def _document(iri: str, suffix: str, *, whole_graph: bool = False) -> Response:
+    dataset = dataset_of(current_app)
+    if suffix == HTML:
+        description = resources.describe(dataset, iri)
+        if description is None:
+            raise ApiError(404, f"The graph has nothing about <{iri}>.")
+        body = render_template("resource.html", d=description, iri=iri, whole_graph=whole_graph)
+        response = Response(body, content_type="text/html; charset=utf-8")
+    else:
+        fmt = DUMP_FORMATS[suffix]
+        body = resources.graph_document(dataset, iri, fmt) if whole_graph else resources.rdf(dataset, iri, fmt)
+        response = Response(body, content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _see_other(location: str) -> Response:
+    response = redirect(location, code=303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _data_modified(dataset) -> datetime:
+    newest = max(path.stat().st_mtime for path in dataset.loaded.files)
+    return datetime.fromtimestamp(int(newest), tz=timezone.utc)

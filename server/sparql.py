@@ -1,0 +1,116 @@
+"""The SPARQL 1.1 Protocol at /sparql: queries by GET and POST, answers in the negotiated format.
+
+Read-only: updates are refused whichever way they come. With no query, GET /sparql describes the
+service (RDF clients) or sends a browser to the query page.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from flask import Blueprint, Response, current_app, redirect, request, url_for
+
+from ilrs_graph import formats
+from ilrs_graph.query import QueryError
+from ilrs_graph.service_description import service_description
+
+from . import negotiation
+from .errors import ApiError
+from .state import dataset_of
+
+blueprint = Blueprint("sparql", __name__)
+
+QUERY_TYPE = "application/sparql-query"
+FORM_TYPE = "application/x-www-form-urlencoded"
+UPDATE_TYPE = "application/sparql-update"
+READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted."
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    params = _protocol_parameters()
+    queries = params.get("query", [])
+    if params.get("update"):
+        if queries:
+            raise ApiError(400, "A request carries either a query or an update, not both.")
+        raise ApiError(403, READ_ONLY)
+    if len(queries) > 1:
+        raise ApiError(400, "A request carries exactly one 'query' parameter; this one has several.")
+    if not queries:
+        return _describe_service()
+    return _answer(queries[0], params)
+
+
+def _protocol_parameters() -> dict[str, list[str]]:
+    """The protocol's parameters, from the URL and (for POST) the body, as the media type says."""
+    params: dict[str, list[str]] = {}
+    for name, value in _decoded_pairs(request.query_string):
+        params.setdefault(name, []).append(value)
+    if request.method != "POST":
+        return params
+    media_type = (request.mimetype or "").lower()
+    if media_type == FORM_TYPE:
+        for name, value in _decoded_pairs(request.get_data(cache=True)):
+            params.setdefault(name, []).append(value)
+    elif media_type == QUERY_TYPE:
+        if "query" in params:
+            raise ApiError(400, "With Content-Type application/sparql-query the query is the body; "
+                                "do not also send a 'query' parameter.")
+        params["query"] = [_utf8(request.get_data(cache=True), "request body")]
+    elif media_type == UPDATE_TYPE:
+        raise ApiError(403, READ_ONLY)
+    elif not media_type:
+        raise ApiError(400, f"A POST to /sparql needs a Content-Type: {QUERY_TYPE} or {FORM_TYPE}.")
+    else:
+        raise ApiError(400, f"Content-Type {media_type} is not part of the SPARQL protocol; "
+                            f"send {QUERY_TYPE} or {FORM_TYPE}.")
+    return params
+
+
+def _decoded_pairs(raw: bytes) -> list[tuple[str, str]]:
+    text = _utf8(raw, "parameters")
+    try:
+        return parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ApiError(400, f"The parameters are not valid percent-encoded UTF-8: {error}") from None
+
+
+def _utf8(raw: bytes, what: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ApiError(400, f"The {what} is not valid UTF-8 (byte {error.start}).") from None
+
+
+def _answer(text: str, params: dict[str, list[str]]) -> Response:
+    dataset = dataset_of(current_app)
+    try:
+        plan = dataset.plan(text)
+    except QueryError as error:
+        raise ApiError.from_query_error(error) from None
+    offered = (formats.GRAPH_FORMATS + formats.DATASET_FORMATS) if plan.answers_with_triples else formats.RESULT_FORMATS
+    default = formats.by_name("turtle") if plan.answers_with_triples else formats.by_name("json")
+    explicit = (params.get("format") or params.get("output") or [None])[0]
+    fmt = negotiation.choose(offered, default, explicit=explicit)
+    try:
+        answer = dataset.answer(plan, fmt, default_graph_uris=params.get("default-graph-uri", []),
+                                named_graph_uris=params.get("named-graph-uri", []))
+    except QueryError as error:
+        raise ApiError.from_query_error(error) from None
+    response = Response(answer.body, content_type=fmt.content_type)
+    response.set_etag(answer.etag)
+    response.headers["Vary"] = "Accept"
+    response.headers["Cache-Control"] = "public, no-cache"
+    return response.make_conditional(request)
+
+
+def _describe_service() -> Response:
+    if request.accept_mimetypes and request.accept_mimetypes.best == "text/html":
+        return redirect(url_for("ui.query_page"), code=303)
+    offered = formats.GRAPH_FORMATS + formats.DATASET_FORMATS
+    fmt = negotiation.choose(offered, formats.by_name("turtle"), explicit=request.args.get("format"))
+    dataset = dataset_of(current_app)
+    body = service_description(dataset, request.url_root, fmt)
+    response = Response(body, content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    return response

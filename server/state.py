@@ -1,0 +1,27 @@
+"""Where the app keeps the graph it serves (app.extensions, not a module global)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+
+from ilrs_graph.dataset import Dataset
+
+from .config import Config
+
+EXTENSION = "ilrs"
+
+
+@dataclass
+class ServerState:
+    config: Config
+    dataset: Dataset
+
+
+def state_of(app: Flask) -> ServerState:
+    return app.extensions[EXTENSION]
+
+
+def dataset_of(app: Flask) -> Dataset:
+    return state_of(app).dataset

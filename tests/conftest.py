@@ -1,0 +1,35 @@
+"""Shared fixtures: the real command line and the shipped graph, loaded once."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ilrs_graph.load import load_shipped
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def ilrs_graph_command() -> str:
+    """The installed console script, as a user runs it."""
+    beside_python = Path(sys.executable).parent / "ilrs-graph"
+    found = str(beside_python) if beside_python.exists() else shutil.which("ilrs-graph")
+    assert found, "the ilrs-graph console script is not installed (pip install -e .)"
+    return found
+
+
+def run_cli(*args: str | Path, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run ``ilrs-graph ARGS`` in a subprocess and capture its output."""
+    return subprocess.run([ilrs_graph_command(), *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def shipped():
+    """The shipped ontology and data, parsed once for the whole run."""
+    return load_shipped()

@@ -1,0 +1,50 @@
+"""Starting the real server (`ilrs-graph serve`, gunicorn) on a free port of 127.0.0.1 for a test."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+from .conftest import ilrs_graph_command
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def running_server(*args: str | Path, workers: int = 1, startup_seconds: float = 60.0, env: dict | None = None):
+    """Yield the base URL of a server started with ``ilrs-graph serve ARGS``; stop it afterwards."""
+    port = free_port()
+    command = [ilrs_graph_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(workers), *map(str, args)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + startup_seconds
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server exited with {process.returncode}:\n{process.stdout.read()}")
+            try:
+                if requests.get(base + "healthz", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the server did not answer /healthz in time")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

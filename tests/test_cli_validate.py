@@ -1,0 +1,62 @@
+"""`ilrs-graph validate` as a contributor runs it: exit codes, text and JSON reports, file:line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .conftest import FIXTURES, run_cli
+
+
+def test_the_shipped_data_conforms():
+    result = run_cli("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 violations" in result.stdout and "the data conforms" in result.stdout
+
+
+def test_the_json_report_is_machine_readable():
+    result = run_cli("validate", "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.returncode == 0 and report["conforms"] is True
+    assert report["counts"]["violation"] == 0
+    assert report["facts"] > 1500
+    assert all(f["severity"] == "warning" for f in report["findings"])
+    for finding in report["findings"]:
+        assert finding["location"]["file"].startswith("data/") and finding["location"]["line"] > 0
+
+
+def test_a_violation_exits_1_with_message_and_file_line():
+    bad = FIXTURES / "bad" / "partnership-before-2021.trig"
+    result = run_cli("validate", FIXTURES / "base.trig", bad)
+    assert result.returncode == 1
+    line = next(i for i, l in enumerate(bad.read_text().splitlines(), 1) if "# <- reported here" in l)
+    assert f"tests/fixtures/bad/partnership-before-2021.trig:{line}: violation: No one joined the ILRS before 2021" in result.stdout
+    assert "focus: partnership:early" in result.stdout and 'value: "2019"^^xsd:gYear' in result.stdout
+    assert "path: ilrs:partnerSince" in result.stdout
+
+
+def test_a_syntax_error_exits_2_with_file_and_line(tmp_path: Path):
+    broken = tmp_path / "broken.trig"
+    broken.write_text("@prefix ex: <https://example.org/> .\n\nex:a ex:b \n")
+    result = run_cli("validate", broken, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("ilrs-graph: error: broken.trig:4:")
+    assert "Traceback" not in result.stderr
+
+
+def test_a_missing_file_exits_2(tmp_path: Path):
+    result = run_cli("validate", tmp_path / "absent.ttl")
+    assert result.returncode == 2 and "no such file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_missing_shapes_file_exits_2(tmp_path: Path):
+    result = run_cli("validate", "--shapes", tmp_path / "absent.ttl")
+    assert result.returncode == 2 and "no such shapes file" in result.stderr
+
+
+def test_validate_never_changes_the_files_it_reads(tmp_path: Path):
+    copy = tmp_path / "base.trig"
+    copy.write_bytes((FIXTURES / "base.trig").read_bytes())
+    before = copy.read_bytes()
+    assert run_cli("validate", copy, cwd=tmp_path).returncode == 0
+    assert copy.read_bytes() == before

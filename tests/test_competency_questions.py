@@ -1,0 +1,244 @@
+"""The competency questions (queries/*.rq): each one answered over the shipped graph, as expected.
+
+The expected answers below were checked by hand against the source documents; a change to the data
+that changes an answer must change it here too, on purpose.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from ilrs_graph import formats, shipped
+from ilrs_graph.query import analyse
+from ilrs_graph.store import OxigraphEngine
+
+QUERIES = {p.stem: p for p in shipped.query_files()}
+ILRS, ID = "https://w3id.org/ilrs/ontology/", "https://w3id.org/ilrs/id/"
+
+
+@dataclass
+class Expect:
+    columns: list[str]
+    rows: list[tuple]
+    ordered: bool = True
+    lists: set[str] = field(default_factory=set)  # GROUP_CONCAT columns, compared as sets
+
+
+EXPECTED: dict[str, Expect] = {
+    "partners-timeline": Expect(["name", "joined"], [
+        ("China", "2021-06"), ("Russia", "2021-06"), ("International Lunar Observatory Association", "2023"),
+        ("Asia-Pacific Space Cooperation Organization", "2023-04-25"), ("Venezuela", "2023-07-17"),
+        ("South Africa", "2023-09-01"), ("Azerbaijan", "2023-10-03"), ("Pakistan", "2023-10-18"),
+        ("Belarus", "2023-10-23"), ("Egypt", "2023-12-06"), ("Nicaragua", "2024-04"), ("Thailand", "2024-04-05"),
+        ("Arab Union for Astronomy and Space Sciences", "2024-04-24"), ("Serbia", "2024-05"),
+        ("Kazakhstan", "2024-07-03"), ("Senegal", "2024-09-05")]),
+    "joined-in-2023": Expect(["name", "joined"], [
+        ("International Lunar Observatory Association", "2023"),
+        ("Asia-Pacific Space Cooperation Organization", "2023-04-25"), ("Venezuela", "2023-07-17"),
+        ("South Africa", "2023-09-01"), ("Azerbaijan", "2023-10-03"), ("Pakistan", "2023-10-18"),
+        ("Belarus", "2023-10-23"), ("Egypt", "2023-12-06")]),
+    "partners-per-year": Expect(["year", "partners", "names"], [
+        ("2021", "2", {"China", "Russia"}),
+        ("2023", "8", {"International Lunar Observatory Association", "Asia-Pacific Space Cooperation Organization",
+                       "Venezuela", "South Africa", "Azerbaijan", "Pakistan", "Belarus", "Egypt"}),
+        ("2024", "6", {"Thailand", "Nicaragua", "Arab Union for Astronomy and Space Sciences", "Serbia",
+                       "Kazakhstan", "Senegal"})], lists={"names"}),
+    "founding-members": Expect(["name"], [("China",), ("Russia",)]),
+    "partners-as-of-date": Expect(["name", "joined"], [
+        ("China", "2021"), ("Russia", "2021"), ("International Lunar Observatory Association", "2023"),
+        ("Asia-Pacific Space Cooperation Organization", "2023-04-25"), ("Venezuela", "2023-07"),
+        ("South Africa", "2023-09"), ("Azerbaijan", "2023-10"), ("Belarus", "2023-10"), ("Pakistan", "2023-10"),
+        ("Egypt", "2023-12")]),
+    "partner-dates-by-source": Expect(["name", "since"], [
+        ("Azerbaijan", "2023-10"), ("Azerbaijan", "2023-10-03"), ("Belarus", "2023-10"), ("Belarus", "2023-10-23"),
+        ("China", "2021"), ("China", "2021-06"), ("Egypt", "2023-12"), ("Egypt", "2023-12-06"),
+        ("Kazakhstan", "2024-07"), ("Kazakhstan", "2024-07-03"), ("Nicaragua", "2024-04"),
+        ("Pakistan", "2023-10"), ("Pakistan", "2023-10-18"), ("Russia", "2021"), ("Russia", "2021-06"),
+        ("Senegal", "2024-09"), ("Senegal", "2024-09-05"), ("Serbia", "2024-05"), ("Serbia", "2024-05"),
+        ("South Africa", "2023-09"), ("South Africa", "2023-09-01"), ("Thailand", "2024-04"),
+        ("Thailand", "2024-04-05"), ("Venezuela", "2023-07"), ("Venezuela", "2023-07-17")]),
+    "agreements-at-iac-2023": Expect(["label", "signatories"], [
+        ("CNSA–Azercosmos joint statement on ILRS cooperation (2023)", {"Li Guoping", "Samaddin Asadov"})],
+        lists={"signatories"}),
+    "agreements-and-signatories": Expect(["signed", "signatories"], [
+        ("", set()), ("", set()), ("", set()),
+        ("2021-03-09", {"Zhang Kejian", "Dmitry Rogozin"}), ("2021-04-24", set()), ("2022-11-25", set()),
+        ("2023", set()), ("2023-04-25", set()), ("2023-07-17", {"Gabriela Jimenez", "Zhang Kejian"}),
+        ("2023-09-01", {"Humbulani Mudau", "Chen Xiaodong"}), ("2023-09-25", set()),
+        ("2023-10-03", {"Samaddin Asadov", "Li Guoping"}), ("2023-10-18", {"Moin ul Haque", "Zhang Kejian"}),
+        ("2023-10-23", {"Zhang Kejian", "Vladimir Gusakov"}), ("2023-12-06", {"Sherif Sedky", "Zhang Kejian"}),
+        ("2024-04-05", {"Permsuk Sutchaphiwat", "Xu Zhanbin"}), ("2024-04-24", set()), ("2024-04-24", set()),
+        ("2024-05", set()), ("2024-06-12", {"Vladimir Putin"}), ("2024-07-03", set()),
+        ("2024-09-05", {"Maram Kaire", "Li Guoping"})], lists={"signatories"}),
+    "instruments-by-kind": Expect(["kindLabel", "instruments"], [
+        ("joint statement", "7"), ("memorandum of understanding", "7"), ("agreement", "6"),
+        ("cooperation agreement", "3"), ("joint declaration", "2"), ("intergovernmental agreement", "1"),
+        ("ratification law", "1")]),
+    "change-7-payload-contributors": Expect(["contributorName", "payloads"], [
+        ("Bahrain", {"Hyperspectral Imager of the Lunar Surface Material"}),
+        ("Egypt", {"Hyperspectral Imager of the Lunar Surface Material"}),
+        ("Egyptian Space Agency", {"Hyperspectral Imager of the Lunar Surface Material"}),
+        ("International Lunar Observatory Association", {"ILO-C"}),
+        ("Istituto Nazionale di Fisica Nucleare – Laboratori Nazionali di Frascati", {"Laser Retroreflector Arrays"}),
+        ("Italy", {"Laser Retroreflector Arrays"}),
+        ("National Astronomical Research Institute of Thailand", {"China-Thailand Space Weather Monitoring Sensor Package"}),
+        ("Russia", {"Lunar Dust and Electric Field Instrument"}),
+        ("Space Research Institute of the Russian Academy of Sciences", {"Lunar Dust and Electric Field Instrument"}),
+        ("Switzerland", {"Two-channel Spectrometer"}),
+        ("Thailand", {"China-Thailand Space Weather Monitoring Sensor Package"})], lists={"payloads"}),
+    "missions-by-phase": Expect(["phaseLabel", "from", "to", "missions"], [
+        ("Basic model", "", "2035", {"Chang'e 7", "Chang'e 8"}),
+        ("Construction", "2026", "2035", {"Chang'e 8", "Luna 28"}),
+        ("Reconnaissance", "2021", "2025", {"Chang'e 4", "Chang'e 6", "Chang'e 7", "Luna 25", "Luna 26", "Luna 27"})],
+        lists={"missions"}),
+    "change-6-launch-by-source": Expect(["published", "plannedYear", "launched", "status"], [
+        ("2024-06-28", "", "", "completed"), ("2024-05-04", "", "2024-05-03", "launched"),
+        ("2023-12-03", "2024", "", "planned"), ("2023-10-10", "2026", "", "planned"),
+        ("2023-04-25", "2024", "", ""), ("", "", "", "completed")]),
+    "latest-mission-status": Expect(["missionLabel", "status", "published"], [
+        ("Chang'e 6", "completed", "2024-06-28"), ("Chang'e 7", "planned", "2024-04-26"),
+        ("Chang'e 8", "planned", "2025-04-24"), ("China's crewed lunar landing", "planned", "2023-10-10"),
+        ("Luna 25", "failed", "2023-08-20"), ("Queqiao-2", "launched", "2024-03-20")]),
+    "everything-about-cnsa": Expect(["property", "value"], [
+        (RDF_TYPE := "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ILRS + "Publisher"),
+        (RDF_TYPE, ILRS + "SpaceAgency"),
+        ("http://www.w3.org/2000/01/rdf-schema#label", "China National Space Administration"),
+        ("http://www.w3.org/2004/02/skos/core#altLabel", "CNSA"),
+        ("http://www.w3.org/2004/02/skos/core#altLabel", "China National Space Agency"),
+        (ILRS + "country", ID + "country/china")]),
+    "payload-masses": Expect(["payloadName", "missionName", "massKg"], [
+        ("DORN", "Chang'e 6", "4.5"), ("China-Thailand Space Weather Monitoring Sensor Package", "Chang'e 7", "3"),
+        ("INRRI", "Chang'e 6", "0.05")]),
+    "phase-spans-by-source": Expect(["phaseLabel", "start", "end"], [
+        ("Basic model", "", "2028"), ("Basic model", "", "2028"), ("Basic model", "", "2035"),
+        ("Construction", "2026", "2035"), ("Construction", "2026", "2035"), ("Extended model", "", "2040"),
+        ("Reconnaissance", "2021", "2025"), ("Reconnaissance", "2021", "2025"), ("Utilization", "2035", ""),
+        ("Utilization", "2036", "")]),
+    "programme-documents": Expect(["label", "released"], [
+        ("International Lunar Research Station Guide for Partnership (V1.0)", "2021-06-16"),
+        ("International Lunar Research Station Roadmap (V1.0)", "2021-06-16")]),
+    "russian-ratification": Expect(["lawSigned", "signatory", "agreementSigned", "inForce"], [
+        ("2024-06-12", "Vladimir Putin", "2022-11-25", "2024-07-18")]),
+    "partners-without-instrument": Expect(["name"], [
+        ("Bolivia",), ("China",), ("Djibouti",), ("Ethiopia",), ("Nicaragua",), ("Russia",),
+        ("United Arab Emirates",)]),
+    "partner-count-statements": Expect(["when", "count"], [
+        ("", "about 15"), ("", "at least 21"), ("", "at least 31"), ("", "about 12"), ("", "10"), ("", "9"),
+        ("2023-05-11", "at least 11"), ("2024-05-13", "11"), ("2024-07-05", "12"), ("2024-09-05", "at least 41"),
+        ("2024-09-05", "17"), ("2025-04-29", "13")]),
+    "signing-places": Expect(["city", "instruments"], [
+        ("Beijing", "3"), ("Wuhan", "2"), ("Baku", "1"), ("Hefei", "1"), ("Moscow", "1"), ("Tunxi", "1")]),
+    "signatories": Expect(["name", "signed"], [
+        ("Zhang Kejian", "5"), ("Li Guoping", "2"), ("Chen Xiaodong", "1"), ("Dmitry Rogozin", "1"),
+        ("Gabriela Jimenez", "1")]),
+    "launch-timeline": Expect(["missionLabel", "launched", "landed", "returned"], [
+        ("Chang'e 4", "2018-12-08", "2019-01-03", ""), ("Luna 25", "2023-08-11", "", ""),
+        ("Queqiao-2", "2024-03-20", "", ""), ("Chang'e 6", "2024-05-03", "2024-06-02", "2024-06-25")]),
+    "wikidata-links": Expect(["name", "wikidata"], [
+        (name, "http://www.wikidata.org/entity/" + q) for name, q in (
+            ("Azerbaijan", "Q227"), ("Bahrain", "Q398"), ("Belarus", "Q184"), ("Bolivia", "Q750"), ("China", "Q148"),
+            ("Djibouti", "Q977"), ("Egypt", "Q79"), ("Ethiopia", "Q115"), ("European Space Agency", "Q42262"),
+            ("France", "Q142"), ("Italy", "Q38"), ("Kazakhstan", "Q232"), ("Nicaragua", "Q811"), ("Pakistan", "Q843"),
+            ("Russia", "Q159"), ("Senegal", "Q1041"), ("Serbia", "Q403"), ("South Africa", "Q258"),
+            ("Switzerland", "Q39"), ("Thailand", "Q869"), ("United Arab Emirates", "Q878"), ("Venezuela", "Q717"))]),
+    "conflicting-claims": Expect(["subjectLabel", "propertyLabel", "value"], [
+        ("Basic model", "end year", "2028"), ("Basic model", "end year", "2028"), ("Basic model", "end year", "2035"),
+        ("Chang'e 6", "mission status", ILRS + "Completed"), ("Chang'e 6", "mission status", ILRS + "Completed"),
+        ("Chang'e 6", "mission status", ILRS + "Launched"), ("Chang'e 6", "mission status", ILRS + "Planned"),
+        ("Chang'e 6", "mission status", ILRS + "Planned"),
+        ("Chang'e 6", "planned launch year", "2024"), ("Chang'e 6", "planned launch year", "2024"),
+        ("Chang'e 6", "planned launch year", "2026"),
+        *[("Chang'e 8", "planned launch year", "2028")] * 5, ("Chang'e 8", "planned launch year", "2029"),
+        ("Utilization", "start year", "2035"), ("Utilization", "start year", "2036")]),
+    "objectives": Expect(["objective"], [
+        ("Analyzing internal structures",), ("Biological and medical experiments",), ("Investigating chemistry",),
+        ("Lunar-based astronomical and Earth observations",), ("Pioneering in-situ resource utilization",),
+        ("Studying geological structures",), ("Testing technologies",)]),
+}
+ASK_EXPECTED = {"change-8-capacity": True}
+GRAPH_EXPECTED = {  # CONSTRUCT/DESCRIBE: (triples that must be there, how many party links)
+    "agreement-network": ([(ID + "agreement/cnsa-azercosmos-2023", ILRS + "party", ID + "agency/azercosmos"),
+                           (ID + "agreement/china-russia-mou-2021", ILRS + "party", ID + "country/russia")], 46),
+    "describe-azerbaijan": ([(ID + "partnership/azerbaijan", "http://www.w3.org/ns/org#member", ID + "country/azerbaijan"),
+                             (ID + "partnership/azerbaijan", ILRS + "partnerSince", "2023-10-03")], None),
+}
+
+
+@pytest.fixture(scope="module")
+def engine(shipped):
+    return OxigraphEngine(shipped.quads, shipped.content_hash)
+
+
+def answer(engine, path: Path, fmt_name: str) -> bytes:
+    plan = analyse(path.read_text())
+    return engine.run(plan, formats.by_name(fmt_name))
+
+
+def rows_of(results_json: bytes, expect: Expect) -> list[tuple]:
+    bindings = json.loads(results_json)["results"]["bindings"]
+    rows = []
+    for binding in bindings:
+        row = []
+        for column in expect.columns:
+            value = binding.get(column, {}).get("value", "")
+            row.append(frozenset(v for v in value.split(", ") if v) if column in expect.lists else value)
+        rows.append(tuple(row))
+    return rows
+
+
+def normalise(rows: list[tuple]) -> list[tuple]:
+    return [tuple(frozenset(c) if isinstance(c, set) else c for c in row) for row in rows]
+
+
+def test_every_query_states_its_question_and_has_an_expected_answer():
+    for name, path in QUERIES.items():
+        text = path.read_text()
+        assert text.startswith("# title: "), name
+        assert "\n# question: " in text, name
+        checked = name in EXPECTED or name in ASK_EXPECTED or name in GRAPH_EXPECTED or name == "facts-per-source"
+        assert checked, f"{name} has no expected answer"
+    assert len(QUERIES) >= 25
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_select_questions(engine, name):
+    expect = EXPECTED[name]
+    got = rows_of(answer(engine, QUERIES[name], "json"), expect)
+    wanted = normalise(expect.rows)
+    if expect.ordered:
+        assert got == wanted
+    else:
+        assert sorted(got, key=repr) == sorted(wanted, key=repr)
+
+
+def test_facts_per_source_ranks_the_wiki_first(engine):
+    bindings = json.loads(answer(engine, QUERIES["facts-per-source"], "json"))["results"]["bindings"]
+    counts = [int(b["facts"]["value"]) for b in bindings]
+    assert bindings[0]["sourceLabel"]["value"] == "Space Wiki: International Lunar Research Station"
+    assert counts == sorted(counts, reverse=True) and len(counts) == 10
+
+
+@pytest.mark.parametrize("name", sorted(ASK_EXPECTED))
+def test_ask_questions(engine, name):
+    assert json.loads(answer(engine, QUERIES[name], "json"))["boolean"] is ASK_EXPECTED[name]
+
+
+@pytest.mark.parametrize("name", sorted(GRAPH_EXPECTED))
+def test_graph_questions(engine, name):
+    triples = {(t.subject.value, t.predicate.value, t.object.value)
+               for t in ox.parse(answer(engine, QUERIES[name], "ntriples"), format=ox.RdfFormat.N_TRIPLES)}
+    required, party_links = GRAPH_EXPECTED[name]
+    assert set(required) <= triples
+    if party_links is not None:
+        assert sum(1 for t in triples if t[1] == ILRS + "party") == party_links
+
+
+def test_the_competency_file_covers_the_issue_questions():
+    for question in ("joined-in-2023", "partners-per-year", "agreements-at-iac-2023", "change-7-payload-contributors",
+                     "missions-by-phase", "change-6-launch-by-source", "partners-as-of-date", "everything-about-cnsa"):
+        assert question in QUERIES

@@ -1,0 +1,65 @@
+"""Loading files: parse errors with file:line, and where each subject is written."""
+
+from pathlib import Path
+
+import pytest
+
+from ilrs_graph.load import LoadError, load_files
+
+PREFIXES = "@prefix ex: <https://example.org/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+
+
+def test_a_syntax_error_names_file_line_and_column(tmp_path: Path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(PREFIXES + "ex:a rdfs:label \"A\" .\nex:b rdfs:label \"B\" ;\n")
+    with pytest.raises(LoadError) as caught:
+        load_files([broken], display_root=tmp_path)
+    assert caught.value.path == "broken.ttl"
+    assert caught.value.line == 5
+    assert str(caught.value).startswith("broken.ttl:5:")
+
+
+def test_a_missing_file_is_named(tmp_path: Path):
+    with pytest.raises(LoadError, match="no such file"):
+        load_files([tmp_path / "absent.ttl"])
+
+
+def test_an_unknown_file_type_is_refused(tmp_path: Path):
+    odd = tmp_path / "data.csv"
+    odd.write_text("a,b\n")
+    with pytest.raises(LoadError, match="unknown RDF file type '.csv'"):
+        load_files([odd])
+
+
+def test_bytes_that_are_not_utf8_are_refused_with_their_line(tmp_path: Path):
+    latin = tmp_path / "latin.ttl"
+    latin.write_bytes(PREFIXES.encode() + b'ex:a rdfs:label "caf\xe9" .\n')
+    with pytest.raises(LoadError) as caught:
+        load_files([latin])
+    assert caught.value.line == 3 and "UTF-8" in caught.value.message
+
+
+def test_subjects_are_located_where_they_are_typed(tmp_path: Path):
+    data = tmp_path / "data.trig"
+    data.write_text(PREFIXES + "@prefix s: <https://example.org/source/> .\n"
+                    "s:one {\n"
+                    "    ex:thing rdfs:label \"Thing\"@en .\n"          # line 5: first mention
+                    "    ex:other a ex:Class ;\n"                       # line 6
+                    "        rdfs:seeAlso ex:thing .\n"
+                    "}\n"
+                    "s:two {\n"
+                    "    ex:thing a ex:Class .\n"                       # line 10: where it is typed
+                    "}\n"
+                    "ex:loose rdfs:label \"Loose\" .\n")                 # line 12: default graph
+    loaded = load_files([data], ontology=False, display_root=tmp_path)
+    assert str(loaded.location_of("<https://example.org/thing>")) == "data.trig:10"
+    assert str(loaded.location_of("<https://example.org/other>")) == "data.trig:6"
+    assert str(loaded.location_of("<https://example.org/thing>", "https://example.org/source/one")) == "data.trig:5"
+    assert str(loaded.location_of("<https://example.org/loose>", "")) == "data.trig:12"
+
+
+def test_the_shipped_graph_loads_with_every_subject_located(shipped):
+    subjects = {str(q.subject) for q in shipped.quads if not str(q.subject).startswith("_:")}
+    unlocated = [s for s in subjects if shipped.location_of(s) is None]
+    assert not unlocated
+    assert shipped.content_hash and len(shipped.content_hash) == 64

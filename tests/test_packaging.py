@@ -1,0 +1,36 @@
+"""`pip install .` (not editable) into a fresh venv gives a working `ilrs-graph` with the data inside."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+
+@pytest.mark.timeout(900)
+def test_a_non_editable_install_validates_and_queries_the_shipped_data(tmp_path: Path):
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    install = subprocess.run([python, "-m", "pip", "install", "--quiet", str(ROOT)], capture_output=True, text=True)
+    assert install.returncode == 0, install.stderr[-3000:]
+    command = env_dir / "bin" / "ilrs-graph"
+    elsewhere = tmp_path / "elsewhere"  # not the checkout: the data must come from the installed package
+    elsewhere.mkdir()
+    validated = subprocess.run([command, "validate"], cwd=elsewhere, capture_output=True, text=True)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "the data conforms" in validated.stdout
+    answered = subprocess.run([command, "query", "--format", "csv",
+                               "PREFIX ilrs: <https://w3id.org/ilrs/ontology/> SELECT (COUNT(*) AS ?n) WHERE { ?p a ilrs:Partnership }"],
+                              cwd=elsewhere, capture_output=True, text=True)
+    assert answered.returncode == 0 and int(answered.stdout.splitlines()[1]) > 13
+    templates = subprocess.run([python, "-c", "import ilrs_server, pathlib; "
+                                "print(len(list((pathlib.Path(ilrs_server.__file__).parent / 'templates').glob('*.html'))))"],
+                               cwd=elsewhere, capture_output=True, text=True)
+    assert int(templates.stdout) >= 4
+    assert sys.prefix not in str(command)
