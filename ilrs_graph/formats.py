@@ -29,6 +29,11 @@ class Format:
         text_like = self.media_type.startswith("text/") or self.media_type.endswith(("json", "xml"))
         return f"{self.media_type}; charset=utf-8" if text_like else self.media_type
 
+    @property
+    def iana_iri(self) -> str:
+        """The media type's entry in IANA's register: what DCAT's ``dcat:mediaType`` points at."""
+        return f"https://www.iana.org/assignments/media-types/{self.media_type}"
+
 
 RESULT_FORMATS: tuple[Format, ...] = (
     Format("json", "application/sparql-results+json", "results", ox.QueryResultsFormat.JSON, "srj",
@@ -40,7 +45,9 @@ RESULT_FORMATS: tuple[Format, ...] = (
 )
 
 GRAPH_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", "graph", ox.RdfFormat.TURTLE, "ttl", ("application/x-turtle",)),
+    # N3 is a superset of Turtle: a client asking for N3 can read Turtle.
+    Format("turtle", "text/turtle", "graph", ox.RdfFormat.TURTLE, "ttl",
+           ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3", "application/n3")),
     Format("ntriples", "application/n-triples", "graph", ox.RdfFormat.N_TRIPLES, "nt", ("text/plain",)),
     Format("jsonld", "application/ld+json", "graph", ox.RdfFormat.JSON_LD, "jsonld", ("application/json",)),
     Format("rdfxml", "application/rdf+xml", "graph", ox.RdfFormat.RDF_XML, "rdf", ("application/xml", "text/xml")),
@@ -54,9 +61,9 @@ DATASET_FORMATS: tuple[Format, ...] = (
 ALL_FORMATS: tuple[Format, ...] = RESULT_FORMATS + GRAPH_FORMATS + DATASET_FORMATS
 
 # Names people type for the same format ("ttl" for turtle, "nt" for ntriples…).
-_NICKNAMES = {"srj": "json", "srx": "xml", "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples",
-              "json-ld": "jsonld", "rdf": "rdfxml", "rdf/xml": "rdfxml", "owl": "rdfxml", "nq": "nquads",
-              "n-quads": "nquads"}
+_NICKNAMES = {"srj": "json", "srx": "xml", "ttl": "turtle", "n3": "turtle", "nt": "ntriples",
+              "n-triples": "ntriples", "json-ld": "jsonld", "rdf": "rdfxml", "rdf/xml": "rdfxml", "rdf+xml": "rdfxml",
+              "owl": "rdfxml", "nq": "nquads", "n-quads": "nquads"}
 
 
 # What a results-format name means when triples are asked for (as Fuseki reads ?output=json for CONSTRUCT).

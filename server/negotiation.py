@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import request
 
 from ilrs_graph import formats
@@ -10,18 +12,21 @@ from ilrs_graph.formats import Format
 from .errors import ApiError
 
 
-def choose(offered: tuple[Format, ...], default: Format, *, explicit: str | None = None) -> Format:
+def choose(offered: tuple[Format, ...], default: Format, *, explicit: Sequence[str] = ()) -> Format:
     """The best of ``offered`` for this request; 406 when the client accepts none of them.
 
-    ``explicit`` (a ?format= value or a file suffix) wins over the Accept header; no Accept header at
-    all means ``default``.
+    ``explicit`` (?format= / ?output= values, names or media types, some clients sending several) wins
+    over the Accept header: the first one that names an offered format. No Accept header at all means
+    ``default``.
     """
     if explicit:
-        chosen = formats.by_name(explicit, offered)
-        if chosen is None:
-            names = ", ".join(f.name for f in offered)
-            raise ApiError(406, f"Unknown or unsuitable format '{explicit}' here; choose one of: {names}.")
-        return chosen
+        wanted = [name for value in explicit for name in value.split(",") if name.strip()]
+        for name in wanted:
+            chosen = formats.by_name(name, offered)
+            if chosen is not None:
+                return chosen
+        names = ", ".join(f.name for f in offered)
+        raise ApiError(406, f"Unknown or unsuitable format '{explicit[0]}' here; choose one of: {names}.")
     if "Accept" not in request.headers or not request.headers["Accept"].strip():
         return default
     candidates: list[str] = []

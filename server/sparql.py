@@ -90,8 +90,7 @@ def _answer(text: str, params: dict[str, list[str]]) -> Response:
         raise ApiError.from_query_error(error) from None
     offered = (formats.GRAPH_FORMATS + formats.DATASET_FORMATS) if plan.answers_with_triples else formats.RESULT_FORMATS
     default = formats.by_name("turtle") if plan.answers_with_triples else formats.by_name("json")
-    explicit = (params.get("format") or params.get("output") or [None])[0]
-    fmt = negotiation.choose(offered, default, explicit=explicit)
+    fmt = negotiation.choose(offered, default, explicit=params.get("format", []) + params.get("output", []))
     try:
         answer = dataset.answer(plan, fmt, default_graph_uris=params.get("default-graph-uri", []),
                                 named_graph_uris=params.get("named-graph-uri", []))
@@ -108,7 +107,7 @@ def _describe_service() -> Response:
     if request.accept_mimetypes and request.accept_mimetypes.best == "text/html":
         return redirect(url_for("ui.query_page"), code=303)
     offered = formats.GRAPH_FORMATS + formats.DATASET_FORMATS
-    fmt = negotiation.choose(offered, formats.by_name("turtle"), explicit=request.args.get("format"))
+    fmt = negotiation.choose(offered, formats.by_name("turtle"), explicit=request.args.getlist("format"))
     dataset = dataset_of(current_app)
     body = service_description(dataset, request.url_root, fmt)
     response = Response(body, content_type=fmt.content_type)

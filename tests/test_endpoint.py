@@ -1,0 +1,382 @@
+"""The SPARQL 1.1 Protocol and linked data over HTTP, against the real server (gunicorn on 127.0.0.1)
+with real clients: SPARQLWrapper, rdflib's SPARQLStore and plain HTTP."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+import requests
+from rdflib.compare import isomorphic
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+
+from ilrs_graph import formats, shipped
+from ilrs_graph.dataset import Dataset
+
+from .server_process import running_server
+
+COUNT_PARTNERS = ("PREFIX ilrs: <https://w3id.org/ilrs/ontology/> "
+                  "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a ilrs:Partnership }")
+CONSTRUCT_CNSA = ("CONSTRUCT { <https://w3id.org/ilrs/id/agency/cnsa> ?p ?o } "
+                  "WHERE { <https://w3id.org/ilrs/id/agency/cnsa> ?p ?o }")
+WIKI_GRAPH = "https://w3id.org/ilrs/id/source/space-wiki-ilrs"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_server() as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def local():
+    """The same graph answered in-process, to compare the endpoint against."""
+    return Dataset.open()
+
+
+def local_json(local: Dataset, text: str) -> dict:
+    return json.loads(local.answer(local.plan(text), formats.by_name("json")).body)
+
+
+def solutions(results: dict) -> list[dict]:
+    return sorted((json.dumps({k: v["value"] for k, v in b.items()}, sort_keys=True)
+                   for b in results["results"]["bindings"]))
+
+
+# --- the three ways to send a query -----------------------------------------------------------------
+
+def test_query_by_get(server, local):
+    response = requests.get(server + "sparql", params={"query": COUNT_PARTNERS})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/sparql-results+json")
+    assert response.json() == local_json(local, COUNT_PARTNERS)
+
+
+def test_query_by_form_post(server, local):
+    response = requests.post(server + "sparql", data={"query": COUNT_PARTNERS})
+    assert response.status_code == 200 and response.json() == local_json(local, COUNT_PARTNERS)
+
+
+def test_query_by_direct_post(server, local):
+    response = requests.post(server + "sparql", data=COUNT_PARTNERS.encode(),
+                             headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 200 and response.json() == local_json(local, COUNT_PARTNERS)
+
+
+@pytest.mark.parametrize("path", shipped.query_files(), ids=lambda p: p.stem)
+def test_every_competency_question_answers_through_the_endpoint(server, local, path):
+    text = path.read_text()
+    plan = local.plan(text)
+    if plan.answers_with_triples:
+        response = requests.post(server + "sparql", data={"query": text}, headers={"Accept": "application/n-triples"})
+        expected = local.answer(plan, formats.by_name("ntriples")).body
+        assert isomorphic(rdflib.Graph().parse(data=response.text, format="nt"),
+                          rdflib.Graph().parse(data=expected, format="nt"))
+    else:
+        response = requests.post(server + "sparql", data={"query": text})
+        expected = local_json(local, text)
+        got = response.json()
+        assert got.get("boolean") == expected.get("boolean")
+        if "results" in expected:
+            assert got["results"]["bindings"] == expected["results"]["bindings"]
+
+
+# --- real clients -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("return_format", [JSON, XML, CSV, TSV])
+def test_sparqlwrapper_select_in_every_results_format(server, local, return_format):
+    client = SPARQLWrapper(server + "sparql")
+    client.setQuery(COUNT_PARTNERS)
+    client.setReturnFormat(return_format)
+    converted = client.query().convert()
+    expected = local_json(local, COUNT_PARTNERS)["results"]["bindings"][0]["n"]["value"]
+    if return_format == JSON:
+        assert converted["results"]["bindings"][0]["n"]["value"] == expected
+    elif return_format == XML:
+        literal = converted.getElementsByTagName("literal")[0]
+        assert literal.firstChild.data == expected
+    else:
+        text = converted.decode() if isinstance(converted, bytes) else converted
+        rows = list(csv.reader(io.StringIO(text), delimiter="," if return_format == CSV else "\t"))
+        assert rows[0][0].lstrip("?") == "n" and rows[1][0].split("^^")[0].strip('"') == expected
+
+
+@pytest.mark.parametrize("return_format", [TURTLE, RDFXML, JSONLD, N3])
+def test_sparqlwrapper_construct_in_every_graph_format(server, local, return_format):
+    client = SPARQLWrapper(server + "sparql")
+    client.setQuery(CONSTRUCT_CNSA)
+    client.setReturnFormat(return_format)
+    result = client.query()
+    graph = result.convert()
+    if not isinstance(graph, rdflib.Graph):
+        graph = rdflib.Graph().parse(data=graph, format={TURTLE: "turtle", N3: "n3", JSONLD: "json-ld"}[return_format])
+    expected = rdflib.Graph().parse(data=local.answer(local.plan(CONSTRUCT_CNSA), formats.by_name("ntriples")).body,
+                                    format="nt")
+    assert isomorphic(graph, expected)
+
+
+def test_sparqlwrapper_ask(server):
+    client = SPARQLWrapper(server + "sparql")
+    client.setQuery("ASK { <https://w3id.org/ilrs/id/agency/cnsa> ?p ?o }")
+    client.setReturnFormat(JSON)
+    assert client.query().convert()["boolean"] is True
+
+
+def test_rdflib_sparqlstore_answers_as_the_graph_does(server, local):
+    store = SPARQLStore(server + "sparql", returnFormat="json")
+    graph = rdflib.Graph(store=store)
+    query = (shipped.query_files()[0].parent / "joined-in-2023.rq").read_text()
+    remote_rows = [tuple(str(v) for v in row) for row in graph.query(query)]
+    local_rows = [(b["name"]["value"], b["joined"]["value"]) for b in local_json(local, query)["results"]["bindings"]]
+    assert remote_rows == local_rows and len(remote_rows) == 8
+
+
+# --- formats and negotiation ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", formats.RESULT_FORMATS, ids=lambda f: f.name)
+def test_select_answers_parse_back_in_each_results_format(server, local, fmt):
+    response = requests.get(server + "sparql", params={"query": COUNT_PARTNERS}, headers={"Accept": fmt.media_type})
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith(fmt.media_type)
+    if fmt.name == "csv":  # CSV results are lossy: Oxigraph cannot read them back, Python's csv can
+        value = list(csv.reader(io.StringIO(response.text)))[1][0]
+    else:
+        value = next(iter(ox.parse_query_results(response.content, format=fmt.oxigraph)))["n"].value
+    assert value == local_json(local, COUNT_PARTNERS)["results"]["bindings"][0]["n"]["value"]
+
+
+@pytest.mark.parametrize("fmt", formats.GRAPH_FORMATS + formats.DATASET_FORMATS, ids=lambda f: f.name)
+def test_construct_answers_parse_back_in_each_graph_format(server, local, fmt):
+    response = requests.get(server + "sparql", params={"query": CONSTRUCT_CNSA}, headers={"Accept": fmt.media_type})
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith(fmt.media_type)
+    rdflib_format = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml",
+                     "trig": "trig", "nquads": "nquads"}[fmt.name]
+    parsed = rdflib.Dataset().parse(data=response.content, format=rdflib_format)
+    merged = rdflib.Graph()
+    for quad in parsed.quads():
+        merged.add(quad[:3])
+    expected = rdflib.Graph().parse(data=local.answer(local.plan(CONSTRUCT_CNSA), formats.by_name("ntriples")).body,
+                                    format="nt")
+    assert isomorphic(merged, expected)
+
+
+def test_accept_q_values_pick_the_preferred_format(server):
+    accept = "application/sparql-results+xml;q=0.5, text/csv;q=0.9, */*;q=0.1"
+    response = requests.get(server + "sparql", params={"query": COUNT_PARTNERS}, headers={"Accept": accept})
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert "Accept" in [v.strip() for v in response.headers["Vary"].split(",")]
+
+
+def test_the_format_parameter_overrides_accept(server):
+    response = requests.get(server + "sparql", params={"query": COUNT_PARTNERS, "format": "tsv"},
+                            headers={"Accept": "application/sparql-results+json"})
+    assert response.headers["Content-Type"].startswith("text/tab-separated-values")
+
+
+def test_without_accept_select_is_json_and_construct_is_turtle(server):
+    select = requests.get(server + "sparql", params={"query": COUNT_PARTNERS}, headers={"Accept": ""})
+    construct = requests.get(server + "sparql", params={"query": CONSTRUCT_CNSA}, headers={"Accept": ""})
+    assert select.headers["Content-Type"].startswith("application/sparql-results+json")
+    assert construct.headers["Content-Type"].startswith("text/turtle")
+
+
+def test_nothing_acceptable_is_406_with_a_message(server):
+    response = requests.get(server + "sparql", params={"query": COUNT_PARTNERS}, headers={"Accept": "image/png"})
+    assert response.status_code == 406 and "Accept" in response.text
+    bad_format = requests.get(server + "sparql", params={"query": COUNT_PARTNERS, "format": "turtle"})
+    assert bad_format.status_code == 406 and "turtle" in bad_format.text
+
+
+# --- errors ---------------------------------------------------------------------------------------------
+
+def test_a_malformed_query_is_400_with_the_parsers_message_and_position(server):
+    response = requests.get(server + "sparql", params={"query": "SELECT * WHERE {\n  ?s ?p \n}"},
+                            headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["line"] == 3 and body["column"] >= 1 and "Syntax error" in body["message"]
+
+
+@pytest.mark.parametrize("request_kwargs, expected_status, expected_words", [
+    ({"method": "GET", "params": [("query", COUNT_PARTNERS), ("query", COUNT_PARTNERS)]}, 400, "several"),
+    ({"method": "POST", "data": {"query": COUNT_PARTNERS, "update": "CLEAR ALL"}}, 400, "not both"),
+    ({"method": "POST", "data": COUNT_PARTNERS.encode(), "headers": {"Content-Type": ""}}, 400, "Content-Type"),
+    ({"method": "POST", "data": COUNT_PARTNERS.encode(), "headers": {"Content-Type": "text/plain"}}, 400, "not part of the SPARQL protocol"),
+    ({"method": "POST", "data": b"SELECT \xff\xfe", "headers": {"Content-Type": "application/sparql-query"}}, 400, "UTF-8"),
+    ({"method": "POST", "data": {"update": "INSERT DATA { <a:b> <a:c> <a:d> }"}}, 403, "read-only"),
+    ({"method": "POST", "data": b"DROP ALL", "headers": {"Content-Type": "application/sparql-update"}}, 403, "read-only"),
+    ({"method": "GET", "params": {"query": "INSERT DATA { <a:b> <a:c> <a:d> }"}}, 403, "read-only"),
+    ({"method": "PUT", "data": COUNT_PARTNERS}, 405, "not allowed"),
+    ({"method": "DELETE"}, 405, "not allowed"),
+])
+def test_protocol_errors_get_the_right_status_and_a_message(server, request_kwargs, expected_status, expected_words):
+    kwargs = dict(request_kwargs)
+    method = kwargs.pop("method")
+    response = requests.request(method, server + "sparql", **kwargs)
+    assert response.status_code == expected_status, response.text
+    assert expected_words.lower() in response.text.lower()
+    assert "Traceback" not in response.text
+    if expected_status == 405:
+        assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+
+
+def test_default_and_named_graph_uris_select_the_datasets_own_graphs(server):
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    whole = requests.get(server + "sparql", params={"query": count}).json()
+    wiki_only = requests.get(server + "sparql", params={"query": count, "default-graph-uri": WIKI_GRAPH}).json()
+    assert 0 < int(wiki_only["results"]["bindings"][0]["n"]["value"]) < int(whole["results"]["bindings"][0]["n"]["value"])
+    named = requests.get(server + "sparql", params={
+        "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": WIKI_GRAPH}).json()
+    assert [b["g"]["value"] for b in named["results"]["bindings"]] == [WIKI_GRAPH]
+    foreign = requests.get(server + "sparql", params={"query": count, "default-graph-uri": "http://example.org/g"})
+    assert foreign.status_code == 400 and "never fetches" in foreign.text
+
+
+# --- service description ---------------------------------------------------------------------------
+
+def test_the_service_description_parses_as_rdf(server):
+    response = requests.get(server + "sparql", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    endpoint = rdflib.URIRef(server + "sparql")
+    assert (endpoint, rdflib.RDF.type, SD.Service) in graph
+    assert (endpoint, SD.supportedLanguage, SD.SPARQL11Query) in graph
+    assert len(list(graph.objects(endpoint, SD.resultFormat))) == 10
+    names = {str(n) for n in graph.objects(None, SD.name)}
+    assert WIKI_GRAPH in names
+
+
+def test_a_browser_on_sparql_is_sent_to_the_query_page(server):
+    response = requests.get(server + "sparql", headers={"Accept": "text/html,application/xhtml+xml"},
+                            allow_redirects=False)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/query")
+
+
+# --- linked data ------------------------------------------------------------------------------------
+
+def test_a_resource_iri_redirects_to_the_document_the_client_wants(server):
+    for accept, suffix in (("text/html", ".html"), ("text/turtle", ".ttl"), ("application/ld+json", ".jsonld"),
+                           ("application/n-triples", ".nt"), ("application/rdf+xml", ".rdf")):
+        response = requests.get(server + "id/agency/cnsa", headers={"Accept": accept}, allow_redirects=False)
+        assert response.status_code == 303, accept
+        assert response.headers["Location"] == "/id/agency/cnsa" + suffix
+        assert "Accept" in response.headers["Vary"]
+
+
+def test_a_resource_as_json_ld_holds_its_description_and_the_labels_it_links_to(server):
+    response = requests.get(server + "id/agency/cnsa", headers={"Accept": "application/ld+json"})
+    assert response.status_code == 200 and response.url.endswith(".jsonld")
+    graph = rdflib.Graph().parse(data=response.text, format="json-ld")
+    cnsa = rdflib.URIRef("https://w3id.org/ilrs/id/agency/cnsa")
+    assert (cnsa, rdflib.RDFS.label, rdflib.Literal("China National Space Administration", lang="en")) in graph
+    assert (rdflib.URIRef("https://w3id.org/ilrs/id/country/china"), rdflib.RDFS.label,
+            rdflib.Literal("China", lang="en")) in graph
+
+
+def test_a_resource_page_shows_statements_sources_and_incoming_links(server):
+    page = requests.get(server + "id/partnership/venezuela.html").text
+    assert "Venezuela&#39;s ILRS partnership" in page or "Venezuela's ILRS partnership" in page
+    assert "2023-07-17" in page and "SpaceNews: Venezuela signs up" in page
+    assert 'href="/id/country/venezuela"' in page  # links stay on this server
+    agency = requests.get(server + "id/agency/cnsa.html").text
+    assert "Linked from" in agency
+
+
+def test_a_resource_as_trig_keeps_each_statement_in_its_source_graph(server):
+    response = requests.get(server + "id/partnership/venezuela.trig")
+    dataset = rdflib.Dataset().parse(data=response.text, format="trig")
+    since = rdflib.URIRef("https://w3id.org/ilrs/ontology/partnerSince")
+    graphs = {str(g) for _, p, _, g in dataset.quads((None, since, None, None))}
+    assert {WIKI_GRAPH, "https://w3id.org/ilrs/id/source/spacenews-venezuela-2023"} <= graphs
+
+
+def test_unknown_resources_are_404_in_the_negotiated_format(server):
+    as_json = requests.get(server + "id/agency/nowhere", headers={"Accept": "application/json"})
+    assert as_json.status_code == 404 and as_json.json()["status"] == 404
+    as_html = requests.get(server + "id/agency/nowhere", headers={"Accept": "text/html"})
+    assert as_html.status_code == 404 and as_html.headers["Content-Type"].startswith("text/html")
+    assert requests.get(server + "ontology/NoSuchTerm.ttl").status_code == 404
+
+
+def test_the_ontology_is_negotiated_and_each_term_resolves(server):
+    response = requests.get(server + "ontology", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.headers["Content-Location"] == "/ontology.ttl"
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    assert (rdflib.URIRef("https://w3id.org/ilrs/ontology"), rdflib.RDF.type, rdflib.OWL.Ontology) in graph
+    term = requests.get(server + "ontology/Partnership", headers={"Accept": "text/turtle"})
+    assert term.status_code == 200 and "membership" in term.text.lower()
+    version = requests.get(server + "ontology/1.0.0", allow_redirects=False)
+    assert version.status_code == 303 and version.headers["Location"] == "/ontology"
+
+
+# --- dumps --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("suffix, rdflib_format", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"),
+                                                   ("rdf", "xml"), ("trig", "trig"), ("nq", "nquads")])
+def test_dumps_parse_back_isomorphic_to_the_graph(server, local, suffix, rdflib_format):
+    response = requests.get(server + f"data.{suffix}")
+    assert response.status_code == 200 and response.headers["ETag"] and response.headers["Last-Modified"]
+    parsed = rdflib.Dataset()
+    parsed.parse(data=response.content, format=rdflib_format)
+    expected = rdflib.Dataset()
+    expected.parse(data=local.dump(formats.by_name("nquads")).body, format="nquads")
+    if suffix in ("trig", "nq"):  # datasets: every named graph, each isomorphic
+        assert {str(g.identifier) for g in parsed.graphs() if len(g)} == {str(g.identifier) for g in expected.graphs() if len(g)}
+        for graph in expected.graphs():
+            if len(graph):
+                assert isomorphic(parsed.graph(graph.identifier), graph), graph.identifier
+    else:  # graphs: the merge
+        merged = rdflib.Graph()
+        for s, p, o, _ in expected.quads():
+            merged.add((s, p, o))
+        got = rdflib.Graph()
+        for s, p, o, _ in parsed.quads():
+            got.add((s, p, o))
+        assert isomorphic(got, merged)
+
+
+def test_a_repeated_etag_gets_304(server):
+    first = requests.get(server + "data.ttl")
+    again = requests.get(server + "data.ttl", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and not again.content
+    query = requests.get(server + "sparql", params={"query": COUNT_PARTNERS})
+    cached = requests.get(server + "sparql", params={"query": COUNT_PARTNERS}, headers={"If-None-Match": query.headers["ETag"]})
+    assert cached.status_code == 304
+
+
+# --- web citizenship ---------------------------------------------------------------------------------
+
+def test_cors_on_sparql_and_dumps(server):
+    preflight = requests.options(server + "sparql", headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert requests.get(server + "data.nt").headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_healthz(server):
+    health = requests.get(server + "healthz").json()
+    assert health["status"] == "ok" and health["quads"] > 1000 and len(health["version"]) == 64
+
+
+def test_gzip_when_the_client_accepts_it(server):
+    raw = requests.get(server + "data.nt", headers={"Accept-Encoding": "gzip"}, stream=True)
+    assert raw.headers["Content-Encoding"] == "gzip"
+    body = gzip.decompress(raw.raw.read())
+    assert body.startswith(b"<https://w3id.org/ilrs/")
+    plain = requests.get(server + "data.nt", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+
+
+def test_the_query_page_runs_a_query_and_links_resources(server):
+    page = requests.get(server + "query", params={
+        "query": "SELECT ?p WHERE { ?p a <https://w3id.org/ilrs/ontology/Partnership> }"})
+    assert page.status_code == 200 and 'href="/id/partnership/' in page.text
+    assert page.text.count('<li><a href="/query?query=') == len(shipped.query_files())
