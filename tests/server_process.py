@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,13 +26,16 @@ def running_server(*args: str | Path, workers: int = 1, startup_seconds: float =
     port = free_port()
     command = [ilrs_graph_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
                "--workers", str(workers), *map(str, args)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    # The server's log goes to a file: an unread pipe fills up and blocks the server mid-request.
+    log = tempfile.NamedTemporaryFile(mode="w+", prefix="ilrs-server-", suffix=".log")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
     base = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + startup_seconds
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"the server exited with {process.returncode}:\n{process.stdout.read()}")
+                log.seek(0)
+                raise RuntimeError(f"the server exited with {process.returncode}:\n{log.read()}")
             try:
                 if requests.get(base + "healthz", timeout=1).status_code == 200:
                     break
@@ -48,3 +52,4 @@ def running_server(*args: str | Path, workers: int = 1, startup_seconds: float =
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()

@@ -380,3 +380,21 @@ def test_the_query_page_runs_a_query_and_links_resources(server):
         "query": "SELECT ?p WHERE { ?p a <https://w3id.org/ilrs/ontology/Partnership> }"})
     assert page.status_code == 200 and 'href="/id/partnership/' in page.text
     assert page.text.count('<li><a href="/query?query=') == len(shipped.query_files())
+
+
+def test_every_iri_the_data_mints_resolves_on_this_server(server, local):
+    import pyoxigraph as ox_terms
+
+    from ilrs_graph.namespaces import ILRS, RESOURCE
+
+    minted = sorted({t.value for q in local.loaded.quads for t in (q.subject, q.object, q.graph_name)
+                     if isinstance(t, ox_terms.NamedNode) and t.value.startswith((RESOURCE, ILRS))})
+    assert len(minted) > 300
+    session = requests.Session()
+    unresolved = []
+    for iri in minted:
+        path = iri.replace("https://w3id.org/ilrs/", "")
+        response = session.get(server + path, headers={"Accept": "application/n-triples"}, allow_redirects=True)
+        if response.status_code != 200 or f"<{iri}>" not in response.text:
+            unresolved.append((iri, response.status_code))
+    assert unresolved == []
