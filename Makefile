@@ -7,6 +7,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+SIZES  ?= 10000,100000,1000000
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: serve test validate bench clean install
 
@@ -27,6 +29,12 @@ serve: validate
 
 test: install
 	$(BIN)/python -m pytest
+
+# make bench QUICK=1 — 10k quads only, fewer samples (a few minutes); SIZES=10000,100000 to choose sizes.
+bench: install
+	command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m bench.run $(if $(QUICK),--quick,--sizes $(SIZES))
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

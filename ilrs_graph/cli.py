@@ -73,7 +73,40 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
                        help="SPARQL engine (default: oxigraph)")
     serve.set_defaults(run=_serve)
+
+    load = commands.add_parser(
+        "load", help="push the ontology and data into an external SPARQL store",
+        description="Replace the graph held by an external SPARQL 1.1 store (Oxigraph server, Fuseki, "
+                    "GraphDB…) by the shipped ontology and data, or by the given --data files: each named "
+                    "graph is written under a staging name (Graph Store Protocol PUT), then one SPARQL Update "
+                    "moves them all into place, with the merge of all graphs as the default graph. Exit 0 "
+                    "when loaded, 1 when the store failed (the message says what it holds now), 2 on bad "
+                    "arguments or files.")
+    add_store_arguments(load, required=True)
+    load.add_argument("--data", nargs="+", type=Path, metavar="FILE", help="RDF files to load instead")
+    load.add_argument("--timeout", type=float, metavar="SECONDS",
+                      help="how long to wait for each request to the store (default: 600)")
+    load.set_defaults(run=_load)
     return parser
+
+
+def add_store_arguments(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    """--store URL and its endpoint overrides (for `load`, and for a server answering from a store)."""
+    parser.add_argument("--store", required=required, metavar="URL",
+                        help="the SPARQL store's base URL; its endpoints are URL/query, URL/update and "
+                             "URL/store (Oxigraph server's layout) unless given below")
+    parser.add_argument("--query-url", metavar="URL", help="the store's SPARQL query endpoint")
+    parser.add_argument("--update-url", metavar="URL", help="the store's SPARQL update endpoint")
+    parser.add_argument("--graph-store-url", metavar="URL",
+                        help="the store's Graph Store Protocol endpoint (Fuseki: DATASET/data)")
+
+
+def store_endpoints(args: argparse.Namespace):
+    """The endpoints named by :func:`add_store_arguments`; ValueError for a URL that is not http(s)."""
+    from .remote import StoreEndpoints
+
+    return StoreEndpoints.of(args.store, query=args.query_url, update=args.update_url,
+                             graph_store=args.graph_store_url)
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
@@ -133,6 +166,28 @@ def _query(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _load(args: argparse.Namespace) -> int:
+    from .load import LoadError, load_files, load_shipped
+    from .remote import LOAD_TIMEOUT_SECONDS, LoadFailed, load_into_store
+
+    timeout = LOAD_TIMEOUT_SECONDS if args.timeout is None else args.timeout
+    if timeout <= 0:
+        return _fail("--timeout must be a number of seconds above 0")
+    try:
+        endpoints = store_endpoints(args)
+        loaded = load_shipped() if args.data is None else load_files(list(args.data), ontology=False)
+    except (ValueError, LoadError) as error:
+        return _fail(str(error))
+    try:
+        report = load_into_store(loaded, endpoints, timeout_seconds=timeout)
+    except LoadFailed as error:
+        return _fail(f"the load into {args.store} failed: {error}", EXIT_FINDINGS)
+    dropped = f"; dropped {len(report.dropped)} graphs of the previous version" if report.dropped else ""
+    print(f"Loaded {report.quads:,} quads in {report.graphs} named graphs (default graph: their merge, "
+          f"{report.merged_triples:,} triples) into {args.store}, version {report.version[:12]}{dropped}.")
+    return EXIT_OK
 
 
 def _serve(args: argparse.Namespace) -> int:

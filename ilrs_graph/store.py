@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 import pyoxigraph as ox
 import rdflib.plugins.sparql
 
-from . import convert
+from . import convert, rdflib_fixes  # noqa: F401 (rdflib's evaluator, fixed on import)
 from .formats import Format
 from .namespaces import PREFIXES
 from .query import QueryError, QueryPlan, syntax_error
@@ -86,7 +86,11 @@ class RdflibEngine(Engine):
 
     def __init__(self, quads: Sequence[ox.Quad], version: str):
         super().__init__(quads, version)
-        self.dataset = convert.dataset(quads)
+        # Through an Oxigraph store first: it keeps typed literals in canonical form ("3.0"^^xsd:decimal
+        # becomes "3"), so both engines see, and answer with, the same terms.
+        canonical = ox.Store()
+        canonical.extend(quads)
+        self.dataset = convert.dataset(canonical)
 
     def _run(self, plan, fmt, default_graph_uris, named_graph_uris):
         dataset = self.dataset

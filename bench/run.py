@@ -1,0 +1,254 @@
+"""The benchmark: every target, on the same generated data and queries, in one run.
+
+    python -m bench.run [--quick] [--sizes 10000,100000,1000000]
+
+For each size: generate the dataset (seeded, kept in bench/results/data), compute the reference answers
+with the embedded engine, then for each target: start it (start-up to first answer), check every
+answer against the reference, measure each query's latency, stop it. Then start each target again and
+measure throughput with wrk at 1, 4 and 16 connections (every request a new text: no cache can answer)
+and at 16 connections repeating the same texts (what a result cache can answer). Memory is sampled all
+along. Figures go to stdout, bench/RESULTS.md and bench/results/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import rdflib
+
+from ilrs_graph import shipped
+from ilrs_graph.query import analyse
+from ilrs_graph.store import OxigraphEngine
+from tests.answers import engine_answers, same_answer
+
+from . import report
+from .generate import generate, write
+from .measure import Client, Query, Reply, latency, start, throughput
+from .targets import TARGETS, Data, Target, missing
+
+ROOT = Path(__file__).resolve().parent
+RESULTS = ROOT / "results"
+RDF_SYNTAXES = {"application/n-triples": "nt", "text/plain": "nt", "text/turtle": "turtle",
+                "application/rdf+xml": "xml", "application/xml": "xml", "application/ld+json": "json-ld",
+                "application/trig": "trig", "application/n-quads": "nquads"}
+MIX_QUORUM = 0.8  # a target right on fewer queries than this share gets no throughput run
+
+
+@dataclass(frozen=True)
+class Settings:
+    latency_samples: int
+    latency_budget_seconds: float
+    wrk_seconds: float
+    answer_timeout_seconds: float
+    startup_limit_seconds: float = 300.0
+
+
+FULL = Settings(latency_samples=30, latency_budget_seconds=3.0, wrk_seconds=8.0, answer_timeout_seconds=30.0)
+QUICK = Settings(latency_samples=10, latency_budget_seconds=1.0, wrk_seconds=3.0, answer_timeout_seconds=15.0)
+CONNECTIONS = (1, 4, 16)
+
+
+@dataclass
+class TargetResult:
+    name: str
+    skipped: str | None = None
+    prepare_seconds: float | None = None
+    startup_seconds: float | None = None
+    peak_rss_mb: float = 0.0
+    peak_pss_mb: float = 0.0
+    answers: dict[str, str] = field(default_factory=dict)  # query → ok / wrong / HTTP n / timeout
+    latency: dict[str, dict] = field(default_factory=dict)
+    throughput: dict[str, dict] = field(default_factory=dict)  # "uncached-4", "repeated-16"…
+    failure: str | None = None
+
+
+def load_mix() -> list[Query]:
+    """queries/*.rq (the competency questions) and bench/queries/*.rq (heavier analytical ones)."""
+    paths = [*shipped.query_files(), *sorted((ROOT / "queries").glob("*.rq"))]
+    mix = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        mix.append(Query(path.stem, text, analyse(text).answers_with_triples))
+    return mix
+
+
+def dataset(size: int) -> tuple[Data, dict[str, bytes]]:
+    """The generated files of ``size`` quads and the reference answers to every query."""
+    quads = generate(size)
+    trig, nquads = write(quads, RESULTS / "data", f"ilrs-{size}")
+    engine = OxigraphEngine(quads, f"generated-{size}")
+    answers = {query.name: engine_answers([engine], query.text)[1][0] for query in load_mix()}
+    del engine, quads
+    gc.collect()
+    return Data(size, trig, nquads), answers
+
+
+def check_answers(running, target: Target, data: Data, workdir: Path, mix: list[Query], reference: dict[str, bytes],
+                  settings: Settings, result: TargetResult):
+    """Ask every query once; a target that times out is restarted (it may still be computing)."""
+    client = Client(running.port, target.query_path, timeout=settings.answer_timeout_seconds)
+    for query in mix:
+        try:
+            reply = client.ask(query)
+        except TimeoutError:
+            result.answers[query.name] = "timeout"
+            running = _restart(running, target, data, workdir, settings, result)
+            client = Client(running.port, target.query_path, timeout=settings.answer_timeout_seconds)
+            continue
+        if reply.status != 200:
+            result.answers[query.name] = f"HTTP {reply.status}"
+            continue
+        try:
+            body = as_ntriples(reply) if query.triples else reply.body
+            right = same_answer(query.text, query.triples, reference[query.name], body)
+        except Exception as error:  # whatever the parsers raise on a malformed answer
+            result.answers[query.name] = f"unreadable {reply.content_type}: {type(error).__name__}"
+            continue
+        result.answers[query.name] = "ok" if right else "wrong"
+    client.close()
+    return running
+
+
+def as_ntriples(reply: Reply) -> bytes:
+    """A graph answer in whichever RDF syntax the server chose (its Content-Type), as N-Triples."""
+    media_type = reply.content_type.split(";")[0].strip().lower()
+    syntax = RDF_SYNTAXES.get(media_type)
+    if syntax is None:
+        raise ValueError(f"not an RDF media type: {media_type!r}")
+    return rdflib.Graph().parse(data=reply.body, format=syntax).serialize(format="nt", encoding="utf-8")
+
+
+def _restart(running, target, data, workdir, settings, result):
+    _keep_memory(running, result)
+    running.stop()
+    return start(target, data, workdir, within=settings.startup_limit_seconds)
+
+
+def _keep_memory(running, result: TargetResult) -> None:
+    result.peak_rss_mb = max(result.peak_rss_mb, running.sampler.peak_rss / 2**20)
+    result.peak_pss_mb = max(result.peak_pss_mb, running.sampler.peak_pss / 2**20)
+
+
+def first_pass(target: Target, data: Data, mix: list[Query], reference: dict[str, bytes], settings: Settings) -> TargetResult:
+    """Start-up, answers and latency of one target."""
+    result = TargetResult(target.name)
+    reason = missing(target)
+    if reason is None and target.max_quads is not None and data.quads > target.max_quads:
+        reason = f"not attempted above {target.max_quads:,} quads (its queries take minutes there)"
+    if reason:
+        result.skipped = reason
+        return result
+    workdir = RESULTS / "work" / str(data.quads) / target.name
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    try:
+        if target.prepare is not None:
+            began = time.perf_counter()
+            target.prepare(data, workdir)
+            result.prepare_seconds = time.perf_counter() - began
+        running = start(target, data, workdir, within=settings.startup_limit_seconds)
+        result.startup_seconds = running.startup_seconds
+        try:
+            running = check_answers(running, target, data, workdir, mix, reference, settings, result)
+            client = Client(running.port, target.query_path, timeout=settings.answer_timeout_seconds)
+            for query in mix:
+                if result.answers[query.name] == "ok":
+                    result.latency[query.name] = asdict(latency(client, query, samples=settings.latency_samples,
+                                                                budget_seconds=settings.latency_budget_seconds))
+            client.close()
+        finally:
+            _keep_memory(running, result)
+            running.stop()
+    except Exception as error:  # a target that breaks is reported, and the others still run
+        result.failure = f"{type(error).__name__}: {error}"
+    return result
+
+
+def second_pass(target: Target, data: Data, mix: list[Query], settings: Settings, result: TargetResult) -> None:
+    """Throughput of one target on the common mix."""
+    workdir = RESULTS / "work" / str(data.quads) / target.name
+    try:
+        running = start(target, data, workdir, within=settings.startup_limit_seconds)
+        try:
+            for connections in CONNECTIONS:
+                measured = throughput(running, mix, connections=connections, seconds=settings.wrk_seconds,
+                                      unique=True, workdir=workdir)
+                result.throughput[f"uncached-{connections}"] = asdict(measured)
+            measured = throughput(running, mix, connections=16, seconds=settings.wrk_seconds, unique=False,
+                                  workdir=workdir)
+            result.throughput["repeated-16"] = asdict(measured)
+        finally:
+            _keep_memory(running, result)
+            running.stop()
+    except Exception as error:
+        result.failure = f"{type(error).__name__}: {error}"
+
+
+def run_size(size: int, settings: Settings) -> dict:
+    began = time.perf_counter()
+    print(f"\n== {size:,} quads: generating and computing the reference answers", flush=True)
+    data, reference = dataset(size)
+    mix = load_mix()
+    results: list[TargetResult] = []
+    for target in TARGETS:
+        print(f"-- {target.name}: start-up, answers, latency", flush=True)
+        results.append(first_pass(target, data, mix, reference, settings))
+        _say(results[-1])
+    measured = [r for r in results if not r.skipped and not r.failure
+                and sum(v == "ok" for v in r.answers.values()) >= MIX_QUORUM * len(mix)]
+    common = [q for q in mix if all(r.answers.get(q.name) == "ok" for r in measured)]
+    for target, result in zip(TARGETS, results):
+        if result in measured:
+            print(f"-- {target.name}: throughput on {len(common)} queries", flush=True)
+            second_pass(target, data, common, settings, result)
+    return {"quads": size, "files": {"trig_bytes": data.trig.stat().st_size, "nquads_bytes": data.nquads.stat().st_size},
+            "mix": [q.name for q in mix], "common_mix": [q.name for q in common],
+            "targets": [asdict(r) for r in results], "seconds": time.perf_counter() - began}
+
+
+def _say(result: TargetResult) -> None:
+    if result.skipped or result.failure:
+        print(f"   {result.skipped or result.failure}", flush=True)
+        return
+    right = sum(v == "ok" for v in result.answers.values())
+    print(f"   start-up {result.startup_seconds:.2f} s, {right}/{len(result.answers)} answers right", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the SPARQL servers on ILRS-shaped data.")
+    parser.add_argument("--quick", action="store_true", help="10k quads, fewer samples, shorter wrk runs")
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated numbers of quads")
+    parser.add_argument("--output", type=Path, default=ROOT / "RESULTS.md")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("bench: wrk is not installed (make bench installs it: apt-get install wrk)", file=sys.stderr)
+        return 2
+    try:
+        sizes = [10_000] if args.quick else [int(size) for size in args.sizes.split(",")]
+    except ValueError:
+        print(f"bench: --sizes takes numbers separated by commas, not '{args.sizes}'", file=sys.stderr)
+        return 2
+    settings = QUICK if args.quick else FULL
+    command = "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])
+    began = time.perf_counter()
+    runs = [run_size(size, settings) for size in sizes]
+    summary = {"command": command.strip(), "settings": asdict(settings), "runs": runs,
+               "seconds": time.perf_counter() - began, "environment": report.environment()}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "results.json").write_text(json.dumps(summary, indent=1))
+    text = report.markdown(summary)
+    args.output.write_text(text)
+    print("\n" + report.ratios_text(summary))
+    print(f"Written: {args.output} and {RESULTS / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Fixes to rdflib's SPARQL evaluator, so that `--engine rdflib` answers as Oxigraph does.
+
+tests/test_engines.py runs every competency question on both engines; these are the differences it
+found that were rdflib's mistakes. Importing this module applies them (the evaluator is module-global).
+"""
+
+from __future__ import annotations
+
+from rdflib.plugins.sparql import aggregates, evaluate
+from rdflib.plugins.sparql.evalutils import _eval
+from rdflib.plugins.sparql.sparql import NotBoundError, SPARQLError
+
+_join_without_binding = evaluate.evalJoin
+
+
+def _aggregated_value(expression, row):
+    """An aggregate's input for one row. rdflib returns, rather than raises, the error of an
+    expression such as STR(?unbound), and MIN/MAX/SAMPLE/COUNT then aggregate the error object itself
+    (MAX(STR(?date)) became "None"); SPARQL skips that row, as rdflib does for a plain unbound ?date."""
+    value = _eval(expression, row)
+    if isinstance(value, SPARQLError):
+        raise NotBoundError(str(value))
+    return value
+
+
+def _distinct_aggregate_skips_unbound(accumulator, row) -> bool:
+    """rdflib issue #716: GROUP_CONCAT(DISTINCT ?x) and the like raise on a row where ?x is unbound
+    (an OPTIONAL that did not match) instead of skipping it."""
+    try:
+        return _aggregated_value(accumulator.expr, row) not in accumulator.seen
+    except NotBoundError:
+        return False
+
+
+def _join_binding_into_patterns(ctx, join):
+    """rdflib evaluates the two sides of a join separately (unless the join is its only one), so
+    `GRAPH ?g {…} ?s rdfs:label ?a . ?p rdfs:label ?b` builds the cross product of all labels first
+    (queries/conflicting-claims.rq ran for over ten minutes). Substituting the left side's bindings
+    into a plain triple pattern (a BGP) gives exactly the join's solutions, without the product."""
+    if join.p2.name == "BGP":
+        return evaluate.evalLazyJoin(ctx, join)
+    return _join_without_binding(ctx, join)
+
+
+aggregates._eval = _aggregated_value
+aggregates.Accumulator.use_row = _distinct_aggregate_skips_unbound
+evaluate.evalJoin = _join_binding_into_patterns

@@ -1,0 +1,300 @@
+"""An external SPARQL 1.1 store as the engine, and loading the graph into one.
+
+When the graph outgrows one machine, or several of our servers should share one copy, the data lives in
+an existing store (Oxigraph server, Apache Jena Fuseki, GraphDB…) and :class:`RemoteEngine` answers
+from it over the SPARQL 1.1 Protocol: same checks before, same bytes out, same :class:`QueryError`\\ s.
+
+How the graph sits in the store (written by :func:`load_into_store`, read by :class:`RemoteEngine`):
+
+- each source's named graph under its own IRI, as in the files;
+- the merge of all graphs (each triple once) as the store's default graph, as :class:`OxigraphEngine`
+  keeps it. A store's own "union default graph" option is not used: Oxigraph's repeats a triple once
+  per graph that states it, which changes every COUNT; a stored merge means the same on every store;
+- the graph ``urn:ilrs-graph:loaded``: which version is loaded (the files' content hash), its graphs and
+  its number of quads. Engines read it to know their version; it is the only graph of ours that a
+  ``GRAPH ?g`` query sees and the local engine does not have.
+
+A load replaces the previous version whole: every graph is first written (Graph Store Protocol PUT)
+under a staging name, then one SPARQL Update request moves them all into place, drops the graphs of the
+previous version and writes the manifest. Stores that run an update request as one transaction
+(Oxigraph, Jena TDB2, GraphDB, RDF4J) never show a half-loaded graph; a load that fails before the
+switch leaves the previous version as it was and removes its staging graphs, and says so.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import urlencode, urlsplit
+
+import pyoxigraph as ox
+import urllib3
+
+from .formats import Format
+from .load import LoadedGraph
+from .query import Limits, QueryError, QueryPlan, syntax_error
+from .store import Engine
+
+MANIFEST_GRAPH = "urn:ilrs-graph:loaded"
+STAGING_PREFIX = "urn:ilrs-graph:staging:"
+LOAD_TIMEOUT_SECONDS = 600.0  # one PUT of a million-triple graph takes a while
+
+_DCTERMS = "http://purl.org/dc/terms/"
+_VOID = "http://rdfs.org/ns/void#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_RESULTS_JSON = "application/sparql-results+json"
+_NTRIPLES = "application/n-triples"
+
+
+class StoreError(Exception):
+    """The store cannot be used: unreachable, refusing, or holding no loaded graph. ``str()`` says why."""
+
+
+@dataclass(frozen=True)
+class StoreEndpoints:
+    """Where a store answers queries, updates, and Graph Store Protocol requests."""
+
+    query: str
+    update: str
+    graph_store: str
+
+    @classmethod
+    def of(cls, base: str, *, query: str | None = None, update: str | None = None,
+           graph_store: str | None = None) -> StoreEndpoints:
+        """Oxigraph server's layout under ``base`` (``/query``, ``/update``, ``/store``) unless given;
+        raise :class:`ValueError` for a URL that is not http(s)."""
+        root = base.rstrip("/")
+        endpoints = cls(query or root + "/query", update or root + "/update", graph_store or root + "/store")
+        for url in (base, *vars(endpoints).values()):
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"'{url}' is not an http or https URL of a SPARQL store")
+        return endpoints
+
+
+class _Http:
+    """A pool of kept-alive connections, one per process: gunicorn forks its workers after the engine
+    is built, and a forked worker must not share its parent's sockets."""
+
+    def __init__(self) -> None:
+        self._pid, self._pool = -1, None
+
+    def request(self, method: str, url: str, *, timeout: float, body: bytes | str | None = None,
+                headers: dict[str, str] | None = None) -> urllib3.BaseHTTPResponse:
+        if self._pid != os.getpid():
+            self._pid, self._pool = os.getpid(), urllib3.PoolManager(maxsize=16, retries=False)
+        try:
+            return self._pool.request(method, url, body=body, headers=headers, timeout=timeout,
+                                      preload_content=True, redirect=False)
+        except urllib3.exceptions.NewConnectionError as error:  # a ConnectTimeoutError, for urllib3
+            raise ConnectionError(f"cannot reach the SPARQL store at {url}: {error}") from None
+        except urllib3.exceptions.TimeoutError:
+            raise TimeoutError(f"the SPARQL store did not answer within {timeout:g} s ({method} {url})") from None
+        except urllib3.exceptions.HTTPError as error:
+            reason = getattr(error, "reason", None) or error
+            raise ConnectionError(f"cannot reach the SPARQL store at {url}: {reason}") from None
+
+
+def _message(response: urllib3.BaseHTTPResponse) -> str:
+    text = response.data.decode("utf-8", "replace").strip()
+    return text[:2000] or f"HTTP {response.status} {response.reason or ''}".strip()
+
+
+def _select(http: _Http, endpoints: StoreEndpoints, query: str, timeout: float) -> list[dict]:
+    """Solutions of one of our own SELECT queries, as term dicts; :class:`StoreError` if it fails."""
+    try:
+        response = http.request("POST", endpoints.query, timeout=timeout, body=urlencode({"query": query}),
+                                headers={"Content-Type": "application/x-www-form-urlencoded",
+                                         "Accept": _RESULTS_JSON})
+    except (TimeoutError, ConnectionError) as error:
+        raise StoreError(str(error)) from None
+    if response.status != 200:
+        raise StoreError(f"the SPARQL store at {endpoints.query} answered {response.status}: {_message(response)}")
+    try:
+        solutions = ox.parse_query_results(response.data, format=ox.QueryResultsFormat.JSON)
+    except SyntaxError as error:
+        raise StoreError(f"the SPARQL store at {endpoints.query} sent unreadable results: {error}") from None
+    names = [variable.value for variable in solutions.variables]
+    return [{name: solution[name] for name in names if solution[name] is not None} for solution in solutions]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What ``urn:ilrs-graph:loaded`` says about the version in a store."""
+
+    version: str
+    graph_names: frozenset[str]
+    quad_count: int
+
+
+def _read_manifest(http: _Http, endpoints: StoreEndpoints, timeout: float) -> Manifest:
+    """The version loaded in the store; :class:`StoreError` when it holds none (or cannot be asked)."""
+    rows = _select(http, endpoints, f"""
+        SELECT ?version ?quads ?graph WHERE {{ GRAPH <{MANIFEST_GRAPH}> {{
+            <{MANIFEST_GRAPH}> <{_DCTERMS}identifier> ?version ; <{_VOID}triples> ?quads .
+            OPTIONAL {{ <{MANIFEST_GRAPH}> <{_DCTERMS}hasPart> ?graph }}
+        }} }}""", timeout)
+    if not rows:
+        raise StoreError(f"the SPARQL store at {endpoints.query} holds no loaded ILRS graph "
+                         f"(no <{MANIFEST_GRAPH}>); run `ilrs-graph load --store URL` first")
+    return Manifest(rows[0]["version"].value, frozenset(row["graph"].value for row in rows if "graph" in row),
+                    int(rows[0]["quads"].value))
+
+
+class RemoteEngine(Engine):
+    """Answers from an external SPARQL 1.1 store loaded by :func:`load_into_store`.
+
+    It asks the store for SPARQL JSON results or N-Triples and writes them in the requested format with
+    Oxigraph's serialisers, so every format works on every store and the bytes are those the local
+    engine writes. Its version is the one the store's manifest names, read when it is built: after a
+    new load into the store, build a new engine.
+    """
+
+    name = "remote"
+
+    def __init__(self, endpoints: StoreEndpoints, *, timeout_seconds: float = Limits().timeout_seconds):
+        self.endpoints, self.timeout_seconds = endpoints, timeout_seconds
+        self._http = _Http()
+        manifest = _read_manifest(self._http, endpoints, timeout_seconds)
+        self.version, self.graph_names, self.quad_count = manifest.version, manifest.graph_names, manifest.quad_count
+
+    def _run(self, plan: QueryPlan, fmt: Format, default_graph_uris: list[str],
+             named_graph_uris: list[str]) -> bytes:
+        fields = [("query", plan.text), *(("default-graph-uri", iri) for iri in default_graph_uris),
+                  *(("named-graph-uri", iri) for iri in named_graph_uris)]
+        accept = _NTRIPLES if plan.answers_with_triples else _RESULTS_JSON
+        try:
+            response = self._http.request("POST", self.endpoints.query, timeout=self.timeout_seconds,
+                                          body=urlencode(fields), headers={
+                                              "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+        except TimeoutError as error:
+            raise QueryError(f"The query took too long: {error}.", 504) from None
+        except ConnectionError as error:
+            raise QueryError(f"The SPARQL store is not available: {error}.", 502) from None
+        if response.status == 400:  # the store's parser refused the query
+            raise syntax_error(Exception(_message(response)))
+        if response.status != 200:
+            raise QueryError(f"The SPARQL store answered {response.status}: {_message(response)}", 502)
+        try:
+            if plan.answers_with_triples:
+                return ox.serialize(ox.parse(response.data, format=ox.RdfFormat.N_TRIPLES), format=fmt.oxigraph)
+            results = ox.parse_query_results(response.data, format=ox.QueryResultsFormat.JSON)
+            return results.serialize(format=fmt.oxigraph)
+        except SyntaxError as error:
+            raise QueryError(f"The SPARQL store's answer could not be read: {error}", 502) from None
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load wrote."""
+
+    version: str
+    graphs: int            # named graphs now in the store
+    quads: int             # quads loaded (a triple once per graph that states it)
+    merged_triples: int    # triples in the default graph (the merge)
+    dropped: tuple[str, ...]  # graphs of the previous version that the new one no longer has
+
+
+class LoadFailed(Exception):
+    """A load that did not complete; ``str()`` says what the store holds now."""
+
+
+def load_into_store(loaded: LoadedGraph, endpoints: StoreEndpoints, *,
+                    timeout_seconds: float = LOAD_TIMEOUT_SECONDS) -> LoadReport:
+    """Replace the graph in the store by ``loaded``: staged graph by graph, then switched in one update."""
+    if not loaded.quads:
+        raise LoadFailed("there is nothing to load: the files hold no triples")
+    http = _Http()
+    by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
+    for quad in loaded.quads:
+        if isinstance(quad.graph_name, ox.NamedNode):
+            by_graph[quad.graph_name.value].append(ox.Triple(quad.subject, quad.predicate, quad.object))
+    merged = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in loaded.quads))
+    try:
+        before = {row["g"].value for row in _select(http, endpoints, "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }",
+                                                    timeout_seconds)}
+    except StoreError as error:
+        raise LoadFailed(f"{error}; nothing was written") from None
+    staging = f"{STAGING_PREFIX}{loaded.content_hash[:16]}:"
+    moves = {f"{staging}{index}": name for index, name in enumerate(sorted(by_graph))}
+    staged: list[str] = []
+    try:
+        for staged_name, name in moves.items():
+            _put(http, endpoints, staged_name, by_graph[name], timeout_seconds)
+            staged.append(staged_name)
+        _put(http, endpoints, staging + "default", merged, timeout_seconds)
+        staged.append(staging + "default")
+    except StoreError as error:
+        raise LoadFailed(f"{error}. The store still holds its previous version, untouched; "
+                         + _remove_staging(http, endpoints, staged, timeout_seconds)) from None
+    obsolete = sorted(before - set(by_graph) - set(staged))  # also staging graphs of failed loads
+    dropped = [name for name in obsolete if name != MANIFEST_GRAPH and not name.startswith(STAGING_PREFIX)]
+    switch = [f"DROP SILENT GRAPH <{name}>" for name in obsolete]
+    switch += [f"MOVE GRAPH <{staged_name}> TO GRAPH <{name}>" for staged_name, name in moves.items()]
+    switch += [f"MOVE GRAPH <{staging}default> TO DEFAULT", _manifest_insert(loaded, by_graph)]
+    try:
+        _update(http, endpoints, " ;\n".join(switch), timeout_seconds)
+    except TimeoutError:
+        raise LoadFailed(f"the switch to the new version was sent to {endpoints.update} but no answer came "
+                         f"within {timeout_seconds:g} s: the store holds either the previous version or the new "
+                         "one, whole (the switch is one update request); run the load again") from None
+    except StoreError as error:
+        raise LoadFailed(f"{error}. The store still holds its previous version, untouched; "
+                         + _remove_staging(http, endpoints, staged, timeout_seconds)) from None
+    return LoadReport(loaded.content_hash, len(by_graph), len(loaded.quads), len(merged), tuple(dropped))
+
+
+def _put(http: _Http, endpoints: StoreEndpoints, graph: str, triples: Sequence[ox.Triple], timeout: float) -> None:
+    url = f"{endpoints.graph_store}?{urlencode({'graph': graph})}"
+    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    try:
+        response = http.request("PUT", url, timeout=timeout, body=body, headers={"Content-Type": _NTRIPLES})
+    except (TimeoutError, ConnectionError) as error:
+        raise StoreError(str(error)) from None
+    if response.status not in (200, 201, 204):
+        raise StoreError(f"the graph store at {endpoints.graph_store} answered {response.status} to "
+                         f"PUT <{graph}>: {_message(response)}")
+
+
+def _update(http: _Http, endpoints: StoreEndpoints, update: str, timeout: float) -> None:
+    try:
+        response = http.request("POST", endpoints.update, timeout=timeout, body=urlencode({"update": update}),
+                                headers={"Content-Type": "application/x-www-form-urlencoded"})
+    except ConnectionError as error:
+        raise StoreError(str(error)) from None
+    if response.status not in (200, 204):
+        raise StoreError(f"the update endpoint {endpoints.update} answered {response.status}: {_message(response)}")
+
+
+def _remove_staging(http: _Http, endpoints: StoreEndpoints, staged: list[str], timeout: float) -> str:
+    """Drop the staging graphs written so far; say whether that worked."""
+    if not staged:
+        return "no staging graph was written."
+    try:
+        _update(http, endpoints, " ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in staged), timeout)
+    except (StoreError, TimeoutError) as error:
+        return (f"the staging graphs it wrote could not be removed ({error}): {_listed(staged)}; the next "
+                "load removes them.")
+    return f"the staging graphs it wrote were removed ({_listed(staged)})."
+
+
+def _listed(names: list[str]) -> str:
+    """Graph names, the middle of a long run elided: staging names are numbered in the order written."""
+    shown = [f"<{name}>" for name in names]
+    return ", ".join(shown) if len(shown) <= 3 else f"{len(shown)} graphs, {shown[0]}, {shown[1]} … {shown[-1]}"
+
+
+def _manifest_insert(loaded: LoadedGraph, by_graph: dict[str, list[ox.Triple]]) -> str:
+    me = ox.NamedNode(MANIFEST_GRAPH)
+    facts = [(ox.NamedNode(_DCTERMS + "identifier"), ox.Literal(loaded.content_hash)),
+             (ox.NamedNode(_VOID + "triples"), ox.Literal(str(len(loaded.quads)), datatype=ox.NamedNode(_XSD + "integer"))),
+             (ox.NamedNode(_DCTERMS + "modified"), ox.Literal(datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                                                              datatype=ox.NamedNode(_XSD + "dateTime")))]
+    facts += [(ox.NamedNode(_DCTERMS + "hasPart"), ox.NamedNode(name)) for name in sorted(by_graph)]
+    body = " ".join(f"{me} {predicate} {value} ." for predicate, value in facts)
+    return f"INSERT DATA {{ GRAPH {me} {{ {body} }} }}"

@@ -1,0 +1,203 @@
+"""An external store: a real Oxigraph server on 127.0.0.1, loaded by `ilrs-graph load --store`, answers
+every competency question as the embedded engine does, through :class:`RemoteEngine`."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from ilrs_graph import formats, shipped
+from ilrs_graph.query import QueryError, analyse
+from ilrs_graph.remote import MANIFEST_GRAPH, STAGING_PREFIX, RemoteEngine, StoreEndpoints, StoreError
+from ilrs_graph.store import OxigraphEngine
+
+from .answers import engine_answers, same_answer
+from .conftest import FIXTURES, run_cli
+from .server_process import free_port
+
+QUERIES = {path.stem: path for path in shipped.query_files()}
+RESULTS_JSON = formats.by_name("json")
+
+
+def _oxigraph_command() -> str | None:
+    beside_python = Path(sys.executable).parent / "oxigraph"
+    found = str(beside_python) if beside_python.exists() else shutil.which("oxigraph")
+    if found is None:
+        return None
+    try:
+        subprocess.run([found, "--version"], check=True, capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return found
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """The base URL of an Oxigraph server (RocksDB in a temporary directory) on a free port."""
+    command = _oxigraph_command()
+    if command is None:
+        pytest.skip("the oxigraph server binary (PyPI package `oxigraph`, in the test extra) cannot run here")
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    log = (location / "server.log").open("w")
+    process = subprocess.Popen([command, "serve", "--location", str(location / "db"),
+                                "--bind", f"127.0.0.1:{port}", "--timeout-s", "5"],
+                               stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, f"oxigraph serve exited with {process.returncode}"
+            try:
+                if requests.get(base + "/query", params={"query": "ASK {}"}, timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "oxigraph serve did not answer in 30 s"
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        log.close()
+
+
+def _graphs_in(base: str) -> set[str]:
+    answer = requests.get(base + "/query", params={"query": "SELECT ?g WHERE { GRAPH ?g { } }"},
+                          headers={"Accept": "application/sparql-results+json"}, timeout=10).json()
+    return {row["g"]["value"] for row in answer["results"]["bindings"]}
+
+
+@pytest.fixture(scope="module")
+def loaded_store(store):
+    result = run_cli("load", "--store", store)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Loaded ")
+    return store
+
+
+@pytest.fixture(scope="module")
+def engines(shipped, loaded_store):
+    return OxigraphEngine(shipped.quads, shipped.content_hash), RemoteEngine(StoreEndpoints.of(loaded_store))
+
+
+def test_the_store_holds_the_version_its_graphs_and_their_merge(engines, shipped, loaded_store):
+    local, remote = engines
+    assert remote.version == shipped.content_hash
+    assert remote.graph_names == local.graph_names and remote.quad_count == local.quad_count
+    assert _graphs_in(loaded_store) == local.graph_names | {MANIFEST_GRAPH}
+    count = analyse("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # the default graph: each triple once
+    assert remote.run(count, RESULTS_JSON) == local.run(count, RESULTS_JSON)
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_competency_question_answers_as_the_embedded_engine(engines, name):
+    text = QUERIES[name].read_text(encoding="utf-8")
+    triples, (local, remote) = engine_answers(engines, text)
+    assert same_answer(text, triples, local, remote), (
+        f"{name}\n--- embedded\n{local.decode()}\n--- store\n{remote.decode()}")
+
+
+@pytest.mark.parametrize("fmt", formats.RESULT_FORMATS, ids=lambda f: f.name)
+def test_results_come_in_every_results_format_as_the_embedded_engine_writes_them(engines, fmt):
+    plan = analyse(QUERIES["partners-timeline"].read_text(encoding="utf-8"))  # ORDER BY: a fixed order
+    local, remote = (engine.run(plan, fmt) for engine in engines)
+    assert remote == local and b"Kazakhstan" in remote
+
+
+@pytest.mark.parametrize("fmt", formats.GRAPH_FORMATS + formats.DATASET_FORMATS, ids=lambda f: f.name)
+def test_graphs_come_in_every_graph_format(engines, fmt):
+    plan = analyse(QUERIES["agreement-network"].read_text(encoding="utf-8"))
+    local, remote = (set(ox.parse(engine.run(plan, fmt), format=fmt.oxigraph)) for engine in engines)
+    assert remote == local and remote
+
+
+def test_the_protocol_dataset_reaches_the_store(engines):
+    local, remote = engines
+    plan = analyse("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    source = "https://w3id.org/ilrs/id/source/space-wiki-ilrs"
+    answers = [engine.run(plan, RESULTS_JSON, default_graph_uris=[source]) for engine in engines]
+    assert same_answer(plan.text, False, *answers)
+    everything = local.run(plan, RESULTS_JSON)
+    assert not same_answer(plan.text, False, answers[0], everything)  # the choice of graph did matter
+
+
+def test_a_syntax_error_is_400_with_the_stores_message_and_position(engines):
+    errors = []
+    for engine in engines:
+        with pytest.raises(QueryError) as raised:
+            engine.run(analyse("SELECT * WHERE {\n  ?s ?p }"), RESULTS_JSON)
+        errors.append(raised.value)
+    local, remote = errors
+    assert remote.status == 400 and remote.message.startswith("Syntax error in the query: ")
+    assert (remote.line, remote.column) == (local.line, local.column) == (2, 10)
+
+
+def test_a_query_slower_than_the_timeout_is_504(loaded_store):
+    impatient = RemoteEngine(StoreEndpoints.of(loaded_store), timeout_seconds=0.05)
+    product = analyse("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    with pytest.raises(QueryError) as raised:
+        impatient.run(product, RESULTS_JSON)
+    assert raised.value.status == 504
+
+
+def test_a_store_that_is_not_there_is_a_clear_error():
+    endpoints = StoreEndpoints.of(f"http://127.0.0.1:{free_port()}")
+    with pytest.raises(StoreError, match="cannot reach the SPARQL store"):
+        RemoteEngine(endpoints)
+
+
+def test_endpoints_default_to_oxigraphs_layout_and_refuse_what_is_not_a_url():
+    endpoints = StoreEndpoints.of("http://127.0.0.1:7878/", graph_store="http://127.0.0.1:3030/ds/data")
+    assert (endpoints.query, endpoints.update, endpoints.graph_store) == (
+        "http://127.0.0.1:7878/query", "http://127.0.0.1:7878/update", "http://127.0.0.1:3030/ds/data")
+    with pytest.raises(ValueError, match="not an http or https URL"):
+        StoreEndpoints.of("127.0.0.1:7878")
+
+
+def test_load_refuses_bad_arguments_with_exit_2():
+    for args in (("--store", "ftp://127.0.0.1/"), ("--store", "http://127.0.0.1:1", "--data", "no-such.trig"),
+                 ("--store", "http://127.0.0.1:1", "--timeout", "0")):
+        result = run_cli("load", *args)
+        assert result.returncode == 2 and "ilrs-graph: error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_new_load_replaces_the_previous_version_whole(store, shipped):
+    fixture = FIXTURES / "base.trig"
+    result = run_cli("load", "--store", store, "--data", fixture)
+    assert result.returncode == 0, result.stderr
+    replaced = RemoteEngine(StoreEndpoints.of(store))
+    assert replaced.version != shipped.content_hash
+    assert _graphs_in(store) == replaced.graph_names | {MANIFEST_GRAPH}
+    shipped_graphs = {q.graph_name.value for q in shipped.quads if isinstance(q.graph_name, ox.NamedNode)}
+    assert replaced.graph_names and not replaced.graph_names & shipped_graphs
+    result = run_cli("load", "--store", store)
+    assert result.returncode == 0, result.stderr
+    assert RemoteEngine(StoreEndpoints.of(store)).version == shipped.content_hash
+
+
+def test_a_failed_switch_keeps_the_previous_version_and_says_which_graphs_it_left(store, shipped):
+    assert run_cli("load", "--store", store).returncode == 0
+    result = run_cli("load", "--store", store, "--data", FIXTURES / "base.trig", "--update-url", store + "/nowhere")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "still holds its previous version" in result.stderr and STAGING_PREFIX in result.stderr
+    assert RemoteEngine(StoreEndpoints.of(store)).version == shipped.content_hash
+    left = {name for name in _graphs_in(store) if name.startswith(STAGING_PREFIX)}
+    assert left, "the staging graphs written before the failed switch are still there, as the message says"
+    assert run_cli("load", "--store", store).returncode == 0
+    assert not {name for name in _graphs_in(store) if name.startswith(STAGING_PREFIX)}
+
+
+def test_a_failed_put_writes_nothing(store, shipped):
+    assert run_cli("load", "--store", store).returncode == 0
+    before = _graphs_in(store)
+    result = run_cli("load", "--store", store, "--data", FIXTURES / "base.trig",
+                     "--graph-store-url", store + "/nowhere")
+    assert result.returncode == 1 and "no staging graph was written" in result.stderr
+    assert _graphs_in(store) == before
