@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .namespaces import BASE
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -42,9 +43,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Check the shipped ontology and data (no FILE), or the given Turtle/TriG files merged "
                     "with the ontology, against the SHACL shapes. Exit 0 when the data conforms (warnings "
                     "allowed), 1 when there is a violation, 2 when a file cannot be read or parsed.")
-    validate.add_argument("files", nargs="*", type=Path, metavar="FILE", help="data files to check")
-    validate.add_argument("--format", choices=("text", "json"), default="text",
-                          help="report format (default: text)")
+    validate.add_argument("files", nargs="*", type=Path, metavar="FILE|DIR",
+                          help="data files to check (a directory: the RDF files in it)")
+    validate.add_argument("--format", choices=("text", "json", "sarif", "junit", "github"), default="text",
+                          help="report format: text (default), json, sarif (SARIF 2.1.0, for code scanning), "
+                               "junit (JUnit XML, a test case per shape) or github (workflow annotations)")
     validate.add_argument("--shapes", type=Path, metavar="FILE", help="SHACL shapes to use instead of the shipped ones")
     validate.set_defaults(run=_validate)
 
@@ -73,6 +76,35 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
                        help="SPARQL engine (default: oxigraph)")
     serve.set_defaults(run=_serve)
+
+    export = commands.add_parser(
+        "export", help="write the graph as dumps with checksums and a VoID/DCAT description",
+        description="Write the shipped ontology and data (no FILE), or the given RDF files merged with the "
+                    "ontology, into DIR: one dump per format (the same data always gives the same bytes), "
+                    "context.jsonld with a JSON-LD dump, void.ttl describing the dumps, and SHA256SUMS. "
+                    "Graph formats (ttl, nt, jsonld, rdfxml) hold each triple once; dataset formats (trig, "
+                    "nq) keep one named graph per source. Exit 2 when a file cannot be read or parsed.")
+    export.add_argument("files", nargs="*", type=Path, metavar="FILE|DIR",
+                        help="RDF files to export instead (a directory: the RDF files in it)")
+    export.add_argument("--format", default="all", metavar="FORMAT",
+                        help="ttl, nt, nq, trig, jsonld, rdfxml or all (default: all)")
+    export.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="directory to write to")
+    export.add_argument("--base-url", default=BASE, metavar="URL",
+                        help=f"where the dataset is published, for the description: its SPARQL endpoint is "
+                             f"URL/sparql and its dumps URL/dumps/FILE (default: {BASE})")
+    export.set_defaults(run=_export)
+
+    diff = commands.add_parser(
+        "diff", help="the facts a data change adds and removes, by resource",
+        description="Compare two versions of the data (each an RDF file or a directory of them) and list the "
+                    "facts removed (-) and added (+), grouped by resource with its label, each with the source "
+                    "graph that states it. Exit 0 when both hold the same facts, 1 when they differ, 2 when "
+                    "a file cannot be read or parsed.")
+    diff.add_argument("old", type=Path, metavar="OLD", help="the data before: a file or a directory")
+    diff.add_argument("new", type=Path, metavar="NEW", help="the data after: a file or a directory")
+    diff.add_argument("--format", choices=("text", "markdown"), default="text",
+                      help="text (default) or markdown (for a pull-request comment)")
+    diff.set_defaults(run=_diff)
 
     load = commands.add_parser(
         "load", help="push the ontology and data into an external SPARQL store",
@@ -115,6 +147,7 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from .inputs import rdf_files
     from .load import LoadError, load_files, load_shipped
     from .reports import FORMATS
     from .validate import validate
@@ -122,7 +155,7 @@ def _validate(args: argparse.Namespace) -> int:
     if args.shapes is not None and not args.shapes.is_file():
         return _fail(f"{args.shapes}: no such shapes file")
     try:
-        loaded = load_files(args.files) if args.files else load_shipped()
+        loaded = load_files(rdf_files(args.files)) if args.files else load_shipped()
         report = validate(loaded, args.shapes)
     except LoadError as error:
         return _fail(str(error))
@@ -162,6 +195,46 @@ def _query(args: argparse.Namespace) -> int:
     else:
         sys.stdout.buffer.write(answer)
     return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from urllib.parse import urlsplit
+
+    from .export import EXPORT_FORMATS, ExportError, write_export
+    from .formats import by_name
+    from .inputs import rdf_files
+    from .load import LoadError, load_files, load_shipped
+
+    chosen = EXPORT_FORMATS if args.format == "all" else (by_name(args.format, EXPORT_FORMATS),)
+    if None in chosen:
+        return _fail(f"cannot export as '{args.format}' (known: ttl, nt, nq, trig, jsonld, rdfxml, all)")
+    if urlsplit(args.base_url).scheme not in ("http", "https"):
+        return _fail(f"--base-url must be an http or https URL, not '{args.base_url}'")
+    if args.output.exists() and not args.output.is_dir():
+        return _fail(f"{args.output}: exists and is not a directory")
+    base_url = args.base_url if args.base_url.endswith("/") else args.base_url + "/"
+    try:
+        loaded = load_files(rdf_files(args.files)) if args.files else load_shipped()
+        written = write_export(loaded, args.output, chosen, base_url)
+    except (LoadError, ExportError) as error:
+        return _fail(str(error))
+    except OSError as error:
+        return _fail(f"{args.output}: cannot write: {error.strerror or error}")
+    print(f"{len(written) + 1} files written to {args.output}: {', '.join(written)} and their SHA256SUMS")
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import FORMATS, compare, load_side
+    from .load import LoadError
+
+    try:
+        old, new = load_side(args.old), load_side(args.new)
+    except LoadError as error:
+        return _fail(str(error))
+    changes = compare(old, new)
+    sys.stdout.write(FORMATS[args.format](changes))
+    return EXIT_FINDINGS if changes.changed else EXIT_OK
 
 
 if __name__ == "__main__":

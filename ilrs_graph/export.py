@@ -8,7 +8,6 @@ carry the merged triples, each once; dataset formats (TriG, N-Quads) keep one na
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import jsonld, void
-from .formats import DATASET_FORMATS, GRAPH_FORMATS, Format
+from .formats import DATASET_FORMATS, GRAPH_FORMATS, Format, by_name
 from .load import LoadedGraph
 from .namespaces import PREFIXES, RDF
 
@@ -26,6 +25,10 @@ CONTEXT_FILE = "context.jsonld"     # the JSON-LD context the dump uses, publish
 DESCRIPTION_FILE = "void.ttl"       # the VoID/DCAT description of the dumps
 CHECKSUMS_FILE = "SHA256SUMS"       # `sha256sum -c SHA256SUMS` checks every file written
 _TYPE = ox.NamedNode(RDF + "type")
+
+
+class ExportError(Exception):
+    """The export would overwrite one of the files it reads."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def serialize(statements: Iterable[ox.Quad | ox.Triple], fmt: Format, prefixes: 
     ordered = canonical_quads(statements, merge=fmt.kind != "dataset")
     if fmt.name == "jsonld":
         triples = [q.triple for q in ordered]
-        return _json_bytes(jsonld.document(triples, jsonld.context(triples)))
+        return jsonld.to_bytes(jsonld.document(triples, jsonld.context(triples)))
     items = ordered if fmt.kind == "dataset" else [q.triple for q in ordered]
     return ox.serialize(items, format=fmt.oxigraph, prefixes=prefixes)
 
@@ -77,20 +80,16 @@ def write_export(loaded: LoadedGraph, out_dir: Path, formats: Sequence[Format], 
     dumps = build_dumps(loaded, formats)
     files = {dump.file_name: dump.body for dump in dumps}
     if any(dump.format.name == "jsonld" for dump in dumps):
-        files[CONTEXT_FILE] = _json_bytes(jsonld.context_document(loaded))
+        files[CONTEXT_FILE] = jsonld.to_bytes(jsonld.context_document(loaded))
     description = void.describe(loaded, base_url, dumps)
-    files[DESCRIPTION_FILE] = serialize(description, _turtle(), void.PREFIXES)
+    files[DESCRIPTION_FILE] = serialize(description, by_name("turtle"), void.PREFIXES)
     checksums = {name: hashlib.sha256(body).hexdigest() for name, body in sorted(files.items())}
     files[CHECKSUMS_FILE] = "".join(f"{digest}  {name}\n" for name, digest in checksums.items()).encode()
+    sources = {path.resolve() for path in loaded.files}
+    clashes = sorted(name for name in files if (out_dir / name).resolve() in sources)
+    if clashes:
+        raise ExportError(f"{out_dir / clashes[0]}: is one of the files being exported; choose another directory")
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, body in files.items():
         (out_dir / name).write_bytes(body)
     return checksums
-
-
-def _turtle() -> Format:
-    return next(fmt for fmt in GRAPH_FORMATS if fmt.name == "turtle")
-
-
-def _json_bytes(document: dict) -> bytes:
-    return (json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()

@@ -1,4 +1,4 @@
-"""Validation reports for people (text) and programs (json), one writer per format, in one table."""
+"""Validation reports for people (text), programs (json) and CI (sarif, junit, github): one table."""
 
 from __future__ import annotations
 
@@ -6,30 +6,13 @@ import json
 from collections.abc import Callable
 
 from . import __version__
-from .namespaces import shorten_terms
+from .ci_reports import github, junit, located, sarif, summary
 from .validate import Report
 
 
 def text(report: Report) -> str:
     """Compiler-style lines (``file:line: severity: message``) that editors can jump to, then a summary."""
-    lines: list[str] = []
-    for finding in report.findings:
-        where = str(finding.location) if finding.location else "(no file)"
-        lines.append(f"{where}: {finding.severity}: {finding.message}")
-        details = [f"focus: {shorten_terms(finding.focus)}"]
-        if finding.path:
-            details.append(f"path: {shorten_terms(finding.path)}")
-        if finding.value:
-            details.append(f"value: {shorten_terms(finding.value)}")
-        if finding.shape:
-            details.append(f"shape: {shorten_terms(finding.shape)}")
-        lines.append("    " + "   ".join(details))
-    violations, warnings = report.count("violation"), report.count("warning")
-    verdict = "conforms" if report.conforms else "does not conform"
-    lines.append(f"{len(report.files)} files, {report.triples:,} facts: {violations} violation"
-                 f"{'' if violations == 1 else 's'}, {warnings} warning{'' if warnings == 1 else 's'}; "
-                 f"the data {verdict}.")
-    return "\n".join(lines) + "\n"
+    return "\n".join([located(finding) for finding in report.findings] + [summary(report)]) + "\n"
 
 
 def json_report(report: Report) -> str:
@@ -44,4 +27,5 @@ def json_report(report: Report) -> str:
     }, indent=2, ensure_ascii=False) + "\n"
 
 
-FORMATS: dict[str, Callable[[Report], str]] = {"text": text, "json": json_report}
+FORMATS: dict[str, Callable[[Report], str]] = {
+    "text": text, "json": json_report, "sarif": sarif, "junit": junit, "github": github}

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as pyshacl_validate
-from rdflib.namespace import PROV, RDF, SH
+from rdflib.namespace import PROV, RDF, RDFS, SH
 
 from . import __version__, convert, shipped
 from .load import LoadedGraph, LoadError, Location, load_files
@@ -49,6 +49,7 @@ class Report:
     findings: tuple[Finding, ...]
     files: tuple[str, ...]
     triples: int
+    shapes: dict[str, str] = field(default_factory=dict)  # each node shape checked ("<iri>") → its label
 
     @property
     def conforms(self) -> bool:
@@ -72,7 +73,7 @@ def validate(loaded: LoadedGraph, shapes_path: Path | None = None) -> Report:
          for result in results_graph.subjects(RDF.type, SH.ValidationResult)),
         key=lambda f: (f.location.path if f.location else "~", f.location.line if f.location else 0,
                        f.severity, f.focus, f.path or "", f.message))
-    return Report(tuple(findings), tuple(loaded.shown_files), triples)
+    return Report(tuple(findings), tuple(loaded.shown_files), triples, _node_shapes(shapes))
 
 
 def validate_unless_known(loaded: LoadedGraph, cache_dir: Path | None = None) -> Report | None:
@@ -98,6 +99,12 @@ def validate_unless_known(loaded: LoadedGraph, cache_dir: Path | None = None) ->
 
 def _cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ilrs-graph"
+
+
+def _node_shapes(shapes: rdflib.Graph) -> dict[str, str]:
+    """The named node shapes with their labels: the checks a report lists, passed or failed."""
+    named = (s for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, rdflib.URIRef))
+    return {_n3(shape): str(shapes.value(shape, RDFS.label) or "") for shape in sorted(named)}
 
 
 def _read_shapes(path: Path) -> rdflib.Graph:

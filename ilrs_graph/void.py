@@ -1,0 +1,163 @@
+"""The dataset's description in VoID and DCAT: what it is, its licence, size, links and where to get it.
+
+Every value is read from the graph or from the dumps it describes: the ontology's header gives the
+licence, creator, version and dates (``dcterms:created`` is the dataset's issue date), the data gives
+the counts, the example resources and the links to Wikidata, and each dump its media type, size and
+SHA-256. The export writes the description beside the dumps; the web server builds the same one for its
+own address. Nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from . import namespaces
+from .load import LoadedGraph
+from .namespaces import ONTOLOGY, OWL, RDF, RESOURCE, XSD
+
+if TYPE_CHECKING:
+    from .export import Dump
+
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+SPDX = "http://spdx.org/rdf/terms#"
+DCTERMS = namespaces.PREFIXES["dcterms"]
+FOAF = namespaces.PREFIXES["foaf"]
+WIKIDATA = namespaces.PREFIXES["wd"]
+PREFIXES = {**namespaces.PREFIXES, "void": VOID, "dcat": DCAT, "spdx": SPDX}
+
+TITLE = "ILRS Knowledge Graph"
+DESCRIPTION = ("The open, validated, queryable record of the International Lunar Research Station (ILRS) "
+               "programme: its partners and when they joined, the agreements that bind them, the missions "
+               "that build it, its payloads and the phases it goes through. Every fact sits in the named "
+               "graph of the source document that states it.")
+EXAMPLE_RESOURCES = 5  # the most described resources, as void:exampleResource
+# The ontology header's statements that describe the release, and what the dataset states with each.
+_FROM_ONTOLOGY = {DCTERMS + "license": DCTERMS + "license", DCTERMS + "creator": DCTERMS + "creator",
+                  DCTERMS + "created": DCTERMS + "issued", DCTERMS + "modified": DCTERMS + "modified",
+                  OWL + "versionInfo": DCAT + "version"}
+_DUMP_CONTENT = {"graph": "Every statement of the graph, each once (the named graphs merged).",
+                 "dataset": "Every statement in the named graph of the source document that states it."}
+_TYPE = RDF + "type"
+
+
+def describe(loaded: LoadedGraph, base_url: str, dumps: Sequence[Dump] = (), *,
+             sparql_endpoint: str | None = None, dumps_url: str | None = None) -> list[ox.Triple]:
+    """The VoID/DCAT description of ``loaded`` published under ``base_url`` (ending in ``/``).
+
+    Its SPARQL endpoint is ``sparql_endpoint`` (default ``<base_url>sparql``), the ``dumps`` are
+    downloaded from ``dumps_url`` (default ``<base_url>dumps/``) followed by their file names. The
+    description itself is ``<base_url>void``; the dataset is ``<base_url>void#dataset``.
+    """
+    here = base_url + "void"
+    dataset = ox.NamedNode(here + "#dataset")
+    endpoint = ox.NamedNode(sparql_endpoint or base_url + "sparql")
+    triples = {q.triple for q in loaded.quads}
+    service = ox.NamedNode(here + "#sparql")
+    return [
+        _t(dataset, _TYPE, ox.NamedNode(VOID + "Dataset")),
+        _t(dataset, _TYPE, ox.NamedNode(DCAT + "Dataset")),
+        _t(dataset, DCTERMS + "title", ox.Literal(TITLE, language="en")),
+        _t(dataset, DCTERMS + "description", ox.Literal(DESCRIPTION, language="en")),
+        *(_t(dataset, _FROM_ONTOLOGY[t.predicate.value], t.object) for t in sorted(triples, key=str)
+          if t.subject.value == ONTOLOGY and t.predicate.value in _FROM_ONTOLOGY),
+        _t(dataset, FOAF + "homepage", ox.NamedNode(base_url)),
+        _t(dataset, DCAT + "landingPage", ox.NamedNode(base_url)),
+        _t(dataset, VOID + "uriSpace", ox.Literal(RESOURCE)),
+        _t(dataset, VOID + "sparqlEndpoint", endpoint),
+        *(_t(dataset, VOID + "vocabulary", ox.NamedNode(ns)) for ns in sorted(_vocabularies(triples))),
+        *_statistics(dataset, triples),
+        *_wikidata_links(dataset, here, triples),
+        *_distributions(dataset, here, dumps, dumps_url or base_url + "dumps/"),
+        _t(service, _TYPE, ox.NamedNode(DCAT + "DataService")),
+        _t(service, DCTERMS + "title", ox.Literal(f"SPARQL endpoint of the {TITLE}", language="en")),
+        _t(service, DCAT + "endpointURL", endpoint),
+        _t(service, DCTERMS + "conformsTo", ox.NamedNode("https://www.w3.org/TR/sparql11-protocol/")),
+        _t(service, DCAT + "servesDataset", dataset),
+    ]
+
+
+def _statistics(dataset: ox.NamedNode, triples: set[ox.Triple]) -> list[ox.Triple]:
+    """Sizes (VoID's statistics), one class partition per class, and the most described resources."""
+    subjects = Counter(t.subject for t in triples)
+    entities = {s for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(RESOURCE)}
+    instances = Counter(t.object for t in triples if t.predicate.value == _TYPE)
+    sizes = {"triples": len(triples), "entities": len(entities), "classes": len(instances),
+             "properties": len({t.predicate for t in triples}), "distinctSubjects": len(subjects),
+             "distinctObjects": len({t.object for t in triples})}
+    out = [_t(dataset, VOID + name, _integer(number)) for name, number in sizes.items()]
+    for cls in sorted(instances, key=str):
+        partition = ox.BlankNode()
+        out += [_t(dataset, VOID + "classPartition", partition), _t(partition, VOID + "class", cls),
+                _t(partition, VOID + "entities", _integer(instances[cls]))]
+    examples = sorted(entities, key=lambda s: (-subjects[s], s.value))[:EXAMPLE_RESOURCES]
+    return out + [_t(dataset, VOID + "exampleResource", resource) for resource in examples]
+
+
+def _wikidata_links(dataset: ox.NamedNode, here: str, triples: set[ox.Triple]) -> list[ox.Triple]:
+    """A void:Linkset per property that links resources to Wikidata items, with its number of links."""
+    links = Counter(t.predicate for t in triples
+                    if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(WIKIDATA))
+    if not links:
+        return []
+    wikidata = ox.NamedNode(here + "#wikidata")
+    out = [_t(wikidata, _TYPE, ox.NamedNode(VOID + "Dataset")),
+           _t(wikidata, DCTERMS + "title", ox.Literal("Wikidata", language="en")),
+           _t(wikidata, FOAF + "homepage", ox.NamedNode("https://www.wikidata.org/")),
+           _t(wikidata, VOID + "uriSpace", ox.Literal(WIKIDATA))]
+    for predicate in sorted(links, key=str):
+        linkset = ox.NamedNode(f"{here}#wikidata-{namespaces.shorten(predicate.value).replace(':', '-')}")
+        out += [_t(dataset, VOID + "subset", linkset), _t(linkset, _TYPE, ox.NamedNode(VOID + "Linkset")),
+                _t(linkset, VOID + "linkPredicate", predicate), _t(linkset, VOID + "subjectsTarget", dataset),
+                _t(linkset, VOID + "objectsTarget", wikidata),
+                _t(linkset, VOID + "triples", _integer(links[predicate]))]
+    return out
+
+
+def _distributions(dataset: ox.NamedNode, here: str, dumps: Sequence[Dump], dumps_url: str) -> list[ox.Triple]:
+    """A dcat:Distribution per dump: where to download it, its media type, size and SHA-256."""
+    out = []
+    for dump in dumps:
+        download = ox.NamedNode(dumps_url + dump.file_name)
+        distribution = ox.NamedNode(f"{here}#{dump.file_name}")
+        checksum = ox.BlankNode()
+        out += [
+            _t(dataset, DCAT + "distribution", distribution),
+            _t(dataset, VOID + "dataDump", download),
+            _t(distribution, _TYPE, ox.NamedNode(DCAT + "Distribution")),
+            _t(distribution, DCTERMS + "title", ox.Literal(dump.file_name)),
+            _t(distribution, DCTERMS + "description", ox.Literal(_DUMP_CONTENT[dump.format.kind], language="en")),
+            _t(distribution, DCAT + "downloadURL", download),
+            _t(distribution, DCAT + "mediaType", ox.NamedNode(dump.format.iana_iri)),
+            _t(distribution, DCTERMS + "conformsTo", ox.NamedNode(dump.format.oxigraph.iri)),
+            _t(distribution, DCAT + "byteSize",
+               ox.Literal(str(len(dump.body)), datatype=ox.NamedNode(XSD + "nonNegativeInteger"))),
+            _t(distribution, SPDX + "checksum", checksum),
+            _t(checksum, SPDX + "algorithm", ox.NamedNode(SPDX + "checksumAlgorithm_sha256")),
+            _t(checksum, SPDX + "checksumValue", ox.Literal(dump.sha256, datatype=ox.NamedNode(XSD + "hexBinary"))),
+        ]
+    return out
+
+
+def _vocabularies(triples: set[ox.Triple]) -> set[str]:
+    """The namespaces (among the project's prefixes) of the properties and classes the data uses."""
+    terms = {t.predicate.value for t in triples} | {t.object.value for t in triples if t.predicate.value == _TYPE}
+    found = set()
+    for term in terms:
+        namespace = max((ns for ns in namespaces.PREFIXES.values()
+                         if term.startswith(ns) and not ns.startswith(RESOURCE)), key=len, default=None)
+        if namespace:
+            found.add(namespace)
+    return found
+
+
+def _t(subject: ox.NamedNode | ox.BlankNode, predicate: str, obj) -> ox.Triple:
+    return ox.Triple(subject, ox.NamedNode(predicate), obj)
+
+
+def _integer(number: int) -> ox.Literal:
+    return ox.Literal(str(number), datatype=ox.NamedNode(XSD + "integer"))

@@ -1,0 +1,157 @@
+"""`ilrs-graph validate --format sarif|junit|github` and the pre-commit hook: what CI systems read."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+import rdflib
+from junitparser import Failure, JUnitXml
+from pre_commit.clientlib import load_manifest
+from rdflib.namespace import RDF, SH
+
+from ilrs_graph import shipped
+from ilrs_graph.reports import FORMATS
+
+from .conftest import FIXTURES, ROOT, ilrs_graph_command, run_cli
+
+SARIF_SCHEMA = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text())
+BROKEN = FIXTURES / "bad" / "partnership-before-its-instrument.trig"
+BROKEN_SHOWN = "tests/fixtures/bad/partnership-before-its-instrument.trig"
+ANNOTATION = re.compile(r"::(?P<command>error|warning|notice) file=(?P<file>[^,:]+),line=(?P<line>\d+),"
+                        r"title=(?P<title>[^,:]+)::(?P<message>[^\n]+)")
+
+
+def reported_line(path: Path) -> int:
+    """The line a bad fixture marks with ``# <- reported here``."""
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if "# <- reported here" in line)
+
+
+def node_shapes() -> set[str]:
+    shapes = rdflib.Graph().parse(shipped.shapes_file(), format="turtle")
+    return {str(s).replace("https://w3id.org/ilrs/shapes/", "shapes:")
+            for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, rdflib.URIRef)}
+
+
+def test_the_cli_offers_exactly_the_report_formats_of_the_table():
+    help_text = run_cli("validate", "--help").stdout
+    offered = re.search(r"--format \{([a-z,]+)\}", help_text).group(1).split(",")
+    assert sorted(offered) == sorted(FORMATS)
+
+
+def test_sarif_for_a_broken_fixture_is_valid_sarif_2_1_0_pointing_at_the_line():
+    result = run_cli("validate", "--format", "sarif", FIXTURES / "base.trig", BROKEN)
+    assert result.returncode == 1
+    log = json.loads(result.stdout)
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    (run,) = log["runs"]
+    (finding,) = run["results"]
+    assert finding["level"] == "error" and finding["ruleId"] == "shapes:Partnership"
+    assert finding["message"]["text"].startswith("The partnership starts (2023-06) before the instrument")
+    (location,) = finding["locations"]
+    assert location["physicalLocation"]["artifactLocation"]["uri"] == BROKEN_SHOWN
+    assert location["physicalLocation"]["region"]["startLine"] == reported_line(BROKEN)
+    rules = run["tool"]["driver"]["rules"]
+    assert {rule["id"] for rule in rules} == node_shapes()
+    assert rules[finding["ruleIndex"]]["id"] == finding["ruleId"]
+
+
+def test_sarif_for_the_shipped_data_is_valid_and_carries_its_warnings():
+    result = run_cli("validate", "--format", "sarif", "data")
+    assert result.returncode == 0
+    log = json.loads(result.stdout)
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    warnings = json.loads(run_cli("validate", "--format", "json", "data").stdout)["counts"]["warning"]
+    results = log["runs"][0]["results"]
+    assert len(results) == warnings > 0 and {r["level"] for r in results} == {"warning"}
+    for r in results:
+        uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        line = r["locations"][0]["physicalLocation"]["region"]["startLine"]
+        assert uri.startswith("data/") and line <= len((ROOT / uri).read_text().splitlines())
+
+
+def test_sarif_fails_the_schema_when_broken():
+    """The schema check itself can fail: a log without its required version is refused."""
+    log = json.loads(run_cli("validate", "--format", "sarif", FIXTURES / "base.trig").stdout)
+    del log["version"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+
+
+def test_junit_has_one_test_case_per_shape_and_fails_the_broken_one():
+    result = run_cli("validate", "--format", "junit", FIXTURES / "base.trig", BROKEN)
+    assert result.returncode == 1
+    xml = JUnitXml.fromstring(result.stdout)
+    cases = {case.name: case for suite in xml for case in suite}
+    assert set(cases) == node_shapes()
+    failed = {name for name, case in cases.items() if not case.is_passed}
+    assert failed == {"shapes:Partnership"}
+    (failure,) = cases["shapes:Partnership"].result
+    assert isinstance(failure, Failure) and failure.type == "violation"
+    assert f"{BROKEN_SHOWN}:{reported_line(BROKEN)}: violation: The partnership starts" in failure.text
+    assert xml.tests == len(node_shapes()) and xml.failures == 1
+
+
+def test_junit_puts_warnings_in_the_output_of_a_passing_case():
+    xml = JUnitXml.fromstring(run_cli("validate", "--format", "junit", "data").stdout)
+    cases = [case for suite in xml for case in suite]
+    assert all(case.is_passed for case in cases)
+    with_output = [case for case in cases if case.system_out]
+    assert with_output and all(": warning: " in case.system_out for case in with_output)
+
+
+def test_github_annotations_have_the_workflow_command_format():
+    result = run_cli("validate", "--format", "github", FIXTURES / "base.trig", BROKEN)
+    assert result.returncode == 1
+    *annotations, summary = result.stdout.splitlines()
+    (annotation,) = annotations
+    match = ANNOTATION.fullmatch(annotation)
+    assert match, annotation
+    assert match["command"] == "error" and match["file"] == BROKEN_SHOWN
+    assert int(match["line"]) == reported_line(BROKEN) and match["title"] == "shapes%3APartnership"
+    assert "%0Afocus: partnership:hasty" in match["message"]
+    assert summary.endswith("1 violation, 0 warnings; the data does not conform.")
+
+
+def test_github_warnings_are_warning_commands():
+    lines = run_cli("validate", "--format", "github", "data").stdout.splitlines()
+    assert lines[:-1] and all(ANNOTATION.fullmatch(line)["command"] == "warning" for line in lines[:-1])
+
+
+def test_a_directory_stands_for_the_rdf_files_in_it(tmp_path):
+    shutil.copy(FIXTURES / "base.trig", tmp_path)
+    (tmp_path / "notes.txt").write_text("not RDF, not read")
+    assert run_cli("validate", tmp_path).returncode == 0
+    shutil.copy(BROKEN, tmp_path)
+    assert run_cli("validate", tmp_path).returncode == 1
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_cli("validate", empty)
+    assert result.returncode == 2 and "no RDF files in this directory" in result.stderr
+
+
+def _run_hook(repository: Path) -> subprocess.CompletedProcess:
+    """Run the hook as pre-commit would: its entry, then its args, in the repository's root."""
+    (hook,) = load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))
+    assert hook["language"] == "python" and hook["pass_filenames"] is False
+    program, *entry_args = hook["entry"].split()
+    assert program == "ilrs-graph"
+    return subprocess.run([ilrs_graph_command(), *entry_args, *hook["args"]], cwd=repository,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_the_pre_commit_hook_passes_conforming_data_and_fails_a_violation(tmp_path):
+    (hook,) = load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))
+    assert re.search(hook["files"], "data/partnerships.trig") and not re.search(hook["files"], "README.md")
+    fork = tmp_path / "fork"
+    shutil.copytree(ROOT / "data", fork / "data")
+    assert _run_hook(fork).returncode == 0
+    shutil.copy(BROKEN, fork / "data")
+    result = _run_hook(fork)
+    assert result.returncode == 1
+    assert f"data/partnership-before-its-instrument.trig:{reported_line(BROKEN)}: violation" in result.stdout

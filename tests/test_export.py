@@ -1,0 +1,244 @@
+"""`ilrs-graph export`: every format reads back as the same graph, byte-stable, checksummed and described."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, SKOS, VOID, XSD
+
+from ilrs_graph import export, jsonld, shipped
+from ilrs_graph.formats import by_name
+from ilrs_graph.load import load_files
+from ilrs_graph.namespaces import ONTOLOGY
+
+from .conftest import FIXTURES, run_cli
+
+RDFLIB_NAMES = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml", "trig": "trig",
+                "nquads": "nquads"}
+SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("export")
+    result = run_cli("export", "-o", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def original() -> rdflib.Dataset:
+    """The shipped files as rdflib reads them on its own: the reference the dumps must match."""
+    dataset = rdflib.Dataset()
+    dataset.graph(rdflib.URIRef(ONTOLOGY)).parse(shipped.ontology_file(), format="turtle")
+    for path in shipped.data_files():
+        dataset.parse(path, format="trig")
+    return dataset
+
+
+def _plain(graph: rdflib.Graph) -> rdflib.Graph:
+    """rdflib keeps "x" and "x"^^xsd:string apart; RDF 1.1 says they are the same literal."""
+    result = rdflib.Graph()
+    for s, p, o in graph:
+        if isinstance(o, rdflib.Literal) and o.datatype == XSD.string:
+            o = rdflib.Literal(str(o))
+        result.add((s, p, o))
+    return result
+
+
+def _merged(dataset: rdflib.Dataset) -> rdflib.Graph:
+    merged = rdflib.Graph()
+    for s, p, o, _ in dataset.quads():
+        merged.add((s, p, o))
+    return _plain(merged)
+
+
+def _named_graphs(dataset: rdflib.Dataset) -> dict[str, rdflib.Graph]:
+    return {str(g.identifier): _plain(g) for g in dataset.graphs() if len(g)}
+
+
+def test_all_writes_every_format_of_the_table_with_context_description_and_checksums(exported):
+    expected = {f"ilrs.{fmt.extension}" for fmt in export.EXPORT_FORMATS}
+    assert expected | {"context.jsonld", "void.ttl", "SHA256SUMS"} == {p.name for p in exported.iterdir()}
+
+
+@pytest.mark.parametrize("fmt", [f for f in export.EXPORT_FORMATS if f.kind == "graph"], ids=lambda f: f.name)
+def test_a_graph_dump_parses_back_isomorphic_to_the_merged_graph(exported, original, shipped, fmt):
+    path = exported / f"ilrs.{fmt.extension}"
+    with_rdflib = rdflib.Graph().parse(path, format=RDFLIB_NAMES[fmt.name])
+    assert isomorphic(_plain(with_rdflib), _merged(original))
+    with_oxigraph = [q.triple for q in ox.parse(path=str(path), format=fmt.oxigraph)]
+    assert len(with_oxigraph) == len(set(with_oxigraph)), "a triple is written twice"
+    assert set(with_oxigraph) == {q.triple for q in shipped.quads}
+
+
+@pytest.mark.parametrize("fmt", [f for f in export.EXPORT_FORMATS if f.kind == "dataset"], ids=lambda f: f.name)
+def test_a_dataset_dump_keeps_one_named_graph_per_source(exported, original, shipped, fmt):
+    path = exported / f"ilrs.{fmt.extension}"
+    with_rdflib = rdflib.Dataset()
+    with_rdflib.parse(path, format=RDFLIB_NAMES[fmt.name])
+    expected = _named_graphs(original)
+    read_back = _named_graphs(with_rdflib)
+    assert read_back.keys() == expected.keys() and len(expected) > 50
+    assert all(isomorphic(read_back[name], expected[name]) for name in expected)
+    assert set(ox.parse(path=str(path), format=fmt.oxigraph)) == set(shipped.quads)
+
+
+def test_exporting_twice_gives_identical_bytes(exported, tmp_path):
+    again = tmp_path / "again"
+    assert run_cli("export", "-o", again).returncode == 0
+    for path in exported.iterdir():
+        assert (again / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_the_checksums_match_the_files(exported):
+    listed = dict(reversed(line.split("  ", 1)) for line in (exported / "SHA256SUMS").read_text().splitlines())
+    assert set(listed) == {p.name for p in exported.iterdir()} - {"SHA256SUMS"}
+    for name, digest in listed.items():
+        assert hashlib.sha256((exported / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_the_description_lists_each_dump_with_its_media_type_size_and_checksum(exported):
+    description = rdflib.Graph().parse(exported / "void.ttl", format="turtle")
+    dataset = rdflib.URIRef("https://w3id.org/ilrs/void#dataset")
+    distributions = list(description.objects(dataset, DCAT.distribution))
+    assert len(distributions) == len(export.EXPORT_FORMATS)
+    for distribution in distributions:
+        url = description.value(distribution, DCAT.downloadURL)
+        name = str(url).rsplit("/", 1)[1]
+        assert str(url) == f"https://w3id.org/ilrs/dumps/{name}"
+        body = (exported / name).read_bytes()
+        checksum = description.value(distribution, SPDX.checksum)
+        assert str(description.value(checksum, SPDX.checksumValue)) == hashlib.sha256(body).hexdigest()
+        assert description.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+        assert int(description.value(distribution, DCAT.byteSize)) == len(body)
+        fmt = by_name(name.rsplit(".", 1)[1], export.EXPORT_FORMATS)
+        assert str(description.value(distribution, DCAT.mediaType)).endswith("/" + fmt.media_type)
+
+
+def test_the_description_states_only_what_the_graph_says(exported, shipped):
+    description = rdflib.Graph().parse(exported / "void.ttl", format="turtle")
+    dataset = rdflib.URIRef("https://w3id.org/ilrs/void#dataset")
+    ontology = rdflib.Graph().parse(shipped.files[0], format="turtle")
+    header = rdflib.URIRef(ONTOLOGY)
+    assert description.value(dataset, DCTERMS.license) == ontology.value(header, DCTERMS.license) \
+        == rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert description.value(dataset, DCTERMS.modified) == ontology.value(header, DCTERMS.modified)
+    assert description.value(dataset, DCTERMS.issued) == ontology.value(header, DCTERMS.created)
+    dcat_version = rdflib.URIRef(str(DCAT) + "version")  # DCAT 3, newer than rdflib's DCAT namespace
+    assert str(description.value(dataset, dcat_version)) == str(ontology.value(header, OWL.versionInfo))
+    triples = {q.triple for q in shipped.quads}
+    assert int(description.value(dataset, VOID.triples)) == len(triples)
+    assert int(description.value(dataset, VOID.properties)) == len({t.predicate for t in triples})
+    classes = {t.object for t in triples if t.predicate.value == str(RDF.type)}
+    assert int(description.value(dataset, VOID.classes)) == len(classes)
+    assert description.value(dataset, VOID.sparqlEndpoint) == rdflib.URIRef("https://w3id.org/ilrs/sparql")
+    wikidata_links = sum(1 for t in triples if t.predicate.value == str(SKOS.exactMatch)
+                         and t.object.value.startswith("http://www.wikidata.org/entity/"))
+    linkset = description.value(predicate=VOID.linkPredicate, object=SKOS.exactMatch)
+    assert wikidata_links > 0 and int(description.value(linkset, VOID.triples)) == wikidata_links
+    examples = list(description.objects(dataset, VOID.exampleResource))
+    assert len(examples) == 5 and all(any(t.subject.value == str(e) for t in triples) for e in examples)
+
+
+def test_base_url_moves_the_endpoint_and_the_downloads(tmp_path):
+    result = run_cli("export", "--format", "nt", "--base-url", "https://example.org/ilrs", "-o", tmp_path)
+    assert result.returncode == 0, result.stderr
+    description = rdflib.Graph().parse(tmp_path / "void.ttl", format="turtle")
+    dataset = rdflib.URIRef("https://example.org/ilrs/void#dataset")
+    assert description.value(dataset, VOID.sparqlEndpoint) == rdflib.URIRef("https://example.org/ilrs/sparql")
+    dumps = list(description.objects(dataset, VOID.dataDump))
+    assert dumps == [rdflib.URIRef("https://example.org/ilrs/dumps/ilrs.nt")]
+    assert {p.name for p in tmp_path.iterdir()} == {"ilrs.nt", "void.ttl", "SHA256SUMS"}
+
+
+def test_the_jsonld_dump_reads_like_plain_json(exported):
+    document = json.loads((exported / "ilrs.jsonld").read_text(encoding="utf-8"))
+    assert document["@context"] == json.loads((exported / "context.jsonld").read_text())["@context"]
+    nodes = {node["@id"]: node for node in document["@graph"]}
+    venezuela = nodes["id:partnership/venezuela"]
+    assert venezuela["@type"] == "Partnership"
+    assert venezuela["member"] == "id:country/venezuela"
+    assert venezuela["organization"] == "id:programme/ilrs"
+    assert venezuela["label"] == "Venezuela's ILRS partnership"
+    # the dates stay typed: the usual kind through the context, the others as value objects
+    assert document["@context"]["partnerSince"] == {"@id": "ilrs:partnerSince", "@type": "xsd:gYearMonth"}
+    assert sorted(venezuela["partnerSince"], key=str) == ["2023-07", {"@type": "xsd:date", "@value": "2023-07-17"}]
+    assert nodes["id:phase/basic-model"]["phaseOrder"] == 1  # an xsd:integer is a JSON number
+
+
+BLANK_NODES_AND_ODD_VALUES = """
+@prefix ex:     <https://example.org/> .
+@prefix ilrs:   <https://w3id.org/ilrs/ontology/> .
+@prefix schema: <https://schema.org/> .
+@prefix xsd:    <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdfs:   <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/ilrs/id/source/odd> {
+    ex:a rdfs:label "A"@en, "Ah"@fr, "plain" ; ex:count 7, "007"^^xsd:integer, "2.50"^^xsd:decimal, true ;
+        ex:link ex:b, "not a link" ; ex:when "2024-01-02"^^xsd:date, "2024"^^xsd:gYear ;
+        ilrs:country [ rdfs:label "somewhere"@en ; ex:near [ rdfs:label "elsewhere"@en ] ] ;
+        schema:name "schema's name" ; ex:name "example's name" ; ex:org "a property named like a prefix" ;
+        a ex:Thing, ilrs:Country, schema:Country .
+    ex:b ex:link ex:a ; ex:link2 <https://w3id.org/ilrs/id///not-a-compact-iri> .
+}
+"""
+
+
+def test_a_jsonld_dump_round_trips_blank_nodes_clashing_names_and_mixed_values(tmp_path):
+    data = tmp_path / "odd.trig"
+    data.write_text(BLANK_NODES_AND_ODD_VALUES)
+    out = tmp_path / "out"
+    assert run_cli("export", data, "--format", "jsonld", "-o", out).returncode == 0
+    loaded = load_files([data])
+    expected = _plain(rdflib.Graph().parse(data=ox.serialize([q.triple for q in loaded.quads],
+                                                             format=ox.RdfFormat.N_TRIPLES), format="nt"))
+    dump = out / "ilrs.jsonld"
+    assert isomorphic(_plain(rdflib.Graph().parse(dump, format="json-ld")), expected)
+    with_oxigraph = rdflib.Graph().parse(data=ox.serialize(
+        [q.triple for q in ox.parse(path=str(dump), format=ox.RdfFormat.JSON_LD)], format=ox.RdfFormat.N_TRIPLES),
+        format="nt")
+    assert isomorphic(_plain(with_oxigraph), expected)
+    context = json.loads(dump.read_text())["@context"]
+    assert context["org"] == "http://www.w3.org/ns/org#"  # a prefix's name is never a property's key
+    assert "name" not in context  # two vocabularies' "name", neither of them ILRS: both stay prefixed
+    assert context["Country"] == "ilrs:Country"  # the ILRS term wins a shared name
+    nodes = {node["@id"]: node for node in json.loads(dump.read_text())["@graph"]}
+    assert nodes["https://example.org/b"]["link2"] == "https://w3id.org/ilrs/id///not-a-compact-iri"
+
+
+def test_the_context_is_the_same_for_the_same_graph_in_any_order(shipped):
+    triples = [q.triple for q in shipped.quads]
+    assert jsonld.context(triples) == jsonld.context(reversed(triples))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--format", "csv"], "cannot export as 'csv'"),
+    (["--base-url", "ftp://example.org/"], "--base-url must be an http or https URL"),
+    (["no-such-file.trig"], "no such file"),
+])
+def test_bad_arguments_exit_2_with_a_message(tmp_path, args, message):
+    result = run_cli("export", *args, "-o", tmp_path / "out")
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_output_that_is_a_file_exits_2(tmp_path):
+    target = tmp_path / "taken"
+    target.write_text("mine")
+    result = run_cli("export", "-o", target)
+    assert result.returncode == 2 and "is not a directory" in result.stderr and target.read_text() == "mine"
+
+
+def test_export_never_overwrites_the_files_it_reads(tmp_path):
+    source = tmp_path / "ilrs.trig"
+    source.write_bytes((FIXTURES / "base.trig").read_bytes())
+    result = run_cli("export", source, "-o", tmp_path, cwd=tmp_path)
+    assert result.returncode == 2 and "is one of the files being exported" in result.stderr
+    assert source.read_bytes() == (FIXTURES / "base.trig").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ilrs.trig"]
