@@ -116,7 +116,7 @@ class Client:
 
 @dataclass
 class Running:
-    """A started target: its process, port, log and memory sampler."""
+    """A started target: its process, port, log and memory sampler, and the peaks of earlier runs."""
 
     target: Target
     process: subprocess.Popen
@@ -124,6 +124,22 @@ class Running:
     sampler: MemorySampler
     log: Path
     startup_seconds: float = 0.0
+    earlier_peaks: tuple[int, int] = (0, 0)  # (RSS, PSS) of the processes a restart replaced
+
+    @property
+    def peak_rss(self) -> int:
+        return max(self.sampler.peak_rss, self.earlier_peaks[0])
+
+    @property
+    def peak_pss(self) -> int:
+        return max(self.sampler.peak_pss, self.earlier_peaks[1])
+
+    def restart(self, data: Data, workdir: Path, *, within: float) -> None:
+        """Stop and start again (a target still computing an abandoned query), keeping the peaks."""
+        self.stop()
+        fresh = start(self.target, data, workdir, within=within)
+        self.earlier_peaks = (self.peak_rss, self.peak_pss)
+        self.process, self.port, self.sampler = fresh.process, fresh.port, fresh.sampler
 
     @property
     def base(self) -> str:

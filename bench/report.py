@@ -53,9 +53,22 @@ def _rate(target: dict, key: str) -> float | None:
     return None if measured is None else measured["requests_per_second"]
 
 
+def _mixes(run: dict) -> dict[str, list[str]]:
+    """The mixes throughput was measured on: the full one, and the common one when it differs."""
+    mixes = {"full": run["mix"]}
+    if len(run["common_mix"]) < len(run["mix"]):
+        mixes["common"] = run["common_mix"]
+    return mixes
+
+
 def _median_latency(target: dict, queries: list[str]) -> float | None:
+    """The median over ``queries`` of each query's median latency (None unless all were measured)."""
     medians = [target["latency"][q]["median_ms"] for q in queries if q in target["latency"]]
     return statistics.median(medians) if medians and len(medians) == len(queries) else None
+
+
+def _loads(averages: list[float]) -> str:
+    return ", ".join(f"{average:.1f}" for average in averages)
 
 
 def _ratio(value: float | None, against: float | None) -> str:
@@ -72,19 +85,20 @@ def ratios_text(summary: dict) -> str:
     for run in summary["runs"]:
         targets = _by_name(run)
         reference, rocksdb = targets.get(REFERENCE), targets.get(ROCKSDB)
-        lines.append(f"{run['quads']:,} quads — throughput (req/s, uncached, 4 connections) and median latency "
-                     f"of the common mix ({len(run['common_mix'])} queries), against {REFERENCE} / {ROCKSDB}:")
-        for name, target in targets.items():
-            if target["skipped"] or target["failure"]:
-                lines.append(f"  {name:28} {target['skipped'] or target['failure']}")
-                continue
-            rate = _rate(target, "uncached-4")
-            median = _median_latency(target, run["common_mix"])
-            lines.append(
-                f"  {name:28} {_number(rate):>10} req/s  {_ratio(rate, reference and _rate(reference, 'uncached-4')):>7}"
-                f" / {_ratio(rate, rocksdb and _rate(rocksdb, 'uncached-4')):>7}    median {_number(median, 2):>8} ms"
-                f"  {_ratio(median, reference and _median_latency(reference, run['common_mix'])):>7}"
-                f" / {_ratio(median, rocksdb and _median_latency(rocksdb, run['common_mix'])):>7}")
+        for mix, queries in _mixes(run).items():
+            key = f"{mix}-uncached-4"
+            lines.append(f"{run['quads']:,} quads, {mix} mix ({len(queries)} queries): throughput (req/s, uncached, "
+                         f"4 connections) and median latency, against {REFERENCE} / {ROCKSDB}:")
+            for name, target in targets.items():
+                if target["skipped"] or target["failure"]:
+                    lines.append(f"  {name:28} {target['skipped'] or target['failure']}")
+                    continue
+                rate, median = _rate(target, key), _median_latency(target, queries)
+                lines.append(
+                    f"  {name:28} {_number(rate):>10} req/s  {_ratio(rate, reference and _rate(reference, key)):>7}"
+                    f" / {_ratio(rate, rocksdb and _rate(rocksdb, key)):>7}    median {_number(median, 2):>8} ms"
+                    f"  {_ratio(median, reference and _median_latency(reference, queries)):>7}"
+                    f" / {_ratio(median, rocksdb and _median_latency(rocksdb, queries)):>7}")
     return "\n".join(lines) + "\n"
 
 
@@ -109,8 +123,9 @@ def markdown(summary: dict) -> str:
         "that no two texts are equal and no result cache can answer; *repeated* sends the same texts again",
         "(a result cache may answer). *Memory* is the peak over the run of all the target's processes: RSS",
         "summed, and PSS summed (pages shared by forked workers counted once). Answers are checked against",
-        "the embedded engine (tests/answers.py: multisets, order where ORDER BY fixes it, graphs isomorphic);",
-        "throughput uses only the queries every measured target answered right (the *common mix*).",
+        "the embedded engine (tests/answers.py: multisets, order where ORDER BY fixes it, graphs isomorphic).",
+        "Throughput is measured on the *full mix* for the targets right on every query, and, when a measured",
+        "target is not, on the *common mix* (the queries every measured target answers right) for all of them.",
         "",
     ]
     for run in summary["runs"]:
@@ -120,37 +135,49 @@ def markdown(summary: dict) -> str:
 
 def _run_markdown(run: dict) -> list[str]:
     targets = _by_name(run)
-    reference = targets.get(REFERENCE)
+    reference, rocksdb = targets.get(REFERENCE), targets.get(ROCKSDB)
     out = [f"## {run['quads']:,} quads",
            "",
            f"Files: TriG {run['files']['trig_bytes'] / 2**20:.1f} MiB, N-Quads with the merged default graph "
            f"{run['files']['nquads_bytes'] / 2**20:.1f} MiB. Mix: {len(run['mix'])} queries; common mix: "
-           f"{len(run['common_mix'])}. This size took {run['seconds'] / 60:.1f} minutes.",
+           f"{len(run['common_mix'])}. This size took {run['seconds'] / 60:.1f} minutes; the machine's load average "
+           f"(1, 5, 15 min) was {_loads(run['load_average']['before'])} before and "
+           f"{_loads(run['load_average']['after'])} after (other work on the machine shows there).",
            "",
-           "| target | answers right | prepare s | start-up s | peak RSS MiB | peak PSS MiB | req/s ×1 | ×4 | ×16 "
-           "| repeated ×16 | ×4 vs Oxigraph mem | median latency ms |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+           "| target | answers right | prepare s | start-up s | peak RSS MiB | peak PSS MiB |",
+           "|---|---|---|---|---|---|"]
     for name, target in targets.items():
         if target["skipped"]:
-            out.append(f"| {name} | skipped: {target['skipped']} |" + " |" * 10)
+            out.append(f"| {name} | skipped: {target['skipped']} | | | | |")
             continue
         right = sum(v == "ok" for v in target["answers"].values())
-        rates = [_rate(target, key) for key in ("uncached-1", "uncached-4", "uncached-16", "repeated-16")]
-        errors = sum(t["errors"] for t in target["throughput"].values())
-        out.append(" | ".join([
-            f"| {name}", f"{right}/{len(target['answers'])}", _number(target["prepare_seconds"], 2),
-            _number(target["startup_seconds"], 2), _number(target["peak_rss_mb"], 0), _number(target["peak_pss_mb"], 0),
-            *(_number(rate, 0) for rate in rates),
-            _ratio(rates[1], reference and _rate(reference, "uncached-4")),
-            _number(_median_latency(target, run["common_mix"]), 2)]) + " |")
-        if target["failure"]:
-            out.append(f"| ↳ {name} failed: {target['failure']} |" + " |" * 11)
-        if errors:
-            out.append(f"| ↳ {name}: {errors} requests failed during the throughput runs |" + " |" * 11)
+        out.append(f"| {name} | {right}/{len(target['answers'])} | {_number(target['prepare_seconds'], 2)} | "
+                   f"{_number(target['startup_seconds'], 2)} | {_number(target['peak_rss_mb'], 0)} | "
+                   f"{_number(target['peak_pss_mb'], 0)} |")
+    failures = [(name, t["failure"]) for name, t in targets.items() if t["failure"]]
+    out += [""] + [f"- **{name}** failed: {failure}" for name, failure in failures]
+    for mix, queries in _mixes(run).items():
+        out += ["", f"Throughput on the {mix} mix ({len(queries)} queries), requests/s; latency is the median over "
+                    "the mix of each query's median (one client):", "",
+                "| target | ×1 | ×4 | ×16 | repeated ×16 | ×4 vs Oxigraph memory | ×4 vs Oxigraph RocksDB "
+                "| failed requests | median latency ms | vs Oxigraph memory | vs Oxigraph RocksDB |",
+                "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for name, target in targets.items():
+            rates = [_rate(target, f"{mix}-{key}") for key in ("uncached-1", "uncached-4", "uncached-16", "repeated-16")]
+            if all(rate is None for rate in rates):
+                continue
+            errors = sum(t["errors"] for key, t in target["throughput"].items() if key.startswith(mix))
+            median = _median_latency(target, queries)
+            out.append(" | ".join([
+                f"| {name}", *(_number(rate, 0) for rate in rates),
+                _ratio(rates[1], reference and _rate(reference, f"{mix}-uncached-4")),
+                _ratio(rates[1], rocksdb and _rate(rocksdb, f"{mix}-uncached-4")), str(errors), _number(median, 2),
+                _ratio(median, reference and _median_latency(reference, queries)),
+                _ratio(median, rocksdb and _median_latency(rocksdb, queries))]) + " |")
     wrong = {name: {q: v for q, v in t["answers"].items() if v != "ok"} for name, t in targets.items()}
     wrong = {name: answers for name, answers in wrong.items() if answers}
     if wrong:
-        out += ["", "Answers that were not right (left out of the common mix when the target is measured):", ""]
+        out += ["", "Answers that were not right (so not in the common mix):", ""]
         out += [f"- **{name}**: " + ", ".join(f"`{q}` ({v})" for q, v in answers.items()) for name, answers in wrong.items()]
     measured = [name for name, t in targets.items() if t["latency"]]
     out += ["", "Per-query latency, median / p95 in ms (one client):", "",
