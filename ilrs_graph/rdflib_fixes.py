@@ -7,7 +7,7 @@ found that were rdflib's mistakes. Importing this module applies them (the evalu
 from __future__ import annotations
 
 from rdflib.plugins.sparql import aggregates, evaluate
-from rdflib.plugins.sparql.evalutils import _eval
+from rdflib.plugins.sparql.evalutils import _eval, _join
 from rdflib.plugins.sparql.sparql import NotBoundError, SPARQLError
 
 _join_without_binding = evaluate.evalJoin
@@ -36,9 +36,15 @@ def _join_binding_into_patterns(ctx, join):
     """rdflib evaluates the two sides of a join separately (unless the join is its only one), so
     `GRAPH ?g {…} ?s rdfs:label ?a . ?p rdfs:label ?b` builds the cross product of all labels first
     (queries/conflicting-claims.rq ran for over ten minutes). Substituting the left side's bindings
-    into a plain triple pattern (a BGP) gives exactly the join's solutions, without the product."""
+    into a plain triple pattern (a BGP) gives exactly the join's solutions, without the product.
+
+    The other way round, rdflib does substitute them into a sub-SELECT, whose variables SPARQL keeps
+    apart: `?p ex:age ?a { SELECT (MAX(?x) AS ?a) … }` gave every ?p, not the oldest. A sub-SELECT
+    is evaluated on its own, then joined."""
     if join.p2.name == "BGP":
         return evaluate.evalLazyJoin(ctx, join)
+    if join.p2.name == "ToMultiSet":
+        return _join(evaluate.evalPart(ctx, join.p1), set(evaluate.evalPart(ctx, join.p2)))
     return _join_without_binding(ctx, join)
 
 

@@ -6,6 +6,7 @@ for what "the same" means (multisets, order where ORDER BY fixes it, graphs up t
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 
 from ilrs_graph import shipped
@@ -14,6 +15,7 @@ from ilrs_graph.store import OxigraphEngine, RdflibEngine
 from .answers import Solutions, engine_answers, order_keys, same_answer, solutions
 
 QUERIES = {path.stem: path for path in shipped.query_files()}
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +29,17 @@ def test_both_engines_give_the_same_answer(engines, name):
     triples, (oxigraph, rdflib_engine) = engine_answers(engines, text)
     assert same_answer(text, triples, oxigraph, rdflib_engine), (
         f"{name}: the engines disagree\n--- oxigraph\n{oxigraph.decode()}\n--- rdflib\n{rdflib_engine.decode()}")
+
+
+def test_a_sub_select_keeps_its_variables_to_itself_on_both_engines():
+    """rdflib pushed the outer ?a into the sub-SELECT (fixed in ilrs_graph/rdflib_fixes.py)."""
+    ex, age = "http://example.org/", ox.NamedNode("http://example.org/age")
+    quads = [ox.Quad(ox.NamedNode(ex + name), age, ox.Literal(str(years), datatype=ox.NamedNode(XSD_INTEGER)),
+                     ox.NamedNode(ex + "g")) for name, years in (("alice", 30), ("bob", 25), ("carol", 35))]
+    query = f"SELECT ?p WHERE {{ ?p <{age.value}> ?a {{ SELECT (MAX(?x) AS ?a) WHERE {{ ?q <{age.value}> ?x }} }} }}"
+    triples, answers = engine_answers([OxigraphEngine(quads, "v"), RdflibEngine(quads, "v")], query)
+    assert same_answer(query, triples, *answers)
+    assert b"carol" in answers[1] and b"alice" not in answers[1]
 
 
 def test_the_comparison_sees_a_wrong_order_and_a_missing_solution():
