@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import formats
+from . import export, formats, void
 from .formats import Format
 from .load import LoadedGraph, load_files, load_shipped
 from .query import Limits, QueryPlan, analyse
-from .store import ENGINES, Engine, OxigraphEngine, dump
+from .store import ENGINES, Engine, OxigraphEngine
 
 
 @dataclass(frozen=True)
@@ -106,12 +106,18 @@ class Dataset:
         return self.answer(QueryPlan(text, "CONSTRUCT"), fmt).body
 
     def dump(self, fmt: Format) -> Answer:
-        """The whole dataset in ``fmt`` (graph formats: the merged triples; dataset formats: by source)."""
+        """The whole dataset in ``fmt``, byte for byte as ``ilrs-graph export`` writes it (graph formats:
+        the merged triples; dataset formats: by source)."""
         with self._dump_lock:
             if fmt.name not in self._dumps:
-                body = dump(self.loaded.quads, fmt)
+                body = export.serialize(self.loaded.quads, fmt)
                 self._dumps[fmt.name] = Answer(body, fmt, _etag(self.version, "dump", fmt.name))
             return self._dumps[fmt.name]
+
+    def description(self, base_url: str) -> list[ox.Triple]:
+        """The VoID/DCAT description of this dataset served at ``base_url``, its dumps at base_url/data.*."""
+        dumps = [export.Dump(fmt, self.dump(fmt).body) for fmt in export.EXPORT_FORMATS]
+        return void.describe(self.loaded, base_url, dumps)
 
     @property
     def graph_names(self) -> frozenset[str]:

@@ -20,7 +20,7 @@ from .load import LoadedGraph
 from .namespaces import PREFIXES, RDF
 
 EXPORT_FORMATS: tuple[Format, ...] = GRAPH_FORMATS + DATASET_FORMATS
-DUMP_STEM = "ilrs"                  # dumps are ilrs.ttl, ilrs.nq…
+DUMP_STEM = "data"                  # dumps are data.ttl, data.nq…, as the server serves them
 CONTEXT_FILE = "context.jsonld"     # the JSON-LD context the dump uses, published on its own
 DESCRIPTION_FILE = "void.ttl"       # the VoID/DCAT description of the dumps
 CHECKSUMS_FILE = "SHA256SUMS"       # `sha256sum -c SHA256SUMS` checks every file written

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from . import formats
 from .dataset import Dataset
 from .formats import Format
-from .store import serialize
+from .export import serialize
 
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -1,22 +1,23 @@
-"""The SPARQL 1.1 Service Description of the endpoint: what it speaks and which dataset it serves."""
+"""The SPARQL 1.1 Service Description of the endpoint: what it speaks, and the dataset it serves,
+described in VoID and DCAT (the same description the server publishes at /void)."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
-from . import formats
+from . import formats, void
 from .dataset import Dataset
+from .export import serialize
 from .formats import Format
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def service_description(dataset: Dataset, server_root: str, fmt: Format) -> bytes:
     """The description of the endpoint at ``server_root``sparql, serialised in ``fmt``."""
     endpoint = ox.NamedNode(server_root + "sparql")
-    served = ox.NamedNode(server_root + "sparql#dataset")
+    served = ox.NamedNode(server_root + "void#dataset")  # the VoID dataset is the default dataset
     default_graph = ox.NamedNode(server_root + "sparql#default-graph")
     triples = [
         (endpoint, RDF_TYPE, _sd("Service")),
@@ -28,7 +29,7 @@ def service_description(dataset: Dataset, server_root: str, fmt: Format) -> byte
         (served, RDF_TYPE, _sd("Dataset")),
         (served, _sd("defaultGraph"), default_graph),
         (default_graph, RDF_TYPE, _sd("Graph")),
-        (default_graph, ox.NamedNode(VOID + "triples"), _count(dataset, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")),
+        (default_graph, ox.NamedNode(void.VOID + "triples"), dataset.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]),
     ]
     for fmt_offered in formats.RESULT_FORMATS + formats.GRAPH_FORMATS + formats.DATASET_FORMATS:
         triples.append((endpoint, _sd("resultFormat"), ox.NamedNode(fmt_offered.oxigraph.iri)))
@@ -40,18 +41,11 @@ def service_description(dataset: Dataset, server_root: str, fmt: Format) -> byte
             (named, _sd("name"), row["g"]),
             (named, _sd("graph"), graph),
             (graph, RDF_TYPE, _sd("Graph")),
-            (graph, ox.NamedNode(VOID + "triples"), row["n"]),
+            (graph, ox.NamedNode(void.VOID + "triples"), row["n"]),
         ]
-    statements = [ox.Triple(*t) for t in triples]
-    if fmt.kind == "dataset":
-        statements = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in statements]
-    return ox.serialize(statements, format=fmt.oxigraph,
-                        prefixes={"sd": SD, "void": VOID} if fmt.name in ("turtle", "trig") else None)
+    statements = [ox.Triple(*t) for t in triples] + dataset.description(server_root)
+    return serialize(statements, fmt, {**void.PREFIXES, "sd": SD})
 
 
 def _sd(name: str) -> ox.NamedNode:
     return ox.NamedNode(SD + name)
-
-
-def _count(dataset: Dataset, query: str) -> ox.Literal:
-    return dataset.select(query)[0]["n"]

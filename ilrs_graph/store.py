@@ -9,7 +9,6 @@ graphs instead; they may only name graphs of this dataset: nothing is ever fetch
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
@@ -17,7 +16,6 @@ import rdflib.plugins.sparql
 
 from . import convert, rdflib_fixes  # noqa: F401 (rdflib's evaluator, fixed on import)
 from .formats import Format
-from .namespaces import PREFIXES
 from .query import QueryError, QueryPlan, syntax_error
 
 # rdflib would otherwise fetch FROM / FROM NAMED IRIs from the web.
@@ -122,21 +120,3 @@ class RdflibEngine(Engine):
 
 
 ENGINES: dict[str, type[Engine]] = {OxigraphEngine.name: OxigraphEngine, RdflibEngine.name: RdflibEngine}
-
-
-
-def dump(quads: Iterable[ox.Quad], fmt: Format) -> bytes:
-    """Serialise quads (for graph formats, their triples) in ``fmt``, with the usual prefixes."""
-    if fmt.kind == "dataset":
-        items = list(quads)
-    else:  # a triple stated by several sources is written once
-        items = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
-    return serialize(items, fmt)
-
-
-def serialize(items: Sequence[ox.Triple] | Sequence[ox.Quad], fmt: Format) -> bytes:
-    """Triples or quads in ``fmt``; Turtle and TriG get the project's prefixes, for people reading them."""
-    output = io.BytesIO()
-    prefixes = PREFIXES if fmt.name in ("turtle", "trig") else None
-    ox.serialize(items, output, format=fmt.oxigraph, prefixes=prefixes)
-    return output.getvalue()

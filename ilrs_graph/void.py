@@ -50,7 +50,7 @@ def describe(loaded: LoadedGraph, base_url: str, dumps: Sequence[Dump] = (), *,
     """The VoID/DCAT description of ``loaded`` published under ``base_url`` (ending in ``/``).
 
     Its SPARQL endpoint is ``sparql_endpoint`` (default ``<base_url>sparql``), the ``dumps`` are
-    downloaded from ``dumps_url`` (default ``<base_url>dumps/``) followed by their file names. The
+    downloaded from ``dumps_url`` (default ``base_url``, as the server serves them) followed by their file names. The
     description itself is ``<base_url>void``; the dataset is ``<base_url>void#dataset``.
     """
     here = base_url + "void"
@@ -72,7 +72,7 @@ def describe(loaded: LoadedGraph, base_url: str, dumps: Sequence[Dump] = (), *,
         *(_t(dataset, VOID + "vocabulary", ox.NamedNode(ns)) for ns in sorted(_vocabularies(triples))),
         *_statistics(dataset, triples),
         *_wikidata_links(dataset, here, triples),
-        *_distributions(dataset, here, dumps, dumps_url or base_url + "dumps/"),
+        *_distributions(dataset, here, dumps, dumps_url or base_url),
         _t(service, _TYPE, ox.NamedNode(DCAT + "DataService")),
         _t(service, DCTERMS + "title", ox.Literal(f"SPARQL endpoint of the {TITLE}", language="en")),
         _t(service, DCAT + "endpointURL", endpoint),

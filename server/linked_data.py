@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 
-from ilrs_graph import formats, resources
+from ilrs_graph import export, formats, jsonld, resources, void
 from ilrs_graph.formats import Format
 from ilrs_graph.namespaces import ONTOLOGY
 
@@ -76,6 +76,23 @@ def ontology_term(name: str) -> Response:
     if suffix is None:
         return _see_other(f"/ontology/{stem}.{_negotiated_suffix()}")
     return _document(iri, suffix)
+
+
+@blueprint.route("/void")
+def void_description() -> Response:
+    """The VoID/DCAT description of the dataset: counts, licence, version, dumps with checksums."""
+    fmt = negotiation.choose(DOCUMENT_FORMATS, formats.by_name("turtle"), explicit=request.args.getlist("format"))
+    body = export.serialize(dataset_of(current_app).description(request.url_root), fmt, void.PREFIXES)
+    response = Response(body, content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@blueprint.route("/context.jsonld")
+def jsonld_context() -> Response:
+    """The JSON-LD context the JSON-LD dump and documents use, to read them as plain JSON."""
+    body = jsonld.to_bytes(jsonld.context_document(dataset_of(current_app).loaded))
+    return Response(body, content_type="application/ld+json; charset=utf-8")
 
 
 @blueprint.route("/data.<suffix>")

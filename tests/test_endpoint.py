@@ -398,3 +398,50 @@ def test_every_iri_the_data_mints_resolves_on_this_server(server, local):
         if response.status_code != 200 or f"<{iri}>" not in response.text:
             unresolved.append((iri, response.status_code))
     assert unresolved == []
+
+
+def test_void_describes_the_dataset_and_its_dumps_with_checksums(server):
+    import hashlib
+
+    response = requests.get(server + "void", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+    DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
+    dataset = rdflib.URIRef(server + "void#dataset")
+    assert int(graph.value(dataset, VOID.triples)) > 1500
+    assert graph.value(dataset, VOID.sparqlEndpoint) == rdflib.URIRef(server + "sparql")
+    assert graph.value(dataset, rdflib.URIRef("http://purl.org/dc/terms/license")) is not None
+    for distribution in graph.objects(dataset, DCAT.distribution):
+        url = str(graph.value(distribution, DCAT.downloadURL))
+        assert url.startswith(server + "data.")
+        body = requests.get(url, headers={"Accept-Encoding": "identity"}).content
+        checksum = graph.value(distribution, SPDX.checksum)
+        assert str(graph.value(checksum, SPDX.checksumValue)) == hashlib.sha256(body).hexdigest()
+
+
+def test_the_service_description_carries_the_void_description(server):
+    graph = rdflib.Graph().parse(data=requests.get(server + "sparql", headers={"Accept": "text/turtle"}).text,
+                                 format="turtle")
+    SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+    served = graph.value(rdflib.URIRef(server + "sparql"), SD.defaultDataset)
+    assert (served, rdflib.RDF.type, VOID.Dataset) in graph
+    assert int(graph.value(served, VOID.entities)) > 200
+
+
+def test_the_server_dumps_are_the_export_byte_for_byte(server, tmp_path):
+    from .conftest import run_cli
+
+    assert run_cli("export", "-o", tmp_path).returncode == 0
+    for path in tmp_path.glob("data.*"):
+        served = requests.get(server + path.name, headers={"Accept-Encoding": "identity"}).content
+        assert served == path.read_bytes(), path.name
+
+
+def test_the_json_ld_context_reads_the_json_ld_dump(server):
+    context = requests.get(server + "context.jsonld")
+    assert context.status_code == 200 and context.headers["Access-Control-Allow-Origin"] == "*"
+    document = requests.get(server + "data.jsonld").json()
+    assert document["@context"] == context.json()["@context"]

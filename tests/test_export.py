@@ -64,13 +64,13 @@ def _named_graphs(dataset: rdflib.Dataset) -> dict[str, rdflib.Graph]:
 
 
 def test_all_writes_every_format_of_the_table_with_context_description_and_checksums(exported):
-    expected = {f"ilrs.{fmt.extension}" for fmt in export.EXPORT_FORMATS}
+    expected = {f"data.{fmt.extension}" for fmt in export.EXPORT_FORMATS}
     assert expected | {"context.jsonld", "void.ttl", "SHA256SUMS"} == {p.name for p in exported.iterdir()}
 
 
 @pytest.mark.parametrize("fmt", [f for f in export.EXPORT_FORMATS if f.kind == "graph"], ids=lambda f: f.name)
 def test_a_graph_dump_parses_back_isomorphic_to_the_merged_graph(exported, original, shipped, fmt):
-    path = exported / f"ilrs.{fmt.extension}"
+    path = exported / f"data.{fmt.extension}"
     with_rdflib = rdflib.Graph().parse(path, format=RDFLIB_NAMES[fmt.name])
     assert isomorphic(_plain(with_rdflib), _merged(original))
     with_oxigraph = [q.triple for q in ox.parse(path=str(path), format=fmt.oxigraph)]
@@ -80,7 +80,7 @@ def test_a_graph_dump_parses_back_isomorphic_to_the_merged_graph(exported, origi
 
 @pytest.mark.parametrize("fmt", [f for f in export.EXPORT_FORMATS if f.kind == "dataset"], ids=lambda f: f.name)
 def test_a_dataset_dump_keeps_one_named_graph_per_source(exported, original, shipped, fmt):
-    path = exported / f"ilrs.{fmt.extension}"
+    path = exported / f"data.{fmt.extension}"
     with_rdflib = rdflib.Dataset()
     with_rdflib.parse(path, format=RDFLIB_NAMES[fmt.name])
     expected = _named_graphs(original)
@@ -112,7 +112,7 @@ def test_the_description_lists_each_dump_with_its_media_type_size_and_checksum(e
     for distribution in distributions:
         url = description.value(distribution, DCAT.downloadURL)
         name = str(url).rsplit("/", 1)[1]
-        assert str(url) == f"https://w3id.org/ilrs/dumps/{name}"
+        assert str(url) == f"https://w3id.org/ilrs/{name}"
         body = (exported / name).read_bytes()
         checksum = description.value(distribution, SPDX.checksum)
         assert str(description.value(checksum, SPDX.checksumValue)) == hashlib.sha256(body).hexdigest()
@@ -154,12 +154,12 @@ def test_base_url_moves_the_endpoint_and_the_downloads(tmp_path):
     dataset = rdflib.URIRef("https://example.org/ilrs/void#dataset")
     assert description.value(dataset, VOID.sparqlEndpoint) == rdflib.URIRef("https://example.org/ilrs/sparql")
     dumps = list(description.objects(dataset, VOID.dataDump))
-    assert dumps == [rdflib.URIRef("https://example.org/ilrs/dumps/ilrs.nt")]
-    assert {p.name for p in tmp_path.iterdir()} == {"ilrs.nt", "void.ttl", "SHA256SUMS"}
+    assert dumps == [rdflib.URIRef("https://example.org/ilrs/data.nt")]
+    assert {p.name for p in tmp_path.iterdir()} == {"data.nt", "void.ttl", "SHA256SUMS"}
 
 
 def test_the_jsonld_dump_reads_like_plain_json(exported):
-    document = json.loads((exported / "ilrs.jsonld").read_text(encoding="utf-8"))
+    document = json.loads((exported / "data.jsonld").read_text(encoding="utf-8"))
     assert document["@context"] == json.loads((exported / "context.jsonld").read_text())["@context"]
     nodes = {node["@id"]: node for node in document["@graph"]}
     venezuela = nodes["id:partnership/venezuela"]
@@ -198,7 +198,7 @@ def test_a_jsonld_dump_round_trips_blank_nodes_clashing_names_and_mixed_values(t
     loaded = load_files([data])
     expected = _plain(rdflib.Graph().parse(data=ox.serialize([q.triple for q in loaded.quads],
                                                              format=ox.RdfFormat.N_TRIPLES), format="nt"))
-    dump = out / "ilrs.jsonld"
+    dump = out / "data.jsonld"
     assert isomorphic(_plain(rdflib.Graph().parse(dump, format="json-ld")), expected)
     with_oxigraph = rdflib.Graph().parse(data=ox.serialize(
         [q.triple for q in ox.parse(path=str(dump), format=ox.RdfFormat.JSON_LD)], format=ox.RdfFormat.N_TRIPLES),
@@ -236,9 +236,9 @@ def test_an_output_that_is_a_file_exits_2(tmp_path):
 
 
 def test_export_never_overwrites_the_files_it_reads(tmp_path):
-    source = tmp_path / "ilrs.trig"
+    source = tmp_path / "data.trig"
     source.write_bytes((FIXTURES / "base.trig").read_bytes())
     result = run_cli("export", source, "-o", tmp_path, cwd=tmp_path)
     assert result.returncode == 2 and "is one of the files being exported" in result.stderr
     assert source.read_bytes() == (FIXTURES / "base.trig").read_bytes()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["ilrs.trig"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.trig"]
