@@ -65,13 +65,6 @@ SELECTS = {
 }
 
 
-# Where rdflib's evaluator departs from the recommendation (the default engine, Oxigraph, does not).
-RDFLIB_DEVIATIONS = {
-    ("rdflib", "subquery"): "rdflib 7 does not join a sub-SELECT's aggregate with the outer pattern: it "
-                            "returns every person instead of the oldest one",
-}
-
-
 def normalise(value: str) -> str:
     """Numbers compare by value (engines may write 30.0 or 30 for the same decimal)."""
     try:
@@ -98,14 +91,10 @@ def run(endpoint_url: str, query: str) -> list[tuple]:
 @pytest.mark.parametrize("name", sorted(SELECTS))
 def test_select_semantics(endpoint, name):
     query, expected, ordered = SELECTS[name]
-    url, engine = endpoint
+    url, _ = endpoint
     got = run(url, query)
     expected = [tuple(normalise(v) for v in row) for row in expected]
-    matches = (got if ordered else sorted(got)) == (expected if ordered else sorted(expected))
-    if (engine, name) in RDFLIB_DEVIATIONS:
-        assert not matches, "rdflib now follows the recommendation here: remove it from RDFLIB_DEVIATIONS"
-        pytest.xfail(RDFLIB_DEVIATIONS[(engine, name)])
-    assert matches, (got, expected)
+    assert (got if ordered else sorted(got)) == (expected if ordered else sorted(expected))
 
 
 def test_ask(endpoint):
