@@ -1,6 +1,7 @@
 # make serve — create the venv, install, validate, serve the graph at http://127.0.0.1:5000/
 # make test  — create the venv, install, run the whole test suite
 # make bench — the benchmarks (never part of make test)
+# make screenshots — the README's screenshots (docs/screenshots/), taken by the browser tests
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -10,7 +11,7 @@ PORT   ?= 5000
 SIZES  ?= 10000,100000,1000000
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test validate bench clean install
+.PHONY: serve test validate bench clean install screenshots
 
 install: $(VENV)/.installed
 
@@ -29,6 +30,9 @@ serve: validate
 
 test: install
 	$(BIN)/python -m pytest
+
+screenshots: install
+	ILRS_README_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_browser.py
 
 # make bench QUICK=1 — 10k quads only, fewer samples (a few minutes); SIZES=10000,100000 to choose sizes.
 bench: install

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import Blueprint, Response, current_app, redirect, request
 
 from ilrs_graph import export, formats, jsonld, resources, void
 from ilrs_graph.formats import Format
 from ilrs_graph.namespaces import ONTOLOGY
 
-from . import negotiation
+from . import negotiation, ui
 from .errors import ApiError
 from .links import iri_for_path
 from .state import dataset_of
@@ -113,11 +113,9 @@ def dump(suffix: str) -> Response:
 def _document(iri: str, suffix: str, *, whole_graph: bool = False) -> Response:
     dataset = dataset_of(current_app)
     if suffix == HTML:
-        description = resources.describe(dataset, iri)
-        if description is None:
+        response = ui.ontology_page() if whole_graph else ui.resource_page(iri)
+        if response is None:
             raise ApiError(404, f"The graph has nothing about <{iri}>.")
-        body = render_template("resource.html", d=description, iri=iri, whole_graph=whole_graph)
-        response = Response(body, content_type="text/html; charset=utf-8")
     else:
         fmt = DUMP_FORMATS[suffix]
         body = resources.graph_document(dataset, iri, fmt) if whole_graph else resources.rdf(dataset, iri, fmt)

@@ -1,62 +1,100 @@
-"""The pages people read: the home page and the query page."""
+"""The pages people read: the home page, the query page, the ontology's documentation and resource pages.
+
+Each view asks ilrs_graph for what it shows and renders a template; the pictures are laid out by
+:mod:`.charts`. Templates escape everything that comes from the data or the request.
+"""
 
 from __future__ import annotations
 
-import json
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from flask import Blueprint, current_app, render_template, request
-
-from ilrs_graph import formats, shipped
+from ilrs_graph import examples, ontology_docs, overview, readable, result_table
+from ilrs_graph.namespaces import ILRS, PREFIXES
 from ilrs_graph.query import QueryError
 
+from . import charts
+from .links import local_href
 from .state import dataset_of
 
 blueprint = Blueprint("ui", __name__)
 
-COUNTS = """PREFIX ilrs: <https://w3id.org/ilrs/ontology/>
-PREFIX org: <http://www.w3.org/ns/org#>
-SELECT
-  (COUNT(DISTINCT ?partner) AS ?partners)
-  (COUNT(DISTINCT ?instrument) AS ?instruments)
-  (COUNT(DISTINCT ?mission) AS ?missions)
-  (COUNT(DISTINCT ?source) AS ?sources)
-WHERE {
-  { ?partnership a ilrs:Partnership ; org:member ?partner }
-  UNION { ?instrument a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ilrs:Instrument }
-  UNION { ?mission a ilrs:Mission }
-  UNION { ?source a ilrs:SourceDocument }
-}"""
+# The query the editor holds when nothing else is asked: the project's prefixes, then a first question.
+STARTING_QUERY = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items()
+                         if prefix in ("ilrs", "org", "rdfs", "xsd")) + """
+# Who are the ILRS partners, and when did each join?
+SELECT ?partner ?name ?since WHERE {
+  ?partnership a ilrs:Partnership ; org:member ?partner ; ilrs:partnerSince ?since .
+  ?partner rdfs:label ?name .
+}
+ORDER BY ?since ?name
+"""
+SHOWN_ROWS = 1000
 
 
 @blueprint.route("/")
-def home():
+def home() -> str:
     dataset = dataset_of(current_app)
-    counts = {name: int(term.value) for name, term in dataset.select(COUNTS)[0].items()}
-    counts["facts"] = dataset.engine.quad_count
-    return render_template("home.html", counts=counts)
+    agreements = overview.agreement_network(dataset)
+    return render_template(
+        "home.html", counts=overview.counts(dataset), sources=overview.sources(dataset),
+        timeline=charts.timeline(overview.joinings(dataset)), agreements=agreements,
+        network=charts.network(agreements), roadmap=charts.roadmap(overview.roadmap(dataset)))
 
 
 @blueprint.route("/query")
-def query_page():
-    """A query form; with ?query= it also shows the answer as a table (SELECT/ASK) or as Turtle."""
-    examples = [_example(path) for path in shipped.query_files()]
+def query_page() -> tuple[str, int]:
+    """The editor and the examples; with ?query= also its answer as a table, or the error and where it is.
+
+    The query travels in the URL, so the page of an answer is a link that can be shared.
+    """
     text = request.args.get("query", "")
-    result = error = None
+    table = error = None
     if text.strip():
-        dataset = dataset_of(current_app)
         try:
-            plan = dataset.plan(text)
-            fmt = formats.by_name("turtle" if plan.answers_with_triples else "json")
-            body = dataset.answer(plan, fmt).body
-            result = {"turtle": body.decode()} if plan.answers_with_triples else json.loads(body)
+            table = result_table.run(dataset_of(current_app), text, max_rows=SHOWN_ROWS)
         except QueryError as failure:
             error = failure
-    return render_template("query.html", examples=examples, text=text, result=result, error=error)
+    every = examples.examples()
+    chosen = next((example for example in every if example.text == text), None)
+    return render_template("query.html", text=text if text.strip() else STARTING_QUERY, table=table, error=error,
+                           examples=every, chosen=chosen, prefixes=PREFIXES), error.status if error else 200
 
 
-def _example(path) -> dict[str, str]:
-    text = path.read_text(encoding="utf-8")
-    comments = dict(line[2:].split(": ", 1) for line in text.splitlines()
-                    if line.startswith("# ") and ": " in line and line[2:].split(": ", 1)[0] in ("title", "question"))
-    return {"name": path.stem, "title": comments.get("title", path.stem),
-            "question": comments.get("question", ""), "text": text}
+def ontology_page() -> Response:
+    """The ontology's documentation (the HTML variant of /ontology)."""
+    documentation = ontology_docs.documentation(dataset_of(current_app))
+    return Response(render_template("ontology.html", doc=documentation), content_type="text/html; charset=utf-8")
+
+
+def resource_page(iri: str) -> Response | None:
+    """The page of one resource (the HTML variant of its IRI), or None when the graph has nothing on it."""
+    page = readable.page(dataset_of(current_app), iri)
+    if page is None:
+        return None
+    return Response(render_template("resource.html", page=page), content_type="text/html; charset=utf-8")
+
+
+@blueprint.app_template_filter("term_href")
+def term_href(iri: str) -> str:
+    """Where a person reads about a term: its entry in the ontology's documentation when it is one of
+    ours, else wherever the IRI leads."""
+    local = iri[len(ILRS):]
+    if iri.startswith(ILRS) and local and "/" not in local:
+        return url_for("linked_data.ontology_document", _anchor=local)
+    return local_href(iri)
+
+
+@blueprint.app_template_test("iri")
+def is_iri(term) -> bool:
+    return isinstance(term, ox.NamedNode)
+
+
+@blueprint.app_template_test("blank_node")
+def is_blank_node(term) -> bool:
+    return isinstance(term, ox.BlankNode)
+
+
+@blueprint.app_template_test("literal")
+def is_literal(term) -> bool:
+    return isinstance(term, ox.Literal)

@@ -1,0 +1,259 @@
+"""A resource as a person reads it: its facts grouped by what they say (when, who, where…), each with
+human labels, dates at their precision and the sources that state it — and, where sources disagree,
+their claims side by side.
+
+Built on :func:`ilrs_graph.resources.describe` (every statement and the graphs that hold it), with a
+few more SPARQL lookups: what kind of thing each linked resource is, and who published each source when.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from . import resources
+from .dataset import Dataset
+from .dates import DATE_TYPES, PartialDate
+from .namespaces import BASE, shorten
+from .resources import Value
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+NUMBER_TYPES = frozenset(XSD + name for name in (
+    "decimal", "integer", "double", "float", "int", "long", "short", "nonNegativeInteger", "positiveInteger"))
+TEXT_TYPES = frozenset((XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"))
+
+# The groups of a page, in the order they are shown.
+GROUPS = ("About", "When", "Figures", "Who", "Where", "Related", "Elsewhere on the web", "Other facts")
+
+# Labels for the reused terms the ontology does not label, where their local names read badly.
+_REUSED_TERM_LABELS = {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": "kind",
+    "http://www.w3.org/2000/01/rdf-schema#label": "name",
+    "http://www.w3.org/2004/02/skos/core#altLabel": "other name",
+    "http://www.w3.org/2004/02/skos/core#exactMatch": "same as",
+    "http://purl.org/dc/terms/issued": "published",
+    "https://schema.org/url": "web address",
+    "http://www.w3.org/ns/org#subOrganizationOf": "part of",
+    "https://schema.org/superEvent": "part of the event",
+}
+
+_PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX schema: <https://schema.org/>
+"""
+# Classes whose members are "who" (agents) and "where" (places), with the ontology's subclasses of them.
+_KINDS = {"Who": ("foaf:Agent", "foaf:Person", "org:Organization", "org:FormalOrganization"),
+          "Where": ("schema:Place", "schema:City", "schema:Country")}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source document, short enough to sit beside a fact: "SpaceNews, 17 July 2023"."""
+
+    iri: str
+    title: str
+    publisher: str | None
+    issued: PartialDate | None
+
+    @property
+    def short(self) -> str:
+        if self.publisher and self.issued:
+            return f"{self.publisher}, {self.issued}"
+        name = self.title if len(self.title) <= 50 else self.title[:49].rstrip() + "…"
+        return f"{name}, {self.issued}" if self.issued else name
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One value of a property and the sources that state it."""
+
+    term: ox.NamedNode | ox.BlankNode | ox.Literal
+    label: str | None
+    date: PartialDate | None  # for a date value, the date it names
+    citations: tuple[Citation, ...]
+
+    @property
+    def is_link(self) -> bool:
+        return isinstance(self.term, ox.NamedNode)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A property of the resource with all its values; ``disputed`` when sources disagree on it."""
+
+    property: str
+    label: str
+    claims: tuple[Claim, ...]
+    disputed: bool
+
+
+@dataclass(frozen=True)
+class Group:
+    title: str
+    facts: tuple[Fact, ...]
+
+
+@dataclass(frozen=True)
+class Backlink:
+    """The resources that point at this one with one property."""
+
+    property: str
+    label: str
+    subjects: tuple[tuple[str, str], ...]  # (IRI, label)
+
+
+@dataclass(frozen=True)
+class Page:
+    iri: str
+    label: str | None
+    types: tuple[Claim, ...]
+    groups: tuple[Group, ...]
+    backlinks: tuple[Backlink, ...]
+    sources: tuple[Citation, ...]  # every source cited on the page, the newest first
+    facts_stated: int              # for a source document: how many facts its graph holds
+
+    @property
+    def facts_query(self) -> str:
+        """The SPARQL query that lists the facts this resource's graph holds (for a source document)."""
+        return (f"SELECT ?subject ?property ?value WHERE {{\n  GRAPH {ox.NamedNode(self.iri)} "
+                "{ ?subject ?property ?value }\n}\nORDER BY ?subject ?property")
+
+
+def page(dataset: Dataset, iri: str) -> Page | None:
+    """What the HTML page of ``iri`` shows, or None when the graph says nothing about it."""
+    description = resources.describe(dataset, iri)
+    if description is None:
+        return None
+    cited = {source.value for values in description.properties.values() for v in values for source in v.sources}
+    cited |= {source.value for t in description.types for source in t.sources}
+    citations = _citations(dataset, cited, description.source_labels)
+    kinds = _kinds(dataset, iri)
+    labels = _property_labels(dataset, [*description.properties, *(p for _, p, _ in description.incoming)],
+                              description.property_labels)
+    grouped: dict[str, list[Fact]] = {title: [] for title in GROUPS}
+    for prop, values in description.properties.items():
+        claims = tuple(_claim(v, citations) for v in values)
+        fact = Fact(prop, labels[prop], claims, _disputed(claims))
+        grouped[_group_of(values[0], kinds)].append(fact)
+    groups = tuple(Group(title, tuple(sorted(facts, key=lambda f: f.label.lower())))
+                   for title, facts in grouped.items() if facts)
+    backlinks: dict[str, list[tuple[str, str]]] = {}
+    for subject, prop, label in description.incoming:
+        backlinks.setdefault(prop, []).append((subject.value, label or shorten(subject.value)))
+    return Page(
+        iri=iri, label=description.label,
+        types=tuple(_claim(t, citations) for t in description.types),
+        groups=groups,
+        backlinks=tuple(Backlink(p, labels[p], tuple(sorted(s, key=lambda item: item[1].lower())))
+                        for p, s in sorted(backlinks.items(), key=lambda item: labels[item[0]].lower())),
+        sources=_newest_first(citations.values()),
+        facts_stated=description.graph_size,
+    )
+
+
+def human_label(iri: str, label: str | None = None) -> str:
+    """The label the graph gives a term, else a known one, else its local name in words
+    (``jobTitle`` → "job title")."""
+    if label:
+        return label
+    if iri in _REUSED_TERM_LABELS:
+        return _REUSED_TERM_LABELS[iri]
+    local = re.split(r"[#/]", iri.rstrip("/#"))[-1]
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower() or iri
+
+
+def _claim(value: Value, citations: dict[str, Citation]) -> Claim:
+    term = value.term
+    date = PartialDate.parse(term.value) if isinstance(term, ox.Literal) and term.datatype.value in DATE_TYPES else None
+    return Claim(term, value.label, date, tuple(citations[s.value] for s in value.sources))
+
+
+def _group_of(value: Value, kinds: dict[str, str]) -> str:
+    term = value.term
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype in DATE_TYPES:
+            return "When"
+        if datatype in NUMBER_TYPES:
+            return "Figures"
+        return "About" if datatype in TEXT_TYPES else "Other facts"
+    if isinstance(term, ox.BlankNode):
+        return "Other facts"
+    if term.value in kinds:
+        return kinds[term.value]
+    return "Related" if value.label or term.value.startswith(BASE) else "Elsewhere on the web"
+
+
+def _newest_first(citations) -> tuple[Citation, ...]:
+    dated = sorted((c for c in citations if c.issued), key=lambda c: (-c.issued.start.toordinal(), c.title))
+    return tuple(dated + sorted((c for c in citations if not c.issued), key=lambda c: c.title))
+
+
+def _disputed(claims: tuple[Claim, ...]) -> bool:
+    """Whether two sources give values that cannot both be true: dates whose intervals do not nest, or
+    different numbers — each stated by a source that does not state the other."""
+    for i, a in enumerate(claims):
+        for b in claims[i + 1:]:
+            if not set(a.citations) - set(b.citations) or not set(b.citations) - set(a.citations):
+                continue
+            if a.date and b.date and not a.date.agrees_with(b.date):
+                return True
+            if _number(a.term) is not None and _number(b.term) is not None and _number(a.term) != _number(b.term):
+                return True
+    return False
+
+
+def _number(term) -> float | None:
+    if isinstance(term, ox.Literal) and term.datatype.value in NUMBER_TYPES:
+        try:
+            return float(term.value)
+        except ValueError:
+            return None
+    return None
+
+
+def _citations(dataset: Dataset, sources: set[str], labels: dict[str, str]) -> dict[str, Citation]:
+    if not sources:
+        return {}
+    values = " ".join(str(ox.NamedNode(s)) for s in sorted(sources))
+    rows = dataset.select(_PREFIXES + f"""
+        SELECT ?source ?publisher ?issued WHERE {{
+          VALUES ?source {{ {values} }}
+          OPTIONAL {{ ?source dcterms:publisher/rdfs:label ?publisher }}
+          OPTIONAL {{ ?source dcterms:issued ?issued }}
+        }}""")
+    found = {}
+    for row in rows:
+        source = row["source"].value
+        issued = PartialDate.parse(row["issued"].value) if "issued" in row else None
+        found[source] = Citation(source, labels.get(source) or shorten(source),
+                                 row["publisher"].value if "publisher" in row else None, issued)
+    return found
+
+
+def _kinds(dataset: Dataset, iri: str) -> dict[str, str]:
+    """"Who" or "Where" for each resource ``iri`` links to that is an agent or a place."""
+    term = resources.iri_term(iri)
+    found: dict[str, str] = {}
+    for title, classes in _KINDS.items():
+        rows = dataset.select(_PREFIXES + f"""
+            SELECT DISTINCT ?o WHERE {{
+              {term} ?p ?o . ?o a/rdfs:subClassOf* ?kind . VALUES ?kind {{ {" ".join(classes)} }}
+            }}""")
+        for row in rows:
+            found.setdefault(row["o"].value, title)
+    return found
+
+
+def _property_labels(dataset: Dataset, properties: list[str], known: dict[str, str]) -> dict[str, str]:
+    missing = sorted({p for p in properties if not known.get(p)})
+    labels = dict(known)
+    if missing:
+        values = " ".join(str(ox.NamedNode(p)) for p in missing)
+        for row in dataset.select(_PREFIXES + f"SELECT ?p ?label WHERE {{ VALUES ?p {{ {values} }} ?p rdfs:label ?label }}"):
+            labels[row["p"].value] = row["label"].value
+    return {p: human_label(p, labels.get(p)) for p in properties}

@@ -1,0 +1,311 @@
+"""Where things go in the home page's three pictures: the layout, in SVG user units.
+
+The facts come from :mod:`ilrs_graph.overview`; these functions only place them (positions, sizes, which
+side a label goes), and the templates in ``templates/charts/`` draw the result as inline SVG. Layouts
+are deterministic: the same graph always gives the same picture.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from ilrs_graph.dates import fractional_year
+from ilrs_graph.overview import AgreementNetwork, Joining, MissionDates, Phase, Roadmap
+
+WIDTH = 900.0
+CHAR_WIDTH = 6.6       # an average character of the 12px labels
+ROW = 22.0             # one partner, one mission
+PHASE_ROW = 30.0       # one phase: its name and, below, its years
+AXIS_TOP = 28.0
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A gridline at the start of a year, and the year's label centred on its span (or no label)."""
+
+    x: float
+    label: str
+    label_x: float
+
+
+@dataclass(frozen=True)
+class Label:
+    x: float
+    y: float
+    text: str
+    anchor: str = "start"  # SVG text-anchor
+
+
+def _truncated(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _text_width(text: str) -> float:
+    return len(text) * CHAR_WIDTH
+
+
+@dataclass(frozen=True)
+class TimeAxis:
+    """Years ``first``…``last`` (exclusive) spread over ``left``…``right``."""
+
+    first: int
+    last: int
+    left: float
+    right: float
+
+    def x(self, when: date | float) -> float:
+        year = fractional_year(when) if isinstance(when, date) else when
+        return round(self.left + (year - self.first) / (self.last - self.first) * (self.right - self.left), 1)
+
+    def ticks(self) -> list[Tick]:
+        """A gridline at every year boundary; years labelled as often as their labels fit."""
+        per_year = (self.right - self.left) / (self.last - self.first)
+        step = next((s for s in (1, 2, 5, 10) if per_year * s >= 40), 10)
+        return [Tick(self.x(year), str(year) if year < self.last and (year - self.first) % step == 0 else "",
+                     self.x(year + 0.5)) for year in range(self.first, self.last + 1)]
+
+    def today(self) -> float | None:
+        today = date.today()
+        return self.x(today) if self.first <= fractional_year(today) <= self.last else None
+
+
+# --- Partners joining -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class JoiningRow:
+    joining: Joining
+    y: float
+    x_start: float
+    x_end: float
+    exact: bool  # a day: drawn as a dot; a month or a year: as the interval it names
+    label: Label
+
+
+@dataclass(frozen=True)
+class TimelineChart:
+    width: float
+    height: float
+    ticks: list[Tick]
+    today: float | None
+    rows: list[JoiningRow]
+    undated: list[Joining]
+
+
+def timeline(joinings: list[Joining]) -> TimelineChart:
+    """One row per partner in the order they joined (so labels never collide), time along x."""
+    dated = [j for j in joinings if j.since is not None]
+    undated = [j for j in joinings if j.since is None]
+    if not dated:
+        return TimelineChart(WIDTH, AXIS_TOP, [], None, [], undated)
+    first = min(j.since.start.year for j in dated)
+    last = max(math.ceil(fractional_year(j.since.end)) for j in dated)
+    axis = TimeAxis(first, max(last, first + 1), 12.0, WIDTH - 12.0)
+    middle = (axis.left + axis.right) / 2
+    rows = []
+    for index, joining in enumerate(dated):
+        y = AXIS_TOP + ROW * index + ROW / 2
+        x_start, x_end = axis.x(joining.since.start), axis.x(joining.since.end)
+        text = f"{joining.name} · {joining.since}"
+        label = Label(x_end + 9, y, text) if x_start < middle else Label(x_start - 9, y, text, "end")
+        rows.append(JoiningRow(joining, y, x_start, x_end, joining.since.precision == 3, label))
+    return TimelineChart(WIDTH, AXIS_TOP + ROW * len(dated) + 8, axis.ticks(), axis.today(), rows, undated)
+
+
+# --- The network of agreements ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NetworkNode:
+    iri: str
+    name: str
+    x: float
+    y: float
+    radius: float
+    partners: int      # how many others it is bound with
+    instruments: int   # how many instruments bind it
+    label: Label
+
+
+@dataclass(frozen=True)
+class NetworkEdge:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    width: float
+    names: tuple[str, str]
+    instruments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NetworkChart:
+    width: float
+    height: float
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+
+
+def network(graph: AgreementNetwork) -> NetworkChart:
+    """The most connected party in the middle, the others on a ring in the order they first signed,
+    so that parties of the same instrument sit side by side; a line for each pair bound together."""
+    shared: dict[tuple[str, str], list[str]] = {}
+    bound: dict[str, int] = {iri: 0 for iri in graph.parties}
+    for instrument in graph.instruments:
+        for party in instrument.parties:
+            bound[party] += 1
+        for i, a in enumerate(instrument.parties):
+            for b in instrument.parties[i + 1:]:
+                shared.setdefault(tuple(sorted((a, b))), []).append(instrument.name)
+    neighbours: dict[str, set[str]] = {iri: set() for iri in graph.parties}
+    for a, b in shared:
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+    hub = max(graph.parties, key=lambda iri: (len(neighbours[iri]), graph.parties[iri].name), default=None)
+    if hub is not None and not neighbours[hub]:
+        hub = None
+    ring: list[str] = []
+    for instrument in graph.instruments:
+        ring += [party for party in instrument.parties if party != hub and party not in ring]
+
+    names = {iri: _truncated(party.short_name, 28) for iri, party in graph.parties.items()}
+    radius = max(150.0, len(ring) * 8.0)
+    label_room = max((_text_width(names[iri]) for iri in ring), default=0.0) + 14
+    cx = radius + label_room + 8
+    cy = radius + 26
+    position = {hub: (cx, cy)} if hub else {}
+    nodes = []
+    for index, iri in enumerate(ring):
+        angle = -math.pi / 2 + 2 * math.pi * index / len(ring)
+        x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+        position[iri] = (x, y)
+        # outside the ring, beside the node; below it at the bottom, above it at the top
+        label_x = cx + (radius + 12) * math.cos(angle)
+        label_y = cy + (radius + 12) * math.sin(angle) + 4 + 6 * math.sin(angle)
+        anchor = "start" if math.cos(angle) > 0.05 else "end" if math.cos(angle) < -0.05 else "middle"
+        nodes.append(_node(graph, iri, x, y, neighbours, bound, Label(label_x, label_y, names[iri], anchor)))
+    if hub:
+        nodes.append(_node(graph, hub, cx, cy, neighbours, bound, Label(cx, cy + 26, names[hub], "middle")))
+    edges = []
+    for (a, b), instruments in sorted(shared.items()):
+        (x1, y1), (x2, y2) = position[a], position[b]
+        edges.append(NetworkEdge(round(x1, 1), round(y1, 1), round(x2, 1), round(y2, 1),
+                                 round(1.2 + 1.3 * (len(instruments) - 1), 1),
+                                 (graph.parties[a].name, graph.parties[b].name), tuple(instruments)))
+    return NetworkChart(round(2 * cx, 1), round(2 * cy, 1), nodes, edges)
+
+
+def _node(graph: AgreementNetwork, iri: str, x: float, y: float, neighbours: dict[str, set[str]],
+          bound: dict[str, int], label: Label) -> NetworkNode:
+    partners = len(neighbours[iri])
+    rounded = Label(round(label.x, 1), round(label.y, 1), label.text, label.anchor)
+    return NetworkNode(iri, graph.parties[iri].name, round(x, 1), round(y, 1), round(4.5 + 1.6 * math.sqrt(partners), 1),
+                       partners, bound[iri], rounded)
+
+
+# --- The roadmap ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Segment:
+    x1: float
+    x2: float
+    kind: str  # "firm": the sources agree; "disputed": sources give different years; "open": no source says
+
+
+@dataclass(frozen=True)
+class PhaseLane:
+    phase: Phase
+    y: float
+    segments: list[Segment]
+    span: str  # the years in words: "2021 to 2025", "from 2035 or 2036", "until 2028 or 2035"
+
+
+@dataclass(frozen=True)
+class Marker:
+    x: float
+    kind: str  # "launched", "failed" or "planned"
+    text: str
+
+
+@dataclass(frozen=True)
+class MissionLane:
+    mission: MissionDates
+    y: float
+    markers: list[Marker]
+    x1: float  # the line joining its markers: how far its date moved between sources
+    x2: float
+
+
+@dataclass(frozen=True)
+class RoadmapChart:
+    width: float
+    height: float
+    first_year: int
+    last_year: int
+    ticks: list[Tick]
+    today: float | None
+    phases: list[PhaseLane]
+    missions_top: float
+    missions: list[MissionLane]
+    undated_missions: list[MissionDates]
+
+
+
+def roadmap(plan: Roadmap) -> RoadmapChart:
+    """Phases, then missions, each in its own lane on one time axis from the earliest year any source
+    gives to the latest."""
+    dated = [m for m in plan.missions if m.years]
+    years = [y for p in plan.phases for y in p.start_years + p.end_years] + [y for m in dated for y in m.years]
+    first, last = (min(years), max(years) + 1) if years else (date.today().year, date.today().year + 1)
+    names = [p.name for p in plan.phases] + [m.name for m in dated]
+    label_width = min(max((_text_width(n) for n in names), default=0.0), 220.0) + 16
+    axis = TimeAxis(first, last, label_width, WIDTH - 14.0)
+    phases = []
+    for index, phase in enumerate(plan.phases):
+        phases.append(PhaseLane(phase, AXIS_TOP + PHASE_ROW * index + PHASE_ROW / 2, _segments(phase, axis),
+                                _span(phase)))
+    missions_top = AXIS_TOP + PHASE_ROW * len(plan.phases) + 18
+    missions = []
+    for index, mission in enumerate(dated):
+        markers = [Marker(axis.x(year + 0.5), "planned", f"planned for {year} by a source")
+                   for year in mission.planned_years]
+        if mission.launched is not None:
+            kind = "failed" if mission.status == "failed" else "launched"
+            markers.append(Marker(axis.x(mission.launched.start), kind, f"launched {mission.launched}"
+                                  + (" (failed)" if kind == "failed" else "")))
+        xs = [m.x for m in markers]
+        missions.append(MissionLane(mission, missions_top + ROW * index + ROW / 2, markers, min(xs), max(xs)))
+    height = missions_top + ROW * len(dated) + 8
+    return RoadmapChart(WIDTH, height, first, last - 1, axis.ticks(), axis.today(), phases, missions_top, missions,
+                        [m for m in plan.missions if not m.years])
+
+
+def _segments(phase: Phase, axis: TimeAxis) -> list[Segment]:
+    starts, ends = phase.start_years, phase.end_years
+    segments = []
+    start = axis.x(max(starts)) if starts else None
+    end = axis.x(min(ends) + 1) if ends else None  # an end year runs to its last day
+    if start is not None and end is not None:
+        segments.append(Segment(start, end, "firm"))
+    elif start is not None:
+        segments.append(Segment(start, axis.right, "open"))
+    elif end is not None:
+        segments.append(Segment(axis.left, end, "open"))
+    if len(starts) > 1:
+        segments.append(Segment(axis.x(min(starts)), axis.x(max(starts)), "disputed"))
+    if len(ends) > 1:
+        segments.append(Segment(axis.x(min(ends) + 1), axis.x(max(ends) + 1), "disputed"))
+    return segments
+
+
+def _span(phase: Phase) -> str:
+    starts = " or ".join(map(str, phase.start_years))
+    ends = " or ".join(map(str, phase.end_years))
+    if starts and ends:
+        return f"{starts} to {ends}"
+    if starts:
+        return f"from {starts}"
+    if ends:
+        return f"until {ends}"
+    return "no source gives its years"
+

@@ -1,0 +1,227 @@
+"""The front door in a real browser: Playwright driving Debian's Chromium against the real server.
+
+Open the home page and see the counts and the three pictures; run an example on the query page and see
+its rows; type a query with the keyboard, follow a result to a resource page and see its sources and its
+conflicting claims; share a query's URL; see a parse error where it is. No page may break the
+Content-Security-Policy or overflow a phone's width. Screenshots go to test-artifacts/browser/ (and, with
+ILRS_README_SCREENSHOTS=1, to docs/screenshots/ for the README).
+
+Skipped, saying why, where Chromium is not installed (`apt-get install chromium`; .ci/run does it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from ilrs_graph import examples, overview, result_table
+from ilrs_graph.dataset import Dataset
+from ilrs_graph.query import QueryError
+
+from .conftest import ROOT
+from .server_process import running_server
+
+CHROMIUM = os.environ.get("ILRS_CHROMIUM", "/usr/bin/chromium")
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM}: install it (apt-get install chromium) or set ILRS_CHROMIUM to run "
+                "the browser tests", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed (pip install -e '.[test]')")
+
+# Offline and quiet: without the background-networking flags Chromium's own connections are refused here.
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+README_SHOTS = ROOT / "docs" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_server() as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return Dataset.open()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """Chromium with a fresh profile; every console error and CSP violation it reports is kept."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True,
+            args=CHROMIUM_FLAGS, viewport=DESKTOP)
+        context.problems = []
+        context.on("page", lambda page: _watch(page, context.problems))
+        yield context
+        context.close()
+
+
+def _watch(page, problems: list[str]) -> None:
+    page.on("console", lambda message: problems.append(f"{page.url}: {message.text}")
+            if message.type == "error" and "400 (BAD REQUEST)" not in message.text else None)
+    page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page()
+    yield page
+    page.close()
+    assert browser.problems == [], browser.problems  # script errors, CSP violations, failed assets
+
+
+def screenshot(page, name: str, *, readme: bool = False, readme_height: int = 1800) -> None:
+    """The whole page as a test artifact; for the README, its first ``readme_height`` pixels."""
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    if readme and os.environ.get("ILRS_README_SCREENSHOTS") == "1":
+        README_SHOTS.mkdir(parents=True, exist_ok=True)
+        height = min(page.evaluate("document.documentElement.scrollHeight"), readme_height)
+        page.screenshot(path=str(README_SHOTS / f"{name}.png"), full_page=True,
+                        clip={"x": 0, "y": 0, "width": page.viewport_size["width"], "height": height})
+
+
+def test_the_home_page_shows_the_counts_and_three_pictures(page, server, dataset):
+    page.goto(server)
+    counts = overview.counts(dataset)
+    shown = dict(zip(page.locator(".counts dt").all_inner_texts(), page.locator(".counts dd").all_inner_texts()))
+    assert shown == {"partners": str(counts.partners), "agreements": str(counts.agreements),
+                     "missions": str(counts.missions), "facts": str(counts.facts),
+                     "source documents": str(counts.sources)}
+    joinings = [j for j in overview.joinings(dataset) if j.since]
+    network = overview.agreement_network(dataset)
+    roadmap = overview.roadmap(dataset)
+    for picture, marks in (("timeline", len(joinings)), ("network", len(network.parties)),
+                           ("roadmap", len(roadmap.phases) + len([m for m in roadmap.missions if m.years]))):
+        svg = page.locator(f".chart-scroll > svg.{picture}")
+        assert svg.is_visible()
+        box = svg.bounding_box()
+        assert box["width"] > 600 and box["height"] > 250, (picture, box)
+        assert svg.locator("a.mark").count() == marks, picture
+    assert page.locator("svg.network .edges line").count() > 15
+    assert page.locator("svg.timeline a.mark text").first.text_content() == f"{joinings[0].name} · {joinings[0].since}"
+    screenshot(page, "home", readme=True, readme_height=2900)
+
+
+def test_an_example_runs_from_the_menu_and_shows_the_right_rows(page, server, dataset):
+    example = next(e for e in examples.examples() if e.name == "joined-in-2023")
+    page.goto(server + "query")
+    page.get_by_role("link", name=example.title).click()
+    page.wait_for_selector("table.results")
+    expected = result_table.run(dataset, example.text)
+    rows = page.locator("table.results tbody tr")
+    assert rows.count() == expected.total_rows == 8
+    shown = [rows.nth(i).locator("td").all_inner_texts() for i in range(rows.count())]
+    assert [cells[0].replace(" @en", "") for cells in shown] == [row[0].value for row in expected.rows]
+    summary = page.locator(".run-summary").inner_text()
+    assert re.search(r"^8 rows in \d+(\.\d)? ms", summary), summary
+    assert page.input_value("textarea#query") == example.text
+    assert example.question in page.locator(".chosen").inner_text()
+    screenshot(page, "query-example")
+
+
+def test_a_typed_query_runs_with_the_keyboard_and_leads_to_a_page_with_its_sources(page, server):
+    page.goto(server + "query")
+    editor = page.locator("textarea#query")
+    editor.fill("")
+    editor.focus()
+    page.keyboard.type("SELECT ?mission ?name WHERE { ?mission a ilrs:Mission ; rdfs:label ?name } ORDER BY ?name")
+    text = page.input_value("textarea#query")
+    assert text.startswith("PREFIX ilrs: <https://w3id.org/ilrs/ontology/>\nPREFIX rdfs: <")  # declared as typed
+    assert page.locator(".editor pre .tok-keyword").first.inner_text() == "PREFIX"       # highlighted
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("table.results")
+    assert page.locator("table.results tbody tr").count() >= 10
+    screenshot(page, "query", readme=True)
+
+    page.get_by_role("link", name="mission:change-6").click()
+    page.wait_for_selector("h1")
+    assert page.url.endswith("/id/mission/change-6.html")
+    assert page.locator("h1").inner_text() == "Chang'e 6"
+    disputed = page.locator(".fact.disputed", has_text="planned launch year")
+    claims = disputed.locator("li.claim")
+    assert claims.count() == 2
+    assert claims.nth(0).locator(".value").inner_text() == "2024" and "CGTN" in claims.nth(0).inner_text()
+    assert claims.nth(1).locator(".value").inner_text() == "2026" and "Li Guoping" in claims.nth(1).inner_text()
+    left, right = claims.nth(0).bounding_box(), claims.nth(1).bounding_box()
+    assert abs(left["y"] - right["y"]) < 2 and right["x"] > left["x"] + left["width"]  # side by side
+    launch = page.locator(".fact", has_text="launch date").first
+    assert "3 May 2024" in launch.inner_text() and "Chronicle India" in launch.inner_text()
+    sources = page.locator("section.cited li")
+    assert sources.count() >= 5
+    sources.filter(has_text="TASS").locator("a").click()
+    assert page.locator("h1").inner_text().startswith("China's Chang'e 6 probe brings")
+    assert re.search(r"source of \d+ facts", page.locator("main").inner_text())
+    page.go_back()
+    screenshot(page, "resource", readme=True)
+
+
+def test_a_shared_query_url_opens_the_same_query_and_answer(page, browser, server):
+    page.goto(server + "query")
+    page.locator("textarea#query").fill(
+        "PREFIX ilrs: <https://w3id.org/ilrs/ontology/>\nSELECT ?phase WHERE { ?phase a ilrs:Phase } ORDER BY ?phase")
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_selector("table.results")
+    shared = page.url
+    assert "query=" in shared
+    rows = page.locator("table.results tbody").inner_text()
+    other = browser.new_page()
+    other.goto(shared)
+    assert other.input_value("textarea#query") == page.input_value("textarea#query")
+    assert other.locator("table.results tbody").inner_text() == rows
+    assert other.locator("table.results tbody tr").count() == 6
+    other.close()
+
+
+def test_a_parse_error_is_shown_at_its_position(page, server, dataset):
+    text = "SELECT ?s WHERE {\n  ?s ?p ?o .\n  BIND (1 AS 2)\n}"
+    with pytest.raises(QueryError) as raised:
+        result_table.run(dataset, text)
+    line, column = raised.value.line, raised.value.column
+    assert line == 3
+    page.goto(server + "query")
+    page.locator("textarea#query").fill(text)
+    page.locator("textarea#query").press("Control+Enter")
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert f"Line {line}, column {column}" in alert.inner_text()
+    assert alert.locator("pre").inner_text().splitlines() == ["  BIND (1 AS 2)", " " * (column - 1) + "^"]
+    offset = len("SELECT ?s WHERE {\n  ?s ?p ?o .\n") + column - 1
+    assert page.locator(".editor .error-mark").inner_text() == text[offset] == "2"  # marked in the editor
+    assert page.evaluate("document.activeElement.id") == "query"                 # with the caret there
+    assert page.evaluate("document.getElementById('query').selectionStart") == offset
+    screenshot(page, "parse-error")
+
+
+def test_pages_fit_a_phone_and_the_pictures_scroll_inside_them(page, server):
+    page.set_viewport_size(PHONE)
+    for path in ("", "query", "id/mission/change-6.html", "ontology"):
+        page.goto(server + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, (path, overflow)
+    page.goto(server)
+    region = page.locator(".chart-scroll").first
+    assert page.evaluate("(el) => el.scrollWidth > el.clientWidth", region.element_handle())
+    screenshot(page, "home-phone")
+
+
+def test_the_keyboard_reaches_the_content_and_the_picture_links(page, server):
+    page.goto(server)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to the content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('svg') !== null"):
+            break
+    assert page.evaluate("document.activeElement.closest('svg.timeline') !== null")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/id/(country|organisation)/[a-z-]+\.html$"))

@@ -1,0 +1,138 @@
+"""Dates at their precision, and where the home page's pictures put things: made-up facts in, positions out."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pytest
+
+from ilrs_graph.dates import PartialDate, fractional_year, most_precise
+from ilrs_graph.overview import AgreementNetwork, Instrument, Joining, MissionDates, Party, Phase, Roadmap
+from ilrs_server import charts
+
+# --- partial dates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lexical, shown, iso, start, end", [
+    ("2023", "2023", "2023", date(2023, 1, 1), date(2024, 1, 1)),
+    ("2023-12", "December 2023", "2023-12", date(2023, 12, 1), date(2024, 1, 1)),
+    ("2023-07-17", "17 July 2023", "2023-07-17", date(2023, 7, 17), date(2023, 7, 18)),
+    ("2024-05-03T10:00:00Z", "3 May 2024", "2024-05-03", date(2024, 5, 3), date(2024, 5, 4)),
+])
+def test_a_partial_date_is_the_interval_it_names(lexical, shown, iso, start, end):
+    parsed = PartialDate.parse(lexical)
+    assert (str(parsed), parsed.iso, parsed.start, parsed.end) == (shown, iso, start, end)
+
+
+@pytest.mark.parametrize("lexical", ["", "soon", "2023-13", "2023-02-30", "23-07-17"])
+def test_what_is_not_a_date_is_none(lexical):
+    assert PartialDate.parse(lexical) is None
+
+
+def test_dates_agree_when_one_lies_within_the_other():
+    month, day, other_day, year = (PartialDate.parse(x) for x in ("2023-07", "2023-07-17", "2023-07-18", "2023"))
+    assert month.agrees_with(day) and day.agrees_with(month) and year.agrees_with(day)
+    assert not day.agrees_with(other_day) and not PartialDate(2024).agrees_with(PartialDate(2026))
+    assert most_precise([year, month, other_day, day]) == day
+
+
+def test_a_fractional_year_places_a_day_on_a_time_axis():
+    assert fractional_year(date(2024, 1, 1)) == 2024.0
+    assert fractional_year(date(2023, 7, 2)) == pytest.approx(2023.5, abs=0.002)
+
+
+# --- partners joining -----------------------------------------------------------------------------------
+
+def joining(name: str, since: str | None) -> Joining:
+    return Joining(f"https://w3id.org/ilrs/id/country/{name.lower()}", name, PartialDate.parse(since) if since else None)
+
+
+def test_the_timeline_gives_each_partner_its_own_row_in_order():
+    chart = charts.timeline([joining("Ares", "2021-06"), joining("Borea", "2021-06-20"), joining("Ceto", "2023"),
+                             joining("Dione", "2024-11-30"), joining("Eos", None)])
+    assert [row.joining.name for row in chart.rows] == ["Ares", "Borea", "Ceto", "Dione"]
+    assert [row.y for row in chart.rows] == sorted({row.y for row in chart.rows})  # one row each, top to bottom
+    assert [j.name for j in chart.undated] == ["Eos"]
+    assert [t.label for t in chart.ticks if t.label] == ["2021", "2022", "2023", "2024"]
+    ares, borea, ceto, dione = chart.rows
+    assert not ares.exact and borea.exact and ares.x_start < borea.x_start < ares.x_end  # the day within the month
+    assert ceto.x_end - ceto.x_start == pytest.approx((chart.width - 24) / 4, abs=0.2)  # a year spans a year
+    assert ares.label.anchor == "start" and ares.label.x > ares.x_end                   # left half: label right
+    assert dione.label.anchor == "end" and dione.label.x < dione.x_start                # right half: label left
+    assert dione.label.text == "Dione · 30 November 2024"
+    assert chart.height > chart.rows[-1].y
+
+
+# --- the network of agreements ----------------------------------------------------------------------------
+
+def party(name: str, short: str | None = None) -> Party:
+    return Party(f"https://w3id.org/ilrs/id/agency/{name.lower()}", name, short or name)
+
+
+def test_the_network_puts_the_most_connected_party_in_the_middle_and_joins_co_signers():
+    hub, a, b, c, lone = party("Hub Space Administration", "HSA"), party("Alba"), party("Brio"), party("Cima"), party("Lone")
+    instruments = [Instrument("i1", "Hub–Alba MoU", "memorandum", PartialDate(2021), (hub.iri, a.iri)),
+                   Instrument("i2", "Hub–Alba agreement", "agreement", PartialDate(2022), (a.iri, hub.iri)),
+                   Instrument("i3", "Hub–Brio–Cima statement", "joint statement", PartialDate(2023), (b.iri, c.iri, hub.iri)),
+                   Instrument("i4", "Lone statement", "joint statement", None, (lone.iri,))]
+    chart = charts.network(AgreementNetwork({p.iri: p for p in (hub, a, b, c, lone)}, instruments))
+    nodes = {node.name: node for node in chart.nodes}
+    centre = nodes["Hub Space Administration"]
+    assert (centre.x, centre.y) == (chart.width / 2, chart.height / 2) and centre.partners == 3
+    assert centre.label.text == "HSA" and centre.instruments == 3
+    ring = [nodes[name] for name in ("Alba", "Brio", "Cima", "Lone")]
+    distances = {round(math.dist((n.x, n.y), (centre.x, centre.y))) for n in ring}
+    assert len(distances) == 1  # all on one ring, in the order they first signed
+    assert ring[0].y < centre.y and ring[0].x == pytest.approx(centre.x)  # the first at the top
+    pairs = {frozenset(edge.names): edge for edge in chart.edges}
+    assert set(pairs) == {frozenset({"Hub Space Administration", "Alba"}), frozenset({"Hub Space Administration", "Brio"}),
+                          frozenset({"Hub Space Administration", "Cima"}), frozenset({"Brio", "Cima"})}
+    twice = pairs[frozenset({"Hub Space Administration", "Alba"})]
+    assert twice.instruments == ("Hub–Alba MoU", "Hub–Alba agreement")
+    assert twice.width > pairs[frozenset({"Brio", "Cima"})].width
+    assert nodes["Lone"].partners == 0
+    for node in ring:  # labels sit outside the ring, away from the middle
+        assert math.dist((node.label.x, node.label.y), (centre.x, centre.y)) > math.dist((node.x, node.y), (centre.x, centre.y))
+        assert 0 <= node.label.x <= chart.width and 0 <= node.label.y <= chart.height
+
+
+# --- the roadmap ----------------------------------------------------------------------------------------------
+
+def test_the_roadmap_shows_agreed_disputed_and_open_spans_and_each_planned_and_actual_launch():
+    phases = [Phase("p1", "Scouting", 1, "Plan A", (2021,), (2025,)),
+              Phase("p2", "Building", 2, "Plan A", (2026, 2027), (2035,)),
+              Phase("p3", "Base", 1, None, (), (2028, 2030)),
+              Phase("p4", "Using", 3, "Plan A", (2036,), ()),
+              Phase("p5", "Someday", 4, None, (), ())]
+    missions = [MissionDates("m1", "Probe 1", PartialDate.parse("2024-05-03"), (2024, 2026), "completed"),
+                MissionDates("m2", "Probe 2", PartialDate.parse("2023-08-11"), (), "failed"),
+                MissionDates("m3", "Probe 3", None, (2040,), "planned"),
+                MissionDates("m4", "Probe 4", None, (), None)]
+    chart = charts.roadmap(Roadmap(phases, missions))
+    assert (chart.first_year, chart.last_year) == (2021, 2040)
+    lanes = {lane.phase.name: lane for lane in chart.phases}
+    x = {tick.label: tick.x for tick in chart.ticks if tick.label}
+    year = (chart.ticks[-1].x - chart.ticks[0].x) / (len(chart.ticks) - 1)
+
+    def spans(name):
+        return [(s.kind, s.x1, s.x2) for s in lanes[name].segments]
+
+    def at(years_after_2021):
+        return pytest.approx(x["2021"] + years_after_2021 * year, abs=0.11)
+
+    left, right = chart.ticks[0].x, chart.ticks[-1].x
+    assert spans("Scouting") == [("firm", at(0), at(5))]
+    assert spans("Building") == [("firm", at(6), at(15)), ("disputed", at(5), at(6))]
+    assert spans("Base") == [("open", left, at(8)), ("disputed", at(8), at(10))]
+    assert spans("Using") == [("open", at(15), right)]
+    assert spans("Someday") == [] and lanes["Someday"].span == "no source gives its years"
+    assert (lanes["Building"].span, lanes["Base"].span, lanes["Using"].span) == ("2026 or 2027 to 2035", "until 2028 or 2030", "from 2036")
+    probes = {lane.mission.name: lane for lane in chart.missions}
+    assert [m.kind for m in probes["Probe 1"].markers] == ["planned", "planned", "launched"]
+    launched = fractional_year(date(2024, 5, 3))  # from the launch to the last planned year, mid-2026
+    assert probes["Probe 1"].x2 - probes["Probe 1"].x1 == pytest.approx((2026.5 - launched) * year, abs=0.3)
+    assert [m.kind for m in probes["Probe 2"].markers] == ["failed"]
+    assert [m.name for m in chart.undated_missions] == ["Probe 4"]
+    assert chart.missions_top > max(lane.y for lane in chart.phases)
+    assert all(lane.y < chart.height for lane in chart.missions)

@@ -1,0 +1,299 @@
+"""The pages people read — home, query, resource pages, ontology documentation — rendered by the app
+in-process: what they show is what the graph says (checked against the graph read without SPARQL),
+they change when the data does, and they keep the strict Content-Security-Policy (no inline script or
+style, every asset served here)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from ilrs_graph import examples, result_table, shipped
+from ilrs_graph.dataset import Dataset
+from ilrs_graph.namespaces import ILRS, ONTOLOGY, RDF, RDFS
+from ilrs_server import create_app
+
+ORG = "http://www.w3.org/ns/org#"
+SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+
+
+class Page(HTMLParser):
+    """A page as a browser sees it: its text, links, scripts, styles and the elements with an id."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.text_parts: list[str] = []
+        self.links: list[str] = []
+        self.assets: list[str] = []
+        self.inline_scripts = self.inline_styles = 0
+        self.ids: set[str] = set()
+        self._in_script = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        if "style" in attributes or tag == "style":
+            self.inline_styles += 1
+        if tag == "script":
+            self._in_script = True
+            if "src" in attributes:
+                self.assets.append(attributes["src"])
+        if tag == "link" and attributes.get("rel") == "stylesheet":
+            self.assets.append(attributes["href"])
+        if tag == "a" and "href" in attributes:
+            self.links.append(attributes["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script and data.strip():
+            self.inline_scripts += 1
+        self.text_parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(self.text_parts).split())
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return Dataset.open()
+
+
+@pytest.fixture(scope="module")
+def client(dataset):
+    return create_app(dataset=dataset).test_client()
+
+
+def get(client, url: str, status: int = 200) -> Page:
+    response = client.get(url, headers={"Accept": "text/html"}, follow_redirects=True)
+    assert response.status_code == status, (url, response.status_code)
+    assert response.content_type.startswith("text/html")
+    return Page(response.get_data(as_text=True))
+
+
+def quads(dataset: Dataset) -> list[ox.Quad]:
+    return dataset.loaded.quads
+
+
+# --- the home page ------------------------------------------------------------------------------------
+
+def test_the_home_page_counts_what_the_graph_holds(client, dataset):
+    """Counted here without SPARQL, from the quads themselves."""
+    typed = {}
+    for q in quads(dataset):
+        if q.predicate.value == RDF + "type":
+            typed.setdefault(q.object.value, set()).add(q.subject.value)
+    parents = {}
+    for q in quads(dataset):
+        if q.predicate.value == RDFS + "subClassOf":
+            parents.setdefault(q.subject.value, set()).add(q.object.value)
+
+    def is_agreement(cls, seen=()):
+        return cls == ILRS + "Agreement" or any(is_agreement(p, seen + (cls,)) for p in parents.get(cls, ()) if p not in seen)
+
+    partnerships = typed[ILRS + "Partnership"]
+    partners = {q.object.value for q in quads(dataset) if q.predicate.value == ORG + "member" and q.subject.value in partnerships}
+    agreements = {s for cls, subjects in typed.items() if is_agreement(cls) for s in subjects}
+    sources = typed[ILRS + "SourceDocument"]
+    facts = {(q.subject, q.predicate, q.object) for q in quads(dataset) if q.graph_name.value in sources}
+    page = get(client, "/")
+    for number, what in ((len(partners), "partners"), (len(agreements), "agreements"), (len(typed[ILRS + "Mission"]), "missions"),
+                         (len(facts), "facts"), (len(sources), "source documents")):
+        assert f"{what} {number}" in page.text, what  # <dt>what</dt><dd>number</dd>
+    assert len(partners) > 15 and len(agreements) > 15 and len(facts) > 1000
+
+
+def test_the_home_page_draws_three_pictures_and_links_everywhere_it_should(client, dataset):
+    page = get(client, "/")
+    assert {"timeline-title", "network-title", "roadmap-title"} <= page.ids
+    assert "Partners joining the ILRS" in page.text and "Who signed with whom" in page.text
+    assert re.search(r"The roadmap: phases and missions, 20\d\d–2040", page.text)
+    for target in ("/query", "/ontology", "/void", "/data.ttl", "/data.nt", "/data.trig", "/data.nq", "/data.jsonld", "/data.rdf"):
+        assert target in page.links, target
+    assert "Venezuela · 17 July 2023" in page.text          # a partner, when it joined
+    assert "/id/agency/cnsa" in page.links                    # a party of the network, linked
+    assert "Chang'e 8" in page.text and "/id/phase/basic-model" in page.links
+    assert "No source dates the joining of" in page.text and "Bolivia" in page.text
+
+
+def test_the_pictures_change_when_the_data_does(tmp_path):
+    extra = tmp_path / "atlantis.trig"
+    extra.write_text("""
+        PREFIX ilrs: <https://w3id.org/ilrs/ontology/>  PREFIX org: <http://www.w3.org/ns/org#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>  PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+        PREFIX id: <https://w3id.org/ilrs/id/>
+        <https://w3id.org/ilrs/id/source/atlantis-news> {
+          <https://w3id.org/ilrs/id/source/atlantis-news> a ilrs:SourceDocument ; rdfs:label "Atlantis news"@en .
+          id:country\\/atlantis a ilrs:Country ; rdfs:label "Atlantis"@en .
+          id:partnership\\/atlantis a ilrs:Partnership ; org:member id:country\\/atlantis ;
+              org:organization id:programme\\/ilrs ; ilrs:partnerSince "2025-02-03"^^xsd:date .
+          id:agreement\\/atlantis-lemuria a ilrs:JointStatement ; rdfs:label "Atlantis–Lemuria statement"@en ;
+              ilrs:party id:country\\/atlantis, id:country\\/lemuria ; ilrs:signedOn "2025-02-03"^^xsd:date .
+          id:country\\/lemuria a ilrs:Country ; rdfs:label "Lemuria"@en .
+          id:mission\\/atlantis-1 a ilrs:Mission ; rdfs:label "Atlantis 1"@en ; ilrs:plannedLaunchYear "2044"^^xsd:gYear .
+        }""")
+    files = [shipped.ontology_file(), *shipped.data_files(), extra]
+    before = get(create_app(dataset=Dataset.open(files[:-1])).test_client(), "/")
+    after = get(create_app(dataset=Dataset.open(files)).test_client(), "/")
+    assert "Atlantis" not in before.text
+    assert "Atlantis · 3 February 2025" in after.text                     # the timeline
+    assert "/id/country/lemuria" in after.links and "/id/country/lemuria" not in before.links  # the network
+    assert "Atlantis 1" in after.text and re.search(r"phases and missions, 20\d\d–2044", after.text)  # the roadmap
+
+
+# --- the query page -----------------------------------------------------------------------------------
+
+def test_the_query_page_offers_every_competency_question_with_its_question_in_words(client):
+    page = get(client, "/query")
+    every = examples.examples()
+    assert len(every) == len(shipped.query_files()) >= 30
+    for example in every:
+        assert example.title in page.text and example.question in page.text
+        assert "/query?query=" + quote(example.text, safe="") in {href.replace("+", "%20") for href in page.links} \
+            or any(parse_qs(urlsplit(h).query).get("query") == [example.text] for h in page.links)
+    assert "PREFIX ilrs: <https://w3id.org/ilrs/ontology/>" in page.text  # the editor starts with the prefixes
+
+
+def test_an_example_runs_and_its_rows_are_the_answer(client, dataset):
+    example = next(e for e in examples.examples() if e.name == "partners-timeline")
+    page = get(client, "/query?query=" + quote(example.text))
+    expected = result_table.run(dataset, example.text)
+    assert re.search(rf"\b{expected.total_rows} rows in [\d.]+ ms\b", page.text)
+    assert example.question in page.text  # the chosen example says what it asks
+    for row in expected.rows:
+        partner, name = row[0].value, row[1].value
+        assert "/" + partner.removeprefix("https://w3id.org/ilrs/") in page.links and name in page.text
+
+
+def test_results_download_as_csv_and_json_with_the_same_rows(client):
+    text = "SELECT ?m ?label WHERE { ?m a <https://w3id.org/ilrs/ontology/Mission> ; <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    page = get(client, "/query?query=" + quote(text))
+    downloads = [h for h in page.links if h.startswith("/sparql?")]
+    by_format = {parse_qs(urlsplit(h).query)["format"][0]: h for h in downloads}
+    assert set(by_format) == {"csv", "json"}
+    assert all(parse_qs(urlsplit(h).query)["query"] == [text] for h in downloads)
+    csv_rows = client.get(by_format["csv"]).get_data(as_text=True).strip().splitlines()
+    bindings = client.get(by_format["json"]).get_json()["results"]["bindings"]
+    missions = re.search(r"(\d+) rows in", page.text).group(1)
+    assert len(csv_rows) - 1 == len(bindings) == int(missions) >= 10
+
+
+def test_ask_and_construct_answers_are_shown(client):
+    ask = get(client, "/query?query=" + quote("ASK { ?s a <https://w3id.org/ilrs/ontology/Mission> }"))
+    assert "Yes in" in ask.text
+    construct = get(client, "/query?query=" + quote(
+        "CONSTRUCT { <https://w3id.org/ilrs/id/agency/cnsa> ?p ?o } WHERE { <https://w3id.org/ilrs/id/agency/cnsa> ?p ?o }"))
+    assert "subject predicate object" in construct.text and "/id/country/china" in construct.links
+    assert {parse_qs(urlsplit(h).query)["format"][0] for h in construct.links if h.startswith("/sparql?")} == {"turtle", "jsonld"}
+
+
+def test_a_parse_error_is_shown_with_its_line_column_and_the_line_itself(client):
+    text = "SELECT ?s WHERE {\n  ?s ?p ?o .\n  ?s nowhere:thing ?x }"
+    response = client.get("/query?query=" + quote(text), headers={"Accept": "text/html"})
+    assert response.status_code == 400
+    page = Page(response.get_data(as_text=True))
+    assert "The query cannot run" in page.text and "Line 3, column" in page.text
+    assert "?s nowhere:thing ?x }" in page.text and "^" in page.text
+    html = response.get_data(as_text=True)
+    assert 'data-error-line="3"' in html  # for the editor to mark the place
+
+
+# --- resource pages -----------------------------------------------------------------------------------
+
+def test_a_resource_page_groups_facts_formats_dates_and_cites_each_source(client):
+    page = get(client, "/id/mission/change-6.html")
+    for group in ("About", "When", "Figures", "Who", "Where", "Related", "Sources"):
+        assert group in page.text, group
+    assert "launch date 3 May 2024 — Chronicle India, 4 May 2024" in page.text  # date in words, source beside it
+    assert "sample mass (kg) 1.9353 — TASS, 28 June 2024" in page.text
+    assert "/id/source/tass-2024-06-28" in page.links
+    assert "/ontology#plannedLaunchYear" in page.links  # the property's human label links to its definition
+
+
+def test_conflicting_claims_are_side_by_side_with_their_sources(client):
+    page = get(client, "/id/mission/change-6.html")
+    claims = re.search(r"planned launch year sources disagree (.*?) sample return date", page.text).group(1)
+    first, second = claims.split(" 2026 ")
+    assert first.startswith("2024 according to") and "CGTN, 25 April 2023" in first
+    assert "Li Guoping" in second and "CGTN" not in second
+
+
+def test_a_month_and_a_day_within_it_do_not_disagree(client):
+    page = get(client, "/id/partnership/venezuela.html")
+    assert "partner since July 2023 — Space Wiki: International Lunar Research Station" in page.text
+    assert "17 July 2023 — SpaceNews: Venezuela signs up" in page.text
+    assert "sources disagree" not in page.text
+
+
+def test_a_source_page_lists_what_it_states(client, dataset):
+    page = get(client, "/id/source/spacenews-venezuela-2023.html")
+    stated = next(h for h in page.links if h.startswith("/query?"))
+    query = parse_qs(urlsplit(stated).query)["query"][0]
+    count = sum(1 for q in quads(dataset) if q.graph_name.value.endswith("/source/spacenews-venezuela-2023"))
+    assert f"the source of {count} facts" in page.text
+    assert result_table.run(dataset, query).total_rows == count
+
+
+# --- the ontology documentation -------------------------------------------------------------------------
+
+def test_the_ontology_documentation_covers_every_term_with_its_rules(client):
+    page = get(client, "/ontology")
+    ontology = rdflib.Graph().parse(shipped.ontology_file())
+    shapes = rdflib.Graph().parse(shipped.shapes_file())
+    terms = {s for s in ontology.subjects(rdflib.RDFS.isDefinedBy, rdflib.URIRef(ONTOLOGY))}
+    assert len(terms) > 70
+    for term in terms:
+        local = str(term).removeprefix(ILRS)
+        assert local in page.ids, local
+        assert str(ontology.value(term, rdflib.RDFS.label)) in page.text
+        definition = ontology.value(term, rdflib.SKOS.definition)
+        assert definition is None or " ".join(str(definition).split()) in page.text
+    messages = {" ".join(str(m).split()) for m in shapes.objects(None, SH.message)}
+    missing = [m for m in messages if m not in page.text]
+    assert missing == [] and len(messages) > 50
+
+
+def test_a_property_shows_domain_range_alignment_rule_and_an_example(client):
+    html = client.get("/ontology.html").get_data(as_text=True)
+    entry = Page(html[html.index('id="plannedLaunchYear"'):html.index('id="sampleMassKg"')])
+    assert "Domain mission Range xsd:gYear" in entry.text
+    assert "A planned launch year is an xsd:gYear" in entry.text
+    assert "for example" in entry.text and any(h.startswith("/id/mission/") for h in entry.links)
+    party = Page(html[html.index('id="party"'):html.index('id="payloadOf"') if 'id="payloadOf"' in html else None])
+    assert "close to schema:participant" in party.text
+
+
+# --- the pages keep the Content-Security-Policy -------------------------------------------------------
+
+PAGES = ["/", "/query", "/query?query=" + quote("SELECT * WHERE { ?s ?p ?o } LIMIT 3"), "/query?query=SELEC",
+         "/id/mission/change-6.html", "/id/source/spacenews-venezuela-2023.html", "/ontology.html", "/ontology/Mission.html"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_use_no_inline_script_or_style_and_only_their_own_assets(client, url):
+    response = client.get(url, headers={"Accept": "text/html"}, follow_redirects=True)
+    page = Page(response.get_data(as_text=True))
+    assert page.inline_scripts == 0 and page.inline_styles == 0
+    assert page.assets and all(asset.startswith("/static/") for asset in page.assets)
+    for asset in page.assets:
+        assert client.get(asset).status_code == 200
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+def test_the_static_files_reach_nothing_outside_this_server():
+    static = Path(__file__).resolve().parent.parent / "server" / "static"
+    for path in static.iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", text.replace("http://www.w3.org/2000/svg", "")), path.name
