@@ -40,5 +40,11 @@ bench: install
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick,--sizes $(SIZES))
 
+# make soak — 10 minutes of bounded mixed load on the production server (bench/soak): errors, latency
+# drift, memory at start and end; never part of make test. MINUTES=2 for a shorter one.
+.PHONY: soak
+soak: install
+	$(BIN)/python bench/soak --minutes $(or $(MINUTES),10)
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

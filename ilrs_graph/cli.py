@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 from . import __version__
 from .namespaces import BASE
+from .query import Limits
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -75,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=2, help="worker processes (default: 2)")
     serve.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
                        help="SPARQL engine (default: oxigraph)")
+    serve.add_argument("--validate", action="store_true",
+                       help="serve the --data files only if, merged with the ontology, they conform to the "
+                            "shapes (the shipped data always is checked)")
+    serve.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                       help="change one of the endpoint's limits (repeat for several; sizes may end in K, M "
+                            "or G): " + ", ".join(f"{f.name}={f.default}" for f in fields(Limits)))
     serve.set_defaults(run=_serve)
 
     export = commands.add_parser(
@@ -265,23 +273,26 @@ def _load(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from ilrs_server import Config, create_app
-    from ilrs_server.run import serve
+    from ilrs_server.run import log_to_stderr, serve
 
+    from .last_good import DataRejected
     from .load import LoadError
-    from .reports import text
-    from .validate import validate_unless_known
 
     if args.workers < 1 or not 0 < args.port < 65536:
         return _fail("--workers must be 1 or more and --port between 1 and 65535")
     try:
-        app = create_app(Config(data_files=tuple(args.data) if args.data else None, engine=args.engine))
+        limits = Limits().updated(args.limit)
+    except ValueError as error:
+        return _fail(f"--limit: {error}")
+    config = Config(data_files=tuple(args.data) if args.data else None, validate=args.validate or not args.data,
+                    engine=args.engine, limits=limits)
+    log_to_stderr()
+    try:
+        app = create_app(config)
     except LoadError as error:
         return _fail(str(error))
-    if not args.data:
-        report = validate_unless_known(app.extensions["ilrs"].dataset.loaded)
-        if report is not None and not report.conforms:
-            sys.stderr.write(text(report))
-            return _fail("the shipped data does not conform to the shapes; not serving it", EXIT_FINDINGS)
+    except DataRejected as error:
+        return _fail(f"{error}; not serving it", EXIT_FINDINGS)
     problem = _port_problem(args.host, args.port)
     if problem:
         return _fail(problem)

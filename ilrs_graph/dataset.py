@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import export, formats, void
+from .execution import ExecutorPool
 from .formats import Format
 from .load import LoadedGraph, load_files, load_shipped
 from .query import Limits, QueryPlan, analyse
@@ -61,49 +62,66 @@ class ResultCache:
 
 
 class Dataset:
-    """The graph being served: answers queries (cached), dumps itself, and knows its size."""
+    """The graph being served: answers queries (cached), dumps itself, and knows its size.
+
+    With ``isolated`` true (the server), clients' queries run in executor processes, within the time
+    and memory limits (see :mod:`ilrs_graph.execution`); the project's own queries run in-process.
+    """
 
     def __init__(self, loaded: LoadedGraph, engine: Engine, *, limits: Limits = Limits(),
-                 cache: ResultCache | None = None):
+                 cache: ResultCache | None = None, isolated: bool = False):
         self.loaded, self.engine, self.limits = loaded, engine, limits
         self.version = loaded.content_hash
         self.cache = cache if cache is not None else ResultCache()
+        self.executors = ExecutorPool(engine, limits) if isolated and engine.evaluates_here else None
         self._dumps: dict[str, Answer] = {}
         self._dump_lock = threading.Lock()
 
     @classmethod
     def open(cls, files: Sequence[Path] | None = None, *, engine: str = OxigraphEngine.name,
-             limits: Limits = Limits(), cache_entries: int = 1024) -> Dataset:
+             limits: Limits = Limits(), cache_entries: int = 1024, isolated: bool = False) -> Dataset:
         """The shipped ontology and data (``files`` None), or the given RDF files alone."""
         loaded = load_shipped() if files is None else load_files(list(files), ontology=False)
+        return cls.of(loaded, engine=engine, limits=limits, cache_entries=cache_entries, isolated=isolated)
+
+    @classmethod
+    def of(cls, loaded: LoadedGraph, *, engine: str = OxigraphEngine.name, limits: Limits = Limits(),
+           cache_entries: int = 1024, isolated: bool = False) -> Dataset:
+        """Already loaded quads, in the named engine."""
         return cls(loaded, ENGINES[engine](loaded.quads, loaded.content_hash), limits=limits,
-                   cache=ResultCache(cache_entries))
+                   cache=ResultCache(cache_entries), isolated=isolated)
 
     def plan(self, text: str) -> QueryPlan:
         return analyse(text, self.limits)
 
     def answer(self, plan: QueryPlan, fmt: Format, *, default_graph_uris: Sequence[str] = (),
                named_graph_uris: Sequence[str] = ()) -> Answer:
-        """Answer a checked query, from the cache when the same question was asked of this version."""
-        key = (plan.text, fmt.name, tuple(default_graph_uris), tuple(named_graph_uris), self.version)
+        """Answer a client's checked query, from the cache when the same question was asked of this
+        version, else in an executor (when isolated)."""
+        return self._answer(self.executors or self.engine, plan, fmt, tuple(default_graph_uris),
+                            tuple(named_graph_uris))
+
+    def _answer(self, runner: Engine | ExecutorPool, plan: QueryPlan, fmt: Format,
+                default_graph_uris: tuple[str, ...], named_graph_uris: tuple[str, ...]) -> Answer:
+        key = (plan.text, fmt.name, default_graph_uris, named_graph_uris, self.version)
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        body = self.engine.run(plan, fmt, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris)
+        body = runner.run(plan, fmt, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris)
         answer = Answer(body, fmt, _etag(self.version, repr(key)))
         self.cache.put(key, answer)
         return answer
 
     def select(self, text: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
         """Run one of the project's own SELECT queries (trusted, not user input) into solutions."""
-        body = self.answer(QueryPlan(text, "SELECT"), formats.by_name("json")).body
+        body = self._answer(self.engine, QueryPlan(text, "SELECT"), formats.by_name("json"), (), ()).body
         solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         names = [v.value for v in solutions.variables]
         return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
 
     def triples(self, text: str, fmt: Format) -> bytes:
         """Run one of the project's own CONSTRUCT queries (trusted) in ``fmt``."""
-        return self.answer(QueryPlan(text, "CONSTRUCT"), fmt).body
+        return self._answer(self.engine, QueryPlan(text, "CONSTRUCT"), fmt, (), ()).body
 
     def dump(self, fmt: Format) -> Answer:
         """The whole dataset in ``fmt``, byte for byte as ``ilrs-graph export`` writes it (graph formats:

@@ -10,26 +10,59 @@ engine's own parser then reports syntax errors with their line and column.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 
 
 class QueryError(Exception):
     """Why a query cannot be answered: an HTTP-style status and a message for the person who sent it."""
 
-    def __init__(self, message: str, status: int = 400, *, line: int | None = None, column: int | None = None):
+    def __init__(self, message: str, status: int = 400, *, line: int | None = None, column: int | None = None,
+                 retry_after: int | None = None):
         super().__init__(message)
         self.message, self.status, self.line, self.column = message, status, line, column
+        self.retry_after = retry_after  # seconds, for a limit the server hit (503) rather than a bad query
 
 
 @dataclass(frozen=True)
 class Limits:
-    """What one query may use. Defaults suit a public endpoint; every one is configurable."""
+    """What one request, one query and one server process may use: every limit of the endpoint, in one
+    place. Defaults suit a public endpoint; ``ilrs-graph serve --limit NAME=VALUE`` changes any of them."""
 
-    max_query_length: int = 100_000  # characters
-    max_nesting_depth: int = 64      # of { } and ( )
-    timeout_seconds: float = 10.0
-    max_result_rows: int = 100_000
+    max_query_length: int = 100_000              # characters
+    max_nesting_depth: int = 64                  # of { } ( ) [ ]
+    timeout_seconds: float = 10.0                # per query; then its executor is killed (503)
+    max_query_memory_bytes: int = 1024 * 2**20   # per query executor, beyond the graph it shares (503)
+    max_answer_bytes: int = 64 * 2**20           # one answer, serialised (400 beyond)
+    max_request_bytes: int = 1 * 2**20           # one request body (413 beyond)
+    max_header_bytes: int = 16 * 2**10           # all of one request's header lines (431 beyond)
+    executors: int = 2                           # query executors forked ahead, per server process
+    max_executors: int = 10                      # executors per server process at the busiest
+
+    def __post_init__(self):
+        for name, value in vars(self).items():
+            if value <= 0:
+                raise ValueError(f"the limit {name} must be positive, not {value}")
+        if self.executors > self.max_executors:
+            raise ValueError(f"executors ({self.executors}) cannot exceed max_executors ({self.max_executors})")
+
+    def updated(self, settings: Sequence[str]) -> Limits:
+        """These limits with ``NAME=VALUE`` settings applied; sizes may end in K, M or G (powers of 1024)."""
+        changes: dict[str, int | float] = {}
+        for setting in settings:
+            name, _, value = setting.partition("=")
+            kind = {f.name: f.type for f in fields(self)}.get(name.strip())
+            if kind is None:
+                raise ValueError(f"no limit called '{name}'; the limits are: {', '.join(f.name for f in fields(self))}")
+            number = value.strip().upper()
+            scale = 1024 ** ("KMG".index(number[-1]) + 1) if number[-1:] in ("K", "M", "G") else 1
+            try:
+                amount = float(number.rstrip("KMG")) * scale
+            except ValueError:
+                raise ValueError(f"the limit {name} needs a number, not '{value}'") from None
+            changes[name.strip()] = amount if kind == "float" else int(amount)
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True)
@@ -72,8 +105,27 @@ def analyse(text: str, limits: Limits = Limits()) -> QueryPlan:
     return _analyse(text, limits.max_nesting_depth)
 
 
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
 @lru_cache(maxsize=4096)
 def _analyse(text: str, max_depth: int) -> QueryPlan:
+    plan = _read(text, max_depth)
+    if _CODEPOINT_ESCAPE.search(text):
+        # SPARQL decodes \u escapes anywhere before parsing (rdflib does: "\u0053ERVICE" is SERVICE to it);
+        # Oxigraph only inside strings and IRIs. Both readings are checked; the graphs of both are kept.
+        decoded = _read(_CODEPOINT_ESCAPE.sub(_codepoint, text), max_depth)
+        plan = replace(plan, from_graphs=plan.from_graphs + decoded.from_graphs,
+                       from_named_graphs=plan.from_named_graphs + decoded.from_named_graphs)
+    return plan
+
+
+def _codepoint(escape: re.Match) -> str:
+    number = int(escape.group(1) or escape.group(2), 16)
+    return chr(number) if number <= 0x10FFFF else "\ufffd"
+
+
+def _read(text: str, max_depth: int) -> QueryPlan:
     if not text.strip():
         raise QueryError("The query is empty.")
     words: list[tuple[str, int]] = []  # (upper-cased keyword, offset)
@@ -84,12 +136,12 @@ def _analyse(text: str, max_depth: int) -> QueryPlan:
     tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)
               if m.lastgroup not in ("space", "comment")]
     for index, (kind, value, offset) in enumerate(tokens):
-        if kind == "other" and value in "{(":
+        if kind == "other" and value in "{([":
             depth += 1
             if depth > max_depth:
-                raise QueryError(f"The query nests {{ }} and ( ) more than {max_depth} levels deep.",
+                raise QueryError(f"The query nests {{ }}, ( ) and [ ] more than {max_depth} levels deep.",
                                  **_position(text, offset))
-        elif kind == "other" and value in "})":
+        elif kind == "other" and value in "})]":
             depth -= 1
         elif kind == "word":
             words.append((value.upper(), offset))

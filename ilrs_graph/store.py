@@ -26,6 +26,9 @@ class Engine:
     """What every engine offers. ``version`` identifies the data it holds (a content hash)."""
 
     name = "abstract"
+    # Whether a query uses this process's CPU and memory: then the server runs clients' queries in
+    # executor processes it can stop (ilrs_graph.execution). An engine that asks another server does not.
+    evaluates_here = True
 
     def __init__(self, quads: Sequence[ox.Quad], version: str):
         self.version = version
@@ -97,7 +100,8 @@ class RdflibEngine(Engine):
         try:
             result = dataset.query(plan.text)
         except Exception as error:  # rdflib raises pyparsing's ParseException, among others
-            if type(error).__name__ in ("ParseException", "ParseSyntaxException"):
+            if type(error).__name__ in ("ParseException", "ParseSyntaxException") or \
+                    str(error).startswith("Unknown namespace prefix"):  # a bare Exception, for an undeclared prefix
                 raise syntax_error(error) from None
             raise
         if plan.answers_with_triples:

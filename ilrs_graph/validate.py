@@ -84,7 +84,7 @@ def validate_unless_known(loaded: LoadedGraph, cache_dir: Path | None = None) ->
     """
     shapes = shipped.shapes_file()
     key = hashlib.sha256(b"\0".join([loaded.content_hash.encode(), shapes.read_bytes(), __version__.encode()])).hexdigest()
-    marker = (cache_dir or _cache_dir()) / f"conforms-{key}"
+    marker = (cache_dir or user_cache_dir()) / f"conforms-{key}"
     if marker.exists():
         return None
     report = validate(loaded, shapes)
@@ -97,7 +97,8 @@ def validate_unless_known(loaded: LoadedGraph, cache_dir: Path | None = None) ->
     return report
 
 
-def _cache_dir() -> Path:
+def user_cache_dir() -> Path:
+    """Where the project keeps what it can recompute: conformance markers, the last good data."""
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ilrs-graph"
 
 

@@ -13,9 +13,10 @@ from flask_compress import Compress
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.namespaces import PREFIXES, shorten
 
-from . import errors, health, linked_data, sparql, ui, web
+from . import errors, guards, health, linked_data, openapi, sparql, ui, web
 from .config import Config
 from .links import local_href
+from .reloading import load_state
 from .state import EXTENSION, ServerState
 
 __all__ = ["create_app", "Config"]
@@ -32,13 +33,11 @@ def create_app(config: Config | None = None, *, dataset: Dataset | None = None) 
     app = Flask(__name__)
     app.config.update(COMPRESS_MIMETYPES=COMPRESSED, COMPRESS_ALGORITHM=["gzip"], COMPRESS_MIN_SIZE=512,
                       JSON_SORT_KEYS=False)
-    if dataset is None:
-        dataset = Dataset.open(config.data_files, engine=config.engine, limits=config.limits,
-                               cache_entries=config.result_cache_entries)
-    app.extensions[EXTENSION] = ServerState(config=config, dataset=dataset)
-    for blueprint in (sparql.blueprint, linked_data.blueprint, ui.blueprint, health.blueprint):
+    app.extensions[EXTENSION] = load_state(config) if dataset is None else ServerState(config, dataset)
+    for blueprint in (sparql.blueprint, linked_data.blueprint, ui.blueprint, health.blueprint, openapi.blueprint):
         app.register_blueprint(blueprint)
     errors.register(app)
+    guards.register(app)
     web.register(app)
     Compress(app)
     app.jinja_env.filters.update(local=local_href, short=shorten)

@@ -13,6 +13,8 @@ from ilrs_graph.query import Limits
 class Config:
     # What to serve: None for the shipped ontology + data, or RDF files (any format) to serve instead.
     data_files: tuple[Path, ...] | None = None
+    # Serve the data only if it conforms to the shapes (merged with the ontology); else the last good copy.
+    validate: bool = False
     engine: str = "oxigraph"
     # IRIs under this base are answered by this server: <public_base>id/agency/cnsa ↔ /id/agency/cnsa.
     public_base: str = BASE

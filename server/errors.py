@@ -24,7 +24,8 @@ class ApiError(Exception):
 
     @classmethod
     def from_query_error(cls, error: QueryError) -> ApiError:
-        return cls(error.status, error.message, line=error.line, column=error.column)
+        headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
+        return cls(error.status, error.message, line=error.line, column=error.column, headers=headers)
 
 
 def register(app: Flask) -> None:

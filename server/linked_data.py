@@ -17,7 +17,7 @@ from ilrs_graph.namespaces import ONTOLOGY
 
 from . import negotiation, ui
 from .errors import ApiError
-from .links import iri_for_path
+from .links import iri_for_path, path_for
 from .state import dataset_of
 
 blueprint = Blueprint("linked_data", __name__)
@@ -50,7 +50,7 @@ def resource(name: str) -> Response:
     if not resources.exists(dataset, iri):
         raise ApiError(404, f"The graph has nothing about <{iri}>.")
     if suffix is None:
-        return _see_other(f"/id/{stem}.{_negotiated_suffix()}")
+        return _see_other(path_for(f"id/{stem}.{_negotiated_suffix()}"))
     return _document(iri, suffix)
 
 
@@ -74,7 +74,7 @@ def ontology_term(name: str) -> Response:
     if not resources.exists(dataset_of(current_app), iri):
         raise ApiError(404, f"The ontology defines no term <{iri}>.")
     if suffix is None:
-        return _see_other(f"/ontology/{stem}.{_negotiated_suffix()}")
+        return _see_other(path_for(f"ontology/{stem}.{_negotiated_suffix()}"))
     return _document(iri, suffix)
 
 

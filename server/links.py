@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlencode
+
 from flask import current_app
 
 from .state import state_of
@@ -13,6 +15,18 @@ def iri_for_path(path: str) -> str:
 
 
 def local_href(iri: str) -> str:
-    """Where a browser on this server finds ``iri``: its path here if it lives under the public base."""
+    """Where a browser on this server finds ``iri``: its path here if it lives under the public base; a
+    web IRI elsewhere as it is; any other IRI (``javascript:``, ``data:``…) never as a link target, but
+    as a query describing it."""
     base = state_of(current_app).config.public_base
-    return "/" + iri[len(base):] if iri.startswith(base) else iri
+    if iri.startswith(base) and not iri[len(base):].startswith("/"):
+        return path_for(iri[len(base):])
+    if iri.lower().startswith(("http://", "https://")):
+        return iri
+    return "/sparql?" + urlencode({"query": f"DESCRIBE <{iri}>"})
+
+
+def path_for(name: str) -> str:
+    """The request path that names ``name`` (an IRI's part under the public base), percent-encoded so
+    that it comes back as ``name``: a redirect's Location holds no raw CR, LF or ``%``."""
+    return "/" + quote(name, safe="/:@!$&'()*+,;=~")

@@ -8,6 +8,11 @@ import logging
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from . import reloading
+from .state import dataset_of, state_of
+
+SPARE_THREADS = 4
+
 
 class _Gunicorn(BaseApplication):
     def __init__(self, app: Flask, options: dict):
@@ -21,21 +26,47 @@ class _Gunicorn(BaseApplication):
     def load(self) -> Flask:
         return self.application
 
+    def reload(self) -> None:
+        """SIGHUP: load the data again in the master, before gunicorn replaces the workers with forks of it."""
+        super().reload()
+        reloading.reload(self.application)
 
-def serve(app: Flask, *, host: str, port: int, workers: int, threads: int = 4, timeout: int = 60) -> None:
-    """Serve ``app`` until interrupted. Access lines come from the app's own log (status and duration)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+def serve(app: Flask, *, host: str, port: int, workers: int, timeout: int = 60) -> None:
+    """Serve ``app`` until interrupted. Access lines come from the app's own log (status and duration).
+
+    Each worker has threads for as many queries as it has executors at most, and a few more for
+    cached answers, pages and dumps, so that these never wait behind slow queries.
+    """
+    log_to_stderr()
+    limits = state_of(app).config.limits
     _Gunicorn(app, {
         "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": "gthread",
-        "threads": threads,
+        "threads": limits.max_executors + SPARE_THREADS,
         "preload_app": True,
+        "post_worker_init": _start_executors,
         "timeout": timeout,
         "graceful_timeout": 10,
         "keepalive": 5,
-        "limit_request_line": 16384,
-        "limit_request_field_size": 16384,
+        # gunicorn's own ceilings (it answers beyond them itself, in HTML): the request line at its
+        # maximum, and header fields high enough that limits.max_header_bytes is checked by the app.
+        "limit_request_line": 8190,
+        "limit_request_fields": 200,
+        "limit_request_field_size": 4 * limits.max_header_bytes,
         "accesslog": None,
         "control_socket_disable": True,  # one fixed path per user: several servers would collide
     }).run()
+
+
+def log_to_stderr() -> None:
+    """The app's log lines (loading, reloads, access) on stderr, beside gunicorn's."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _start_executors(worker) -> None:
+    """A worker forks its query executors while it is still single-threaded (ilrs_graph.execution)."""
+    executors = dataset_of(worker.wsgi).executors
+    if executors is not None:
+        executors.start()

@@ -6,6 +6,7 @@ service (RDF clients) or sends a browser to the query page.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
@@ -24,6 +25,7 @@ QUERY_TYPE = "application/sparql-query"
 FORM_TYPE = "application/x-www-form-urlencoded"
 UPDATE_TYPE = "application/sparql-update"
 READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted."
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
@@ -36,6 +38,9 @@ def sparql() -> Response:
         raise ApiError(403, READ_ONLY)
     if len(queries) > 1:
         raise ApiError(400, "A request carries exactly one 'query' parameter; this one has several.")
+    if not queries and request.method == "POST":
+        raise ApiError(400, f"A POST to /sparql carries a query: a 'query' parameter ({FORM_TYPE}), or the "
+                            f"query itself as the body ({QUERY_TYPE}).")
     if not queries:
         return _describe_service()
     return _answer(queries[0], params)
@@ -69,6 +74,10 @@ def _protocol_parameters() -> dict[str, list[str]]:
 
 def _decoded_pairs(raw: bytes) -> list[tuple[str, str]]:
     text = _utf8(raw, "parameters")
+    stray = _STRAY_PERCENT.search(text)
+    if stray:
+        raise ApiError(400, f"The parameters are not valid percent-encoding: the '%' at character "
+                            f"{stray.start() + 1} is not followed by two hexadecimal digits.")
     try:
         return parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
     except (ValueError, UnicodeDecodeError) as error:

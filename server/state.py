@@ -17,6 +17,8 @@ EXTENSION = "ilrs"
 class ServerState:
     config: Config
     dataset: Dataset
+    problem: str | None = None  # why the newest data is not the one served (see server/reloading.py)
+    good_since: str = ""        # when the data served was found good
 
 
 def state_of(app: Flask) -> ServerState:

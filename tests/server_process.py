@@ -8,10 +8,17 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import requests
 
 from .conftest import ilrs_graph_command
+
+
+class Served(NamedTuple):
+    base: str
+    process: subprocess.Popen
+    log: Path
 
 
 def free_port() -> int:
@@ -23,6 +30,14 @@ def free_port() -> int:
 @contextmanager
 def running_server(*args: str | Path, workers: int = 1, startup_seconds: float = 60.0, env: dict | None = None):
     """Yield the base URL of a server started with ``ilrs-graph serve ARGS``; stop it afterwards."""
+    with running_server_process(*args, workers=workers, startup_seconds=startup_seconds, env=env) as served:
+        yield served.base
+
+
+@contextmanager
+def running_server_process(*args: str | Path, workers: int = 1, startup_seconds: float = 60.0,
+                           env: dict | None = None):
+    """Yield the base URL, the process (gunicorn's master) and the log of ``ilrs-graph serve ARGS``."""
     port = free_port()
     command = [ilrs_graph_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
                "--workers", str(workers), *map(str, args)]
@@ -44,7 +59,7 @@ def running_server(*args: str | Path, workers: int = 1, startup_seconds: float =
             if time.monotonic() > deadline:
                 raise RuntimeError("the server did not answer /healthz in time")
             time.sleep(0.1)
-        yield base
+        yield Served(base, process, Path(log.name))
     finally:
         process.terminate()
         try:

@@ -1,0 +1,117 @@
+"""What running each query in an executor process costs: the throughput of a simple, repeated but
+uncached query (a counter in a comment makes every text new) on the production server, and on the same
+server answering in its own process, side by side in one run (wrk, alternating rounds).
+
+    .venv/bin/python bench/isolation_overhead.py [--seconds 10] [--rounds 3] [--connections 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+BIN = Path(sys.executable).parent
+QUERY = "SELECT ?m WHERE { ?m a <https://w3id.org/ilrs/ontology/Mission> } LIMIT 5"
+# The same app, its queries answered in the gunicorn worker itself (no executors): the "before".
+IN_PROCESS = """
+import sys
+from ilrs_graph.dataset import Dataset
+from ilrs_server import Config, create_app
+from ilrs_server.run import serve
+app = create_app(Config(), dataset=Dataset.open())
+serve(app, host="127.0.0.1", port=int(sys.argv[1]), workers=int(sys.argv[2]))
+"""
+WRK_SCRIPT = """
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", "/sparql?query=" .. os.getenv("QUERY") .. "%0A%23+" .. counter, {["Accept"] = "application/sparql-results+json"})
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start(command: list[str], port: int) -> subprocess.Popen:
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                return process
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"{command[0]} did not start")
+
+
+def wrk(port: int, seconds: int, connections: int, script: Path) -> tuple[float, float]:
+    """Requests per second and median latency (ms)."""
+    from urllib.parse import quote
+    output = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency",
+                             "-s", str(script), f"http://127.0.0.1:{port}"],
+                            capture_output=True, text=True, env={"QUERY": quote(QUERY)}, check=True).stdout
+    if "Non-2xx" in output:
+        raise SystemExit(f"errors during the run:\n{output}")
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    median = re.search(r"50%\s+([\d.]+)(us|ms|s)", output)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[median.group(2)]
+    return rate, float(median.group(1)) * scale
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed (Debian: apt-get install wrk)")
+    isolated_port, in_process_port = free_port(), free_port()
+    servers = {
+        "executors (production)": (start([str(BIN / "ilrs-graph"), "serve", "--port", str(isolated_port),
+                                          "--workers", str(args.workers)], isolated_port), isolated_port),
+        "in-process (no isolation)": (start([sys.executable, "-c", IN_PROCESS, str(in_process_port),
+                                             str(args.workers)], in_process_port), in_process_port),
+    }
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in servers}
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_SCRIPT)
+        script.flush()
+        try:
+            for _ in range(args.rounds):
+                for name, (_, port) in servers.items():
+                    results[name].append(wrk(port, args.seconds, args.connections, Path(script.name)))
+        finally:
+            for process, _ in servers.values():
+                process.terminate()
+                process.wait(timeout=30)
+    print(f"{args.rounds} rounds of {args.seconds} s, {args.connections} connections, {args.workers} workers, "
+          f"each request a new query text:")
+    rates = {}
+    for name, runs in results.items():
+        rates[name] = statistics.mean(rate for rate, _ in runs)
+        print(f"  {name:28} {rates[name]:8.0f} req/s   median {statistics.mean(m for _, m in runs):.2f} ms   "
+              f"(rounds: {', '.join(f'{rate:.0f}' for rate, _ in runs)})")
+    isolated, in_process = rates.values()
+    print(f"  executors cost {100 * (1 - isolated / in_process):.1f} % of the in-process throughput "
+          f"({1e6 / isolated - 1e6 / in_process:.0f} µs of server time per query)")
+
+
+if __name__ == "__main__":
+    main()

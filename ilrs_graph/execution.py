@@ -1,0 +1,375 @@
+"""Running clients' queries in processes that can be stopped: the executor pool.
+
+Neither Oxigraph nor rdflib can be interrupted from Python, and one query can take all the CPU and
+memory there is. So a server process never runs a client's query itself. Once, while it is still
+single-threaded, it forks a *forker*; the forker forks *executors* on demand. Each executor holds the
+loaded graph (copy-on-write, nothing is reloaded), answers one query at a time through a socket, and
+runs under a memory limit. A query that outlives its time limit gets its executor killed (its CPU is
+freed at once) and a replacement forked. When every executor is busy the pool grows, up to a cap,
+so that a small query is not stuck behind runaway ones.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import logging
+import os
+import pickle
+import resource
+import signal
+import socket
+import struct
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import formats
+from .formats import Format
+from .query import Limits, QueryError, QueryPlan
+from .store import Engine
+
+log = logging.getLogger("ilrs_graph.execution")
+
+_HEADER = struct.Struct("!cQ")  # message kind, payload length
+_ANSWER, _REFUSAL, _FAILURE = b"A", b"R", b"F"
+_FORK, _REAP = b"f", b"r"
+_PID = struct.Struct("!q")
+_FIRST_READ = 64 * 2**10
+_PR_SET_PDEATHSIG = 1
+# Surplus executors (beyond the pre-forked ones) that stay idle this long are closed.
+IDLE_SURPLUS_SECONDS = 60.0
+RETRY_AFTER_SECONDS = 5
+
+
+class ExecutorPool:
+    """The executors of one server process; :meth:`run` answers like :meth:`Engine.run`, within ``limits``."""
+
+    def __init__(self, engine: Engine, limits: Limits):
+        self.engine, self.limits = engine, limits
+        self._forker: _Forker | None = None
+        self._idle: list[_Executor] = []
+        self._count = 0  # idle + busy + being forked
+        self._lock = threading.Condition()
+
+    def start(self) -> None:
+        """Fork the forker and the first executors; call it before the process starts threads."""
+        with self._lock:
+            if self._forker is not None:
+                return
+            self._forker = _Forker.start(self.engine, self.limits)
+            for _ in range(self.limits.executors):
+                self._idle.append(self._forker.fork())
+                self._count += 1
+
+    def run(self, plan: QueryPlan, fmt: Format, *, default_graph_uris: Sequence[str] = (),
+            named_graph_uris: Sequence[str] = ()) -> bytes:
+        """Answer ``plan`` in an executor within the time limit; raise :class:`QueryError` otherwise."""
+        deadline = time.monotonic() + self.limits.timeout_seconds
+        request = pickle.dumps((plan, fmt.name, tuple(default_graph_uris), tuple(named_graph_uris)))
+        self.start()  # a no-op when the server started the pool, as it should, before its threads
+        executor = self._acquire(deadline)
+        try:
+            kind, payload = executor.ask(request, deadline)
+        except TimeoutError:
+            self._retire(executor, kill=True)
+            raise QueryError(f"The query did not finish within {self.limits.timeout_seconds:g} s, this "
+                             "endpoint's time limit, and was stopped. Ask for less (a LIMIT, fewer "
+                             "patterns, no cross products).", 503, retry_after=RETRY_AFTER_SECONDS) from None
+        except EOFError:
+            raise self._death_error(self._retire(executor, kill=False)) from None
+        except BaseException:
+            self._retire(executor, kill=True)
+            raise
+        self._release(executor)
+        if kind == _ANSWER:
+            return payload
+        message, status, line, column = pickle.loads(payload)
+        raise QueryError(message, status, line=line, column=column)
+
+    def _acquire(self, deadline: float) -> _Executor:
+        with self._lock:
+            while not self._idle and self._count >= self.limits.max_executors:
+                if not self._lock.wait(deadline - time.monotonic()) and not self._idle:
+                    raise QueryError(f"All {self.limits.max_executors} query executors of this server "
+                                     "process are busy; try again shortly.", 503,
+                                     retry_after=RETRY_AFTER_SECONDS)
+            if self._idle:
+                return self._idle.pop()
+            self._count += 1
+        return self._fork_counted()
+
+    def _fork_counted(self) -> _Executor:
+        """A new executor, already counted in ``_count`` by the caller (uncounted again if forking fails)."""
+        try:
+            return self._forker.fork()
+        except BaseException:
+            with self._lock:
+                self._count -= 1
+                self._lock.notify()
+            raise
+
+    def _release(self, executor: _Executor) -> None:
+        """Back to the idle list; surplus executors idle for long are closed."""
+        now = time.monotonic()
+        executor.idle_since = now
+        with self._lock:
+            self._idle.append(executor)
+            surplus = len(self._idle) - self.limits.executors
+            stale = [e for e in self._idle[:max(surplus, 0)] if now - e.idle_since > IDLE_SURPLUS_SECONDS]
+            for old in stale:
+                self._idle.remove(old)
+            self._lock.notify()
+        for old in stale:
+            self._retire(old, kill=False)
+
+    def _retire(self, executor: _Executor, *, kill: bool) -> int:
+        """Close and reap ``executor`` (killed first when it may be busy), fork a replacement while
+        fewer than the pre-forked number exist, and return its wait status."""
+        executor.close(kill=kill)
+        status = self._forker.reap(executor.pid)
+        with self._lock:
+            replace = self._count - 1 < self.limits.executors
+            if not replace:
+                self._count -= 1
+                self._lock.notify()
+        if replace:  # the retired executor's place in the count passes to its replacement
+            self._release(self._fork_counted())
+        return status
+
+    def _death_error(self, status: int) -> QueryError:
+        """Why an executor died in the middle of a query, told to the client."""
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGSEGV:
+            log.warning("a query executor ran out of stack")  # in the engine's parser or planner
+            return QueryError("The query is too complex for the engine: it nests or chains too much "
+                              "(operators, paths, collections, patterns). Simplify it.", 400)
+        log.warning("a query executor died (wait status %s), most likely at its memory limit", status)
+        return QueryError(f"The query needed more than {_size(self.limits.max_query_memory_bytes)} of "
+                          "memory, this endpoint's limit for one query, and was stopped. Ask for less "
+                          "(a LIMIT, fewer DISTINCT or ORDER BY over large results).", 503,
+                          retry_after=RETRY_AFTER_SECONDS)
+
+
+@dataclass
+class _Executor:
+    """The server's end of one executor process."""
+
+    pid: int
+    sock: socket.socket
+    idle_since: float = 0.0
+
+    def ask(self, request: bytes, deadline: float) -> tuple[bytes, bytes]:
+        """Send one query; its reply by ``deadline`` (TimeoutError) or EOFError if the executor died."""
+        self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
+        try:
+            _send(self.sock, _ANSWER, request)
+        except socket.timeout:
+            raise TimeoutError from None
+        except (BrokenPipeError, ConnectionResetError):
+            raise EOFError from None
+        return _receive(self.sock, deadline)
+
+    def close(self, *, kill: bool) -> None:
+        if kill:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.sock.close()
+
+
+class _Forker:
+    """The server's end of the forker: a single-threaded process that forks executors and reaps them."""
+
+    def __init__(self, pid: int, control: socket.socket):
+        self.pid, self._control, self._lock = pid, control, threading.Lock()
+
+    @classmethod
+    def start(cls, engine: Engine, limits: Limits) -> _Forker:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            ours.close()
+            _in_child_process(parent)
+            try:
+                _forker_loop(theirs, engine, limits)
+            finally:
+                os._exit(0)
+        theirs.close()
+        return cls(pid, ours)
+
+    def fork(self) -> _Executor:
+        with self._lock:
+            self._control.sendall(_FORK)
+            data, fds, _, _ = socket.recv_fds(self._control, _PID.size, 1)
+        if len(data) != _PID.size or len(fds) != 1:
+            raise OSError("the query executors' forker has stopped")
+        return _Executor(_PID.unpack(data)[0], socket.socket(fileno=fds[0]))
+
+    def reap(self, pid: int) -> int:
+        """Wait for executor ``pid`` to end (it has been killed or its socket closed); its wait status."""
+        with self._lock:
+            self._control.sendall(_REAP + _PID.pack(pid))
+            return _PID.unpack(_exactly(self._control, _PID.size))[0]
+
+
+def _forker_loop(control: socket.socket, engine: Engine, limits: Limits) -> None:
+    gc.freeze()  # the objects now alive stay untouched by the collector, so their pages stay shared
+    while True:
+        command = control.recv(1)
+        if command == _FORK:
+            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+            forker = os.getpid()
+            pid = os.fork()
+            if pid == 0:
+                control.close()
+                ours.close()
+                _in_child_process(forker)
+                _limit_memory(limits.max_query_memory_bytes)
+                _forbid_new_sockets()
+                try:
+                    _executor_loop(theirs, engine, limits)
+                finally:
+                    os._exit(0)
+            theirs.close()
+            socket.send_fds(control, [_PID.pack(pid)], [ours.fileno()])
+            ours.close()
+        elif command == _REAP:
+            pid = _PID.unpack(_exactly(control, _PID.size))[0]
+            _, status = os.waitpid(pid, 0)
+            control.sendall(_PID.pack(status))
+        else:  # the server process has gone
+            return
+
+
+def _executor_loop(sock: socket.socket, engine: Engine, limits: Limits) -> None:
+    while True:
+        try:
+            _, request = _receive(sock, None)
+        except EOFError:
+            return
+        plan, format_name, default_graph_uris, named_graph_uris = pickle.loads(request)
+        try:
+            body = engine.run(plan, formats.by_name(format_name), default_graph_uris=default_graph_uris,
+                              named_graph_uris=named_graph_uris)
+            if len(body) > limits.max_answer_bytes:
+                raise QueryError(f"The answer takes {_size(len(body))}; this endpoint sends at most "
+                                 f"{_size(limits.max_answer_bytes)}. Ask for less with LIMIT, or download "
+                                 "the whole graph from /data.nt.", 400)
+            _send(sock, _ANSWER, body)
+        except QueryError as error:
+            _send(sock, _REFUSAL, pickle.dumps((error.message, error.status, error.line, error.column)))
+        except RecursionError:
+            _send(sock, _REFUSAL, pickle.dumps(("The query nests too deeply for the engine. Simplify it.",
+                                                400, None, None)))
+        except MemoryError:
+            os._exit(1)  # reported by the server as a query over the memory limit
+        except Exception as error:  # an engine failing on a valid query: the server's fault, logged here
+            log.exception("the %s engine failed on a query", engine.name)
+            _send(sock, _REFUSAL, pickle.dumps((f"The query engine failed on this query ({type(error).__name__}); "
+                                                "the failure has been logged.", 500, None, None)))
+
+
+def _in_child_process(parent: int) -> None:
+    """Die with the parent, and take the default action on signals the parent handled itself."""
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(0)
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1,
+                   signal.SIGUSR2, signal.SIGWINCH, signal.SIGCHLD, signal.SIGTTIN, signal.SIGTTOU):
+        signal.signal(number, signal.SIG_DFL)
+
+
+def _limit_memory(extra_bytes: int) -> None:
+    """Cap this process's address space at what it holds now plus ``extra_bytes``."""
+    with open("/proc/self/statm") as statm:
+        held = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    resource.setrlimit(resource.RLIMIT_AS, (held + extra_bytes, held + extra_bytes))
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint)]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+# machine → (its seccomp audit architecture, the number of its socket() system call)
+_SOCKET_SYSCALL = {"x86_64": (0xC000003E, 41), "aarch64": (0xC00000B7, 198)}
+
+
+def _forbid_new_sockets() -> None:
+    """Make socket() fail (EPERM) in this process, by a seccomp filter: whatever an engine is asked,
+    an executor cannot open a connection. It needs none: its socket to the server exists already."""
+    machine = os.uname().machine
+    if machine not in _SOCKET_SYSCALL:
+        log.warning("no seccomp filter for %s: executors rely on the query checks alone to stay offline", machine)
+        return
+    arch, socket_call = _SOCKET_SYSCALL[machine]
+    load_word, jump_equal, give = 0x20, 0x15, 0x06
+    program = (_SockFilter * 6)(
+        _SockFilter(load_word, 0, 0, 4),                  # the call's architecture
+        _SockFilter(jump_equal, 0, 3, arch),              # another one: allow
+        _SockFilter(load_word, 0, 0, 0),                  # the call's number
+        _SockFilter(jump_equal, 0, 1, socket_call),       # not socket(): allow
+        _SockFilter(give, 0, 0, 0x00050000 | 1),          # SECCOMP_RET_ERRNO | EPERM
+        _SockFilter(give, 0, 0, 0x7FFF0000),              # SECCOMP_RET_ALLOW
+    )
+    libc = ctypes.CDLL(None, use_errno=True)
+    set_no_new_privs, set_seccomp, mode_filter = 38, 22, 2
+    if libc.prctl(set_no_new_privs, 1, 0, 0, 0) or \
+            libc.prctl(set_seccomp, mode_filter, ctypes.byref(_SockFprog(6, program)), 0, 0):
+        raise OSError(ctypes.get_errno(), "cannot install the seccomp filter that keeps executors offline")
+
+
+def _size(count: float) -> str:
+    """A number of bytes as people read it: 512 bytes, 16 KiB, 1.5 GiB."""
+    for unit in ("bytes", "KiB", "MiB"):
+        if count < 1024:
+            return f"{count:,.0f} {unit}" if unit == "bytes" else f"{count:,.3g} {unit}"
+        count /= 1024
+    return f"{count:,.3g} GiB"
+
+
+def _send(sock: socket.socket, kind: bytes, payload: bytes) -> None:
+    sock.sendmsg([_HEADER.pack(kind, len(payload)), payload])
+
+
+def _receive(sock: socket.socket, deadline: float | None) -> tuple[bytes, bytes]:
+    """One message: most arrive whole in the first read; a large one is read on into its own buffer."""
+    first = b""
+    while len(first) < _HEADER.size:
+        first += _read(sock, lambda: sock.recv(_FIRST_READ), deadline)
+    kind, length = _HEADER.unpack_from(first)
+    body = first[_HEADER.size:]
+    return kind, body if len(body) == length else body + _exactly(sock, length - len(body), deadline)
+
+
+def _exactly(sock: socket.socket, length: int, deadline: float | None = None) -> bytes:
+    """``length`` bytes from ``sock``; TimeoutError after ``deadline``, EOFError if the peer has gone."""
+    buffer = bytearray(length)
+    view, received = memoryview(buffer), 0
+    while received < length:
+        received += _read(sock, lambda: sock.recv_into(view[received:]), deadline)
+    return bytes(buffer)
+
+
+def _read(sock: socket.socket, read, deadline: float | None):
+    """``read()`` on ``sock`` by ``deadline``: TimeoutError after it, EOFError when the peer has gone."""
+    if deadline is not None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        sock.settimeout(remaining)
+    try:
+        got = read()
+    except socket.timeout:
+        raise TimeoutError from None
+    except ConnectionResetError:
+        raise EOFError from None
+    if not got:
+        raise EOFError
+    return got

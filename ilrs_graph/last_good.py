@@ -1,0 +1,108 @@
+"""Serving data only once it is good, and the last good version when the newest is not.
+
+A server that reloads (or restarts) after an edit that breaks the data must not stop serving, nor
+serve the broken version. Each good version (it parses and, when asked, conforms to the shapes) is
+kept on disk, in the user's cache, as N-Quads; when the newest data fails, that copy is served
+instead and the failure is said (the server's log, ``/healthz``). The source files are only read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .load import LoadedGraph, LoadError, load_files, load_shipped
+from .validate import user_cache_dir, validate_unless_known
+
+SHOWN_VIOLATIONS = 3
+
+
+class DataRejected(Exception):
+    """The data parses but violates the shapes; ``str()`` names the first violations by file:line."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What to serve, and why it is not the newest data when it is not."""
+
+    graph: LoadedGraph
+    problem: str | None = None   # the newest data's failure, when ``graph`` is the last good copy
+    good_since: str = ""         # when ``graph`` was found good (ISO 8601, UTC)
+
+
+def load_checked(files: tuple[Path, ...] | None, *, validate: bool) -> LoadedGraph:
+    """The shipped data (``files`` None) or the given files; LoadError / DataRejected when not good.
+
+    Validated data is merged with the ontology, as ``ilrs-graph validate FILE…`` checks it.
+    """
+    loaded = load_shipped() if files is None else load_files(list(files), ontology=validate)
+    report = validate_unless_known(loaded) if validate else None
+    if report is not None and not report.conforms:
+        violations = [f for f in report.findings if f.severity == "violation"]
+        shown = "; ".join(f"{f.location or '(no file)'}: {f.message}" for f in violations[:SHOWN_VIOLATIONS])
+        more = f" (and {len(violations) - SHOWN_VIOLATIONS} more)" if len(violations) > SHOWN_VIOLATIONS else ""
+        raise DataRejected(f"the data does not conform to the shapes: {len(violations)} violations: {shown}{more}")
+    return loaded
+
+
+def load_or_last_good(files: tuple[Path, ...] | None, *, validate: bool, keep_in: Path | None = None) -> Loaded:
+    """The data if it is good (kept as the last good copy), else the last good copy with the reason.
+
+    Raises LoadError / DataRejected when the data fails and no good copy has been kept.
+    """
+    copy = _LastGoodCopy(files, validate, keep_in or user_cache_dir())
+    try:
+        loaded = load_checked(files, validate=validate)
+    except (LoadError, DataRejected) as error:
+        kept = copy.read()
+        if kept is None:
+            raise
+        return Loaded(kept.graph, str(error), kept.good_since)
+    return Loaded(loaded, None, copy.write(loaded))
+
+
+class _LastGoodCopy:
+    """The last good version of one data source (shipped, or a list of files), as N-Quads on disk."""
+
+    def __init__(self, files: tuple[Path, ...] | None, validate: bool, directory: Path):
+        source = "shipped" if files is None else "\n".join(str(Path(f).resolve()) for f in files)
+        key = hashlib.sha256(f"{source}\n{validate}".encode()).hexdigest()[:24]
+        self.quads_path = directory / "last-good" / f"{key}.nq"
+        self.about_path = self.quads_path.with_suffix(".json")
+
+    def write(self, loaded: LoadedGraph) -> str:
+        """Keep ``loaded`` (unless already kept); when it was first found good."""
+        about = self._about()
+        if about and about["content_hash"] == loaded.content_hash and self.quads_path.exists():
+            return about["good_since"]
+        good_since = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        try:
+            self.quads_path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.quads_path.with_suffix(".nq.partial")
+            ox.serialize(loaded.quads, str(partial), format=ox.RdfFormat.N_QUADS)
+            os.replace(partial, self.quads_path)
+            self.about_path.write_text(json.dumps({"content_hash": loaded.content_hash, "good_since": good_since,
+                                                   "files": loaded.shown_files}))
+        except OSError as error:  # an unwritable cache only costs the fallback, and is said
+            log.warning("cannot keep a copy of the good data in %s: %s", self.quads_path.parent, error)
+        return good_since
+
+    def read(self) -> Loaded | None:
+        about = self._about()
+        if about is None or not self.quads_path.exists():
+            return None
+        graph = load_files([self.quads_path], ontology=False)
+        graph.content_hash = about["content_hash"]  # the version it had when it was served
+        return Loaded(graph, None, about["good_since"])
+
+    def _about(self) -> dict | None:
+        try:
+            return json.loads(self.about_path.read_text())
+        except (OSError, ValueError):
+            return None

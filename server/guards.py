@@ -1,0 +1,24 @@
+"""What every request must keep to before a view reads it: the size of its headers and of its body,
+and paths taken as they are written."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+
+from .errors import ApiError
+from .state import state_of
+
+
+def register(app: Flask) -> None:
+    # Werkzeug refuses a longer body with 413 when a view reads it (Content-Length or chunked).
+    app.config["MAX_CONTENT_LENGTH"] = state_of(app).config.limits.max_request_bytes
+    # No redirect from "//a" to "/a": werkzeug builds it from the Host header, which the client chooses.
+    app.url_map.merge_slashes = False
+    app.before_request(_check_headers)
+
+
+def _check_headers() -> None:
+    limit = state_of(current_app).config.limits.max_header_bytes
+    size = sum(len(name) + len(value) + 4 for name, value in request.headers.items())
+    if size > limit:
+        raise ApiError(431, f"The request's headers take {size:,} bytes; this endpoint accepts at most {limit:,}.")

@@ -1,0 +1,133 @@
+"""/openapi.json: the HTTP API described in OpenAPI 3.1, for client generators and for the fuzzing tests.
+
+Built from the same tables the views use (formats, limits), so the description cannot drift from them.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+
+from ilrs_graph import __version__, formats
+
+from .state import state_of
+
+blueprint = Blueprint("openapi", __name__)
+
+RESULT_TYPES = [f.media_type for f in formats.RESULT_FORMATS]
+TRIPLE_TYPES = [f.media_type for f in formats.GRAPH_FORMATS + formats.DATASET_FORMATS]
+DOCUMENT_SUFFIXES = ["html"] + [f.extension for f in formats.GRAPH_FORMATS + formats.DATASET_FORMATS]
+ERROR = {"$ref": "#/components/responses/Error"}
+
+
+@blueprint.route("/openapi.json")
+def openapi():
+    return jsonify(description(state_of(current_app).config.limits))
+
+
+def description(limits) -> dict:
+    """The OpenAPI document of this server, with ``limits`` stated where they apply."""
+    graph_parameters = [
+        {"name": name, "in": "query", "required": False, "explode": True,
+         "description": f"{what}: one of this dataset's own graphs (GET /sparql lists them); "
+                        "any other IRI is refused, nothing is ever fetched.",
+         "schema": {"type": "array", "items": {"type": "string"}}}
+        for name, what in (("default-graph-uri", "A graph making up the default graph"),
+                           ("named-graph-uri", "A graph available to GRAPH"))]
+    format_parameter = {
+        "name": "format", "in": "query", "required": False,
+        "description": "The answer's format by name or media type; overrides Accept. ?output= is the same.",
+        "schema": {"type": "string", "enum": sorted({f.name for f in formats.ALL_FORMATS})}}
+    query_schema = {"type": "string", "minLength": 1, "maxLength": limits.max_query_length,
+                    "description": "A SPARQL 1.1 SELECT, ASK, CONSTRUCT or DESCRIBE query. Updates, SERVICE "
+                                   "and FROM with foreign graphs are refused."}
+    answers = {
+        "200": {"description": "The answer: SPARQL results for SELECT/ASK, RDF for CONSTRUCT/DESCRIBE.",
+                "headers": {"ETag": {"schema": {"type": "string"}}},
+                "content": {t: {} for t in RESULT_TYPES + TRIPLE_TYPES}},
+        "304": {"description": "Not modified (If-None-Match)."},
+        "400": ERROR, "403": ERROR, "406": ERROR, "413": ERROR, "431": ERROR,
+        "503": {"description": f"A limit was hit: the query ran past {limits.timeout_seconds:g} s or its "
+                               "memory limit, or all query executors are busy.",
+                "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                "content": _error_content()},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "ILRS Knowledge Graph", "version": __version__,
+                 "description": "A read-only SPARQL 1.1 endpoint and linked-data site for the International "
+                                "Lunar Research Station knowledge graph. Errors come as JSON, HTML or plain "
+                                "text, whichever the Accept header prefers.",
+                 "license": {"name": "CC BY 4.0 (data), MIT (code)"}},
+        "paths": {
+            "/sparql": {
+                "get": {"summary": "Answer a query (SPARQL 1.1 Protocol); without one, describe the service.",
+                        "parameters": [{"name": "query", "in": "query", "required": False, "schema": query_schema},
+                                       *graph_parameters, format_parameter],
+                        "responses": {**answers, "303": {"description": "A browser is sent to the query page."},
+                                      "414": {"description": "The URL is longer than 8190 bytes (gunicorn's "
+                                                             "limit): send long queries by POST."}}},
+                "post": {"summary": "Answer a query sent as a form or as the body.",
+                         "requestBody": {"required": True, "content": {
+                             "application/x-www-form-urlencoded": {"schema": {
+                                 "type": "object", "required": ["query"],
+                                 "properties": {"query": query_schema,
+                                                "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                                                "named-graph-uri": {"type": "array", "items": {"type": "string"}}}}},
+                             "application/sparql-query": {"schema": query_schema},
+                             "application/sparql-update": {"schema": {
+                                 "type": "string", "description": "Always refused (403): read-only."}}}},
+                         "responses": answers},
+            },
+            "/id/{name}": {"get": {
+                "summary": "A resource of the graph: 303 to its description in the negotiated format; with a "
+                           "suffix (" + ", ".join("." + s for s in DOCUMENT_SUFFIXES) + "), that description.",
+                "parameters": [{"name": "name", "in": "path", "required": True,
+                                "schema": {"type": "string", "pattern": "^[^/?#]+(/[^/?#]+)*$"}}],
+                "responses": {"200": _document(), "303": {"description": "See the description."},
+                              "404": ERROR, "406": ERROR}}},
+            "/ontology": {"get": {"summary": "The ontology, in the negotiated format.",
+                                  "responses": {"200": _document(), "406": ERROR}}},
+            "/ontology/{name}": {"get": {
+                "summary": "A term of the ontology: 303 to its description.",
+                "parameters": [{"name": "name", "in": "path", "required": True,
+                                "schema": {"type": "string", "pattern": "^[^/?#]+$"}}],
+                "responses": {"200": _document(), "303": {"description": "See the description."},
+                              "404": ERROR, "406": ERROR}}},
+            "/data.{suffix}": {"get": {
+                "summary": "The whole graph as one file.",
+                "parameters": [{"name": "suffix", "in": "path", "required": True,
+                                "schema": {"type": "string", "enum": DOCUMENT_SUFFIXES[1:]}}],
+                "responses": {"200": _document(), "304": {"description": "Not modified."}, "404": ERROR}}},
+            "/healthz": {"get": {"summary": "Whether the server is up, what it serves, and any problem with "
+                                            "newer data it refused.",
+                                 "responses": {"200": {"description": "Health.", "content": {"application/json": {
+                                     "schema": {"$ref": "#/components/schemas/Health"}}}}}}},
+            "/openapi.json": {"get": {"summary": "This description.",
+                                      "responses": {"200": {"description": "OpenAPI 3.1.",
+                                                            "content": {"application/json": {}}}}}},
+        },
+        "components": {
+            "responses": {"Error": {"description": "Why the request cannot be answered.",
+                                    "content": _error_content()}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["status", "message"],
+                          "properties": {"status": {"type": "integer"}, "message": {"type": "string"},
+                                         "line": {"type": "integer"}, "column": {"type": "integer"}}},
+                "Health": {"type": "object", "required": ["status", "version", "quads", "problem"],
+                           "properties": {"status": {"enum": ["ok", "degraded"]}, "version": {"type": "string"},
+                                          "quads": {"type": "integer"}, "graphs": {"type": "integer"},
+                                          "engine": {"type": "string"}, "good_since": {"type": "string"},
+                                          "problem": {"type": ["string", "null"]}}},
+            },
+        },
+    }
+
+
+def _error_content() -> dict:
+    return {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}},
+            "text/plain": {}, "text/html": {}}
+
+
+def _document() -> dict:
+    return {"description": "The document.",
+            "content": {t: {} for t in ["text/html", *TRIPLE_TYPES]}}

@@ -1,0 +1,119 @@
+"""Malformed requests, sent as bytes on the wire to the real server: each gets a 4xx with a clear
+message in the format the client prefers (JSON, HTML, plain text by default), never a 500, never a
+stack trace — in the answer or in the server's log."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+
+import pytest
+
+from .server_process import running_server_process
+
+ASK = "ASK%20%7B%7D"
+
+
+@pytest.fixture(scope="module")
+def served():
+    with running_server_process() as served:
+        yield served
+
+
+def send(served, head: bytes, body: bytes = b"", accept: bytes = b"application/json") -> tuple[int, dict, bytes]:
+    """Send ``head`` (request line and headers, CRLF-separated) and ``body``; the status, headers, body."""
+    port = int(served.base.rsplit(":", 1)[1].strip("/"))
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        headers = (b"" if b"\r\nHost:" in head else b"Host: 127.0.0.1\r\n") + b"Connection: close\r\n" \
+            + (b"Accept: " + accept + b"\r\n" if accept else b"")
+        if body:
+            headers += b"Content-Length: %d\r\n" % len(body)
+        first, _, rest = head.partition(b"\r\n")
+        connection.sendall(first + b"\r\n" + headers + (rest + b"\r\n" if rest else b"") + b"\r\n" + body)
+        response = http.client.HTTPResponse(connection)
+        response.begin()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+
+
+# (request line and extra headers, body, expected status, words the message holds)
+CASES = [
+    (b"GET /sparql?query=ASK%zz%7B%7D HTTP/1.1", b"", 400, "percent-encoding"),
+    (b"GET /sparql?query=%ff%fe HTTP/1.1", b"", 400, "UTF-8"),
+    (b"POST /sparql HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded", b"query=%C3%28", 400, "UTF-8"),
+    (b"POST /sparql HTTP/1.1\r\nContent-Type: application/sparql-query", b"ASK {\xff}", 400, "UTF-8"),
+    (b"POST /sparql HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded", b"format=json", 400, "carries a query"),
+    (b"POST /sparql HTTP/1.1\r\nContent-Type: application/sparql-query", b"   ", 400, "empty"),
+    (b"GET /sparql?query= HTTP/1.1", b"", 400, "empty"),
+    (b"GET /sparql?query=" + ASK.encode() + b"&query=" + ASK.encode() + b" HTTP/1.1", b"", 400, "several"),
+    (b"GET /sparql?query=" + ASK.encode() + b"&update=CLEAR%20ALL HTTP/1.1", b"", 400, "not both"),
+    (b"POST /sparql?query=" + ASK.encode() + b" HTTP/1.1\r\nContent-Type: application/sparql-query", b"ASK {}", 400, "do not also send"),
+    (b"GET /sparql?query=" + ASK.encode() + b"&format=pdf HTTP/1.1", b"", 406, "pdf"),
+    (b"GET /sparql?query=" + ASK.encode() + b"&format= HTTP/1.1", b"", 406, "choose one of"),
+    (b"GET /sparql?query=%3Cnot%20a%20query%3E HTTP/1.1", b"", 400, "not a SPARQL query"),
+    (b"GET /sparql?query=SELECT%20*%20%7B%20%3Fs%20%3Fp%20%7D HTTP/1.1", b"", 400, "Syntax error"),
+    (b"POST /sparql HTTP/1.1\r\nContent-Type: image/png", b"\x89PNG", 400, "not part of the SPARQL protocol"),
+    (b"POST /sparql HTTP/1.1\r\nContent-Type: ;;;", b"ASK {}", 400, "Content-Type"),
+    (b"POST /sparql HTTP/1.1", b"ASK {}", 400, "Content-Type"),
+    (b"PATCH /sparql HTTP/1.1", b"", 405, "not allowed"),
+    (b"FOO /sparql HTTP/1.1", b"", 405, "not allowed"),
+    (b"TRACE / HTTP/1.1", b"", 405, "not allowed"),
+    (b"DELETE /data.ttl HTTP/1.1", b"", 405, "not allowed"),
+    (b"GET /healthz HTTP/1.1\r\nX-Padding: " + b"x" * 20_000, b"", 431, "16,384"),
+    (b"GET /healthz HTTP/1.1\r\n" + b"".join(b"X-Many-%d: %s\r\n" % (i, b"y" * 100) for i in range(150)).rstrip(b"\r\n"),
+     b"", 431, "at most"),
+    (b"GET /data.pdf HTTP/1.1", b"", 404, "No dump as .pdf"),
+    (b"GET /id/agency/%00nowhere HTTP/1.1", b"", 404, "nothing about"),
+]
+
+
+@pytest.mark.parametrize("head, body, status, words", CASES, ids=[c[0].split(b"\r\n")[0][:60].decode("latin-1") for c in CASES])
+def test_a_malformed_request_gets_a_4xx_with_a_json_message(served, head, body, status, words):
+    got, headers, content = send(served, head, body)
+    assert got == status, content
+    assert headers["content-type"].startswith("application/json")
+    message = json.loads(content)
+    assert message["status"] == status and words in message["message"]
+
+
+@pytest.mark.parametrize("accept, media_type", [(b"text/html", "text/html"), (b"", "text/plain"),
+                                                (b"text/plain", "text/plain"),
+                                                (b"application/sparql-results+json", "application/json")])
+def test_the_message_comes_in_the_negotiated_format(served, accept, media_type):
+    status, headers, content = send(served, b"GET /sparql?query=ASK%zz HTTP/1.1", accept=accept)
+    assert status == 400 and headers["content-type"].startswith(media_type)
+    assert b"percent-encoding" in content and b"Traceback" not in content
+
+
+@pytest.mark.parametrize("accept", [b";;;,,,q=abc", b"*/*;q=-1, text/html;q=2", b"\xff\xfe/\xfd",
+                                    b",".join(b"type/sub%d;q=0.%d" % (i, i % 10) for i in range(500)),
+                                    b"application/sparql-results+json;q=0", b"*/*;q=0"])
+def test_an_absurd_accept_header_gets_an_answer_or_a_406(served, accept):
+    status, headers, content = send(served, b"GET /sparql?query=" + ASK.encode() + b" HTTP/1.1", accept=accept)
+    assert status in (200, 406), content
+    if status == 406:
+        assert b"Accept" in content
+
+
+@pytest.mark.parametrize("head", [
+    b"GET /sparql?query=" + b"a" * 10_000 + b" HTTP/1.1",            # a request line past gunicorn's 8190
+    b"GET /healthz HTTP/1.1\r\nX-Huge: " + b"z" * 100_000,             # a field past gunicorn's ceiling
+    b"GET /sparql?query=\xff\xfe HTTP/1.1",                           # raw bytes that are not a URL
+    b"GET /healthz HTTP/1.1\r\n" + b"\r\n".join(b"X-%d: 1" % i for i in range(300)),  # past 200 fields
+    b"GET /sparql HTTP/9.9",
+])
+def test_requests_that_are_not_valid_http_are_refused_by_gunicorn_with_a_4xx(served, head):
+    status, _, content = send(served, head)
+    assert 400 <= status < 500 and b"Traceback" not in content
+
+
+def test_a_bad_host_header_is_answered_safely(served):
+    status, _, content = send(served, b'GET / HTTP/1.1\r\nHost: evil"><script>alert(1)</script>', accept=b"text/html")
+    assert status in (200, 400) and b"<script>alert(1)" not in content
+    status, _, content = send(served, b'GET /sparql HTTP/1.1\r\nHost: a b c', accept=b"text/turtle")
+    assert status in (200, 400) and b"Traceback" not in content
+
+
+def test_nothing_above_left_a_500_or_a_stack_trace_in_the_log(served):
+    log = served.log.read_text(errors="replace")
+    assert "Traceback" not in log and '" 500 ' not in log

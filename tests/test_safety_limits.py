@@ -1,0 +1,146 @@
+"""Bounded work, against the real server: a query past its time limit is stopped (its CPU freed) with a
+503 that says so; one past its memory limit too, and the server recovers by itself; request bodies,
+query length, nesting, answer size and headers are bounded; and while 8 runaway queries run on the
+production server, a small query still answers within a second."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import psutil
+import pytest
+import requests
+
+from .conftest import run_cli
+from .server_process import running_server, running_server_process
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } # "
+CARTESIAN_DISTINCT = "SELECT (COUNT(DISTINCT *) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+# A string doubled 30 times: 16 GiB, reached in well under a second by either engine.
+DOUBLING = ('SELECT (STRLEN(?x30) AS ?n) WHERE { BIND("aaaaaaaaaaaaaaaa" AS ?x0) '
+            + " ".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(30)) + " }")
+SMALL = "SELECT ?m WHERE { ?m a <https://w3id.org/ilrs/ontology/Mission> } LIMIT "
+JSON = {"Accept": "application/json"}
+
+
+def busy_processes(master: int, seconds: float = 0.5) -> list[int]:
+    """The server's processes that used more than a third of a core over ``seconds``."""
+    tree = [psutil.Process(master), *psutil.Process(master).children(recursive=True)]
+    for process in tree:
+        process.cpu_percent(None)
+    time.sleep(seconds)
+    return [p.pid for p in tree if p.is_running() and p.cpu_percent(None) > 33]
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
+def limited(request):
+    """A server with a short time limit and small memory and answer limits."""
+    with running_server_process("--engine", request.param, "--limit", "timeout_seconds=2",
+                                "--limit", "max_query_memory_bytes=256M", "--limit", "max_answer_bytes=64K") as served:
+        yield served
+
+
+def test_a_runaway_query_is_stopped_at_its_time_limit_and_its_cpu_freed(limited):
+    started = time.monotonic()
+    response = requests.get(limited.base + "sparql", params={"query": RUNAWAY + "timeout"}, headers=JSON)
+    elapsed = time.monotonic() - started
+    assert response.status_code == 503 and 2 <= elapsed < 5
+    assert "2 s" in response.json()["message"] and "time limit" in response.json()["message"]
+    assert int(response.headers["Retry-After"]) > 0
+    assert busy_processes(limited.process.pid) == []
+    assert requests.get(limited.base + "sparql", params={"query": SMALL + "1"}).status_code == 200
+
+
+def test_a_query_past_the_memory_limit_is_stopped_and_the_server_recovers(limited):
+    response = requests.get(limited.base + "sparql", params={"query": DOUBLING}, headers=JSON)
+    assert response.status_code == 503 and "256 MiB" in response.json()["message"]
+    assert "Retry-After" in response.headers
+    # Oxigraph's cartesian DISTINCT grows by hundreds of MiB a second; rdflib's, slowly, till the time limit.
+    cartesian = requests.get(limited.base + "sparql", params={"query": CARTESIAN_DISTINCT}, headers=JSON)
+    assert cartesian.status_code == 503 and ("256 MiB" in cartesian.text or "time limit" in cartesian.text)
+    assert busy_processes(limited.process.pid) == []
+    assert requests.get(limited.base + "sparql", params={"query": SMALL + "2"}).status_code == 200
+    assert requests.get(limited.base + "healthz").json()["status"] == "ok"
+
+
+def test_an_answer_past_the_size_limit_is_refused_with_a_message(limited):
+    response = requests.get(limited.base + "sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers=JSON)
+    assert response.status_code == 400 and "at most 64 KiB" in response.json()["message"]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("SELECT * WHERE " + "{ " * 70 + "}" * 70, "levels deep"),
+    ("SELECT * WHERE { ?s ?p " + "[ <urn:p> " * 70 + "?o" + " ]" * 70 + " }", "levels deep"),
+    ("SELECT * WHERE { FILTER(" + "!" * 20000 + "true) }", "too complex"),
+    ("SELECT (" + "+".join(["1"] * 20000) + " AS ?x) {}", "too complex"),
+    ("SELECT * WHERE { ?s <urn:p> (" + " 1" * 2000 + ") }", "too complex"),
+])
+def test_deep_or_long_chains_are_refused_not_crashed(limited, text, words):
+    """Refused by the checks (nesting), by the engine's executor dying of it or by its parser giving up
+    (rdflib), or stopped at the time limit when the engine is merely slow on it: never a 500, and the
+    server stays up."""
+    response = requests.post(limited.base + "sparql", data=text.encode(), headers={
+        "Content-Type": "application/sparql-query", **JSON})
+    message = response.json()["message"]
+    refused = 400 <= response.status_code < 500 and any(
+        reason in message for reason in (words, "nests too deeply", "Syntax error"))
+    assert refused or (response.status_code == 503 and "time limit" in message), response.text
+    assert requests.get(limited.base + "healthz").status_code == 200
+
+
+def test_request_size_limits(limited):
+    long_query = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 100_000
+    too_long = requests.post(limited.base + "sparql", data=long_query.encode(),
+                             headers={"Content-Type": "application/sparql-query", **JSON})
+    assert too_long.status_code == 413 and "100,000" in too_long.json()["message"]
+    huge_body = requests.post(limited.base + "sparql", data=b"query=" + b"x" * (2 * 2**20),
+                              headers={"Content-Type": "application/x-www-form-urlencoded", **JSON})
+    assert huge_body.status_code == 413 and huge_body.json()["status"] == 413
+    big_headers = requests.get(limited.base + "healthz", headers={"X-Padding": "x" * 20_000, **JSON})
+    assert big_headers.status_code == 431 and "16,384" in big_headers.json()["message"]
+
+
+def test_a_query_waits_for_a_busy_executor_within_its_own_time_limit():
+    """One executor, held by a runaway: the next query waits, and is answered once the runaway is stopped."""
+    with running_server("--limit", "executors=1", "--limit", "max_executors=1", "--limit", "timeout_seconds=2") as base:
+        runaway = threading.Thread(target=requests.get, args=(base + "sparql",), kwargs={"params": {"query": RUNAWAY}})
+        runaway.start()
+        time.sleep(0.5)
+        started = time.monotonic()
+        waiting = requests.get(base + "sparql", params={"query": SMALL + "3"}, headers=JSON)
+        waited = time.monotonic() - started
+        runaway.join()
+        assert waiting.status_code == 200 and 1.0 < waited < 2.0
+
+
+def test_a_small_query_answers_within_a_second_while_eight_runaways_run():
+    """The production server (2 workers, default limits): 8 runaway queries are stopped at 10 s; the
+    small, uncached queries sent meanwhile each answer in under a second."""
+    with running_server_process(workers=2) as served:
+        statuses: list[int] = []
+        runaways = [threading.Thread(target=lambda i=i: statuses.append(requests.get(
+            served.base + "sparql", params={"query": RUNAWAY + str(i)}).status_code)) for i in range(8)]
+        for thread in runaways:
+            thread.start()
+        time.sleep(1)
+        latencies = []
+        for number in range(10):
+            started = time.monotonic()
+            response = requests.get(served.base + "sparql", params={"query": SMALL + str(number + 10)})
+            latencies.append(time.monotonic() - started)
+            assert response.status_code == 200
+        running = len(psutil.Process(served.process.pid).children(recursive=True))
+        for thread in runaways:
+            thread.join()
+        print(f"small-query latency while 8 runaways run: max {max(latencies) * 1000:.0f} ms, "
+              f"median {sorted(latencies)[5] * 1000:.0f} ms; {running} server processes")
+        assert max(latencies) < 1.0 and statuses == [503] * 8
+        assert busy_processes(served.process.pid) == []
+
+
+def test_limits_are_checked_when_the_server_starts():
+    unknown = run_cli("serve", "--limit", "timeout=3")
+    assert unknown.returncode == 2 and "timeout_seconds" in unknown.stderr
+    negative = run_cli("serve", "--limit", "max_executors=0")
+    assert negative.returncode == 2 and "must be positive" in negative.stderr

@@ -1,0 +1,116 @@
+"""Reload without loss, against the real server: on SIGHUP (and on restart) data that fails to parse or
+to validate is not served; the last good graph is, and /healthz and the log say why. validate and
+export never modify the source files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from .conftest import FIXTURES, run_cli
+from .server_process import running_server_process
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } # "
+NEW_FACT = ('\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n'
+            '<https://w3id.org/ilrs/id/source/fixture> { <https://w3id.org/ilrs/id/agency/cnsa> '
+            'rdfs:comment "added by the reload test" . }\n')
+
+
+@pytest.fixture
+def data(tmp_path) -> dict:
+    """A copy of the fixture data (base.trig and an extra file), and a cache of its own."""
+    shutil.copy(FIXTURES / "base.trig", tmp_path / "base.trig")
+    (tmp_path / "extra.trig").write_text("# nothing yet\n")
+    return {"files": [tmp_path / "base.trig", tmp_path / "extra.trig"],
+            "env": {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}}
+
+
+def serve(data):
+    return running_server_process("--data", *data["files"], "--validate", env=data["env"])
+
+
+def count(base: str, tag: str) -> int:
+    answer = requests.get(base + "sparql", params={"query": COUNT + tag}).json()
+    return int(answer["results"]["bindings"][0]["n"]["value"])
+
+
+def reload_and_wait(served, until) -> dict:
+    """SIGHUP to gunicorn's master; the health report once ``until(health)`` holds."""
+    served.process.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        health = requests.get(served.base + "healthz").json()
+        if until(health):
+            return health
+        time.sleep(0.2)
+    raise AssertionError(f"the server did not reach the expected state: {health}")
+
+
+def test_a_reload_keeps_the_last_good_graph_when_the_data_breaks_and_takes_the_next_good_one(data):
+    base_file, extra = data["files"]
+    with serve(data) as served:
+        good = requests.get(served.base + "healthz").json()
+        assert good["status"] == "ok" and good["problem"] is None
+        facts = count(served.base, "before")
+
+        extra.write_text("@prefix broken\n")
+        health = reload_and_wait(served, lambda h: h["problem"] is not None)
+        assert health["status"] == "degraded" and health["version"] == good["version"]
+        assert f"{extra.name}:1" in health["problem"]
+        assert count(served.base, "while broken") == facts
+
+        shutil.copy(FIXTURES / "bad" / "partnership-before-its-instrument.trig", extra)
+        health = reload_and_wait(served, lambda h: h["problem"] and "conform" in h["problem"])
+        assert health["version"] == good["version"] and f"{extra.name}:33" in health["problem"]
+        assert count(served.base, "while invalid") == facts
+
+        extra.write_text(NEW_FACT)
+        health = reload_and_wait(served, lambda h: h["problem"] is None)
+        assert health["status"] == "ok" and health["version"] != good["version"]
+        assert count(served.base, "after") == facts + 1
+        log = served.log.read_text()
+        assert "reload: keeping version" in log and "does not conform" in log
+
+
+def test_a_restart_with_broken_data_serves_the_last_good_copy(data):
+    _, extra = data["files"]
+    with serve(data) as served:
+        good = requests.get(served.base + "healthz").json()
+        facts = count(served.base, "first start")
+    extra.write_text("<https://w3id.org/ilrs/id/x> <broken")
+    with serve(data) as served:
+        health = requests.get(served.base + "healthz").json()
+        assert health["status"] == "degraded" and health["version"] == good["version"]
+        assert health["good_since"] == good["good_since"] and f"{extra.name}:1" in health["problem"]
+        assert count(served.base, "restarted") == facts
+        assert "serving the last good version" in served.log.read_text()
+
+
+def test_without_a_good_copy_broken_data_is_not_served(data, tmp_path):
+    data["files"][1].write_text("@prefix broken\n")
+    started = run_cli("serve", "--port", "1", "--data", *data["files"], "--validate")
+    assert started.returncode == 2 and "extra.trig:1" in started.stderr
+
+
+def test_validate_and_export_never_modify_the_source_files(data, tmp_path):
+    def sources() -> dict:
+        return {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in data["files"]}
+
+    shutil.copy(FIXTURES / "bad" / "partnership-before-its-instrument.trig", data["files"][1])
+    before = sources()
+    assert run_cli("validate", *data["files"]).returncode == 1
+    assert run_cli("validate", "--format", "json", *data["files"]).returncode == 1
+    assert run_cli("export", *data["files"], "-o", tmp_path / "out").returncode == 0
+    assert sources() == before
+    data["files"][1].write_text(NEW_FACT)
+    before = sources()
+    assert run_cli("validate", *data["files"]).returncode == 0
+    assert run_cli("export", *data["files"], "-o", tmp_path / "out").returncode == 0
+    assert sources() == before
+    assert sorted(p.name for p in Path(tmp_path).iterdir()) == ["base.trig", "extra.trig", "out"]
