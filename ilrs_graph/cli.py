@@ -91,12 +91,19 @@ def _parser() -> argparse.ArgumentParser:
                     "ontology, into DIR: one dump per format (the same data always gives the same bytes), "
                     "context.jsonld with a JSON-LD dump, void.ttl describing the dumps, and SHA256SUMS. "
                     "Graph formats (ttl, nt, jsonld, rdfxml) hold each triple once; dataset formats (trig, "
-                    "nq) keep one named graph per source. Exit 2 when a file cannot be read or parsed.")
+                    "nq) keep one named graph per source. With --site DIR instead, a static linked-data site "
+                    "for any static host: the server's pages with relative links, each resource's RDF "
+                    "documents, every dump, void.ttl and sitemap.xml. Exit 2 when a file cannot be read or "
+                    "parsed.")
     export.add_argument("files", nargs="*", type=Path, metavar="FILE|DIR",
                         help="RDF files to export instead (a directory: the RDF files in it)")
     export.add_argument("--format", default="all", metavar="FORMAT",
                         help="ttl, nt, nq, trig, jsonld, rdfxml or all (default: all)")
-    export.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="directory to write to")
+    target = export.add_mutually_exclusive_group(required=True)
+    target.add_argument("-o", "--output", type=Path, metavar="DIR", help="directory to write the dumps to")
+    target.add_argument("--site", type=Path, metavar="DIR",
+                        help="write a static site into DIR (new or empty), to be published at --base-url: its "
+                             "sitemap and description name the files there")
     export.add_argument("--base-url", default=BASE, metavar="URL",
                         help=f"where the dataset is published, for the description: its SPARQL endpoint is "
                              f"URL/sparql and its dumps URL/dumps/FILE (default: {BASE})")
@@ -216,19 +223,36 @@ def _export(args: argparse.Namespace) -> int:
     chosen = EXPORT_FORMATS if args.format == "all" else (by_name(args.format, EXPORT_FORMATS),)
     if None in chosen:
         return _fail(f"cannot export as '{args.format}' (known: ttl, nt, nq, trig, jsonld, rdfxml, all)")
+    if args.site is not None and args.format != "all":
+        return _fail("--site writes every format (its pages link to them all); --format is for -o")
     if urlsplit(args.base_url).scheme not in ("http", "https"):
         return _fail(f"--base-url must be an http or https URL, not '{args.base_url}'")
-    if args.output.exists() and not args.output.is_dir():
-        return _fail(f"{args.output}: exists and is not a directory")
+    target = args.output if args.site is None else args.site
+    if target.exists() and not target.is_dir():
+        return _fail(f"{target}: exists and is not a directory")
     base_url = args.base_url if args.base_url.endswith("/") else args.base_url + "/"
     try:
         loaded = load_files(rdf_files(args.files)) if args.files else load_shipped()
+        if args.site is not None:
+            return _write_site(loaded, args.site, base_url)
         written = write_export(loaded, args.output, chosen, base_url)
     except (LoadError, ExportError) as error:
         return _fail(str(error))
     except OSError as error:
-        return _fail(f"{args.output}: cannot write: {error.strerror or error}")
+        return _fail(f"{target}: cannot write: {error.strerror or error}")
     print(f"{len(written) + 1} files written to {args.output}: {', '.join(written)} and their SHA256SUMS")
+    return EXIT_OK
+
+
+def _write_site(loaded, out_dir: Path, base_url: str) -> int:
+    from ilrs_server.site import SiteError, write_site
+
+    try:
+        site = write_site(loaded, out_dir, base_url)
+    except SiteError as error:
+        return _fail(str(error))
+    print(f"Static site written to {out_dir}: {site.pages:,} pages and {site.files - site.pages:,} other files "
+          f"({site.bytes / 1e6:.1f} MB); sitemap.xml lists the pages under {base_url}")
     return EXIT_OK
 
 

@@ -74,17 +74,24 @@ def build_dumps(loaded: LoadedGraph, formats: Sequence[Format] = EXPORT_FORMATS)
     return [Dump(fmt, serialize(loaded.quads, fmt)) for fmt in formats]
 
 
-def write_export(loaded: LoadedGraph, out_dir: Path, formats: Sequence[Format], base_url: str) -> dict[str, str]:
-    """Write the dumps, the JSON-LD context (with a JSON-LD dump), the VoID/DCAT description and
-    SHA256SUMS into ``out_dir``; return each written file's name → SHA-256."""
+def export_files(loaded: LoadedGraph, formats: Sequence[Format], base_url: str, *,
+                 static_site: bool = False) -> dict[str, bytes]:
+    """The dumps, the JSON-LD context (with a JSON-LD dump), the VoID/DCAT description (of the dataset
+    served at ``base_url``, or published there as a static site) and SHA256SUMS: file name → bytes."""
     dumps = build_dumps(loaded, formats)
     files = {dump.file_name: dump.body for dump in dumps}
     if any(dump.format.name == "jsonld" for dump in dumps):
         files[CONTEXT_FILE] = jsonld.to_bytes(jsonld.context_document(loaded))
-    description = void.describe(loaded, base_url, dumps)
+    description = void.describe(loaded, base_url, dumps, static_site=static_site)
     files[DESCRIPTION_FILE] = serialize(description, by_name("turtle"), void.PREFIXES)
     checksums = {name: hashlib.sha256(body).hexdigest() for name, body in sorted(files.items())}
     files[CHECKSUMS_FILE] = "".join(f"{digest}  {name}\n" for name, digest in checksums.items()).encode()
+    return files
+
+
+def write_export(loaded: LoadedGraph, out_dir: Path, formats: Sequence[Format], base_url: str) -> list[str]:
+    """Write :func:`export_files` into ``out_dir``; return the names of the files SHA256SUMS lists."""
+    files = export_files(loaded, formats, base_url)
     sources = {path.resolve() for path in loaded.files}
     clashes = sorted(name for name in files if (out_dir / name).resolve() in sources)
     if clashes:
@@ -92,4 +99,4 @@ def write_export(loaded: LoadedGraph, out_dir: Path, formats: Sequence[Format], 
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, body in files.items():
         (out_dir / name).write_bytes(body)
-    return checksums
+    return sorted(name for name in files if name != CHECKSUMS_FILE)

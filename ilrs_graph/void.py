@@ -4,7 +4,8 @@ Every value is read from the graph or from the dumps it describes: the ontology'
 licence, creator, version and dates (``dcterms:created`` is the dataset's issue date), the data gives
 the counts, the example resources and the links to Wikidata, and each dump its media type, size and
 SHA-256. The export writes the description beside the dumps; the web server builds the same one for its
-own address. Nothing here knows about HTTP.
+own address, and a static site (``ilrs-graph export --site``) one without a SPARQL endpoint. Nothing here
+knows about HTTP.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pyoxigraph as ox
 
 from . import namespaces
 from .load import LoadedGraph
-from .namespaces import ONTOLOGY, OWL, RDF, RESOURCE, XSD
+from .namespaces import ONTOLOGY, OWL, RDF, RDFS, RESOURCE, XSD
 
 if TYPE_CHECKING:
     from .export import Dump
@@ -35,6 +36,8 @@ DESCRIPTION = ("The open, validated, queryable record of the International Lunar
                "programme: its partners and when they joined, the agreements that bind them, the missions "
                "that build it, its payloads and the phases it goes through. Every fact sits in the named "
                "graph of the source document that states it.")
+NO_ENDPOINT = ("Published as static files, with no SPARQL endpoint: to query the data, load one of its "
+               "distributions into a SPARQL store, or serve it with `ilrs-graph serve --data FILE`.")
 EXAMPLE_RESOURCES = 5  # the most described resources, as void:exampleResource
 # The ontology header's statements that describe the release, and what the dataset states with each.
 _FROM_ONTOLOGY = {DCTERMS + "license": DCTERMS + "license", DCTERMS + "creator": DCTERMS + "creator",
@@ -46,18 +49,18 @@ _TYPE = RDF + "type"
 
 
 def describe(loaded: LoadedGraph, base_url: str, dumps: Sequence[Dump] = (), *,
-             sparql_endpoint: str | None = None, dumps_url: str | None = None) -> list[ox.Triple]:
-    """The VoID/DCAT description of ``loaded`` published under ``base_url`` (ending in ``/``).
+             static_site: bool = False) -> list[ox.Triple]:
+    """The VoID/DCAT description of ``loaded`` published under ``base_url`` (ending in ``/``), with the
+    ``dumps`` downloaded from ``<base_url><file name>``.
 
-    Its SPARQL endpoint is ``sparql_endpoint`` (default ``<base_url>sparql``), the ``dumps`` are
-    downloaded from ``dumps_url`` (default ``base_url``, as the server serves them) followed by their file names. The
-    description itself is ``<base_url>void``; the dataset is ``<base_url>void#dataset``.
+    Served by the web server, the description is ``<base_url>void`` and the SPARQL endpoint
+    ``<base_url>sparql``. Published as a static site (``static_site``), the description is the file
+    ``<base_url>void.ttl`` and there is no endpoint: the description says so, and names none.
+    The dataset is ``<description>#dataset``.
     """
-    here = base_url + "void"
+    here = base_url + ("void.ttl" if static_site else "void")
     dataset = ox.NamedNode(here + "#dataset")
-    endpoint = ox.NamedNode(sparql_endpoint or base_url + "sparql")
     triples = {q.triple for q in loaded.quads}
-    service = ox.NamedNode(here + "#sparql")
     return [
         _t(dataset, _TYPE, ox.NamedNode(VOID + "Dataset")),
         _t(dataset, _TYPE, ox.NamedNode(DCAT + "Dataset")),
@@ -68,11 +71,20 @@ def describe(loaded: LoadedGraph, base_url: str, dumps: Sequence[Dump] = (), *,
         _t(dataset, FOAF + "homepage", ox.NamedNode(base_url)),
         _t(dataset, DCAT + "landingPage", ox.NamedNode(base_url)),
         _t(dataset, VOID + "uriSpace", ox.Literal(RESOURCE)),
-        _t(dataset, VOID + "sparqlEndpoint", endpoint),
         *(_t(dataset, VOID + "vocabulary", ox.NamedNode(ns)) for ns in sorted(_vocabularies(triples))),
         *_statistics(dataset, triples),
         *_wikidata_links(dataset, here, triples),
-        *_distributions(dataset, here, dumps, dumps_url or base_url),
+        *_distributions(dataset, here, dumps, base_url),
+        *([_t(dataset, RDFS + "comment", ox.Literal(NO_ENDPOINT, language="en"))] if static_site
+          else _endpoint(dataset, here, base_url + "sparql")),
+    ]
+
+
+def _endpoint(dataset: ox.NamedNode, here: str, url: str) -> list[ox.Triple]:
+    """The SPARQL endpoint that answers for the dataset, in VoID and as a DCAT data service."""
+    endpoint, service = ox.NamedNode(url), ox.NamedNode(here + "#sparql")
+    return [
+        _t(dataset, VOID + "sparqlEndpoint", endpoint),
         _t(service, _TYPE, ox.NamedNode(DCAT + "DataService")),
         _t(service, DCTERMS + "title", ox.Literal(f"SPARQL endpoint of the {TITLE}", language="en")),
         _t(service, DCAT + "endpointURL", endpoint),
@@ -118,11 +130,11 @@ def _wikidata_links(dataset: ox.NamedNode, here: str, triples: set[ox.Triple]) -
     return out
 
 
-def _distributions(dataset: ox.NamedNode, here: str, dumps: Sequence[Dump], dumps_url: str) -> list[ox.Triple]:
+def _distributions(dataset: ox.NamedNode, here: str, dumps: Sequence[Dump], base_url: str) -> list[ox.Triple]:
     """A dcat:Distribution per dump: where to download it, its media type, size and SHA-256."""
     out = []
     for dump in dumps:
-        download = ox.NamedNode(dumps_url + dump.file_name)
+        download = ox.NamedNode(base_url + dump.file_name)
         distribution = ox.NamedNode(f"{here}#{dump.file_name}")
         checksum = ox.BlankNode()
         out += [

@@ -41,5 +41,5 @@ def create_app(config: Config | None = None, *, dataset: Dataset | None = None) 
     web.register(app)
     Compress(app)
     app.jinja_env.filters.update(local=local_href, short=shorten)
-    app.jinja_env.globals.update(prefixes=PREFIXES)
+    app.jinja_env.globals.update(prefixes=PREFIXES, static_site=config.static_site)
     return app

@@ -66,9 +66,9 @@ class TimeAxis:
         return [Tick(self.x(year), str(year) if year < self.last and (year - self.first) % step == 0 else "",
                      self.x(year + 0.5)) for year in range(self.first, self.last + 1)]
 
-    def today(self) -> float | None:
-        today = date.today()
-        return self.x(today) if self.first <= fractional_year(today) <= self.last else None
+    def at(self, day: date | None) -> float | None:
+        """Where ``day`` falls on the axis; None when no day is given or it falls outside."""
+        return self.x(day) if day is not None and self.first <= fractional_year(day) <= self.last else None
 
 
 # --- Partners joining -------------------------------------------------------------------------------
@@ -93,8 +93,9 @@ class TimelineChart:
     undated: list[Joining]
 
 
-def timeline(joinings: list[Joining]) -> TimelineChart:
-    """One row per partner in the order they joined (so labels never collide), time along x."""
+def timeline(joinings: list[Joining], today: date | None) -> TimelineChart:
+    """One row per partner in the order they joined (so labels never collide), time along x; a line at
+    ``today`` (None: no line)."""
     dated = [j for j in joinings if j.since is not None]
     undated = [j for j in joinings if j.since is None]
     if not dated:
@@ -110,7 +111,7 @@ def timeline(joinings: list[Joining]) -> TimelineChart:
         text = f"{joining.name} · {joining.since}"
         label = Label(x_end + 9, y, text) if x_start < middle else Label(x_start - 9, y, text, "end")
         rows.append(JoiningRow(joining, y, x_start, x_end, joining.since.precision == 3, label))
-    return TimelineChart(WIDTH, AXIS_TOP + ROW * len(dated) + 8, axis.ticks(), axis.today(), rows, undated)
+    return TimelineChart(WIDTH, AXIS_TOP + ROW * len(dated) + 8, axis.ticks(), axis.at(today), rows, undated)
 
 
 # --- The network of agreements ----------------------------------------------------------------------
@@ -251,9 +252,9 @@ class RoadmapChart:
 
 
 
-def roadmap(plan: Roadmap) -> RoadmapChart:
+def roadmap(plan: Roadmap, today: date | None) -> RoadmapChart:
     """Phases, then missions, each in its own lane on one time axis from the earliest year any source
-    gives to the latest."""
+    gives to the latest; a line at ``today`` (None: no line)."""
     dated = [m for m in plan.missions if m.years]
     years = [y for p in plan.phases for y in p.start_years + p.end_years] + [y for m in dated for y in m.years]
     first, last = (min(years), max(years) + 1) if years else (date.today().year, date.today().year + 1)
@@ -276,7 +277,7 @@ def roadmap(plan: Roadmap) -> RoadmapChart:
         xs = [m.x for m in markers]
         missions.append(MissionLane(mission, missions_top + ROW * index + ROW / 2, markers, min(xs), max(xs)))
     height = missions_top + ROW * len(dated) + 8
-    return RoadmapChart(WIDTH, height, first, last - 1, axis.ticks(), axis.today(), phases, missions_top, missions,
+    return RoadmapChart(WIDTH, height, first, last - 1, axis.ticks(), axis.at(today), phases, missions_top, missions,
                         [m for m in plan.missions if not m.years])
 
 

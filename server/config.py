@@ -22,6 +22,9 @@ class Config:
     result_cache_entries: int = 1024
     # Access-Control-Allow-Origin for /sparql and the dumps.
     cors_origin: str = "*"
+    # Rendering the pages into a static site (ilrs-graph export --site): they offer nothing that needs
+    # this server (the query page, the endpoint), and the pictures draw no "today" (the bytes stay the same).
+    static_site: bool = False
 
     def updated(self, **changes) -> Config:
         return replace(self, **changes)

@@ -6,6 +6,8 @@ Each view asks ilrs_graph for what it shows and renders a template; the pictures
 
 from __future__ import annotations
 
+from datetime import date
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
@@ -15,7 +17,7 @@ from ilrs_graph.query import QueryError
 
 from . import charts
 from .links import local_href
-from .state import dataset_of
+from .state import dataset_of, state_of
 
 blueprint = Blueprint("ui", __name__)
 
@@ -36,10 +38,11 @@ SHOWN_ROWS = 1000
 def home() -> str:
     dataset = dataset_of(current_app)
     agreements = overview.agreement_network(dataset)
+    today = None if state_of(current_app).config.static_site else date.today()
     return render_template(
         "home.html", counts=overview.counts(dataset), sources=overview.sources(dataset),
-        timeline=charts.timeline(overview.joinings(dataset)), agreements=agreements,
-        network=charts.network(agreements), roadmap=charts.roadmap(overview.roadmap(dataset)))
+        timeline=charts.timeline(overview.joinings(dataset), today), agreements=agreements,
+        network=charts.network(agreements), roadmap=charts.roadmap(overview.roadmap(dataset), today))
 
 
 @blueprint.route("/query")

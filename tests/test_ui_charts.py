@@ -50,7 +50,7 @@ def joining(name: str, since: str | None) -> Joining:
 
 def test_the_timeline_gives_each_partner_its_own_row_in_order():
     chart = charts.timeline([joining("Ares", "2021-06"), joining("Borea", "2021-06-20"), joining("Ceto", "2023"),
-                             joining("Dione", "2024-11-30"), joining("Eos", None)])
+                             joining("Dione", "2024-11-30"), joining("Eos", None)], today=date(2022, 7, 2))
     assert [row.joining.name for row in chart.rows] == ["Ares", "Borea", "Ceto", "Dione"]
     assert [row.y for row in chart.rows] == sorted({row.y for row in chart.rows})  # one row each, top to bottom
     assert [j.name for j in chart.undated] == ["Eos"]
@@ -62,6 +62,8 @@ def test_the_timeline_gives_each_partner_its_own_row_in_order():
     assert dione.label.anchor == "end" and dione.label.x < dione.x_start                # right half: label left
     assert dione.label.text == "Dione · 30 November 2024"
     assert chart.height > chart.rows[-1].y
+    ticks = {t.label: t.x for t in chart.ticks if t.label}
+    assert chart.today == pytest.approx((ticks["2022"] + ticks["2023"]) / 2, abs=1)  # the line at mid-2022
 
 
 # --- the network of agreements ----------------------------------------------------------------------------
@@ -109,8 +111,8 @@ def test_the_roadmap_shows_agreed_disputed_and_open_spans_and_each_planned_and_a
                 MissionDates("m2", "Probe 2", PartialDate.parse("2023-08-11"), (), "failed"),
                 MissionDates("m3", "Probe 3", None, (2040,), "planned"),
                 MissionDates("m4", "Probe 4", None, (), None)]
-    chart = charts.roadmap(Roadmap(phases, missions))
-    assert (chart.first_year, chart.last_year) == (2021, 2040)
+    chart = charts.roadmap(Roadmap(phases, missions), today=None)
+    assert (chart.first_year, chart.last_year) == (2021, 2040) and chart.today is None  # no day, no line
     lanes = {lane.phase.name: lane for lane in chart.phases}
     x = {tick.label: tick.x for tick in chart.ticks if tick.label}
     year = (chart.ticks[-1].x - chart.ticks[0].x) / (len(chart.ticks) - 1)
