@@ -106,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
                              "sitemap and description name the files there")
     export.add_argument("--base-url", default=BASE, metavar="URL",
                         help=f"where the dataset is published, for the description: its SPARQL endpoint is "
-                             f"URL/sparql and its dumps URL/dumps/FILE (default: {BASE})")
+                             f"URL/sparql and its dumps URL/FILE (default: {BASE})")
     export.set_defaults(run=_export)
 
     diff = commands.add_parser(
@@ -185,7 +185,7 @@ def _query(args: argparse.Namespace) -> int:
     from .query import QueryError
 
     text = args.query
-    if text.endswith(".rq") or Path(text).is_file():
+    if text.endswith(".rq") or _is_file(text):
         try:
             text = Path(text).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
@@ -324,6 +324,14 @@ def _serve(args: argparse.Namespace) -> int:
           file=sys.stderr)
     serve(app, host=args.host, port=args.port, workers=args.workers)
     return EXIT_OK
+
+
+def _is_file(name: str) -> bool:
+    """Whether ``name`` is an existing file (a query text is not: it may even be too long for a path)."""
+    try:
+        return Path(name).is_file()
+    except OSError:
+        return False
 
 
 def _port_problem(host: str, port: int) -> str | None:
