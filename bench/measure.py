@@ -95,6 +95,7 @@ class Client:
         self._counter += 1
         text = query.text + (f"\n# {self._counter}" if unique else "")
         body = urlencode({"query": text})
+        reused = self._connection is not None
         started = time.perf_counter()
         try:
             connection = self._connection or http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
@@ -103,6 +104,11 @@ class Client:
                 "Content-Type": "application/x-www-form-urlencoded", "Accept": query.accept})
             response = connection.getresponse()
             answer = response.read()
+        except (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected):
+            self.close()
+            if reused:  # the server closed the kept-alive connection while it was idle: HTTP allows that
+                return self.ask(query, unique=unique)
+            raise
         except (OSError, http.client.HTTPException):
             self.close()
             raise

@@ -139,8 +139,10 @@ def _run_markdown(run: dict) -> list[str]:
     out = [f"## {run['quads']:,} quads",
            "",
            f"Files: TriG {run['files']['trig_bytes'] / 2**20:.1f} MiB, N-Quads with the merged default graph "
-           f"{run['files']['nquads_bytes'] / 2**20:.1f} MiB. Mix: {len(run['mix'])} queries; common mix: "
-           f"{len(run['common_mix'])}. This size took {run['seconds'] / 60:.1f} minutes; the machine's load average "
+           f"{run['files']['nquads_bytes'] / 2**20:.1f} MiB. Mix: {len(run['mix'])} queries"
+           + (f" (left out, the embedded engine took longer than a target is given: {', '.join(run['too_slow'])})"
+              if run["too_slow"] else "")
+           + f"; common mix: {len(run['common_mix'])}. This size took {run['seconds'] / 60:.1f} minutes; the machine's load average "
            f"(1, 5, 15 min) was {_loads(run['load_average']['before'])} before and "
            f"{_loads(run['load_average']['after'])} after (other work on the machine shows there).",
            "",
