@@ -225,6 +225,25 @@ def latency(client: Client, query: Query, *, samples: int, budget_seconds: float
     return Latency(statistics.median(times), p95, len(times))
 
 
+def wait_until_idle(running: Running, *, limit_seconds: float = 180.0) -> float:
+    """Wait until the target's processes use under 5% of a core: wrk stops sending at the end of its
+    run, but a server may still be computing the requests it abandoned, which would slow the next run.
+    Returns the seconds waited."""
+    began = time.perf_counter()
+    while time.perf_counter() - began < limit_seconds:
+        try:
+            root = psutil.Process(running.process.pid)
+            processes = [root, *root.children(recursive=True)]
+            before = sum(sum(p.cpu_times()[:2]) for p in processes)
+            time.sleep(0.5)
+            after = sum(sum(p.cpu_times()[:2]) for p in processes)
+        except psutil.Error:
+            continue
+        if after - before < 0.025:
+            break
+    return time.perf_counter() - began
+
+
 @dataclass
 class Throughput:
     requests_per_second: float
@@ -237,7 +256,9 @@ class Throughput:
 
 def throughput(running: Running, queries: list[Query], *, connections: int, seconds: float, unique: bool,
                workdir: Path) -> Throughput:
-    """wrk against the target for ``seconds`` with ``connections`` connections, the queries round robin."""
+    """wrk against the target for ``seconds`` with ``connections`` connections, the queries round robin,
+    once the target is idle."""
+    wait_until_idle(running)
     requests_file = workdir / "wrk-requests.txt"
     requests_file.write_text("".join(f"{q.accept}\t{urlencode({'query': q.text})}\n" for q in queries))
     environment = {**os.environ, "BENCH_REQUESTS": str(requests_file), "BENCH_PATH": running.target.query_path,
