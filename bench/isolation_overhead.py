@@ -62,7 +62,7 @@ def start(command: list[str], port: int) -> subprocess.Popen:
 def wrk(port: int, seconds: int, connections: int, script: Path) -> tuple[float, float]:
     """Requests per second and median latency (ms)."""
     from urllib.parse import quote
-    output = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency",
+    output = subprocess.run(["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "--latency",
                              "-s", str(script), f"http://127.0.0.1:{port}"],
                             capture_output=True, text=True, env={"QUERY": quote(QUERY)}, check=True).stdout
     if "Non-2xx" in output:

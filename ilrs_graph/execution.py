@@ -33,13 +33,15 @@ from .store import Engine
 log = logging.getLogger("ilrs_graph.execution")
 
 _HEADER = struct.Struct("!cQ")  # message kind, payload length
-_ANSWER, _REFUSAL, _FAILURE = b"A", b"R", b"F"
+_QUERY, _ANSWER, _REFUSAL = b"Q", b"A", b"R"  # a query; its answer, or why not
 _FORK, _REAP = b"f", b"r"
 _PID = struct.Struct("!q")
 _FIRST_READ = 64 * 2**10
 _PR_SET_PDEATHSIG = 1
 # Surplus executors (beyond the pre-forked ones) that stay idle this long are closed.
 IDLE_SURPLUS_SECONDS = 60.0
+# An executor is replaced after this many answers: what its heap gathers over time is given back.
+ANSWERS_PER_EXECUTOR = 1000
 RETRY_AFTER_SECONDS = 5
 
 
@@ -82,6 +84,7 @@ class ExecutorPool:
         except BaseException:
             self._retire(executor, kill=True)
             raise
+        executor.answered += 1
         self._release(executor)
         if kind == _ANSWER:
             return payload
@@ -111,7 +114,10 @@ class ExecutorPool:
             raise
 
     def _release(self, executor: _Executor) -> None:
-        """Back to the idle list; surplus executors idle for long are closed."""
+        """Back to the idle list, unless it has answered enough; surplus executors idle for long are closed."""
+        if executor.answered >= ANSWERS_PER_EXECUTOR:
+            self._retire(executor, kill=False)
+            return
         now = time.monotonic()
         executor.idle_since = now
         with self._lock:
@@ -158,12 +164,13 @@ class _Executor:
     pid: int
     sock: socket.socket
     idle_since: float = 0.0
+    answered: int = 0
 
     def ask(self, request: bytes, deadline: float) -> tuple[bytes, bytes]:
         """Send one query; its reply by ``deadline`` (TimeoutError) or EOFError if the executor died."""
         self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
         try:
-            _send(self.sock, _ANSWER, request)
+            _send(self.sock, _QUERY, request)
         except socket.timeout:
             raise TimeoutError from None
         except (BrokenPipeError, ConnectionResetError):

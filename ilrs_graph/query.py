@@ -108,7 +108,7 @@ def analyse(text: str, limits: Limits = Limits()) -> QueryPlan:
 _CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)  # as many as the result cache keeps answers: a repeated query is analysed once
 def _analyse(text: str, max_depth: int) -> QueryPlan:
     plan = _read(text, max_depth)
     if _CODEPOINT_ESCAPE.search(text):

@@ -12,6 +12,11 @@ import psutil
 import pytest
 import requests
 
+from ilrs_graph import execution, formats
+from ilrs_graph.execution import ExecutorPool
+from ilrs_graph.query import Limits, QueryPlan
+from ilrs_graph.store import OxigraphEngine
+
 from .conftest import run_cli
 from .server_process import running_server, running_server_process
 
@@ -144,3 +149,16 @@ def test_limits_are_checked_when_the_server_starts():
     assert unknown.returncode == 2 and "timeout_seconds" in unknown.stderr
     negative = run_cli("serve", "--limit", "max_executors=0")
     assert negative.returncode == 2 and "must be positive" in negative.stderr
+
+
+def test_an_executor_is_replaced_after_its_share_of_answers(monkeypatch, shipped):
+    """What an executor's heap gathers over many queries is given back: after ANSWERS_PER_EXECUTOR
+    answers it is closed and a fresh one forked, and the pool keeps its size."""
+    monkeypatch.setattr(execution, "ANSWERS_PER_EXECUTOR", 3)
+    pool = ExecutorPool(OxigraphEngine(shipped.quads, shipped.content_hash), Limits(executors=1, max_executors=1))
+    serving = []
+    for number in range(7):
+        pool.run(QueryPlan(f"ASK {{ ?s ?p ?o }} # {number}", "ASK"), formats.by_name("json"))
+        serving.append(pool._idle[0].pid)
+    assert len(set(serving)) == 3 and serving[0] == serving[1] != serving[2]
+    assert psutil.Process(serving[-1]).is_running() and not psutil.pid_exists(serving[0])
