@@ -70,8 +70,11 @@ def _parser() -> argparse.ArgumentParser:
         "serve", help="serve the SPARQL endpoint and linked-data site",
         description="Serve the graph over HTTP (SPARQL 1.1 Protocol at /sparql, linked-data pages, dumps) "
                     "on gunicorn. By default the shipped ontology and data, validated first; --data serves "
-                    "the given RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD) instead.")
+                    "the given RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD) instead; --store "
+                    "answers from an external SPARQL store loaded by `ilrs-graph load --store`. Exit 2 when "
+                    "the data cannot be read or the store cannot be used, 1 when the data fails validation.")
     serve.add_argument("--data", nargs="+", type=Path, metavar="FILE", help="RDF files to serve instead")
+    add_store_arguments(serve, required=False)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=5000, help="port to listen on (default: 5000)")
     serve.add_argument("--workers", type=int, default=2, help="worker processes (default: 2)")
@@ -301,6 +304,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from .last_good import DataRejected
     from .load import LoadError
+    from .remote import StoreError
 
     if args.workers < 1 or not 0 < args.port < 65536:
         return _fail("--workers must be 1 or more and --port between 1 and 65535")
@@ -308,19 +312,31 @@ def _serve(args: argparse.Namespace) -> int:
         limits = Limits().updated(args.limit)
     except ValueError as error:
         return _fail(f"--limit: {error}")
-    config = Config(data_files=tuple(args.data) if args.data else None, validate=args.validate or not args.data,
-                    engine=args.engine, limits=limits)
+    if args.store is None:
+        if args.query_url or args.update_url or args.graph_store_url:
+            return _fail("--query-url, --update-url and --graph-store-url go with --store")
+        config = Config(data_files=tuple(args.data) if args.data else None, validate=args.validate or not args.data,
+                        engine=args.engine, limits=limits)
+    elif args.data or args.validate or args.engine != "oxigraph":
+        return _fail("--store serves what the store holds: --data, --validate and --engine do not go with it "
+                     "(load other data into the store with `ilrs-graph load --store URL --data FILE…`)")
+    else:
+        try:
+            config = Config(store=store_endpoints(args), limits=limits)
+        except ValueError as error:
+            return _fail(str(error))
     log_to_stderr()
     try:
         app = create_app(config)
-    except LoadError as error:
+    except (LoadError, StoreError) as error:
         return _fail(str(error))
     except DataRejected as error:
         return _fail(f"{error}; not serving it", EXIT_FINDINGS)
     problem = _port_problem(args.host, args.port)
     if problem:
         return _fail(problem)
-    print(f"Serving the ILRS Knowledge Graph at http://{args.host}:{args.port}/ ({args.workers} workers)",
+    source = f", from the store {args.store}" if args.store else ""
+    print(f"Serving the ILRS Knowledge Graph at http://{args.host}:{args.port}/ ({args.workers} workers{source})",
           file=sys.stderr)
     serve(app, host=args.host, port=args.port, workers=args.workers)
     return EXIT_OK

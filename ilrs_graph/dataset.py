@@ -1,7 +1,8 @@
 """One loaded version of the graph: its quads, its engine, its dumps and its result cache.
 
 The web application builds one :class:`Dataset` at start-up and keeps it; everything the server
-answers comes from it, so a reload is the swap of one object.
+answers comes from it, so a reload is the swap of one object. The graph is either loaded from files
+into an embedded engine, or held by an external SPARQL store (:meth:`Dataset.from_store`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,6 +22,7 @@ from .execution import ExecutorPool
 from .formats import Format
 from .load import LoadedGraph, load_files, load_shipped
 from .query import Limits, QueryPlan, analyse
+from .remote import RemoteEngine, StoreEndpoints
 from .store import ENGINES, Engine, OxigraphEngine
 
 
@@ -68,14 +71,17 @@ class Dataset:
     and memory limits (see :mod:`ilrs_graph.execution`); the project's own queries run in-process.
     """
 
-    def __init__(self, loaded: LoadedGraph, engine: Engine, *, limits: Limits = Limits(),
-                 cache: ResultCache | None = None, isolated: bool = False):
-        self.loaded, self.engine, self.limits = loaded, engine, limits
-        self.version = loaded.content_hash
+    def __init__(self, engine: Engine, *, loaded: LoadedGraph | None = None, modified: datetime | None = None,
+                 limits: Limits = Limits(), cache: ResultCache | None = None, isolated: bool = False):
+        """``loaded``: the quads ``engine`` holds, or None for a store's engine (fetched from it when a
+        dump or description first needs them); ``modified``: when this version of the data was made."""
+        self.engine, self.limits, self.modified = engine, limits, modified
+        self.version = engine.version
         self.cache = cache if cache is not None else ResultCache()
         self.executors = ExecutorPool(engine, limits) if isolated and engine.evaluates_here else None
+        self._loaded = loaded
         self._dumps: dict[str, Answer] = {}
-        self._dump_lock = threading.Lock()
+        self._lock = threading.RLock()
 
     @classmethod
     def open(cls, files: Sequence[Path] | None = None, *, engine: str = OxigraphEngine.name,
@@ -87,9 +93,26 @@ class Dataset:
     @classmethod
     def of(cls, loaded: LoadedGraph, *, engine: str = OxigraphEngine.name, limits: Limits = Limits(),
            cache_entries: int = 1024, isolated: bool = False) -> Dataset:
-        """Already loaded quads, in the named engine."""
-        return cls(loaded, ENGINES[engine](loaded.quads, loaded.content_hash), limits=limits,
+        """Already loaded quads, in the named engine; modified when its newest file was."""
+        newest = max((path.stat().st_mtime for path in loaded.files if path.exists()), default=None)
+        return cls(ENGINES[engine](loaded.quads, loaded.content_hash), loaded=loaded, limits=limits,
+                   modified=None if newest is None else datetime.fromtimestamp(int(newest), tz=timezone.utc),
                    cache=ResultCache(cache_entries), isolated=isolated)
+
+    @classmethod
+    def from_store(cls, endpoints: StoreEndpoints, *, limits: Limits = Limits(), cache_entries: int = 1024) -> Dataset:
+        """The version an external SPARQL store holds (loaded by ``ilrs-graph load --store``); raises
+        :class:`~ilrs_graph.remote.StoreError` when the store cannot be reached or holds none."""
+        engine = RemoteEngine(endpoints, limits=limits)
+        return cls(engine, modified=engine.modified, limits=limits, cache=ResultCache(cache_entries))
+
+    @property
+    def loaded(self) -> LoadedGraph:
+        """Every quad served, for dumps and descriptions (from a store, asked for once, when first needed)."""
+        with self._lock:
+            if self._loaded is None:
+                self._loaded = LoadedGraph(self.engine.statements(), files=[], content_hash=self.version)
+            return self._loaded
 
     def plan(self, text: str) -> QueryPlan:
         return analyse(text, self.limits)
@@ -126,7 +149,7 @@ class Dataset:
     def dump(self, fmt: Format) -> Answer:
         """The whole dataset in ``fmt``, byte for byte as ``ilrs-graph export`` writes it (graph formats:
         the merged triples; dataset formats: by source)."""
-        with self._dump_lock:
+        with self._lock:
             if fmt.name not in self._dumps:
                 body = export.serialize(self.loaded.quads, fmt)
                 self._dumps[fmt.name] = Answer(body, fmt, _etag(self.version, "dump", fmt.name))

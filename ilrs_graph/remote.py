@@ -35,6 +35,7 @@ import urllib3
 
 from .formats import Format
 from .load import LoadedGraph
+from .execution import RETRY_AFTER_SECONDS
 from .query import Limits, QueryError, QueryPlan, syntax_error
 from .store import Engine
 
@@ -83,12 +84,19 @@ class _Http:
         self._pid, self._pool = -1, None
 
     def request(self, method: str, url: str, *, timeout: float, body: bytes | str | None = None,
-                headers: dict[str, str] | None = None) -> urllib3.BaseHTTPResponse:
+                headers: dict[str, str] | None = None, max_bytes: int | None = None) -> Reply:
+        """The store's reply, read whole; :class:`AnswerTooLarge` past ``max_bytes`` (the rest unread)."""
         if self._pid != os.getpid():
             self._pid, self._pool = os.getpid(), urllib3.PoolManager(maxsize=16, retries=False)
         try:
-            return self._pool.request(method, url, body=body, headers=headers, timeout=timeout,
-                                      preload_content=True, redirect=False)
+            response = self._pool.request(method, url, body=body, headers=headers, timeout=timeout,
+                                          preload_content=False, redirect=False)
+            data = response.read(None if max_bytes is None else max_bytes + 1)
+            if max_bytes is not None and len(data) > max_bytes:
+                response.close()
+                raise AnswerTooLarge
+            response.release_conn()
+            return Reply(response.status, response.reason or "", data)
         except urllib3.exceptions.NewConnectionError as error:  # a ConnectTimeoutError, for urllib3
             raise ConnectionError(f"cannot reach the SPARQL store at {url}: {error}") from None
         except urllib3.exceptions.TimeoutError:
@@ -98,7 +106,18 @@ class _Http:
             raise ConnectionError(f"cannot reach the SPARQL store at {url}: {reason}") from None
 
 
-def _message(response: urllib3.BaseHTTPResponse) -> str:
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    reason: str
+    data: bytes
+
+
+class AnswerTooLarge(Exception):
+    """The store's answer is longer than the caller accepts."""
+
+
+def _message(response: Reply) -> str:
     text = response.data.decode("utf-8", "replace").strip()
     return text[:2000] or f"HTTP {response.status} {response.reason or ''}".strip()
 
@@ -128,20 +147,28 @@ class Manifest:
     version: str
     graph_names: frozenset[str]
     quad_count: int
+    modified: datetime | None  # when it was loaded
 
 
 def _read_manifest(http: _Http, endpoints: StoreEndpoints, timeout: float) -> Manifest:
     """The version loaded in the store; :class:`StoreError` when it holds none (or cannot be asked)."""
     rows = _select(http, endpoints, f"""
-        SELECT ?version ?quads ?graph WHERE {{ GRAPH <{MANIFEST_GRAPH}> {{
+        SELECT ?version ?quads ?modified ?graph WHERE {{ GRAPH <{MANIFEST_GRAPH}> {{
             <{MANIFEST_GRAPH}> <{_DCTERMS}identifier> ?version ; <{_VOID}triples> ?quads .
+            OPTIONAL {{ <{MANIFEST_GRAPH}> <{_DCTERMS}modified> ?modified }}
             OPTIONAL {{ <{MANIFEST_GRAPH}> <{_DCTERMS}hasPart> ?graph }}
         }} }}""", timeout)
     if not rows:
         raise StoreError(f"the SPARQL store at {endpoints.query} holds no loaded ILRS graph "
                          f"(no <{MANIFEST_GRAPH}>); run `ilrs-graph load --store URL` first")
+    modified = None
+    if "modified" in rows[0]:
+        try:
+            modified = datetime.fromisoformat(rows[0]["modified"].value)
+        except ValueError:
+            pass  # a manifest written by hand; Last-Modified is then left out
     return Manifest(rows[0]["version"].value, frozenset(row["graph"].value for row in rows if "graph" in row),
-                    int(rows[0]["quads"].value))
+                    int(rows[0]["quads"].value), modified)
 
 
 class RemoteEngine(Engine):
@@ -154,12 +181,27 @@ class RemoteEngine(Engine):
     """
 
     name = "remote"
+    evaluates_here = False  # the store computes; its own timeout stops what we abandon
 
-    def __init__(self, endpoints: StoreEndpoints, *, timeout_seconds: float = Limits().timeout_seconds):
-        self.endpoints, self.timeout_seconds = endpoints, timeout_seconds
+    def __init__(self, endpoints: StoreEndpoints, *, limits: Limits = Limits()):
+        self.endpoints, self.limits = endpoints, limits
         self._http = _Http()
-        manifest = _read_manifest(self._http, endpoints, timeout_seconds)
+        manifest = _read_manifest(self._http, endpoints, limits.timeout_seconds)
         self.version, self.graph_names, self.quad_count = manifest.version, manifest.graph_names, manifest.quad_count
+        self.modified = manifest.modified
+
+    def stored_version(self) -> str:
+        """The version the store holds now (another may have been loaded since this engine was built);
+        :class:`StoreError` when it holds none or cannot be asked."""
+        return _read_manifest(self._http, self.endpoints, self.limits.timeout_seconds).version
+
+    def statements(self, timeout_seconds: float = LOAD_TIMEOUT_SECONDS) -> list[ox.Quad]:
+        """Every quad of the loaded version (its named graphs; not the merge, not the manifest): what
+        dumps and descriptions are made of. :class:`StoreError` if the store cannot send them."""
+        graphs = " ".join(f"<{name}>" for name in sorted(self.graph_names))
+        rows = _select(self._http, self.endpoints, f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?g {{ {graphs} }} "
+                                                   "GRAPH ?g { ?s ?p ?o } }", timeout_seconds)
+        return [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows]
 
     def _run(self, plan: QueryPlan, fmt: Format, default_graph_uris: list[str],
              named_graph_uris: list[str]) -> bytes:
@@ -167,24 +209,37 @@ class RemoteEngine(Engine):
                   *(("named-graph-uri", iri) for iri in named_graph_uris)]
         accept = _NTRIPLES if plan.answers_with_triples else _RESULTS_JSON
         try:
-            response = self._http.request("POST", self.endpoints.query, timeout=self.timeout_seconds,
-                                          body=urlencode(fields), headers={
-                                              "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
-        except TimeoutError as error:
-            raise QueryError(f"The query took too long: {error}.", 504) from None
+            response = self._http.request("POST", self.endpoints.query, timeout=self.limits.timeout_seconds,
+                                          body=urlencode(fields), max_bytes=self.limits.max_answer_bytes,
+                                          headers={"Content-Type": "application/x-www-form-urlencoded",
+                                                   "Accept": accept})
+        except TimeoutError:
+            raise QueryError(f"The query did not finish within {self.limits.timeout_seconds:g} s, this "
+                             "endpoint's time limit. Ask for less (a LIMIT, fewer patterns, no cross products).",
+                             503, retry_after=RETRY_AFTER_SECONDS) from None
         except ConnectionError as error:
             raise QueryError(f"The SPARQL store is not available: {error}.", 502) from None
+        except AnswerTooLarge:
+            raise self._too_large() from None
         if response.status == 400:  # the store's parser refused the query
             raise syntax_error(Exception(_message(response)))
         if response.status != 200:
             raise QueryError(f"The SPARQL store answered {response.status}: {_message(response)}", 502)
         try:
             if plan.answers_with_triples:
-                return ox.serialize(ox.parse(response.data, format=ox.RdfFormat.N_TRIPLES), format=fmt.oxigraph)
-            results = ox.parse_query_results(response.data, format=ox.QueryResultsFormat.JSON)
-            return results.serialize(format=fmt.oxigraph)
+                body = ox.serialize(ox.parse(response.data, format=ox.RdfFormat.N_TRIPLES), format=fmt.oxigraph)
+            else:
+                body = ox.parse_query_results(response.data, format=ox.QueryResultsFormat.JSON).serialize(
+                    format=fmt.oxigraph)
         except SyntaxError as error:
             raise QueryError(f"The SPARQL store's answer could not be read: {error}", 502) from None
+        if len(body) > self.limits.max_answer_bytes:  # a format may take more bytes than the store's
+            raise self._too_large()
+        return body
+
+    def _too_large(self) -> QueryError:
+        return QueryError(f"The answer is larger than {self.limits.max_answer_bytes:,} bytes, this endpoint's "
+                          "limit. Ask for less with LIMIT, or download the dump /data.nt.")
 
 
 # --- loading -------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from ilrs_graph.namespaces import PREFIXES, shorten
 from . import errors, guards, health, linked_data, openapi, sparql, ui, web
 from .config import Config
 from .links import local_href
-from .reloading import load_state
+from .reloading import follow_store, load_state
 from .state import EXTENSION, ServerState
 
 __all__ = ["create_app", "Config"]
@@ -37,6 +37,7 @@ def create_app(config: Config | None = None, *, dataset: Dataset | None = None) 
     for blueprint in (sparql.blueprint, linked_data.blueprint, ui.blueprint, health.blueprint, openapi.blueprint):
         app.register_blueprint(blueprint)
     errors.register(app)
+    app.before_request(follow_store)
     guards.register(app)
     web.register(app)
     Compress(app)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ilrs_graph.namespaces import BASE
 from ilrs_graph.query import Limits
+from ilrs_graph.remote import StoreEndpoints
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,8 @@ class Config:
     # Serve the data only if it conforms to the shapes (merged with the ontology); else the last good copy.
     validate: bool = False
     engine: str = "oxigraph"
+    # Or answer from an external SPARQL store loaded by `ilrs-graph load --store` (data_files unused).
+    store: StoreEndpoints | None = None
     # IRIs under this base are answered by this server: <public_base>id/agency/cnsa ↔ /id/agency/cnsa.
     public_base: str = BASE
     limits: Limits = field(default_factory=Limits)

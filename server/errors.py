@@ -9,6 +9,7 @@ from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ilrs_graph.query import QueryError
+from ilrs_graph.remote import StoreError
 
 log = logging.getLogger("ilrs_server")
 
@@ -31,6 +32,7 @@ class ApiError(Exception):
 def register(app: Flask) -> None:
     app.register_error_handler(ApiError, render)
     app.register_error_handler(QueryError, lambda e: render(ApiError.from_query_error(e)))
+    app.register_error_handler(StoreError, lambda e: render(ApiError(502, f"The SPARQL store failed: {e}")))
     app.register_error_handler(HTTPException, lambda e: render(ApiError(e.code or 500, e.description or e.name,
                                                                         headers=dict(e.get_headers()) if e.code == 405 else None)))
     app.register_error_handler(Exception, _unexpected)

@@ -7,8 +7,6 @@ suffixes: .html, .ttl, .nt, .jsonld, .rdf, .trig, .nq.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from flask import Blueprint, Response, current_app, redirect, request
 
 from ilrs_graph import export, formats, jsonld, resources, void
@@ -104,7 +102,7 @@ def dump(suffix: str) -> Response:
     answer = dataset.dump(fmt)
     response = Response(answer.body, content_type=fmt.content_type)
     response.set_etag(answer.etag)
-    response.last_modified = _data_modified(dataset)
+    response.last_modified = dataset.modified
     response.headers["Content-Disposition"] = f'inline; filename="ilrs-graph.{suffix}"'
     response.headers["Cache-Control"] = "public, no-cache"
     return response.make_conditional(request)
@@ -129,7 +127,3 @@ def _see_other(location: str) -> Response:
     response.headers["Vary"] = "Accept"
     return response
 
-
-def _data_modified(dataset) -> datetime:
-    newest = max(path.stat().st_mtime for path in dataset.loaded.files)
-    return datetime.fromtimestamp(int(newest), tz=timezone.utc)

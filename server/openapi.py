@@ -50,6 +50,8 @@ def description(limits) -> dict:
                                "memory limit, or all query executors are busy.",
                 "headers": {"Retry-After": {"schema": {"type": "integer"}}},
                 "content": _error_content()},
+        "502": {"description": "The external SPARQL store this server answers from (serve --store) failed "
+                               "or cannot be reached.", "content": _error_content()},
     }
     return {
         "openapi": "3.1.0",

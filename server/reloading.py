@@ -4,17 +4,23 @@ The trigger is gunicorn's own: ``kill -HUP <master pid>`` makes the master (whic
 the app being preloaded) load the data again, then replace its workers, which fork from it with the
 new graph. Data that fails to parse or validate is not served: the current graph (or, at start, the
 last good copy kept on disk) stays, and the reason is logged and shown at ``/healthz``.
+
+A server over an external store (``--store``) holds no data of its own: it follows the version the
+store holds, which it reads again before a request at most every ``STORE_CHECK_SECONDS``, so that
+every server over one store serves a new load within seconds (and SIGHUP makes it look at once).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 
-from flask import Flask
+from flask import Flask, current_app
 
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.last_good import DataRejected, load_or_last_good
 from ilrs_graph.load import LoadError
+from ilrs_graph.remote import StoreError
 
 from .config import Config
 from .state import ServerState, state_of
@@ -22,8 +28,15 @@ from .state import ServerState, state_of
 log = logging.getLogger("ilrs_server")
 
 
+STORE_CHECK_SECONDS = 5.0
+
+
 def load_state(config: Config) -> ServerState:
-    """The state a new app serves; raises LoadError / DataRejected when nothing good can be served."""
+    """The state a new app serves; raises LoadError / DataRejected when nothing good can be served,
+    StoreError when the store cannot be reached or holds no graph."""
+    if config.store is not None:
+        dataset = _store_dataset(config)
+        return ServerState(config, dataset, good_since=_iso(dataset), store_checked_at=time.monotonic())
     loaded = load_or_last_good(config.data_files, validate=config.validate)
     state = ServerState(config, _dataset(config, loaded.graph), loaded.problem, loaded.good_since)
     if loaded.problem:
@@ -35,6 +48,9 @@ def load_state(config: Config) -> ServerState:
 def reload(app: Flask) -> None:
     """Load the data again; swap it in if good and new, else keep serving what is served now."""
     state = state_of(app)
+    if state.config.store is not None:
+        _follow_store(state, force=True)
+        return
     try:
         loaded = load_or_last_good(state.config.data_files, validate=state.config.validate)
     except (LoadError, DataRejected) as error:  # not good, and no copy kept (the served one came from elsewhere)
@@ -48,6 +64,40 @@ def reload(app: Flask) -> None:
         log.error("reload: keeping version %s: %s", state.dataset.version, loaded.problem)
     else:
         log.info("reload: serving version %s", state.dataset.version)
+
+
+def follow_store() -> None:
+    """Before each request of a server over a store: serve the version the store holds now."""
+    state = state_of(current_app)
+    if state.config.store is not None:
+        _follow_store(state, force=False)
+
+
+def _follow_store(state: ServerState, *, force: bool) -> None:
+    """Swap in the store's version if it changed (one small query, at most every STORE_CHECK_SECONDS
+    unless forced); while the store fails, keep serving and say why at /healthz."""
+    if not force and time.monotonic() - state.store_checked_at < STORE_CHECK_SECONDS:
+        return
+    state.store_checked_at = time.monotonic()
+    try:
+        if state.dataset.engine.stored_version() != state.dataset.version:
+            state.dataset = _store_dataset(state.config)
+            state.good_since = _iso(state.dataset)
+            log.info("serving version %s from the store %s", state.dataset.version, state.config.store.query)
+    except StoreError as error:
+        if state.problem is None:
+            log.error("the store fails; still serving version %s: %s", state.dataset.version, error)
+        state.problem = str(error)
+        return
+    state.problem = None
+
+
+def _store_dataset(config: Config) -> Dataset:
+    return Dataset.from_store(config.store, limits=config.limits, cache_entries=config.result_cache_entries)
+
+
+def _iso(dataset: Dataset) -> str:
+    return dataset.modified.isoformat(timespec="seconds") if dataset.modified else ""
 
 
 def _dataset(config: Config, graph) -> Dataset:

@@ -19,6 +19,7 @@ class ServerState:
     dataset: Dataset
     problem: str | None = None  # why the newest data is not the one served (see server/reloading.py)
     good_since: str = ""        # when the data served was found good
+    store_checked_at: float = 0.0  # time.monotonic() when the store's version was last read (--store)
 
 
 def state_of(app: Flask) -> ServerState:

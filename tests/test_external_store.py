@@ -3,69 +3,29 @@ every competency question as the embedded engine does, through :class:`RemoteEng
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 import requests
 
 from ilrs_graph import formats, shipped
-from ilrs_graph.query import QueryError, analyse
+from ilrs_graph.query import Limits, QueryError, analyse
 from ilrs_graph.remote import MANIFEST_GRAPH, STAGING_PREFIX, RemoteEngine, StoreEndpoints, StoreError
 from ilrs_graph.store import OxigraphEngine
 
 from .answers import engine_answers, same_answer
 from .conftest import FIXTURES, run_cli
+from .oxigraph_server import running_oxigraph
 from .server_process import free_port
 
 QUERIES = {path.stem: path for path in shipped.query_files()}
 RESULTS_JSON = formats.by_name("json")
 
 
-def _oxigraph_command() -> str | None:
-    beside_python = Path(sys.executable).parent / "oxigraph"
-    found = str(beside_python) if beside_python.exists() else shutil.which("oxigraph")
-    if found is None:
-        return None
-    try:
-        subprocess.run([found, "--version"], check=True, capture_output=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return found
-
-
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     """The base URL of an Oxigraph server (RocksDB in a temporary directory) on a free port."""
-    command = _oxigraph_command()
-    if command is None:
-        pytest.skip("the oxigraph server binary (PyPI package `oxigraph`, in the test extra) cannot run here")
-    port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    log = (location / "server.log").open("w")
-    process = subprocess.Popen([command, "serve", "--location", str(location / "db"),
-                                "--bind", f"127.0.0.1:{port}", "--timeout-s", "5"],
-                               stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, f"oxigraph serve exited with {process.returncode}"
-            try:
-                if requests.get(base + "/query", params={"query": "ASK {}"}, timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "oxigraph serve did not answer in 30 s"
-                time.sleep(0.1)
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        log.close()
 
 
 def _graphs_in(base: str) -> set[str]:
@@ -139,12 +99,21 @@ def test_a_syntax_error_is_400_with_the_stores_message_and_position(engines):
     assert (remote.line, remote.column) == (local.line, local.column) == (2, 10)
 
 
-def test_a_query_slower_than_the_timeout_is_504(loaded_store):
-    impatient = RemoteEngine(StoreEndpoints.of(loaded_store), timeout_seconds=0.05)
+def test_a_query_slower_than_the_timeout_is_503_with_retry_after(loaded_store):
+    impatient = RemoteEngine(StoreEndpoints.of(loaded_store), limits=Limits(timeout_seconds=0.05))
     product = analyse("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
     with pytest.raises(QueryError) as raised:
         impatient.run(product, RESULTS_JSON)
-    assert raised.value.status == 504
+    assert raised.value.status == 503 and raised.value.retry_after
+
+
+def test_an_answer_over_the_size_limit_is_refused_before_it_is_read_whole(loaded_store):
+    frugal = RemoteEngine(StoreEndpoints.of(loaded_store), limits=Limits(max_answer_bytes=10_000))
+    everything = analyse("SELECT * WHERE { ?s ?p ?o }")
+    with pytest.raises(QueryError, match="larger than 10,000 bytes") as raised:
+        frugal.run(everything, RESULTS_JSON)
+    assert raised.value.status == 400
+    assert frugal.run(analyse("ASK { ?s ?p ?o }"), RESULTS_JSON)  # the connection pool still works
 
 
 def test_a_store_that_is_not_there_is_a_clear_error():

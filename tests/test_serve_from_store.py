@@ -1,0 +1,200 @@
+"""`ilrs-graph serve --store URL`: our server answering from a real Oxigraph server on 127.0.0.1, loaded by
+`ilrs-graph load --store`, with the protocol, formats, safety rules and pages of the embedded engine."""
+
+from __future__ import annotations
+
+import time
+from contextlib import ExitStack
+
+import pyoxigraph as ox
+import pytest
+import requests
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from ilrs_graph import export, formats, shipped
+from ilrs_graph.dataset import Dataset
+from ilrs_graph.query import analyse
+from ilrs_server import create_app
+
+from .answers import same_answer
+from .conftest import FIXTURES, run_cli
+from .oxigraph_server import running_oxigraph
+from .server_process import free_port, running_server
+
+QUERIES = {path.stem: path.read_text(encoding="utf-8") for path in shipped.query_files()}
+RESULTS_JSON, NTRIPLES = "application/sparql-results+json", "application/n-triples"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """An Oxigraph server holding the shipped graph."""
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as base:
+        loaded = run_cli("load", "--store", base)
+        assert loaded.returncode == 0, loaded.stderr
+        yield base
+
+
+@pytest.fixture(scope="module")
+def server(store):
+    """Our production server (2 workers) over that store."""
+    with running_server("--store", store, workers=2) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def embedded():
+    """What the embedded engine serves, for comparison: the same app over the shipped files."""
+    dataset = Dataset.open()
+    return dataset, create_app(dataset=dataset).test_client()
+
+
+def _ask(server: str, query: str) -> tuple[bool, bytes]:
+    triples = analyse(query).answers_with_triples
+    response = requests.post(server + "sparql", data={"query": query}, timeout=30,
+                             headers={"Accept": NTRIPLES if triples else RESULTS_JSON})
+    assert response.status_code == 200, response.text
+    return triples, response.content
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_competency_question_answers_through_our_endpoint_as_the_embedded_engine(server, embedded, name):
+    triples, answer = _ask(server, QUERIES[name])
+    expected = embedded[1].post("/sparql", data={"query": QUERIES[name]},
+                                headers={"Accept": NTRIPLES if triples else RESULTS_JSON}).data
+    assert same_answer(QUERIES[name], triples, expected, answer), f"{name}\n{answer.decode()}"
+
+
+def test_real_clients_read_it(server):
+    client = SPARQLWrapper(server + "sparql")
+    client.setQuery(QUERIES["founding-members"])
+    client.setReturnFormat(JSON)
+    rows = client.queryAndConvert()["results"]["bindings"]
+    assert rows
+    store = SPARQLStore(server + "sparql", returnFormat="json")
+    count = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0]
+    assert int(count) == len({q.triple for q in Dataset.open().loaded.quads})
+
+
+@pytest.mark.parametrize("path", ["id/agency/cnsa.ttl", "id/agency/cnsa.nq", "id/agency/cnsa.jsonld",
+                                  "ontology.ttl", "context.jsonld"])
+def test_documents_are_byte_for_byte_those_of_the_embedded_engine(server, embedded, path):
+    served = requests.get(server + path, timeout=30)
+    assert served.status_code == 200 and served.content == embedded[1].get("/" + path).data
+
+
+def test_resources_resolve_to_pages(server):
+    thing = requests.get(server + "id/agency/cnsa", headers={"Accept": "text/html"}, allow_redirects=False, timeout=30)
+    assert thing.status_code == 303 and thing.headers["Location"].endswith("/id/agency/cnsa.html")
+    page = requests.get(server + "id/agency/cnsa.html", timeout=30)
+    assert page.status_code == 200 and "China National Space Administration" in page.text
+    home = requests.get(server, timeout=30)
+    assert home.status_code == 200 and "Kazakhstan" in home.text
+
+
+def test_dumps_hold_what_the_store_holds(server, embedded):
+    """The same bytes as the embedded engine's dumps, but for the literals a store keeps in canonical
+    form ("2.0"^^xsd:decimal is stored as "2"); its ETag and Last-Modified let clients cache it."""
+    canonical = ox.Store()
+    canonical.extend(embedded[0].loaded.quads)
+    for fmt in export.EXPORT_FORMATS:
+        served = requests.get(server + f"data.{fmt.extension}", timeout=60)
+        assert served.status_code == 200, fmt.name
+        assert served.content == export.serialize(list(canonical), fmt), fmt.name
+    again = requests.get(server + "data.nq", headers={"If-None-Match": served.headers["ETag"]}, timeout=30)
+    assert again.status_code == 304 and served.headers["Last-Modified"]
+
+
+def test_the_service_description_and_void_describe_the_stores_graph(server, embedded):
+    void = ox.Store()
+    void.extend(ox.parse(requests.get(server + "void", timeout=60).content, format=ox.RdfFormat.TURTLE))
+    triples = next(iter(void.query(f"SELECT ?n WHERE {{ <{server}void#dataset> <http://rdfs.org/ns/void#triples> ?n }}")))["n"]
+    assert int(triples.value) == len({q.triple for q in embedded[0].loaded.quads})
+    description = requests.get(server + "sparql", headers={"Accept": "text/turtle"}, timeout=60)
+    assert description.status_code == 200 and b"sparql-service-description" in description.content
+
+
+@pytest.mark.parametrize("request_args, status, words", [
+    ({"data": {"update": "INSERT DATA { <a:b> <a:c> <a:d> }"}}, 403, "read-only"),
+    ({"data": {"query": "DROP ALL"}}, 403, "read-only"),
+    ({"data": {"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"}}, 400, "SERVICE"),
+    ({"data": {"query": "SELECT * FROM <http://example.org/elsewhere> WHERE { ?s ?p ?o }"}}, 400, "FROM"),
+    ({"data": {"query": "SELECT * WHERE { ?s ?p }"}}, 400, "line 1"),
+])
+def test_the_safety_rules_hold_over_a_store(server, store, request_args, status, words):
+    before = requests.get(store + "/store", headers={"Accept": "application/n-quads"}, timeout=30).content
+    refused = requests.post(server + "sparql", timeout=30, **request_args)
+    assert refused.status_code == status and words in refused.text
+    assert requests.get(store + "/store", headers={"Accept": "application/n-quads"}, timeout=30).content == before
+
+
+def test_a_query_over_the_time_limit_is_503(store):
+    with running_server("--store", store, "--limit", "timeout_seconds=0.2") as base:
+        slow = requests.post(base + "sparql", timeout=30, data={
+            "query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})
+        assert slow.status_code == 503 and slow.headers["Retry-After"] and "time limit" in slow.text
+        assert requests.get(base + "healthz", timeout=10).json()["status"] == "ok"
+
+
+def _version(server: str) -> str:
+    return requests.get(server + "healthz", timeout=10).json()["version"]
+
+
+def _wait_for_version(server: str, version: str, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while _version(server) != version:
+        assert time.monotonic() < deadline, f"the server still serves {_version(server)}, not {version}"
+        time.sleep(0.5)
+
+
+def test_every_server_follows_a_new_load_into_the_store(store, server):
+    """A second server over the same store (as behind a load balancer): both serve a new load within
+    seconds, with no signal and no restart, and neither answers from its cache of the old version."""
+    shipped_version = _version(server)
+    question = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    with running_server("--store", store) as other:
+        before = [_ask(base, question)[1] for base in (server, other)]
+        assert before[0] == before[1]
+        assert run_cli("load", "--store", store, "--data", FIXTURES / "base.trig").returncode == 0
+        try:
+            new_version = requests.get(store + "/query", timeout=10, params={
+                "query": "SELECT ?v { GRAPH <urn:ilrs-graph:loaded> { ?m <http://purl.org/dc/terms/identifier> ?v } }"},
+                headers={"Accept": RESULTS_JSON}).json()["results"]["bindings"][0]["v"]["value"]
+            for base in (server, other):
+                _wait_for_version(base, new_version)
+                assert _ask(base, question)[1] != before[0]
+        finally:
+            assert run_cli("load", "--store", store).returncode == 0
+        for base in (server, other):
+            _wait_for_version(base, shipped_version)
+            assert _ask(base, question)[1] == before[0]
+
+
+def test_a_store_that_goes_away_gets_502_and_healthz_says_why(tmp_path):
+    with ExitStack() as stores:
+        store = stores.enter_context(running_oxigraph(tmp_path))
+        assert run_cli("load", "--store", store, "--data", FIXTURES / "base.trig").returncode == 0
+        with running_server("--store", store) as base:
+            assert requests.get(base + "healthz", timeout=10).json()["status"] == "ok"
+            stores.close()  # the store stops; our server does not
+            failing = requests.post(base + "sparql", data={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+            assert failing.status_code == 502 and "The SPARQL store is not available" in failing.text
+            deadline = time.monotonic() + 20
+            while (health := requests.get(base + "healthz", timeout=10).json())["status"] != "degraded":
+                assert time.monotonic() < deadline, health
+                time.sleep(0.5)
+            assert "cannot reach the SPARQL store" in health["problem"]
+
+
+def test_serve_refuses_a_store_it_cannot_use_with_exit_2(tmp_path):
+    unreachable = run_cli("serve", "--store", f"http://127.0.0.1:{free_port()}")
+    assert unreachable.returncode == 2 and "cannot reach the SPARQL store" in unreachable.stderr
+    with running_oxigraph(tmp_path) as empty:
+        nothing = run_cli("serve", "--store", empty)
+        assert nothing.returncode == 2 and "ilrs-graph load --store" in nothing.stderr
+    for args in (("--store", "http://127.0.0.1:1", "--data", str(FIXTURES / "base.trig")),
+                 ("--store", "http://127.0.0.1:1", "--engine", "rdflib"), ("--query-url", "http://127.0.0.1:1/q"),
+                 ("--store", "ftp://127.0.0.1/")):
+        refused = run_cli("serve", *args)
+        assert refused.returncode == 2 and "ilrs-graph: error:" in refused.stderr, args
+        assert "Traceback" not in refused.stderr
