@@ -1,6 +1,8 @@
 """Files → dataset: parse RDF files into quads and remember where each subject is written.
 
-Parsing is done by Oxigraph's parsers (fast, and their errors carry line and column). The ontology is
+Parsing is done by Oxigraph's parsers (fast, and their errors carry line and column). Typed literals
+are then written in canonical form, as SPARQL stores keep them ("2.0"^^xsd:decimal is "2"): the same
+value, so that dumps, query answers, pages and a store's copy all write it alike. The ontology is
 placed in its own named graph; a data file's named graphs are kept as they are (one graph per source
 document, see the README's provenance model), and whatever a file states outside a named graph lands in
 the default graph, where validation reports it as a fact without a source.
@@ -16,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import shipped
-from .namespaces import ONTOLOGY, RDF
+from .namespaces import ONTOLOGY, RDF, XSD
 
 # File name endings → Oxigraph formats. The one table the loader, the CLI and the server share.
 RDF_FILE_FORMATS: dict[str, ox.RdfFormat] = {
@@ -104,6 +106,7 @@ def load_files(files: list[Path], *, ontology: bool = True, display_root: Path |
         quads.extend(_parse(data, fmt, path, shown, graph_name))
         if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
             _index_subjects(data.decode("utf-8"), shown, loaded, "" if graph_name is None else graph_name.value)
+    loaded.quads = _canonical_literals(quads)
     loaded.content_hash = digest.hexdigest()
     return loaded
 
@@ -135,6 +138,23 @@ def _parse(data: bytes, fmt: ox.RdfFormat, path: Path, shown: str, graph_name: o
     if graph_name is None:
         return parsed
     return [ox.Quad(q.subject, q.predicate, q.object, graph_name) for q in parsed]
+
+
+def _canonical_literals(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """``quads`` with each typed literal as Oxigraph's store keeps it (its canonical lexical form)."""
+    typed = list({q.object for q in quads if isinstance(q.object, ox.Literal) and not q.object.language
+                  and q.object.datatype.value != XSD + "string"})
+    if not typed:
+        return quads
+    store, holds = ox.Store(), ox.NamedNode("urn:ilrs-graph:canonical")
+    store.extend(ox.Quad(ox.NamedNode(f"urn:ilrs-graph:literal:{index}"), holds, literal)
+                 for index, literal in enumerate(typed))
+    canonical = {typed[int(q.subject.value.rpartition(":")[2])]: q.object for q in store}
+    changed = {literal: form for literal, form in canonical.items() if form != literal}
+    if not changed:
+        return quads
+    return [ox.Quad(q.subject, q.predicate, changed[q.object], q.graph_name) if q.object in changed else q
+            for q in quads]
 
 
 # --- where subjects are written ------------------------------------------------------------------

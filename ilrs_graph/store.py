@@ -87,11 +87,7 @@ class RdflibEngine(Engine):
 
     def __init__(self, quads: Sequence[ox.Quad], version: str):
         super().__init__(quads, version)
-        # Through an Oxigraph store first: it keeps typed literals in canonical form ("3.0"^^xsd:decimal
-        # becomes "3"), so both engines see, and answer with, the same terms.
-        canonical = ox.Store()
-        canonical.extend(quads)
-        self.dataset = convert.dataset(canonical)
+        self.dataset = convert.dataset(quads)
 
     def _run(self, plan, fmt, default_graph_uris, named_graph_uris):
         dataset = self.dataset

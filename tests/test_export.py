@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -43,11 +44,14 @@ def original() -> rdflib.Dataset:
 
 
 def _plain(graph: rdflib.Graph) -> rdflib.Graph:
-    """rdflib keeps "x" and "x"^^xsd:string apart; RDF 1.1 says they are the same literal."""
+    """rdflib keeps "x" and "x"^^xsd:string apart; RDF 1.1 says they are the same literal. And the graph
+    is served with decimals in canonical form ("2.0" as "2"), as SPARQL stores keep them."""
     result = rdflib.Graph()
     for s, p, o in graph:
         if isinstance(o, rdflib.Literal) and o.datatype == XSD.string:
             o = rdflib.Literal(str(o))
+        elif isinstance(o, rdflib.Literal) and o.datatype == XSD.decimal:
+            o = rdflib.Literal(format(Decimal(str(o)).normalize(), "f"), datatype=XSD.decimal)
         result.add((s, p, o))
     return result
 
