@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-SIZES  ?= 10000,100000,1000000
+SIZES  ?= shipped,10000,100000,1000000
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: serve test validate bench clean install screenshots
@@ -34,7 +34,7 @@ test: install
 screenshots: install
 	ILRS_README_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_browser.py
 
-# make bench QUICK=1 — 10k quads only, fewer samples (a few minutes); SIZES=10000,100000 to choose sizes.
+# make bench QUICK=1 — the shipped graph only, fewer samples (a few minutes); SIZES=shipped,10000 to choose sizes.
 bench: install
 	command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

@@ -87,7 +87,7 @@ def ratios_text(summary: dict) -> str:
         reference, rocksdb = targets.get(REFERENCE), targets.get(ROCKSDB)
         for mix, queries in _mixes(run).items():
             key = f"{mix}-uncached-4"
-            lines.append(f"{run['quads']:,} quads, {mix} mix ({len(queries)} queries): throughput (req/s, uncached, "
+            lines.append(f"{run['title']}, {mix} mix ({len(queries)} queries): throughput (req/s, uncached, "
                          f"4 connections) and median latency, against {REFERENCE} / {ROCKSDB}:")
             for name, target in targets.items():
                 if target["skipped"] or target["failure"]:
@@ -137,7 +137,7 @@ def markdown(summary: dict) -> str:
 def _run_markdown(run: dict) -> list[str]:
     targets = _by_name(run)
     reference, rocksdb = targets.get(REFERENCE), targets.get(ROCKSDB)
-    out = [f"## {run['quads']:,} quads",
+    out = [f"## {run['title']}",
            "",
            f"Files: TriG {run['files']['trig_bytes'] / 2**20:.1f} MiB, N-Quads with the merged default graph "
            f"{run['files']['nquads_bytes'] / 2**20:.1f} MiB. Mix: {len(run['mix'])} queries"
