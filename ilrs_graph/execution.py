@@ -38,10 +38,15 @@ _FORK, _REAP = b"f", b"r"
 _PID = struct.Struct("!q")
 _FIRST_READ = 64 * 2**10
 _PR_SET_PDEATHSIG = 1
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 # Surplus executors (beyond the pre-forked ones) that stay idle this long are closed.
 IDLE_SURPLUS_SECONDS = 60.0
 # An executor is replaced after this many answers: what its heap gathers over time is given back.
 ANSWERS_PER_EXECUTOR = 1000
+# An executor is also replaced after an answer once it has made this much memory its own. Reading the
+# graph writes to it (Oxigraph counts the references to each quad it walks), so every page of the graph
+# a query reads becomes the executor's own copy: at 1M quads, a few scans copy all ~500 MB of the store.
+OWN_BYTES_PER_EXECUTOR = 64 * 2**20
 RETRY_AFTER_SECONDS = 5
 
 
@@ -85,7 +90,10 @@ class ExecutorPool:
             self._retire(executor, kill=True)
             raise
         executor.answered += 1
-        self._release(executor)
+        if executor.answered >= ANSWERS_PER_EXECUTOR or _faulted_bytes(executor.pid) > OWN_BYTES_PER_EXECUTOR:
+            self._retire(executor, kill=False)
+        else:
+            self._release(executor)
         if kind == _ANSWER:
             return payload
         message, status, line, column = pickle.loads(payload)
@@ -114,10 +122,7 @@ class ExecutorPool:
             raise
 
     def _release(self, executor: _Executor) -> None:
-        """Back to the idle list, unless it has answered enough; surplus executors idle for long are closed."""
-        if executor.answered >= ANSWERS_PER_EXECUTOR:
-            self._retire(executor, kill=False)
-            return
+        """Back to the idle list; surplus executors idle for long are closed."""
         now = time.monotonic()
         executor.idle_since = now
         with self._lock:
@@ -330,6 +335,16 @@ def _forbid_new_sockets() -> None:
     if libc.prctl(set_no_new_privs, 1, 0, 0, 0) or \
             libc.prctl(set_seccomp, mode_filter, ctypes.byref(_SockFprog(6, program)), 0, 0):
         raise OSError(ctypes.get_errno(), "cannot install the seccomp filter that keeps executors offline")
+
+
+def _faulted_bytes(pid: int) -> int:
+    """The memory process ``pid`` has made its own since it was forked, new pages and copies of shared
+    ones alike: its minor page faults (cheap to read, unlike the kernel's walk of its page tables)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return int(stat.read().rpartition(")")[2].split()[7]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _size(count: float) -> str:

@@ -155,10 +155,24 @@ def test_an_executor_is_replaced_after_its_share_of_answers(monkeypatch, shipped
     """What an executor's heap gathers over many queries is given back: after ANSWERS_PER_EXECUTOR
     answers it is closed and a fresh one forked, and the pool keeps its size."""
     monkeypatch.setattr(execution, "ANSWERS_PER_EXECUTOR", 3)
-    pool = ExecutorPool(OxigraphEngine(shipped.quads, shipped.content_hash), Limits(executors=1, max_executors=1))
-    serving = []
-    for number in range(7):
-        pool.run(QueryPlan(f"ASK {{ ?s ?p ?o }} # {number}", "ASK"), formats.by_name("json"))
-        serving.append(pool._idle[0].pid)
+    serving = _executor_after_each_answer(shipped, 7)
     assert len(set(serving)) == 3 and serving[0] == serving[1] != serving[2]
     assert psutil.Process(serving[-1]).is_running() and not psutil.pid_exists(serving[0])
+
+
+def test_an_executor_that_made_much_memory_its_own_is_replaced(monkeypatch, shipped):
+    """Reading the graph copies the pages it reads into the executor: once it has made
+    OWN_BYTES_PER_EXECUTOR its own, it is replaced after its answer, so idle executors hold no copies."""
+    monkeypatch.setattr(execution, "OWN_BYTES_PER_EXECUTOR", 0)
+    serving = _executor_after_each_answer(shipped, 3)
+    assert len(set(serving)) == 3 and not psutil.pid_exists(serving[0])
+
+
+def _executor_after_each_answer(shipped, answers: int) -> list[int]:
+    """The pid of the idle executor after each of ``answers`` queries to a pool of one."""
+    pool = ExecutorPool(OxigraphEngine(shipped.quads, shipped.content_hash), Limits(executors=1, max_executors=1))
+    serving = []
+    for number in range(answers):
+        pool.run(QueryPlan(f"ASK {{ ?s ?p ?o }} # {number}", "ASK"), formats.by_name("json"))
+        serving.append(pool._idle[0].pid)
+    return serving
