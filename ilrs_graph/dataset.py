@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import zlib
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -71,15 +72,17 @@ class Dataset:
     and memory limits (see :mod:`ilrs_graph.execution`); the project's own queries run in-process.
     """
 
-    def __init__(self, engine: Engine, *, loaded: LoadedGraph | None = None, modified: datetime | None = None,
+    def __init__(self, engine: Engine, statements: Callable[[], list[ox.Quad]], *, modified: datetime | None = None,
                  limits: Limits = Limits(), cache: ResultCache | None = None, isolated: bool = False):
-        """``loaded``: the quads ``engine`` holds, or None for a store's engine (fetched from it when a
-        dump or description first needs them); ``modified``: when this version of the data was made."""
+        """``statements``: the quads ``engine`` holds, asked for when a dump or description first needs
+        them (until then the server holds the graph once, in its engine); ``modified``: when this version
+        of the data was made."""
         self.engine, self.limits, self.modified = engine, limits, modified
         self.version = engine.version
         self.cache = cache if cache is not None else ResultCache()
         self.executors = ExecutorPool(engine, limits) if isolated and engine.evaluates_here else None
-        self._loaded = loaded
+        self._statements = statements
+        self._loaded: LoadedGraph | None = None
         self._dumps: dict[str, Answer] = {}
         self._lock = threading.RLock()
 
@@ -93,9 +96,14 @@ class Dataset:
     @classmethod
     def of(cls, loaded: LoadedGraph, *, engine: str = OxigraphEngine.name, limits: Limits = Limits(),
            cache_entries: int = 1024, isolated: bool = False) -> Dataset:
-        """Already loaded quads, in the named engine; modified when its newest file was."""
+        """Already loaded quads, in the named engine; modified when its newest file was.
+
+        The quads are kept for dumps as compressed N-Quads (a tenth of their size as Python objects,
+        and never touched, so forked workers share them), not as the ``loaded`` objects."""
         newest = max((path.stat().st_mtime for path in loaded.files if path.exists()), default=None)
-        return cls(ENGINES[engine](loaded.quads, loaded.content_hash), loaded=loaded, limits=limits,
+        packed = zlib.compress(ox.serialize(loaded.quads, format=ox.RdfFormat.N_QUADS), 1)
+        return cls(ENGINES[engine](loaded.quads, loaded.content_hash),
+                   lambda: list(ox.parse(zlib.decompress(packed), format=ox.RdfFormat.N_QUADS)), limits=limits,
                    modified=None if newest is None else datetime.fromtimestamp(int(newest), tz=timezone.utc),
                    cache=ResultCache(cache_entries), isolated=isolated)
 
@@ -104,14 +112,14 @@ class Dataset:
         """The version an external SPARQL store holds (loaded by ``ilrs-graph load --store``); raises
         :class:`~ilrs_graph.remote.StoreError` when the store cannot be reached or holds none."""
         engine = RemoteEngine(endpoints, limits=limits)
-        return cls(engine, modified=engine.modified, limits=limits, cache=ResultCache(cache_entries))
+        return cls(engine, engine.statements, modified=engine.modified, limits=limits, cache=ResultCache(cache_entries))
 
     @property
     def loaded(self) -> LoadedGraph:
-        """Every quad served, for dumps and descriptions (from a store, asked for once, when first needed)."""
+        """Every quad served, for dumps and descriptions (made when first needed, then kept)."""
         with self._lock:
             if self._loaded is None:
-                self._loaded = LoadedGraph(self.engine.statements(), files=[], content_hash=self.version)
+                self._loaded = LoadedGraph(self._statements(), files=[], content_hash=self.version)
             return self._loaded
 
     def plan(self, text: str) -> QueryPlan:

@@ -5,8 +5,15 @@ memory there is. So a server process never runs a client's query itself. Once, w
 single-threaded, it forks a *forker*; the forker forks *executors* on demand. Each executor holds the
 loaded graph (copy-on-write, nothing is reloaded), answers one query at a time through a socket, and
 runs under a memory limit. A query that outlives its time limit gets its executor killed (its CPU is
-freed at once) and a replacement forked. When every executor is busy the pool grows, up to a cap,
-so that a small query is not stuck behind runaway ones.
+freed at once) and a replacement forked.
+
+The pool keeps ``limits.executors`` executors warm. A query finding them all busy waits for one, unless
+some have been busy for over ``STUCK_SECONDS``: each of those lets one more executor be forked (up to
+``limits.max_executors``), so that a small query is not stuck behind runaway ones, while ordinary load
+does not grow the pool. That matters for memory: reading Oxigraph's in-memory store writes to it (it
+counts references to the quads it walks), so every page of the graph a query reads becomes its
+executor's own copy, up to the whole store. Warm executors keep theirs; an extra executor that has
+copied much is closed after its answer.
 """
 
 from __future__ import annotations
@@ -39,14 +46,15 @@ _PID = struct.Struct("!q")
 _FIRST_READ = 64 * 2**10
 _PR_SET_PDEATHSIG = 1
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
-# Surplus executors (beyond the pre-forked ones) that stay idle this long are closed.
+# Surplus executors (beyond the warm ones) that stay idle this long are closed.
 IDLE_SURPLUS_SECONDS = 60.0
+# An executor busy for longer than this may be a runaway: it no longer holds back the forking of another.
+STUCK_SECONDS = 0.2
 # An executor is replaced after this many answers: what its heap gathers over time is given back.
 ANSWERS_PER_EXECUTOR = 1000
-# An executor is also replaced after an answer once it has made this much memory its own. Reading the
-# graph writes to it (Oxigraph counts the references to each quad it walks), so every page of the graph
-# a query reads becomes the executor's own copy: at 1M quads, a few scans copy all ~500 MB of the store.
-OWN_BYTES_PER_EXECUTOR = 64 * 2**20
+# A surplus executor that has made this much memory its own (copies of the shared graph, mostly) is
+# closed after its answer: at 1M quads a few scans copy all ~500 MB of the store.
+OWN_BYTES_PER_SURPLUS_EXECUTOR = 64 * 2**20
 RETRY_AFTER_SECONDS = 5
 
 
@@ -57,6 +65,7 @@ class ExecutorPool:
         self.engine, self.limits = engine, limits
         self._forker: _Forker | None = None
         self._idle: list[_Executor] = []
+        self._busy: dict[int, _Executor] = {}  # by pid
         self._count = 0  # idle + busy + being forked
         self._lock = threading.Condition()
 
@@ -90,7 +99,10 @@ class ExecutorPool:
             self._retire(executor, kill=True)
             raise
         executor.answered += 1
-        if executor.answered >= ANSWERS_PER_EXECUTOR or _faulted_bytes(executor.pid) > OWN_BYTES_PER_EXECUTOR:
+        with self._lock:
+            surplus = self._count > self.limits.executors
+        if executor.answered >= ANSWERS_PER_EXECUTOR or (
+                surplus and _faulted_bytes(executor.pid) > OWN_BYTES_PER_SURPLUS_EXECUTOR):
             self._retire(executor, kill=False)
         else:
             self._release(executor)
@@ -100,16 +112,31 @@ class ExecutorPool:
         raise QueryError(message, status, line=line, column=column)
 
     def _acquire(self, deadline: float) -> _Executor:
+        """An idle executor, or a new one while the pool may grow, or the next one free; 503 at ``deadline``."""
         with self._lock:
-            while not self._idle and self._count >= self.limits.max_executors:
-                if not self._lock.wait(deadline - time.monotonic()) and not self._idle:
-                    raise QueryError(f"All {self.limits.max_executors} query executors of this server "
-                                     "process are busy; try again shortly.", 503,
-                                     retry_after=RETRY_AFTER_SECONDS)
+            while not self._idle and self._count >= self._allowed():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise QueryError(f"All {self._count} query executors of this server process are busy; "
+                                     "try again shortly.", 503, retry_after=RETRY_AFTER_SECONDS)
+                self._lock.wait(min(remaining, STUCK_SECONDS / 4))  # busy ones may become stuck meanwhile
             if self._idle:
-                return self._idle.pop()
-            self._count += 1
-        return self._fork_counted()
+                executor = self._idle.pop()
+            else:
+                self._count += 1
+                executor = None
+        if executor is None:
+            executor = self._fork_counted()
+        executor.busy_since = time.monotonic()
+        with self._lock:
+            self._busy[executor.pid] = executor
+        return executor
+
+    def _allowed(self) -> int:
+        """How many executors may exist now: the warm ones, plus one for each that seems stuck."""
+        now = time.monotonic()
+        stuck = sum(now - executor.busy_since > STUCK_SECONDS for executor in self._busy.values())
+        return min(self.limits.max_executors, self.limits.executors + stuck)
 
     def _fork_counted(self) -> _Executor:
         """A new executor, already counted in ``_count`` by the caller (uncounted again if forking fails)."""
@@ -126,6 +153,7 @@ class ExecutorPool:
         now = time.monotonic()
         executor.idle_since = now
         with self._lock:
+            self._busy.pop(executor.pid, None)
             self._idle.append(executor)
             surplus = len(self._idle) - self.limits.executors
             stale = [e for e in self._idle[:max(surplus, 0)] if now - e.idle_since > IDLE_SURPLUS_SECONDS]
@@ -141,6 +169,7 @@ class ExecutorPool:
         executor.close(kill=kill)
         status = self._forker.reap(executor.pid)
         with self._lock:
+            self._busy.pop(executor.pid, None)
             replace = self._count - 1 < self.limits.executors
             if not replace:
                 self._count -= 1
@@ -169,6 +198,7 @@ class _Executor:
     pid: int
     sock: socket.socket
     idle_since: float = 0.0
+    busy_since: float = 0.0
     answered: int = 0
 
     def ask(self, request: bytes, deadline: float) -> tuple[bytes, bytes]:

@@ -37,7 +37,7 @@ class Limits:
     max_answer_bytes: int = 64 * 2**20           # one answer, serialised (400 beyond)
     max_request_bytes: int = 1 * 2**20           # one request body (413 beyond)
     max_header_bytes: int = 16 * 2**10           # all of one request's header lines (431 beyond)
-    executors: int = 2                           # query executors forked ahead, per server process
+    executors: int = 1                           # query executors kept warm, per server process
     max_executors: int = 10                      # executors per server process at the busiest
 
     def __post_init__(self):

@@ -12,6 +12,8 @@ every server over one store serves a new load within seconds (and SIGHUP makes i
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import logging
 import time
 
@@ -42,6 +44,8 @@ def load_state(config: Config) -> ServerState:
     if loaded.problem:
         log.error("serving the last good version %s (good since %s): %s", state.dataset.version,
                   loaded.good_since, loaded.problem)
+    del loaded
+    _give_back_freed_memory()
     return state
 
 
@@ -60,8 +64,10 @@ def reload(app: Flask) -> None:
     if loaded.graph.content_hash != state.dataset.version:
         state.dataset = _dataset(state.config, loaded.graph)
     state.problem, state.good_since = loaded.problem, loaded.good_since
-    if loaded.problem:
-        log.error("reload: keeping version %s: %s", state.dataset.version, loaded.problem)
+    del loaded
+    _give_back_freed_memory()
+    if state.problem:
+        log.error("reload: keeping version %s: %s", state.dataset.version, state.problem)
     else:
         log.info("reload: serving version %s", state.dataset.version)
 
@@ -98,6 +104,16 @@ def _store_dataset(config: Config) -> Dataset:
 
 def _iso(dataset: Dataset) -> str:
     return dataset.modified.isoformat(timespec="seconds") if dataset.modified else ""
+
+
+def _give_back_freed_memory() -> None:
+    """Return the parsed files' objects (the engine holds the graph now) to the system before the
+    workers fork, so that they do not inherit them (glibc keeps freed memory for reuse otherwise)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: the memory stays with the process, as it would anyway
 
 
 def _dataset(config: Config, graph) -> Dataset:

@@ -14,7 +14,7 @@ import requests
 
 from ilrs_graph import execution, formats
 from ilrs_graph.execution import ExecutorPool
-from ilrs_graph.query import Limits, QueryPlan
+from ilrs_graph.query import Limits, QueryError, QueryPlan
 from ilrs_graph.store import OxigraphEngine
 
 from .conftest import run_cli
@@ -160,12 +160,31 @@ def test_an_executor_is_replaced_after_its_share_of_answers(monkeypatch, shipped
     assert psutil.Process(serving[-1]).is_running() and not psutil.pid_exists(serving[0])
 
 
-def test_an_executor_that_made_much_memory_its_own_is_replaced(monkeypatch, shipped):
-    """Reading the graph copies the pages it reads into the executor: once it has made
-    OWN_BYTES_PER_EXECUTOR its own, it is replaced after its answer, so idle executors hold no copies."""
-    monkeypatch.setattr(execution, "OWN_BYTES_PER_EXECUTOR", 0)
-    serving = _executor_after_each_answer(shipped, 3)
-    assert len(set(serving)) == 3 and not psutil.pid_exists(serving[0])
+def test_a_stuck_executor_lets_one_more_be_forked_which_is_closed_once_it_copied_much(monkeypatch, shipped):
+    """A pool of one warm executor, held by a runaway: once the runaway has run STUCK_SECONDS, a small
+    query gets an extra executor at once. Having made more than OWN_BYTES_PER_SURPLUS_EXECUTOR its own
+    (here: anything), the extra one is closed after its answer, so that it holds no copy of the graph."""
+    monkeypatch.setattr(execution, "OWN_BYTES_PER_SURPLUS_EXECUTOR", 0)
+    pool = ExecutorPool(OxigraphEngine(shipped.quads, shipped.content_hash),
+                        Limits(executors=1, max_executors=3, timeout_seconds=3))
+    pool.start()
+    outcome: list[int] = []
+
+    def runaway() -> None:
+        try:
+            pool.run(QueryPlan(RUNAWAY, "SELECT"), formats.by_name("json"))
+        except QueryError as error:
+            outcome.append(error.status)
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(execution.STUCK_SECONDS * 2)
+    started = time.monotonic()
+    pool.run(QueryPlan("ASK { ?s ?p ?o } # small", "ASK"), formats.by_name("json"))
+    assert time.monotonic() - started < 1.0
+    assert pool._count == 1 and not pool._idle  # the extra executor is gone; the warm one is busy
+    thread.join()
+    assert outcome == [503] and pool._count == 1 and len(pool._idle) == 1
 
 
 def _executor_after_each_answer(shipped, answers: int) -> list[int]:
