@@ -29,8 +29,7 @@ from .state import ServerState, state_of
 
 log = logging.getLogger("ilrs_server")
 
-
-STORE_CHECK_SECONDS = 5.0
+STORE_CHECK_SECONDS = 5.0  # how stale a server over a store may be after a new load
 
 
 def load_state(config: Config) -> ServerState:
