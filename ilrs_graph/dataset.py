@@ -39,7 +39,7 @@ class Answer:
 class ResultCache:
     """Answers by (query, format, dataset graphs, data version): least recently used go first."""
 
-    def __init__(self, max_entries: int = 1024, max_bytes: int = 64 * 1024 * 1024):
+    def __init__(self, max_entries: int = 1024, max_bytes: int = Limits.max_cache_bytes):
         self.max_entries, self.max_bytes = max_entries, max_bytes
         self._entries: OrderedDict[tuple, Answer] = OrderedDict()
         self._bytes = 0
@@ -79,7 +79,7 @@ class Dataset:
         of the data was made."""
         self.engine, self.limits, self.modified = engine, limits, modified
         self.version = engine.version
-        self.cache = cache if cache is not None else ResultCache()
+        self.cache = cache if cache is not None else ResultCache(max_bytes=limits.max_cache_bytes)
         self.executors = ExecutorPool(engine, limits) if isolated and engine.evaluates_here else None
         self._statements = statements
         self._loaded: LoadedGraph | None = None
@@ -105,14 +105,15 @@ class Dataset:
         return cls(ENGINES[engine](loaded.quads, loaded.content_hash),
                    lambda: list(ox.parse(zlib.decompress(packed), format=ox.RdfFormat.N_QUADS)), limits=limits,
                    modified=None if newest is None else datetime.fromtimestamp(int(newest), tz=timezone.utc),
-                   cache=ResultCache(cache_entries), isolated=isolated)
+                   cache=ResultCache(cache_entries, limits.max_cache_bytes), isolated=isolated)
 
     @classmethod
     def from_store(cls, endpoints: StoreEndpoints, *, limits: Limits = Limits(), cache_entries: int = 1024) -> Dataset:
         """The version an external SPARQL store holds (loaded by ``ilrs-graph load --store``); raises
         :class:`~ilrs_graph.remote.StoreError` when the store cannot be reached or holds none."""
         engine = RemoteEngine(endpoints, limits=limits)
-        return cls(engine, engine.statements, modified=engine.modified, limits=limits, cache=ResultCache(cache_entries))
+        return cls(engine, engine.statements, modified=engine.modified, limits=limits,
+                   cache=ResultCache(cache_entries, limits.max_cache_bytes))
 
     @property
     def loaded(self) -> LoadedGraph:

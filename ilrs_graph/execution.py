@@ -13,7 +13,8 @@ some have been busy for over ``STUCK_SECONDS``: each of those lets one more exec
 does not grow the pool. That matters for memory: reading Oxigraph's in-memory store writes to it (it
 counts references to the quads it walks), so every page of the graph a query reads becomes its
 executor's own copy, up to the whole store. Warm executors keep theirs; an extra executor that has
-copied much is closed after its answer.
+copied much is closed after its answer; and there are only as many extra executors as copies of the
+graph fit in ``limits.max_surplus_bytes``: on a large graph (1M quads take ~530 MB), none.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import formats
+from . import formats, memory
 from .formats import Format
 from .query import Limits, QueryError, QueryPlan
 from .store import Engine
@@ -56,6 +57,8 @@ ANSWERS_PER_EXECUTOR = 1000
 # closed after its answer: at 1M quads a few scans copy all ~500 MB of the store.
 OWN_BYTES_PER_SURPLUS_EXECUTOR = 64 * 2**20
 RETRY_AFTER_SECONDS = 5
+# After a query this long, an executor returns the heap's free pages to the system.
+LONG_QUERY_SECONDS = 0.05
 
 
 class ExecutorPool:
@@ -68,6 +71,12 @@ class ExecutorPool:
         self._busy: dict[int, _Executor] = {}  # by pid
         self._count = 0  # idle + busy + being forked
         self._lock = threading.Condition()
+        surplus = min(limits.max_executors - limits.executors, limits.max_surplus_bytes // max(engine.footprint_bytes, 1))
+        self.capacity = limits.executors + surplus  # executors at the busiest
+        if self.capacity < limits.max_executors:
+            log.info("the graph takes %s in memory: %d executors at most, not %d (the limit max_surplus_bytes, "
+                     "%s, is what extra ones may copy of it)", _size(engine.footprint_bytes), self.capacity,
+                     limits.max_executors, _size(limits.max_surplus_bytes))
 
     def start(self) -> None:
         """Fork the forker and the first executors; call it before the process starts threads."""
@@ -133,10 +142,10 @@ class ExecutorPool:
         return executor
 
     def _allowed(self) -> int:
-        """How many executors may exist now: the warm ones, plus one for each that seems stuck."""
+        """How many executors may exist now: the warm ones, plus one for each that seems stuck, as memory allows."""
         now = time.monotonic()
         stuck = sum(now - executor.busy_since > STUCK_SECONDS for executor in self._busy.values())
-        return min(self.limits.max_executors, self.limits.executors + stuck)
+        return min(self.capacity, self.limits.executors + stuck)
 
     def _fork_counted(self) -> _Executor:
         """A new executor, already counted in ``_count`` by the caller (uncounted again if forking fails)."""
@@ -293,6 +302,7 @@ def _executor_loop(sock: socket.socket, engine: Engine, limits: Limits) -> None:
         except EOFError:
             return
         plan, format_name, default_graph_uris, named_graph_uris = pickle.loads(request)
+        started = time.monotonic()
         try:
             body = engine.run(plan, formats.by_name(format_name), default_graph_uris=default_graph_uris,
                               named_graph_uris=named_graph_uris)
@@ -312,6 +322,8 @@ def _executor_loop(sock: socket.socket, engine: Engine, limits: Limits) -> None:
             log.exception("the %s engine failed on a query", engine.name)
             _send(sock, _REFUSAL, pickle.dumps((f"The query engine failed on this query ({type(error).__name__}); "
                                                 "the failure has been logged.", 500, None, None)))
+        if time.monotonic() - started > LONG_QUERY_SECONDS:  # it may have built much; trimming costs ~1 ms
+            memory.give_back_freed_memory(collect=False)
 
 
 def _in_child_process(parent: int) -> None:
@@ -397,13 +409,15 @@ def _receive(sock: socket.socket, deadline: float | None) -> tuple[bytes, bytes]
         first += _read(sock, lambda: sock.recv(_FIRST_READ), deadline)
     kind, length = _HEADER.unpack_from(first)
     body = first[_HEADER.size:]
-    return kind, body if len(body) == length else body + _exactly(sock, length - len(body), deadline)
+    return kind, body if len(body) == length else _exactly(sock, length, deadline, start=body)
 
 
-def _exactly(sock: socket.socket, length: int, deadline: float | None = None) -> bytes:
-    """``length`` bytes from ``sock``; TimeoutError after ``deadline``, EOFError if the peer has gone."""
+def _exactly(sock: socket.socket, length: int, deadline: float | None = None, *, start: bytes = b"") -> bytes:
+    """``length`` bytes from ``sock``, after those already received (``start``); TimeoutError after
+    ``deadline``, EOFError if the peer has gone."""
     buffer = bytearray(length)
-    view, received = memoryview(buffer), 0
+    buffer[:len(start)] = start
+    view, received = memoryview(buffer), len(start)
     while received < length:
         received += _read(sock, lambda: sock.recv_into(view[received:]), deadline)
     return bytes(buffer)

@@ -9,6 +9,7 @@ graphs instead; they may only name graphs of this dataset: nothing is ever fetch
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
@@ -34,6 +35,15 @@ class Engine:
         self.version = version
         self.graph_names = frozenset(q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode))
         self.quad_count = len(quads)
+        before = _resident_bytes()
+        self._hold(quads)
+        # The memory holding the graph took here: about what one executor copies of it at most, since
+        # reading writes to it (reference counts), see ilrs_graph.execution.
+        self.footprint_bytes = max(_resident_bytes() - before, 0)
+
+    def _hold(self, quads: Sequence[ox.Quad]) -> None:
+        """Take in the graph, in whatever form this engine queries."""
+        raise NotImplementedError
 
     def run(self, plan: QueryPlan, fmt: Format, *, default_graph_uris: Sequence[str] = (),
             named_graph_uris: Sequence[str] = ()) -> bytes:
@@ -60,8 +70,7 @@ class OxigraphEngine(Engine):
 
     name = "oxigraph"
 
-    def __init__(self, quads: Sequence[ox.Quad], version: str):
-        super().__init__(quads, version)
+    def _hold(self, quads):
         self.store = ox.Store()
         self.store.extend(quads)
         # Oxigraph's own union default graph repeats a triple once per graph that holds it; the merge,
@@ -85,8 +94,7 @@ class RdflibEngine(Engine):
 
     name = "rdflib"
 
-    def __init__(self, quads: Sequence[ox.Quad], version: str):
-        super().__init__(quads, version)
+    def _hold(self, quads):
         self.dataset = convert.dataset(quads)
 
     def _run(self, plan, fmt, default_graph_uris, named_graph_uris):
@@ -117,6 +125,11 @@ class RdflibEngine(Engine):
             for triple in self.dataset.graph(rdflib.URIRef(iri)):
                 target.add(triple)
         return view
+
+
+def _resident_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 ENGINES: dict[str, type[Engine]] = {OxigraphEngine.name: OxigraphEngine, RdflibEngine.name: RdflibEngine}

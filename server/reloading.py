@@ -12,13 +12,12 @@ every server over one store serves a new load within seconds (and SIGHUP makes i
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import logging
 import time
 
 from flask import Flask, current_app
 
+from ilrs_graph import memory
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.last_good import DataRejected, load_or_last_good
 from ilrs_graph.load import LoadError
@@ -44,7 +43,7 @@ def load_state(config: Config) -> ServerState:
         log.error("serving the last good version %s (good since %s): %s", state.dataset.version,
                   loaded.good_since, loaded.problem)
     del loaded
-    _give_back_freed_memory()
+    memory.give_back_freed_memory()
     return state
 
 
@@ -64,7 +63,7 @@ def reload(app: Flask) -> None:
         state.dataset = _dataset(state.config, loaded.graph)
     state.problem, state.good_since = loaded.problem, loaded.good_since
     del loaded
-    _give_back_freed_memory()
+    memory.give_back_freed_memory()
     if state.problem:
         log.error("reload: keeping version %s: %s", state.dataset.version, state.problem)
     else:
@@ -103,16 +102,6 @@ def _store_dataset(config: Config) -> Dataset:
 
 def _iso(dataset: Dataset) -> str:
     return dataset.modified.isoformat(timespec="seconds") if dataset.modified else ""
-
-
-def _give_back_freed_memory() -> None:
-    """Return the parsed files' objects (the engine holds the graph now) to the system before the
-    workers fork, so that they do not inherit them (glibc keeps freed memory for reuse otherwise)."""
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass  # not glibc: the memory stays with the process, as it would anyway
 
 
 def _dataset(config: Config, graph) -> Dataset:

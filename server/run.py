@@ -8,6 +8,8 @@ import logging
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from ilrs_graph import memory
+
 from . import reloading
 from .state import dataset_of, state_of
 
@@ -36,15 +38,18 @@ def serve(app: Flask, *, host: str, port: int, workers: int, timeout: int = 60) 
     """Serve ``app`` until interrupted. Access lines come from the app's own log (status and duration).
 
     Each worker has threads for as many queries as it has executors at most, and a few more for
-    cached answers, pages and dumps, so that these never wait behind slow queries.
+    cached answers, pages and dumps, so that these never wait behind slow queries. More threads would
+    only hold requests waiting for an executor, where their time limit runs, rather than in the queue.
     """
     log_to_stderr()
+    memory.tune_for_threads()
     limits = state_of(app).config.limits
+    executors = dataset_of(app).executors
     _Gunicorn(app, {
         "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": "gthread",
-        "threads": limits.max_executors + SPARE_THREADS,
+        "threads": (executors.capacity if executors else limits.max_executors) + SPARE_THREADS,
         "preload_app": True,
         "post_worker_init": _start_executors,
         "timeout": timeout,

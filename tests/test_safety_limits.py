@@ -5,6 +5,8 @@ production server, a small query still answers within a second."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 
@@ -185,6 +187,48 @@ def test_a_stuck_executor_lets_one_more_be_forked_which_is_closed_once_it_copied
     assert pool._count == 1 and not pool._idle  # the extra executor is gone; the warm one is busy
     thread.join()
     assert outcome == [503] and pool._count == 1 and len(pool._idle) == 1
+
+
+def test_no_extra_executor_when_a_copy_of_the_graph_would_not_fit_max_surplus_bytes(shipped):
+    """A graph larger than max_surplus_bytes (each extra executor may copy all of it): the runaway
+    holding the one executor lets no other be forked; the small query waits for it, and is answered by
+    the executor that replaces the runaway's once that one is stopped at the time limit."""
+    engine = OxigraphEngine(shipped.quads, shipped.content_hash)
+    engine.footprint_bytes = 64 * 2**20  # as a graph of ~120k quads takes
+    pool = ExecutorPool(engine, Limits(executors=1, max_executors=3, timeout_seconds=2,
+                                       max_surplus_bytes=32 * 2**20))
+    pool.start()
+    statuses: list[int] = []
+
+    def ask(text: str) -> None:
+        try:
+            pool.run(QueryPlan(text, "SELECT"), formats.by_name("json"))
+            statuses.append(200)
+        except QueryError as error:
+            statuses.append(error.status)
+
+    runaway = threading.Thread(target=ask, args=(RUNAWAY,))
+    runaway.start()
+    time.sleep(execution.STUCK_SECONDS * 2)
+    small = threading.Thread(target=ask, args=(SMALL + "1",))
+    small.start()
+    time.sleep(execution.STUCK_SECONDS * 4)
+    assert small.is_alive() and pool._count == 1  # waiting: no executor forked beside the stuck one
+    runaway.join()
+    small.join()
+    assert statuses == [503, 200] and pool._count == 1
+
+
+def test_an_engine_knows_the_memory_its_graph_takes():
+    """What the pool's surplus budget is measured against: the resident memory the engine's build added,
+    in a process of its own (none of the test run's freed memory to reuse). 50k quads take tens of MiB."""
+    program = ("import pyoxigraph as ox; from ilrs_graph.store import OxigraphEngine; "
+               "quads = [ox.Quad(ox.NamedNode(f'https://example.org/{i}'), ox.NamedNode('https://example.org/p'), "
+               "ox.Literal(f'value {i}'), ox.NamedNode('https://example.org/g')) for i in range(50_000)]; "
+               "print(OxigraphEngine(quads, 'v').footprint_bytes)")
+    footprint = int(subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                                   check=True).stdout)
+    assert 10 * 2**20 < footprint < 200 * 2**20
 
 
 def _executor_after_each_answer(shipped, answers: int) -> list[int]:
