@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from flask import request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from ilrs_graph import formats
 from ilrs_graph.formats import Format
@@ -27,8 +30,19 @@ def choose(offered: tuple[Format, ...], default: Format, *, explicit: Sequence[s
                 return chosen
         names = ", ".join(f.name for f in offered)
         raise ApiError(406, f"Unknown or unsuitable format '{explicit[0]}' here; choose one of: {names}.")
-    if "Accept" not in request.headers or not request.headers["Accept"].strip():
+    accept = request.headers.get("Accept", "").strip()
+    if not accept:
         return default
+    chosen = _best_accepted(offered, default, accept)
+    if chosen is None:
+        offered_types = ", ".join(f.media_type for f in offered)
+        raise ApiError(406, f"None of the media types in the Accept header can be served here; "
+                            f"available: {offered_types}.")
+    return chosen
+
+
+@lru_cache(maxsize=256)  # clients send few distinct Accept headers: each is parsed and matched once
+def _best_accepted(offered: tuple[Format, ...], default: Format, accept: str) -> Format | None:
     candidates: list[str] = []
     owner: dict[str, Format] = {}
     for fmt in (default, *offered):
@@ -36,9 +50,5 @@ def choose(offered: tuple[Format, ...], default: Format, *, explicit: Sequence[s
             if media_type not in owner:
                 owner[media_type] = fmt
                 candidates.append(media_type)
-    best = request.accept_mimetypes.best_match(candidates)
-    if best is None:
-        offered_types = ", ".join(f.media_type for f in offered)
-        raise ApiError(406, f"None of the media types in the Accept header can be served here; "
-                            f"available: {offered_types}.")
-    return owner[best]
+    best = parse_accept_header(accept, MIMEAccept).best_match(candidates)
+    return None if best is None else owner[best]

@@ -25,6 +25,8 @@ QUERY_TYPE = "application/sparql-query"
 FORM_TYPE = "application/x-www-form-urlencoded"
 UPDATE_TYPE = "application/sparql-update"
 READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted."
+# An answer varies with the Accept header; caches may keep it but must ask again (If-None-Match).
+ANSWER_HEADERS = (("Vary", "Accept"), ("Cache-Control", "public, no-cache"))
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
@@ -105,10 +107,8 @@ def _answer(text: str, params: dict[str, list[str]]) -> Response:
                                 named_graph_uris=params.get("named-graph-uri", []))
     except QueryError as error:
         raise ApiError.from_query_error(error) from None
-    response = Response(answer.body, content_type=fmt.content_type)
+    response = Response(answer.body, content_type=fmt.content_type, headers=ANSWER_HEADERS)
     response.set_etag(answer.etag)
-    response.headers["Vary"] = "Accept"
-    response.headers["Cache-Control"] = "public, no-cache"
     return response.make_conditional(request)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import partial
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, g, request
 
 from .state import state_of
 
@@ -21,8 +22,16 @@ SECURITY_HEADERS = {
 
 
 def register(app: Flask) -> None:
+    cors = {
+        "Access-Control-Allow-Origin": state_of(app).config.cors_origin,
+        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+        "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match",
+        "Access-Control-Expose-Headers": "ETag, Content-Location, Location",
+        "Access-Control-Max-Age": "86400",
+    }
     app.before_request(_start_clock)
-    app.after_request(_headers)
+    app.after_request(partial(_headers, tuple(cors.items()) + tuple(SECURITY_HEADERS.items()),
+                              tuple(SECURITY_HEADERS.items())))
     app.after_request(_access_log)
 
 
@@ -33,21 +42,20 @@ def _start_clock() -> Response | None:
     return None
 
 
-def _headers(response: Response) -> Response:
-    if request.path.startswith(CORS_PATHS):
-        response.headers["Access-Control-Allow-Origin"] = state_of(current_app).config.cors_origin
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"
-        response.headers["Access-Control-Expose-Headers"] = "ETag, Content-Location, Location"
-        response.headers["Access-Control-Max-Age"] = "86400"
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+def _headers(with_cors: tuple[tuple[str, str], ...], without: tuple[tuple[str, str], ...],
+             response: Response) -> Response:
+    """Add the fixed headers a view has not set itself, in one pass over the response's headers."""
+    fixed = with_cors if request.path.startswith(CORS_PATHS) else without
+    present = {name.lower() for name in response.headers.keys()}
+    response.headers.extend([(name, value) for name, value in fixed if name.lower() not in present])
     return response
 
 
 def _access_log(response: Response) -> Response:
+    """One line per request: the request line's target as the client sent it (as gunicorn and
+    werkzeug keep it; rebuilt from the path and query string elsewhere)."""
     elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-    log.info('%s "%s %s" %s %s %.1fms', request.remote_addr, request.method, request.full_path.rstrip("?"),
+    target = request.environ.get("RAW_URI") or request.full_path.rstrip("?")
+    log.info('%s "%s %s" %s %s %.1fms', request.remote_addr, request.method, target,
              response.status_code, response.content_length if response.content_length is not None else "-", elapsed)
     return response
-

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import socket
 
 import pytest
@@ -112,6 +113,12 @@ def test_a_bad_host_header_is_answered_safely(served):
     assert status in (200, 400) and b"<script>alert(1)" not in content
     status, _, content = send(served, b'GET /sparql HTTP/1.1\r\nHost: a b c', accept=b"text/turtle")
     assert status in (200, 400) and b"Traceback" not in content
+
+
+def test_the_access_log_has_each_request_target_as_sent_with_status_size_and_duration(served):
+    send(served, b"GET /sparql?query=" + ASK.encode() + b"&format=json HTTP/1.1")
+    lines = [line for line in served.log.read_text().splitlines() if f"GET /sparql?query={ASK}&format=json" in line]
+    assert lines and re.search(r'"GET /sparql\?query=ASK%20%7B%7D&format=json" 200 \d+ \d+\.\dms$', lines[-1])
 
 
 def test_nothing_above_left_a_500_or_a_stack_trace_in_the_log(served):
