@@ -161,8 +161,6 @@ def first_pass(target: Target, data: Data, mix: list[Query], reference: dict[str
     reason = missing(target)
     if reason is None and target.max_quads is not None and data.quads > target.max_quads:
         reason = f"not attempted above {target.max_quads:,} quads (its queries take minutes there)"
-    if reason is None and data.quads < target.min_quads:
-        reason = f"only attempted from {target.min_quads:,} quads on (a setting for large graphs)"
     if reason:
         result.skipped = reason
         return result

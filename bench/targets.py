@@ -40,7 +40,6 @@ class Target:
     # After the server listens, before it can answer: e.g. sending the data to an in-memory store.
     feed: Callable[[str, Data], None] | None = None
     max_quads: int | None = None  # larger datasets are not attempted (said in the report)
-    min_quads: int = 0  # smaller datasets are not attempted (a setting that only matters for large ones)
     needs: tuple[str, ...] = field(default=())  # programs that must exist (in the venv or on PATH)
 
 
@@ -77,10 +76,9 @@ def _post_nquads(base: str, data: Data) -> None:
     response.raise_for_status()
 
 
-def _our_server(workers: int, *limits: str) -> Callable[[Data, int, Path], list[str]]:
+def _our_server(workers: int) -> Callable[[Data, int, Path], list[str]]:
     return lambda data, port, _: [program("ilrs-graph"), "serve", "--data", str(data.trig), "--host", "127.0.0.1",
-                                  "--port", str(port), "--workers", str(workers),
-                                  *(argument for limit in limits for argument in ("--limit", limit))]
+                                  "--port", str(port), "--workers", str(workers)]
 
 
 CORES = os.cpu_count() or 2
@@ -98,10 +96,6 @@ TARGETS: list[Target] = [
            max_quads=100_000, needs=("rdflib-endpoint",)),
     Target("ilrs-graph-1-worker", "/sparql", _our_server(1), needs=("ilrs-graph",)),
     Target(f"ilrs-graph-{CORES}-workers", "/sparql", _our_server(CORES), needs=("ilrs-graph",)),
-    # One executor per worker: each running query copies the pages of the in-memory store it reads, so
-    # fewer executors cap memory on a large graph (README: "Memory"), at the cost of the runaway guard.
-    Target(f"ilrs-graph-{CORES}-workers-1-executor", "/sparql", _our_server(CORES, "max_executors=1"),
-           min_quads=1_000_000, needs=("ilrs-graph",)),
 ]
 
 REFERENCE = "oxigraph-memory"  # ratios are given against it (and against oxigraph-rocksdb)
