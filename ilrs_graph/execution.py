@@ -9,12 +9,12 @@ freed at once) and a replacement forked.
 
 The pool keeps ``limits.executors`` executors warm. A query finding them all busy waits for one, unless
 some have been busy for over ``STUCK_SECONDS``: each of those lets one more executor be forked (up to
-``limits.max_executors``), so that a small query is not stuck behind runaway ones, while ordinary load
+``limits.max_executors``, and see below), so that a small query is not stuck behind runaway ones, while ordinary load
 does not grow the pool. That matters for memory: reading Oxigraph's in-memory store writes to it (it
 counts references to the quads it walks), so every page of the graph a query reads becomes its
 executor's own copy, up to the whole store. Warm executors keep theirs; an extra executor that has
 copied much is closed after its answer; and there are only as many extra executors as copies of the
-graph fit in ``limits.max_surplus_bytes``: on a large graph (1M quads take ~530 MB), none.
+graph fit in ``limits.max_surplus_bytes``: on a large graph (1M quads take ~530 MiB), none.
 """
 
 from __future__ import annotations
@@ -71,12 +71,16 @@ class ExecutorPool:
         self._busy: dict[int, _Executor] = {}  # by pid
         self._count = 0  # idle + busy + being forked
         self._lock = threading.Condition()
-        surplus = min(limits.max_executors - limits.executors, limits.max_surplus_bytes // max(engine.footprint_bytes, 1))
-        self.capacity = limits.executors + surplus  # executors at the busiest
-        if self.capacity < limits.max_executors:
-            log.info("the graph takes %s in memory: %d executors at most, not %d (the limit max_surplus_bytes, "
-                     "%s, is what extra ones may copy of it)", _size(engine.footprint_bytes), self.capacity,
-                     limits.max_executors, _size(limits.max_surplus_bytes))
+        self.capacity = limits.max_executors  # executors at the busiest: as many as copies of the graph fit
+        if engine.footprint_bytes is None:
+            log.warning("the memory the graph takes cannot be measured here: up to %d executors per server "
+                        "process, whatever they copy of it", self.capacity)
+        else:
+            fitting = limits.max_surplus_bytes // max(engine.footprint_bytes, 1)
+            self.capacity = limits.executors + min(limits.max_executors - limits.executors, fitting)
+            log.info("the graph takes %s in memory: up to %d executors per server process (max_executors %d; "
+                     "extra ones may copy %s of it, max_surplus_bytes)", _size(engine.footprint_bytes),
+                     self.capacity, limits.max_executors, _size(limits.max_surplus_bytes))
 
     def start(self) -> None:
         """Fork the forker and the first executors; call it before the process starts threads."""
@@ -415,6 +419,7 @@ def _receive(sock: socket.socket, deadline: float | None) -> tuple[bytes, bytes]
 def _exactly(sock: socket.socket, length: int, deadline: float | None = None, *, start: bytes = b"") -> bytes:
     """``length`` bytes from ``sock``, after those already received (``start``); TimeoutError after
     ``deadline``, EOFError if the peer has gone."""
+    assert len(start) <= length, "more bytes received than the message holds"
     buffer = bytearray(length)
     buffer[:len(start)] = start
     view, received = memoryview(buffer), len(start)

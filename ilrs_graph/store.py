@@ -9,13 +9,12 @@ graphs instead; they may only name graphs of this dataset: nothing is ever fetch
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
 
-from . import convert, rdflib_fixes  # noqa: F401 (rdflib's evaluator, fixed on import)
+from . import convert, memory, rdflib_fixes  # noqa: F401 (rdflib's evaluator, fixed on import)
 from .formats import Format
 from .query import QueryError, QueryPlan, syntax_error
 
@@ -35,11 +34,14 @@ class Engine:
         self.version = version
         self.graph_names = frozenset(q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode))
         self.quad_count = len(quads)
-        before = _resident_bytes()
+        memory.give_back_freed_memory(collect=False)  # else the graph may fill freed pages, uncounted
+        before = memory.resident_bytes()
         self._hold(quads)
-        # The memory holding the graph took here: about what one executor copies of it at most, since
-        # reading writes to it (reference counts), see ilrs_graph.execution.
-        self.footprint_bytes = max(_resident_bytes() - before, 0)
+        after = memory.resident_bytes()
+        # The memory holding the graph took here (None where it cannot be measured): about what one
+        # executor copies of it at most, since reading writes to it (reference counts), see
+        # ilrs_graph.execution.
+        self.footprint_bytes = None if before is None or after is None else max(after - before, 0)
 
     def _hold(self, quads: Sequence[ox.Quad]) -> None:
         """Take in the graph, in whatever form this engine queries."""
@@ -125,11 +127,6 @@ class RdflibEngine(Engine):
             for triple in self.dataset.graph(rdflib.URIRef(iri)):
                 target.add(triple)
         return view
-
-
-def _resident_bytes() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 ENGINES: dict[str, type[Engine]] = {OxigraphEngine.name: OxigraphEngine, RdflibEngine.name: RdflibEngine}

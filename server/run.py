@@ -29,27 +29,23 @@ class _Gunicorn(BaseApplication):
         return self.application
 
     def reload(self) -> None:
-        """SIGHUP: load the data again in the master, before gunicorn replaces the workers with forks of it."""
-        super().reload()
+        """SIGHUP: load the data again in the master, before gunicorn replaces the workers with forks of it
+        (with threads for the new graph's executors)."""
         reloading.reload(self.application)
+        self.options["threads"] = _threads(self.application)
+        super().reload()
 
 
 def serve(app: Flask, *, host: str, port: int, workers: int, timeout: int = 60) -> None:
-    """Serve ``app`` until interrupted. Access lines come from the app's own log (status and duration).
-
-    Each worker has threads for as many queries as it has executors at most, and a few more for
-    cached answers, pages and dumps, so that these never wait behind slow queries. More threads would
-    only hold requests waiting for an executor, where their time limit runs, rather than in the queue.
-    """
+    """Serve ``app`` until interrupted. Access lines come from the app's own log (status and duration)."""
     log_to_stderr()
     memory.tune_for_threads()
     limits = state_of(app).config.limits
-    executors = dataset_of(app).executors
     _Gunicorn(app, {
         "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": "gthread",
-        "threads": (executors.capacity if executors else limits.max_executors) + SPARE_THREADS,
+        "threads": _threads(app),
         "preload_app": True,
         "post_worker_init": _start_executors,
         "timeout": timeout,
@@ -63,6 +59,14 @@ def serve(app: Flask, *, host: str, port: int, workers: int, timeout: int = 60) 
         "accesslog": None,
         "control_socket_disable": True,  # one fixed path per user: several servers would collide
     }).run()
+
+
+def _threads(app: Flask) -> int:
+    """Threads per worker: one for each query its executors can run at once, and a few more, so that
+    cached answers, pages and dumps do not wait behind the queries running. Requests beyond these wait
+    in gunicorn's queue (where a query's time limit does not run yet), not for an executor."""
+    executors = dataset_of(app).executors
+    return (executors.capacity if executors else state_of(app).config.limits.max_executors) + SPARE_THREADS
 
 
 def log_to_stderr() -> None:

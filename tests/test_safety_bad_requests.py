@@ -117,8 +117,10 @@ def test_a_bad_host_header_is_answered_safely(served):
 
 def test_the_access_log_has_each_request_target_as_sent_with_status_size_and_duration(served):
     send(served, b"GET /sparql?query=" + ASK.encode() + b"&format=json HTTP/1.1")
-    lines = [line for line in served.log.read_text().splitlines() if f"GET /sparql?query={ASK}&format=json" in line]
-    assert lines and re.search(r'"GET /sparql\?query=ASK%20%7B%7D&format=json" 200 \d+ \d+\.\dms$', lines[-1])
+    send(served, b"GET /id/agency/no%20such%2Fagency?lang=en HTTP/1.1")
+    log = served.log.read_text()
+    assert re.search(r'"GET /sparql\?query=ASK%20%7B%7D&format=json" 200 \d+ \d+\.\dms$', log, re.MULTILINE)
+    assert re.search(r'"GET /id/agency/no%20such%2Fagency\?lang=en" 404 \d+ \d+\.\dms$', log, re.MULTILINE)
 
 
 def test_nothing_above_left_a_500_or_a_stack_trace_in_the_log(served):
