@@ -12,6 +12,7 @@ import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,32 +38,53 @@ class Answer:
 
 
 class ResultCache:
-    """Answers by (query, format, dataset graphs, data version): least recently used go first."""
+    """Answers by (query, format, dataset graphs, data version): least recently used go first.
+
+    A question asked again while its first asking is still being answered waits for that answer
+    instead of running once more (as a caching proxy's request coalescing): a popular heavy query
+    sent by many clients at once costs one executor, not one each."""
 
     def __init__(self, max_entries: int = 1024, max_bytes: int = Limits.max_cache_bytes):
         self.max_entries, self.max_bytes = max_entries, max_bytes
         self._entries: OrderedDict[tuple, Answer] = OrderedDict()
         self._bytes = 0
+        self._running: dict[tuple, Future] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> Answer | None:
+    def answer(self, key: tuple, compute: Callable[[], Answer]) -> Answer:
+        """The kept answer for ``key``, the one being computed for it, or ``compute()``'s (then kept).
+        What ``compute`` raises reaches every caller that waited for it."""
         with self._lock:
             answer = self._entries.get(key)
             if answer is not None:
                 self._entries.move_to_end(key)
-            return answer
+                return answer
+            running = self._running.get(key)
+            if running is None:
+                self._running[key] = mine = Future()
+        if running is not None:
+            return running.result()
+        try:
+            answer = compute()
+        except BaseException as error:
+            with self._lock:
+                del self._running[key]
+            mine.set_exception(error)
+            raise
+        with self._lock:
+            self._keep(key, answer)
+            del self._running[key]
+        mine.set_result(answer)
+        return answer
 
-    def put(self, key: tuple, answer: Answer) -> None:
+    def _keep(self, key: tuple, answer: Answer) -> None:
         if len(answer.body) > self.max_bytes // 4:  # one huge answer must not evict everything
             return
-        with self._lock:
-            if key in self._entries:
-                return
-            self._entries[key] = answer
-            self._bytes += len(answer.body)
-            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
-                _, evicted = self._entries.popitem(last=False)
-                self._bytes -= len(evicted.body)
+        self._entries[key] = answer
+        self._bytes += len(answer.body)
+        while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+            _, evicted = self._entries.popitem(last=False)
+            self._bytes -= len(evicted.body)
 
 
 class Dataset:
@@ -128,21 +150,17 @@ class Dataset:
 
     def answer(self, plan: QueryPlan, fmt: Format, *, default_graph_uris: Sequence[str] = (),
                named_graph_uris: Sequence[str] = ()) -> Answer:
-        """Answer a client's checked query, from the cache when the same question was asked of this
-        version, else in an executor (when isolated)."""
+        """Answer a client's checked query, from the cache when the same question was (or is being)
+        asked of this version, else in an executor (when isolated)."""
         return self._answer(self.executors or self.engine, plan, fmt, tuple(default_graph_uris),
                             tuple(named_graph_uris))
 
     def _answer(self, runner: Engine | ExecutorPool, plan: QueryPlan, fmt: Format,
                 default_graph_uris: tuple[str, ...], named_graph_uris: tuple[str, ...]) -> Answer:
         key = (plan.text, fmt.name, default_graph_uris, named_graph_uris, self.version)
-        cached = self.cache.get(key)
-        if cached is not None:
-            return cached
-        body = runner.run(plan, fmt, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris)
-        answer = Answer(body, fmt, _etag(self.version, repr(key)))
-        self.cache.put(key, answer)
-        return answer
+        return self.cache.answer(key, lambda: Answer(
+            runner.run(plan, fmt, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris),
+            fmt, _etag(self.version, repr(key))))
 
     def select(self, text: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
         """Run one of the project's own SELECT queries (trusted, not user input) into solutions."""

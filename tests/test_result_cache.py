@@ -1,0 +1,92 @@
+"""The result cache: least recently used answers leave first, within a byte budget, and a question
+asked again while it is being answered waits for that answer instead of running twice."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from ilrs_graph import formats
+from ilrs_graph.dataset import Answer, ResultCache
+from ilrs_graph.query import QueryError
+
+JSON = formats.by_name("json")
+
+
+def answer(body: bytes) -> Answer:
+    return Answer(body, JSON, body.hex()[:32])
+
+
+def ask_in_thread(cache: ResultCache, key: tuple, compute, outcomes: list) -> threading.Thread:
+    def ask():
+        try:
+            outcomes.append(cache.answer(key, compute))
+        except QueryError as error:
+            outcomes.append(error)
+    thread = threading.Thread(target=ask)
+    thread.start()
+    return thread
+
+
+def start_slow_first_asker(cache: ResultCache, key: tuple, outcome, outcomes: list):
+    """The first asker of ``key``, its computation running until the returned event is set; then it
+    returns (or raises) ``outcome``."""
+    started, release = threading.Event(), threading.Event()
+
+    def compute():
+        started.set()
+        release.wait(30)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+    thread = ask_in_thread(cache, key, compute, outcomes)
+    assert started.wait(30)
+    return thread, release
+
+
+def test_a_question_asked_while_it_is_answered_is_answered_once():
+    cache, outcomes, reruns = ResultCache(), [], []
+    expected = answer(b'{"results": "first"}')
+    first, release = start_slow_first_asker(cache, ("q",), expected, outcomes)
+    others = [ask_in_thread(cache, ("q",), lambda: reruns.append(1) or answer(b"again"), outcomes) for _ in range(3)]
+    for other in others:
+        other.join(0.5)
+    assert all(other.is_alive() for other in others), "they wait for the first asker's answer"
+    release.set()
+    for thread in (first, *others):
+        thread.join(30)
+    assert not reruns and outcomes == [expected] * 4
+    assert cache.answer(("q",), lambda: answer(b"again")) is expected  # and it is kept
+
+
+def test_a_failure_reaches_every_waiter_and_is_not_kept():
+    cache, outcomes = ResultCache(), []
+    failure = QueryError("The query did not finish within 10 s", 503)
+    first, release = start_slow_first_asker(cache, ("q",), failure, outcomes)
+    others = [ask_in_thread(cache, ("q",), lambda: answer(b"rerun"), outcomes) for _ in range(2)]
+    for other in others:
+        other.join(0.5)
+    release.set()
+    for thread in (first, *others):
+        thread.join(30)
+    assert outcomes == [failure] * 3
+    assert cache.answer(("q",), lambda: answer(b"rerun")).body == b"rerun"  # asked again, run again
+
+
+def test_least_recently_used_answers_leave_first_within_the_byte_budget():
+    cache = ResultCache(max_entries=10, max_bytes=400)
+    for name in "abcd":
+        cache.answer((name,), lambda name=name: answer(name.encode() * 100))
+    cache.answer(("a",), pytest.fail)  # a is used again: b is now the least recent
+    cache.answer(("e",), lambda: answer(b"e" * 100))
+    assert cache.answer(("a",), pytest.fail).body == b"a" * 100
+    assert cache.answer(("b",), lambda: answer(b"recomputed")).body == b"recomputed"
+
+
+def test_an_answer_over_a_quarter_of_the_budget_is_not_kept():
+    cache = ResultCache(max_bytes=400)
+    cache.answer(("small",), lambda: answer(b"s" * 100))
+    assert cache.answer(("big",), lambda: answer(b"b" * 101)).body == b"b" * 101
+    assert cache.answer(("big",), lambda: answer(b"again")).body == b"again"
+    assert cache.answer(("small",), pytest.fail).body == b"s" * 100
