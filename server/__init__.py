@@ -2,7 +2,8 @@
 
 ``create_app(config)`` builds the dataset once and keeps it in the app; one blueprint per concern:
 sparql (the protocol), linked_data (resources, ontology, dumps), ui (home and query pages), health.
-Views are thin: they call ilrs_graph and render.
+Views are thin: they call ilrs_graph and render. A repeated GET /sparql is answered before Flask
+(repeated.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ilrs_graph.namespaces import PREFIXES, shorten
 from . import errors, guards, health, linked_data, openapi, sparql, ui, web
 from .config import Config
 from .links import local_href
+from .repeated import RepeatedAnswers
 from .reloading import follow_store, load_state
 from .state import EXTENSION, ServerState
 
@@ -41,6 +43,7 @@ def create_app(config: Config | None = None, *, dataset: Dataset | None = None) 
     guards.register(app)
     web.register(app)
     Compress(app)
+    app.wsgi_app = RepeatedAnswers(app)
     app.jinja_env.filters.update(local=local_href, short=shorten)
     app.jinja_env.globals.update(prefixes=PREFIXES, static_site=config.static_site)
     return app

@@ -19,6 +19,13 @@ def register(app: Flask) -> None:
 
 def _check_headers() -> None:
     limit = state_of(current_app).config.limits.max_header_bytes
-    size = sum(len(name) + len(value) + 4 for name, value in request.headers.items())
+    size = header_bytes(request.environ)
     if size > limit:
         raise ApiError(431, f"The request's headers take {size:,} bytes; this endpoint accepts at most {limit:,}.")
+
+
+def header_bytes(environ: dict) -> int:
+    """What the request's header lines take ("Name: value" and the line end), from the WSGI environ."""
+    return sum(len(name) - 1 + len(value) for name, value in environ.items() if name.startswith("HTTP_")) + sum(
+        len(name) + 4 + len(environ[key]) for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length"))
+        if environ.get(key))

@@ -72,7 +72,10 @@ def reload(app: Flask) -> None:
 
 def follow_store() -> None:
     """Before each request of a server over a store: serve the version the store holds now."""
-    state = state_of(current_app)
+    follow_store_of(state_of(current_app))
+
+
+def follow_store_of(state: ServerState) -> None:
     if state.config.store is not None:
         _follow_store(state, force=False)
 

@@ -17,6 +17,7 @@ from ilrs_graph.service_description import service_description
 
 from . import negotiation
 from .errors import ApiError
+from .repeated import ANSWER_SENT
 from .state import dataset_of
 
 blueprint = Blueprint("sparql", __name__)
@@ -109,6 +110,7 @@ def _answer(text: str, params: dict[str, list[str]]) -> Response:
         raise ApiError.from_query_error(error) from None
     response = Response(answer.body, content_type=fmt.content_type, headers=ANSWER_HEADERS)
     response.set_etag(answer.etag)
+    request.environ[ANSWER_SENT] = answer  # for the replay of this request (server/repeated.py)
     return response.make_conditional(request)
 
 

@@ -52,10 +52,14 @@ def _headers(with_cors: tuple[tuple[str, str], ...], without: tuple[tuple[str, s
 
 
 def _access_log(response: Response) -> Response:
+    log_access(request.environ, response.status_code, response.content_length, g.get("started", time.perf_counter()))
+    return response
+
+
+def log_access(environ: dict, status: int | str, length: int | None, started: float) -> None:
     """One line per request: the request line's target as the client sent it (as gunicorn and
     werkzeug keep it; rebuilt from the path and query string elsewhere)."""
-    elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-    target = request.environ.get("RAW_URI") or request.full_path.rstrip("?")
-    log.info('%s "%s %s" %s %s %.1fms', request.remote_addr, request.method, target,
-             response.status_code, response.content_length if response.content_length is not None else "-", elapsed)
-    return response
+    query = environ.get("QUERY_STRING")
+    target = environ.get("RAW_URI") or environ.get("PATH_INFO", "") + (f"?{query}" if query else "")
+    log.info('%s "%s %s" %s %s %.1fms', environ.get("REMOTE_ADDR"), environ.get("REQUEST_METHOD"), target, status,
+             "-" if length is None else length, (time.perf_counter() - started) * 1000)

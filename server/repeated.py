@@ -1,0 +1,102 @@
+"""A repeated query to /sparql answered before Flask: the same bytes and headers, less work.
+
+Most of a cached answer's cost is Flask's (request context, routing, hooks, a Response object).
+When a query (GET, or POST with its body) has been answered 200 uncompressed, this remembers which
+answer went out and with which headers, by what decides them (method, query string, body and its
+type, Accept and Accept-Encoding, and the data version); the same request again gets them replayed,
+as long as the result cache still keeps that answer. Everything else goes to Flask as before:
+conditional requests, compressed answers, errors, oversized headers or bodies, a new data version,
+an answer the cache let go.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+
+from flask import Flask
+
+from ilrs_graph.dataset import Answer
+
+from .guards import header_bytes
+from .reloading import follow_store_of
+from .state import state_of
+from .web import log_access
+
+# Where the /sparql view leaves the answer it sent, for the replay to find.
+ANSWER_SENT = "ilrs.answer"
+# Requests remembered, and the bytes of their query strings and bodies at most (the answers' bytes are
+# the result cache's: a replay only points to them).
+REMEMBERED, REMEMBERED_BYTES = 1024, 4 * 2**20
+
+
+class RepeatedAnswers:
+    """WSGI middleware around ``app.wsgi_app``."""
+
+    def __init__(self, app: Flask):
+        self.app, self.wsgi_app = app, app.wsgi_app
+        self._sent: OrderedDict[tuple, tuple[str, weakref.ref[Answer], str, list[tuple[str, str]]]] = OrderedDict()
+        self._sent_bytes = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        started = time.perf_counter()
+        state = state_of(self.app)
+        key = _replayable(environ, state.config.limits.max_request_bytes)
+        if key is None:
+            return self.wsgi_app(environ, start_response)
+        follow_store_of(state)
+        version = state.dataset.version  # read before Flask: a reload meanwhile makes the record unused, not wrong
+        with self._lock:
+            sent = self._sent.get(key)
+        answer = sent[1]() if sent is not None and sent[0] == version else None
+        if answer is None or header_bytes(environ) > state.config.limits.max_header_bytes:
+            return self.wsgi_app(environ, lambda status, headers, *exc: self._remember(
+                environ, key, version, status, headers, start_response, exc))
+        _, _, status, headers = sent
+        start_response(status, headers)
+        log_access(environ, status[:3], len(answer.body), started)
+        return [answer.body]
+
+    def _remember(self, environ: dict, key: tuple, version: str, status: str, headers: list[tuple[str, str]],
+                  start_response: Callable, exc: tuple) -> Callable:
+        answer: Answer | None = environ.get(ANSWER_SENT)
+        if answer is not None and status.startswith("200") and not any(
+                name.lower() == "content-encoding" for name, _ in headers):
+            with self._lock:
+                if key not in self._sent:
+                    self._sent_bytes += _size(key)
+                self._sent[key] = (version, weakref.ref(answer), status, list(headers))
+                self._sent.move_to_end(key)
+                while len(self._sent) > REMEMBERED or self._sent_bytes > REMEMBERED_BYTES:
+                    self._sent_bytes -= _size(self._sent.popitem(last=False)[0])
+        return start_response(status, headers, *exc)
+
+
+def _replayable(environ: dict, max_body_bytes: int) -> tuple | None:
+    """What decides the answer to this request, if it is one that may be replayed. A POST's body is
+    read here, and put back for Flask."""
+    method = environ.get("REQUEST_METHOD")
+    if method not in ("GET", "POST") or environ.get("PATH_INFO") != "/sparql" or any(
+            name.startswith("HTTP_IF_") for name in environ):
+        return None
+    body = b""
+    if method == "POST":
+        length = environ.get("CONTENT_LENGTH")
+        if not length or not length.isdigit() or int(length) > max_body_bytes:
+            return None  # chunked, absent or too long: Flask says so
+        body = environ["wsgi.input"].read(int(length))
+        environ["wsgi.input"] = io.BytesIO(body)
+    elif not environ.get("QUERY_STRING"):
+        return None
+    return (method, environ.get("QUERY_STRING"), environ.get("CONTENT_TYPE"), body,
+            environ.get("HTTP_ACCEPT"), environ.get("HTTP_ACCEPT_ENCODING"))
+
+
+def _size(key: tuple) -> int:
+    _, query_string, _, body, *_ = key
+    return len(query_string or "") + len(body)

@@ -1,0 +1,86 @@
+"""A repeated query answered before Flask (server/repeated.py): byte for byte what Flask sent, and
+only when nothing in the request asks for something else.
+
+The app is the real one, driven in-process; a hook of its own counts the requests Flask handles."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from flask import request
+
+from ilrs_graph.dataset import Dataset
+from ilrs_server import Config, create_app
+from ilrs_server.state import state_of
+
+from .conftest import FIXTURES
+
+PARTNERS = """PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?partner ?name WHERE { ?partnership org:member ?partner . ?partner rdfs:label ?name } ORDER BY ?name"""
+CONSTRUCT = """PREFIX org: <http://www.w3.org/ns/org#>
+CONSTRUCT { ?partnership org:member ?partner } WHERE { ?partnership org:member ?partner }"""
+
+
+@pytest.fixture
+def app(shipped):
+    app = create_app(Config(), dataset=Dataset.of(shipped))
+    app.handled = []
+    app.before_request(lambda: app.handled.append(request.method))
+    return app
+
+
+def ask(client, how: str, query: str, headers: dict):
+    if how == "GET":
+        return client.get("/sparql", query_string={"query": query}, headers=headers)
+    if how == "form":
+        return client.post("/sparql", data={"query": query}, headers=headers)
+    return client.post("/sparql", data=query.encode(), headers={**headers, "Content-Type": "application/sparql-query"})
+
+
+def sent(response) -> tuple:
+    return response.status, sorted(response.headers.items()), response.get_data()
+
+
+@pytest.mark.parametrize("how", ["GET", "form", "direct"])
+@pytest.mark.parametrize("query, accept", [(PARTNERS, None), (PARTNERS, "text/csv"),
+                                           (PARTNERS, "application/sparql-results+xml"), (CONSTRUCT, "text/turtle")])
+def test_a_repeated_query_gets_what_flask_sent_without_flask(app, how, query, accept):
+    client = app.test_client()
+    headers = {"Accept": accept} if accept else {}
+    first = ask(client, how, query, headers)
+    assert first.status_code == 200 and len(app.handled) == 1
+    again = ask(client, how, query, headers)
+    assert sent(again) == sent(first)
+    assert len(app.handled) == 1, "answered before Flask"
+    other_format = ask(client, how, query, {"Accept": "application/n-triples" if query is CONSTRUCT else "text/tab-separated-values"})
+    assert other_format.status_code == 200 and len(app.handled) == 2
+
+
+def test_conditional_requests_and_oversized_headers_still_reach_flask(app):
+    client = app.test_client()
+    first = ask(client, "GET", PARTNERS, {})
+    assert ask(client, "GET", PARTNERS, {"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert len(app.handled) == 2
+    assert ask(client, "GET", PARTNERS, {"X-Padding": "x" * 20_000}).status_code == 431  # Flask's guard
+
+
+def test_compressed_answers_and_errors_are_not_replayed(app):
+    client = app.test_client()
+    compressed = [ask(client, "form", PARTNERS, {"Accept-Encoding": "gzip"}) for _ in range(2)]
+    assert [r.headers.get("Content-Encoding") for r in compressed] == ["gzip", "gzip"]
+    assert gzip.decompress(compressed[0].get_data()) == gzip.decompress(compressed[1].get_data())
+    errors = [ask(client, "GET", "SELECT ?x WHERE {", {}) for _ in range(2)]
+    assert [r.status_code for r in errors] == [400, 400]
+    assert len(app.handled) == 4
+
+
+def test_a_new_data_version_is_never_answered_from_the_old_one(app):
+    client = app.test_client()
+    old = [ask(client, "GET", PARTNERS, {}) for _ in range(2)]
+    still_in_use = state_of(app).dataset  # by a request still running, say: its cached answers live on
+    state_of(app).dataset = Dataset.open([FIXTURES / "base.trig"])  # what a reload does
+    new = ask(client, "GET", PARTNERS, {})
+    assert new.headers["ETag"] != old[1].headers["ETag"] and new.get_data() != old[1].get_data()
+    assert len(app.handled) == 2 and still_in_use.version != state_of(app).dataset.version
