@@ -23,7 +23,7 @@ from . import export, formats, void
 from .execution import ExecutorPool
 from .formats import Format
 from .load import LoadedGraph, load_files, load_shipped
-from .query import Limits, QueryPlan, analyse
+from .query import Limits, QueryError, QueryPlan, analyse
 from .remote import RemoteEngine, StoreEndpoints
 from .store import ENGINES, Engine, OxigraphEngine
 
@@ -66,16 +66,20 @@ class ResultCache:
             return running.result()
         try:
             answer = compute()
-        except BaseException as error:
             with self._lock:
-                del self._running[key]
+                self._keep(key, answer)
+        except Exception as error:
             mine.set_exception(error)
             raise
-        with self._lock:
-            self._keep(key, answer)
-            del self._running[key]
-        mine.set_result(answer)
-        return answer
+        except BaseException:  # the process is stopping: the waiters need not stop with it
+            mine.set_exception(QueryError("The server stopped answering this query; try again.", 503))
+            raise
+        else:
+            mine.set_result(answer)
+            return answer
+        finally:
+            with self._lock:
+                del self._running[key]
 
     def _keep(self, key: tuple, answer: Answer) -> None:
         if len(answer.body) > self.max_bytes // 4:  # one huge answer must not evict everything

@@ -51,7 +51,7 @@ def reload(app: Flask) -> None:
     """Load the data again; swap it in if good and new, else keep serving what is served now."""
     state = state_of(app)
     if state.config.store is not None:
-        _follow_store(state, force=True)
+        _follow_store(state)
         return
     try:
         loaded = load_or_last_good(state.config.data_files, validate=state.config.validate)
@@ -72,19 +72,19 @@ def reload(app: Flask) -> None:
 
 def follow_store() -> None:
     """Before each request of a server over a store: serve the version the store holds now."""
-    follow_store_of(state_of(current_app))
+    state = state_of(current_app)
+    if store_check_due(state):
+        _follow_store(state)
 
 
-def follow_store_of(state: ServerState) -> None:
-    if state.config.store is not None:
-        _follow_store(state, force=False)
+def store_check_due(state: ServerState) -> bool:
+    """Whether this server over a store should read the store's version before answering."""
+    return state.config.store is not None and time.monotonic() - state.store_checked_at >= STORE_CHECK_SECONDS
 
 
-def _follow_store(state: ServerState, *, force: bool) -> None:
-    """Swap in the store's version if it changed (one small query, at most every STORE_CHECK_SECONDS
-    unless forced); while the store fails, keep serving and say why at /healthz."""
-    if not force and time.monotonic() - state.store_checked_at < STORE_CHECK_SECONDS:
-        return
+def _follow_store(state: ServerState) -> None:
+    """Swap in the store's version if it changed (one small query); while the store fails, keep
+    serving and say why at /healthz."""
     state.store_checked_at = time.monotonic()
     try:
         if state.dataset.engine.stored_version() != state.dataset.version:

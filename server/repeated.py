@@ -6,7 +6,7 @@ answer went out and with which headers, by what decides them (method, query stri
 type, Accept and Accept-Encoding, and the data version); the same request again gets them replayed,
 as long as the result cache still keeps that answer. Everything else goes to Flask as before:
 conditional requests, compressed answers, errors, oversized headers or bodies, a new data version,
-an answer the cache let go.
+an answer the cache let go, and (over a store) the request due to look at the store's version.
 """
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ from flask import Flask
 from ilrs_graph.dataset import Answer
 
 from .guards import header_bytes
-from .reloading import follow_store_of
+from .reloading import store_check_due
 from .state import state_of
 from .web import log_access
 
-# Where the /sparql view leaves the answer it sent, for the replay to find.
+# Where the /sparql view leaves the data version and the answer it sent, for the replay to find.
 ANSWER_SENT = "ilrs.answer"
-# Requests remembered, and the bytes of their query strings and bodies at most (the answers' bytes are
-# the result cache's: a replay only points to them).
+# Requests remembered, and the bytes of what identifies them at most (the answers' bytes are the
+# result cache's: a replay only points to them).
 REMEMBERED, REMEMBERED_BYTES = 1024, 4 * 2**20
 
 
@@ -47,30 +47,32 @@ class RepeatedAnswers:
         started = time.perf_counter()
         state = state_of(self.app)
         key = _replayable(environ, state.config.limits.max_request_bytes)
-        if key is None:
+        if key is None or store_check_due(state):
             return self.wsgi_app(environ, start_response)
-        follow_store_of(state)
-        version = state.dataset.version  # read before Flask: a reload meanwhile makes the record unused, not wrong
         with self._lock:
             sent = self._sent.get(key)
-        answer = sent[1]() if sent is not None and sent[0] == version else None
+            if sent is not None:
+                self._sent.move_to_end(key)
+        answer = sent[1]() if sent is not None and sent[0] == state.dataset.version else None
         if answer is None or header_bytes(environ) > state.config.limits.max_header_bytes:
             return self.wsgi_app(environ, lambda status, headers, *exc: self._remember(
-                environ, key, version, status, headers, start_response, exc))
+                environ, key, status, headers, start_response, exc))
         _, _, status, headers = sent
-        start_response(status, headers)
+        start_response(status, list(headers))
         log_access(environ, status[:3], len(answer.body), started)
         return [answer.body]
 
-    def _remember(self, environ: dict, key: tuple, version: str, status: str, headers: list[tuple[str, str]],
+    def _remember(self, environ: dict, key: tuple, status: str, headers: list[tuple[str, str]],
                   start_response: Callable, exc: tuple) -> Callable:
-        answer: Answer | None = environ.get(ANSWER_SENT)
+        version, answer = environ.get(ANSWER_SENT, (None, None))
         if answer is not None and status.startswith("200") and not any(
                 name.lower() == "content-encoding" for name, _ in headers):
+            # Not the Date werkzeug set: the server adds the time of each reply.
+            kept = [(name, value) for name, value in headers if name.lower() != "date"]
             with self._lock:
                 if key not in self._sent:
                     self._sent_bytes += _size(key)
-                self._sent[key] = (version, weakref.ref(answer), status, list(headers))
+                self._sent[key] = (version, weakref.ref(answer), status, kept)
                 self._sent.move_to_end(key)
                 while len(self._sent) > REMEMBERED or self._sent_bytes > REMEMBERED_BYTES:
                     self._sent_bytes -= _size(self._sent.popitem(last=False)[0])
@@ -98,5 +100,4 @@ def _replayable(environ: dict, max_body_bytes: int) -> tuple | None:
 
 
 def _size(key: tuple) -> int:
-    _, query_string, _, body, *_ = key
-    return len(query_string or "") + len(body)
+    return sum(len(part) for part in key if part is not None)

@@ -110,7 +110,7 @@ def _answer(text: str, params: dict[str, list[str]]) -> Response:
         raise ApiError.from_query_error(error) from None
     response = Response(answer.body, content_type=fmt.content_type, headers=ANSWER_HEADERS)
     response.set_etag(answer.etag)
-    request.environ[ANSWER_SENT] = answer  # for the replay of this request (server/repeated.py)
+    request.environ[ANSWER_SENT] = (dataset.version, answer)  # for replaying this request (server/repeated.py)
     return response.make_conditional(request)
 
 

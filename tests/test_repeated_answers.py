@@ -11,6 +11,7 @@ import pytest
 from flask import request
 
 from ilrs_graph.dataset import Dataset
+from ilrs_graph.query import Limits
 from ilrs_server import Config, create_app
 from ilrs_server.state import state_of
 
@@ -40,7 +41,8 @@ def ask(client, how: str, query: str, headers: dict):
 
 
 def sent(response) -> tuple:
-    return response.status, sorted(response.headers.items()), response.get_data()
+    """What a response says, but its Date: the server (gunicorn) dates each reply itself."""
+    return response.status, sorted((n, v) for n, v in response.headers.items() if n != "Date"), response.get_data()
 
 
 @pytest.mark.parametrize("how", ["GET", "form", "direct"])
@@ -52,7 +54,7 @@ def test_a_repeated_query_gets_what_flask_sent_without_flask(app, how, query, ac
     first = ask(client, how, query, headers)
     assert first.status_code == 200 and len(app.handled) == 1
     again = ask(client, how, query, headers)
-    assert sent(again) == sent(first)
+    assert sent(again) == sent(first) and "Date" not in again.headers  # not the first reply's date
     assert len(app.handled) == 1, "answered before Flask"
     other_format = ask(client, how, query, {"Accept": "application/n-triples" if query is CONSTRUCT else "text/tab-separated-values"})
     assert other_format.status_code == 200 and len(app.handled) == 2
@@ -84,3 +86,24 @@ def test_a_new_data_version_is_never_answered_from_the_old_one(app):
     new = ask(client, "GET", PARTNERS, {})
     assert new.headers["ETag"] != old[1].headers["ETag"] and new.get_data() != old[1].get_data()
     assert len(app.handled) == 2 and still_in_use.version != state_of(app).dataset.version
+
+
+def test_an_answer_the_result_cache_does_not_keep_is_not_replayed(shipped):
+    limits = Limits(max_cache_bytes=1024)  # answers over 256 bytes are not kept
+    app = create_app(Config(limits=limits), dataset=Dataset.of(shipped, limits=limits))
+    app.handled = []
+    app.before_request(lambda: app.handled.append(request.method))
+    client = app.test_client()
+    answers = [ask(client, "GET", PARTNERS, {}) for _ in range(2)]
+    assert len(answers[0].get_data()) > 256 and sent(answers[0]) == sent(answers[1])
+    assert len(app.handled) == 2
+
+
+def test_a_replay_writes_the_same_access_line(app, caplog):
+    client = app.test_client()
+    with caplog.at_level("INFO", logger="ilrs_server.access"):
+        for _ in range(2):
+            ask(client, "GET", PARTNERS, {})
+    lines = [record.getMessage().rsplit(" ", 1)[0] for record in caplog.records if record.name == "ilrs_server.access"]
+    assert len(lines) == 2 and lines[0] == lines[1] and '"GET /sparql' in lines[0]
+    assert len(app.handled) == 1

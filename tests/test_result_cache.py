@@ -90,3 +90,30 @@ def test_an_answer_over_a_quarter_of_the_budget_is_not_kept():
     assert cache.answer(("big",), lambda: answer(b"b" * 101)).body == b"b" * 101
     assert cache.answer(("big",), lambda: answer(b"again")).body == b"again"
     assert cache.answer(("small",), pytest.fail).body == b"s" * 100
+
+
+def test_a_stopping_first_asker_gives_its_waiters_a_503_and_frees_the_question():
+    cache, outcomes = ResultCache(), []
+    started, release = threading.Event(), threading.Event()
+    stopped = []
+
+    def stop():
+        started.set()
+        release.wait(30)
+        raise SystemExit  # what gunicorn raises in a worker it stops
+
+    def first():
+        try:
+            cache.answer(("q",), stop)
+        except SystemExit:
+            stopped.append(True)
+    leader = threading.Thread(target=first)
+    leader.start()
+    assert started.wait(30)
+    waiter = ask_in_thread(cache, ("q",), lambda: answer(b"rerun"), outcomes)
+    waiter.join(0.5)
+    release.set()
+    for thread in (leader, waiter):
+        thread.join(30)
+    assert stopped == [True] and isinstance(outcomes[0], QueryError) and outcomes[0].status == 503
+    assert cache.answer(("q",), lambda: answer(b"rerun")).body == b"rerun"
