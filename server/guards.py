@@ -26,6 +26,9 @@ def _check_headers() -> None:
 
 def header_bytes(environ: dict) -> int:
     """What the request's header lines take ("Name: value" and the line end), from the WSGI environ."""
-    return sum(len(name) - 1 + len(value) for name, value in environ.items() if name.startswith("HTTP_")) + sum(
-        len(name) + 4 + len(environ[key]) for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length"))
-        if environ.get(key))
+    # HTTP_USER_AGENT is 5 characters longer than User-Agent; ": " and the line end take 4.
+    size = sum(len(key) - 1 + len(value) for key, value in environ.items() if key.startswith("HTTP_"))
+    for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
+        if environ.get(key):
+            size += len(name) + 4 + len(environ[key])
+    return size
