@@ -2,8 +2,8 @@
 
 ``create_app(config)`` builds the dataset once and keeps it in the app; one blueprint per concern:
 sparql (the protocol), linked_data (resources, ontology, dumps), ui (home and query pages), health.
-Views are thin: they call ilrs_graph and render. A repeated GET /sparql is answered before Flask
-(repeated.py).
+Views are thin: they call ilrs_graph and render. A repeated query to /sparql is answered before
+Flask (repeated.py).
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from flask import Flask
 
@@ -34,12 +35,20 @@ ANSWER_SENT = "ilrs.answer"
 REMEMBERED, REMEMBERED_BYTES = 1024, 4 * 2**20
 
 
+class _Sent(NamedTuple):
+    """What went out for a request: from which data version, which answer, with which status and headers."""
+    version: str
+    answer: weakref.ref[Answer]
+    status: str
+    headers: list[tuple[str, str]]
+
+
 class RepeatedAnswers:
     """WSGI middleware around ``app.wsgi_app``."""
 
     def __init__(self, app: Flask):
         self.app, self.wsgi_app = app, app.wsgi_app
-        self._sent: OrderedDict[tuple, tuple[str, weakref.ref[Answer], str, list[tuple[str, str]]]] = OrderedDict()
+        self._sent: OrderedDict[tuple, _Sent] = OrderedDict()
         self._sent_bytes = 0
         self._lock = threading.Lock()
 
@@ -53,13 +62,12 @@ class RepeatedAnswers:
             sent = self._sent.get(key)
             if sent is not None:
                 self._sent.move_to_end(key)
-        answer = sent[1]() if sent is not None and sent[0] == state.dataset.version else None
+        answer = sent.answer() if sent is not None and sent.version == state.dataset.version else None
         if answer is None or header_bytes(environ) > state.config.limits.max_header_bytes:
             return self.wsgi_app(environ, lambda status, headers, *exc: self._remember(
                 environ, key, status, headers, start_response, exc))
-        _, _, status, headers = sent
-        start_response(status, list(headers))
-        log_access(environ, status[:3], len(answer.body), started)
+        start_response(sent.status, list(sent.headers))
+        log_access(environ, sent.status[:3], len(answer.body), started)
         return [answer.body]
 
     def _remember(self, environ: dict, key: tuple, status: str, headers: list[tuple[str, str]],
@@ -72,7 +80,7 @@ class RepeatedAnswers:
             with self._lock:
                 if key not in self._sent:
                     self._sent_bytes += _size(key)
-                self._sent[key] = (version, weakref.ref(answer), status, kept)
+                self._sent[key] = _Sent(version, weakref.ref(answer), status, kept)
                 self._sent.move_to_end(key)
                 while len(self._sent) > REMEMBERED or self._sent_bytes > REMEMBERED_BYTES:
                     self._sent_bytes -= _size(self._sent.popitem(last=False)[0])
