@@ -225,15 +225,17 @@ def latency(client: Client, query: Query, *, samples: int, budget_seconds: float
     return Latency(statistics.median(times), p95, len(times))
 
 
-def wait_until_idle(running: Running, *, limit_seconds: float = 180.0) -> float:
-    """Wait until the target's processes use under 5% of a core: wrk stops sending at the end of its
-    run, but a server may still be computing the requests it abandoned, which would slow the next run.
-    Returns the seconds waited."""
+def wait_until_idle(*targets: Running, limit_seconds: float = 180.0) -> float:
+    """Wait until the targets' processes together use under 5% of a core: wrk stops sending at the end
+    of its run, but a server may still be computing the requests it abandoned, which would slow the next
+    run (of any target on the machine). Returns the seconds waited."""
     began = time.perf_counter()
     while time.perf_counter() - began < limit_seconds:
         try:
-            root = psutil.Process(running.process.pid)
-            processes = [root, *root.children(recursive=True)]
+            processes = []
+            for running in targets:
+                root = psutil.Process(running.process.pid)
+                processes += [root, *root.children(recursive=True)]
             before = sum(sum(p.cpu_times()[:2]) for p in processes)
             time.sleep(0.5)
             after = sum(sum(p.cpu_times()[:2]) for p in processes)
@@ -255,10 +257,10 @@ class Throughput:
 
 
 def throughput(running: Running, queries: list[Query], *, connections: int, seconds: float, unique: bool,
-               workdir: Path) -> Throughput:
+               workdir: Path, idle_first: list[Running] | None = None) -> Throughput:
     """wrk against the target for ``seconds`` with ``connections`` connections, the queries round robin,
-    once the target is idle."""
-    wait_until_idle(running)
+    once the target (and the other targets running beside it, ``idle_first``) are idle."""
+    wait_until_idle(*(idle_first or [running]))
     requests_file = workdir / "wrk-requests.txt"
     requests_file.write_text("".join(f"{q.accept}\t{urlencode({'query': q.text})}\n" for q in queries))
     environment = {**os.environ, "BENCH_REQUESTS": str(requests_file), "BENCH_PATH": running.target.query_path,

@@ -119,8 +119,11 @@ def markdown(summary: dict) -> str:
         "memory, that includes sending it the data over HTTP; for Oxigraph on RocksDB the `oxigraph load` before",
         "is shown apart as *prepare*). *Latency* is one client, one kept-alive connection, each query repeated",
         "(median and 95th percentile). *Throughput* is wrk (one thread) for the set time with 1, 4 and 16",
-        "connections sending a mix round robin, each run started once the target is idle again (a server may",
-        "still be computing what the previous run abandoned); *uncached* requests each end with a new comment so",
+        "connections sending a mix round robin, with the targets running side by side and taking turns, in",
+        f"rounds ({summary['settings']['rounds']}; each begins with another target): a figure is the target's median round, so that",
+        "other work on the machine during one run weighs on no target alone. Each run starts once every",
+        "target is idle again (a server may still be computing what the previous run abandoned);",
+        "*uncached* requests each end with a new comment so",
         "that no two texts are equal and no result cache can answer; *repeated* sends the same texts again",
         "(a result cache may answer). *Memory* is the peak over the run of all the target's processes: RSS",
         "summed, and PSS summed (pages shared by forked workers counted once). Answers are checked against",
@@ -132,6 +135,22 @@ def markdown(summary: dict) -> str:
     for run in summary["runs"]:
         out += _run_markdown(run)
     return "\n".join(out) + "\n"
+
+
+def _rounds_markdown(run: dict) -> list[str]:
+    """Every round of the figures the targets are judged by (×4 uncached, repeated ×16): the spread."""
+    keys = [f"{mix}-{kind}" for mix in _mixes(run) for kind in ("uncached-4", "repeated-16")]
+    rows = []
+    for name, target in _by_name(run).items():
+        rounds = [target["throughput"].get(key, {}).get("rounds", []) for key in keys]
+        if any(len(measured) > 1 for measured in rounds):
+            rows.append(f"| {name} | " + " | ".join(" / ".join(f"{rate:,.0f}" for rate in measured) or "–"
+                                                   for measured in rounds) + " |")
+    if not rows:
+        return []
+    return ["", "Each round, requests/s, in the order measured (the tables above show the median):", "",
+            "| target | " + " | ".join(key.replace("-", " ", 1).replace("-", " ×") for key in keys) + " |",
+            "|---|" + "---|" * len(keys), *rows]
 
 
 def _run_markdown(run: dict) -> list[str]:
@@ -163,13 +182,13 @@ def _run_markdown(run: dict) -> list[str]:
         out += ["", f"Throughput on the {mix} mix ({len(queries)} queries), requests/s; latency is the median over "
                     "the mix of each query's median (one client):", "",
                 "| target | ×1 | ×4 | ×16 | repeated ×16 | ×4 vs Oxigraph memory | ×4 vs Oxigraph RocksDB "
-                "| failed requests | median latency ms | vs Oxigraph memory | vs Oxigraph RocksDB |",
+                "| failed requests (all rounds) | median latency ms | vs Oxigraph memory | vs Oxigraph RocksDB |",
                 "|---|---|---|---|---|---|---|---|---|---|---|"]
         for name, target in targets.items():
             rates = [_rate(target, f"{mix}-{key}") for key in ("uncached-1", "uncached-4", "uncached-16", "repeated-16")]
             if all(rate is None for rate in rates):
                 continue
-            errors = sum(t["errors"] for key, t in target["throughput"].items() if key.startswith(mix))
+            errors = sum(t["errors_in_all_rounds"] for key, t in target["throughput"].items() if key.startswith(mix))
             median = _median_latency(target, queries)
             out.append(" | ".join([
                 f"| {name}", *(_number(rate, 0) for rate in rates),
@@ -177,6 +196,7 @@ def _run_markdown(run: dict) -> list[str]:
                 _ratio(rates[1], rocksdb and _rate(rocksdb, f"{mix}-uncached-4")), str(errors), _number(median, 2),
                 _ratio(median, reference and _median_latency(reference, queries)),
                 _ratio(median, rocksdb and _median_latency(rocksdb, queries))]) + " |")
+    out += _rounds_markdown(run)
     wrong = {name: {q: v for q, v in t["answers"].items() if v != "ok"} for name, t in targets.items()}
     wrong = {name: answers for name, answers in wrong.items() if answers}
     if wrong:

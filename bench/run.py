@@ -5,10 +5,11 @@
 For each size (the shipped graph, and generated ones): write the dataset (generated ones seeded; kept
 in bench/results/data), compute the reference answers
 with the embedded engine, then for each target: start it (start-up to first answer), check every
-answer against the reference, measure each query's latency, stop it. Then start each target again and
-measure throughput with wrk at 1, 4 and 16 connections (every request a new text: no cache can answer)
-and at 16 connections repeating the same texts (what a result cache can answer), on the full mix and,
-when some target is not right on every query, on the common mix of the queries all answer right.
+answer against the reference, measure each query's latency, stop it. Then start the targets again, side
+by side, and measure throughput with wrk at 1, 4 and 16 connections (every request a new text: no cache
+can answer) and at 16 connections repeating the same texts (what a result cache can answer), the targets
+taking turns, in rounds (the median round is kept); on the full mix and, when some target is not right
+on every query, on the common mix of the queries all answer right.
 Memory is sampled all along. Figures go to stdout, bench/RESULTS.md and bench/results/results.json.
 """
 
@@ -35,7 +36,7 @@ from tests.answers import engine_answers, same_answer
 
 from . import report
 from .generate import generate, write
-from .measure import Client, Query, Reply, Running, latency, start, throughput
+from .measure import Client, Query, Reply, Running, Throughput, latency, start, throughput
 from .targets import TARGETS, Data, Target, missing
 
 ROOT = Path(__file__).resolve().parent
@@ -52,12 +53,16 @@ class Settings:
     latency_budget_seconds: float
     wrk_seconds: float
     answer_timeout_seconds: float
+    rounds: int  # of each throughput figure, targets taking turns; the median round is kept
     startup_limit_seconds: float = 300.0
 
 
-FULL = Settings(latency_samples=30, latency_budget_seconds=3.0, wrk_seconds=8.0, answer_timeout_seconds=30.0)
-QUICK = Settings(latency_samples=10, latency_budget_seconds=1.0, wrk_seconds=3.0, answer_timeout_seconds=15.0)
+FULL = Settings(latency_samples=30, latency_budget_seconds=3.0, wrk_seconds=5.0, answer_timeout_seconds=30.0,
+                rounds=3)
+QUICK = Settings(latency_samples=10, latency_budget_seconds=1.0, wrk_seconds=3.0, answer_timeout_seconds=15.0,
+                 rounds=1)
 CONNECTIONS = (1, 4, 16)
+MEASUREMENTS = [("uncached", connections) for connections in CONNECTIONS] + [("repeated", 16)]
 SHIPPED = "shipped"  # the size that is the project's own graph (ontology and data), not a generated one
 
 
@@ -164,7 +169,7 @@ def first_pass(target: Target, data: Data, mix: list[Query], reference: dict[str
     if reason:
         result.skipped = reason
         return result
-    workdir = RESULTS / "work" / str(data.quads) / target.name
+    workdir = _workdir(data, target)
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     try:
@@ -183,33 +188,66 @@ def first_pass(target: Target, data: Data, mix: list[Query], reference: dict[str
                                                                 budget_seconds=settings.latency_budget_seconds))
             client.close()
         finally:
-            _keep_memory(running, result)
-            running.stop()
+            _stop(running, result)
     except Exception as error:  # a target that breaks is reported, and the others still run
         result.failure = f"{type(error).__name__}: {error}"
     return result
 
 
-def second_pass(target: Target, data: Data, mixes: dict[str, list[Query]], settings: Settings,
-                result: TargetResult) -> None:
-    """Throughput of one target on each mix: uncached at 1, 4 and 16 connections, repeated at 16."""
-    workdir = RESULTS / "work" / str(data.quads) / target.name
-    try:
-        running = start(target, data, workdir, within=settings.startup_limit_seconds)
+def throughput_pass(measured: list[tuple[Target, TargetResult, dict[str, list[Query]]]], data: Data,
+                    settings: Settings) -> None:
+    """Throughput of the measured targets side by side, each on its mixes: all are started, then every
+    measurement (uncached at 1, 4 and 16 connections, repeated at 16) is taken from each target in turn,
+    in ``settings.rounds`` rounds that each begin with another target. A figure is its median round, so
+    that other work on the machine during one run weighs on no target alone."""
+    running: dict[str, Running] = {}
+    for target, result, _ in measured:
         try:
-            for mix_name, mix in mixes.items():
-                for connections in CONNECTIONS:
-                    measured = throughput(running, mix, connections=connections, seconds=settings.wrk_seconds,
-                                          unique=True, workdir=workdir)
-                    result.throughput[f"{mix_name}-uncached-{connections}"] = asdict(measured)
-                measured = throughput(running, mix, connections=16, seconds=settings.wrk_seconds, unique=False,
-                                      workdir=workdir)
-                result.throughput[f"{mix_name}-repeated-16"] = asdict(measured)
-        finally:
-            _keep_memory(running, result)
-            running.stop()
-    except Exception as error:
-        result.failure = f"{type(error).__name__}: {error}"
+            running[target.name] = start(target, data, _workdir(data, target), within=settings.startup_limit_seconds)
+        except Exception as error:
+            result.failure = f"{type(error).__name__}: {error}"
+    try:
+        for mix_name in ("full", "common"):
+            for kind, connections in MEASUREMENTS:
+                key = f"{mix_name}-{kind}-{connections}"
+                rounds: dict[str, list[Throughput]] = {}
+                for number in range(settings.rounds):
+                    turn = number % len(measured)
+                    for target, result, mixes in measured[turn:] + measured[:turn]:
+                        if mix_name not in mixes or target.name not in running:
+                            continue
+                        try:
+                            rounds.setdefault(target.name, []).append(throughput(
+                                running[target.name], mixes[mix_name], connections=connections,
+                                seconds=settings.wrk_seconds, unique=kind == "uncached",
+                                workdir=_workdir(data, target), idle_first=list(running.values())))
+                        except Exception as error:  # a target that breaks is reported; the others go on
+                            result.failure = f"{type(error).__name__}: {error}"
+                            _stop(running.pop(target.name), result)
+                for target, result, _ in measured:
+                    if rounds.get(target.name):
+                        result.throughput[key] = _median_round(rounds[target.name])
+    finally:
+        for target, result, _ in measured:
+            if target.name in running:
+                _stop(running.pop(target.name), result)
+
+
+def _median_round(rounds: list[Throughput]) -> dict:
+    """The round with the median rate (the lower middle one of an even number), every round's rate, and
+    the failed requests of all rounds."""
+    middle = sorted(rounds, key=lambda measured: measured.requests_per_second)[(len(rounds) - 1) // 2]
+    return {**asdict(middle), "rounds": [measured.requests_per_second for measured in rounds],
+            "errors_in_all_rounds": sum(measured.errors for measured in rounds)}
+
+
+def _workdir(data: Data, target: Target) -> Path:
+    return RESULTS / "work" / str(data.quads) / target.name
+
+
+def _stop(running: Running, result: TargetResult) -> None:
+    _keep_memory(running, result)
+    running.stop()
 
 
 def run_size(size: int | str, settings: Settings) -> dict:
@@ -233,14 +271,18 @@ def run_size(size: int | str, settings: Settings) -> dict:
     measured = [r for r in results if not r.skipped and not r.failure
                 and sum(v == "ok" for v in r.answers.values()) >= MIX_QUORUM * len(mix)]
     common = [q for q in mix if all(r.answers.get(q.name) == "ok" for r in measured)]
+    jobs = []
     for target, result in zip(TARGETS, results):
         if result in measured:
             mixes = {"full": mix} if all(v == "ok" for v in result.answers.values()) else {}
             if len(common) < len(mix):
                 mixes["common"] = common
+            jobs.append((target, result, mixes))
             print(f"-- {target.name}: throughput on " + ", ".join(f"the {name} mix ({len(queries)} queries)"
                                                                for name, queries in mixes.items()), flush=True)
-            second_pass(target, data, mixes, settings, result)
+    print(f"-- throughput, side by side: {settings.rounds} round(s) of {settings.wrk_seconds:g} s per figure "
+          "and target", flush=True)
+    throughput_pass(jobs, data, settings)
     load_average["after"] = os.getloadavg()
     return {"quads": data.quads, "title": title, "load_average": load_average,
             "files": {"trig_bytes": data.trig.stat().st_size, "nquads_bytes": data.nquads.stat().st_size},
