@@ -11,6 +11,7 @@ from gunicorn.app.base import BaseApplication
 from ilrs_graph import memory
 
 from . import reloading
+from .balance import ConnectionTable, balanced_worker
 from .state import dataset_of, state_of
 
 SPARE_THREADS = 4
@@ -41,10 +42,12 @@ def serve(app: Flask, *, host: str, port: int, workers: int, timeout: int = 60) 
     log_to_stderr()
     memory.tune_for_threads()
     limits = state_of(app).config.limits
+    connections = ConnectionTable(workers)
     _Gunicorn(app, {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": balanced_worker(connections),
+        "child_exit": lambda arbiter, worker: connections.release(worker.pid),
         "threads": _threads(app),
         "preload_app": True,
         "post_worker_init": _start_executors,

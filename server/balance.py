@@ -1,0 +1,76 @@
+"""Spreading clients' connections evenly over gunicorn's workers.
+
+The workers share one listening socket and whichever is quickest accepts, so keep-alive connections
+opened at once (wrk's, a proxy's pool) often all go to one worker, which then answers them alone while
+the others idle: on the shipped graph, 3,357 repeated queries/s against 8,545 when they were shared
+(bench/RESULTS.md, 2026-12-04 14:47). Here a worker stops accepting while it holds more than its share
+of all the workers' connections, so that another takes the next one. (gunicorn's ``reuse_port`` spreads
+them too, by the kernel's hash, but then a reload resets the connections queued at the old workers'
+sockets: 28 of 29,780 requests over three SIGHUPs.)
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import multiprocessing
+import os
+
+from gunicorn.workers.gthread import ThreadWorker
+
+# Slots for workers: room for the old ones still finishing their connections during a reload.
+SLOTS_PER_WORKER = 4
+
+
+class ConnectionTable:
+    """Each worker's open connections, in memory the master shares with the workers it forks."""
+
+    def __init__(self, workers: int):
+        self._pids = multiprocessing.RawArray(ctypes.c_int, workers * SLOTS_PER_WORKER)
+        self._counts = multiprocessing.RawArray(ctypes.c_int, workers * SLOTS_PER_WORKER)
+        self._lock = multiprocessing.Lock()
+
+    def claim(self, pid: int) -> int | None:
+        """A slot for worker ``pid``; None when all are taken (the worker then accepts as gunicorn does)."""
+        with self._lock:
+            for slot, holder in enumerate(self._pids):
+                if holder == 0:
+                    self._pids[slot], self._counts[slot] = pid, 0
+                    return slot
+        return None
+
+    def release(self, pid: int) -> None:
+        """Free the slot of a worker that has exited (the master calls this)."""
+        with self._lock:
+            for slot, holder in enumerate(self._pids):
+                if holder == pid:
+                    self._pids[slot] = self._counts[slot] = 0
+
+    def publish(self, slot: int, connections: int) -> None:
+        self._counts[slot] = connections
+
+    def share(self) -> int:
+        """How many connections a worker may hold before it lets the others accept: one more than the
+        average over the live workers, so that the one holding fewest can always accept."""
+        counts = [count for pid, count in zip(self._pids, self._counts) if pid]
+        return math.ceil(sum(counts) / max(len(counts), 1)) + 1
+
+
+def balanced_worker(table: ConnectionTable) -> type[ThreadWorker]:
+    """gunicorn's threaded worker, accepting connections only up to its share in ``table``."""
+
+    class BalancedThreadWorker(ThreadWorker):
+        slot: int | None = None
+
+        def init_process(self) -> None:
+            self.slot = table.claim(os.getpid())
+            super().init_process()
+
+        def notify(self) -> None:
+            """Called at every turn of the worker's loop, just before it decides whether to accept."""
+            super().notify()
+            if self.slot is not None:
+                table.publish(self.slot, self.nr_conns)
+                self.worker_connections = min(self.cfg.worker_connections, table.share())
+
+    return BalancedThreadWorker
