@@ -31,20 +31,27 @@ class ConnectionTable:
         self._lock = multiprocessing.Lock()
 
     def claim(self, pid: int) -> int | None:
-        """A slot for worker ``pid``; None when all are taken (the worker then accepts as gunicorn does)."""
-        with self._lock:
+        """A slot for worker ``pid``; None when all are taken, or when the lock between starting workers
+        stays held (its holder was killed): the worker then accepts as gunicorn does."""
+        if not self._lock.acquire(timeout=1):
+            return None
+        try:
             for slot, holder in enumerate(self._pids):
                 if holder == 0:
                     self._pids[slot], self._counts[slot] = pid, 0
                     return slot
-        return None
+            return None
+        finally:
+            self._lock.release()
 
     def release(self, pid: int) -> None:
-        """Free the slot of a worker that has exited (the master calls this)."""
-        with self._lock:
-            for slot, holder in enumerate(self._pids):
-                if holder == pid:
-                    self._pids[slot] = self._counts[slot] = 0
+        """Free the slot of a worker that has exited. The master calls this, without the lock (a worker
+        killed while holding it must not stop the master): it only clears the exited worker's slot,
+        which no claim touches."""
+        for slot, holder in enumerate(self._pids):
+            if holder == pid:
+                self._counts[slot] = 0
+                self._pids[slot] = 0
 
     def publish(self, slot: int, connections: int) -> None:
         self._counts[slot] = connections
