@@ -7,6 +7,9 @@ partly disagree (a month in one, the exact day in another; a planned launch year
 that changes). This generator repeats that pattern — one "partner cluster" at a time, numbered, with
 values drawn from a seeded generator — until the dataset holds the asked number of quads, and puts
 the ontology in its own graph as `ilrs-graph` does. The same size and seed give the same files.
+It uses every class and property the shipped data uses, and no other, and conforms to the shapes
+(tests/test_bench_graphs.py), so every example query has work to do at every size. Its Wikidata links
+are numbered from Q900000000, far beyond Wikidata's items, so that they point at nothing real.
 """
 
 from __future__ import annotations
@@ -28,10 +31,14 @@ NS = {"rdfs": "http://www.w3.org/2000/01/rdf-schema#", "dcterms": "http://purl.o
       "foaf": "http://xmlns.com/foaf/0.1/", "ilrs": ILRS}
 INSTRUMENT_KINDS = ("MemorandumOfUnderstanding", "JointStatement", "JointDeclaration", "CooperationAgreement",
                     "IntergovernmentalAgreement", "Agreement")
-ORGANISATION_KINDS = ("SpaceAgency", "ResearchInstitution", "Ministry", "Company", "Association")
+ORGANISATION_KINDS = ("SpaceAgency", "ResearchInstitution", "Ministry", "Company", "Association",
+                      "IntergovernmentalOrganisation")
 STATUSES = ("Planned", "Launched", "Completed", "Failed")
 PHASES = ("reconnaissance", "construction", "utilization", "basic-model", "extended-model")
 SITES = ("south-pole-aitken-basin", "lunar-south-pole", "shackleton-crater", "von-karman-crater", "mare-imbrium")
+WIKIDATA = "http://www.wikidata.org/entity/"
+NOTHING_REAL_ON_WIKIDATA = 900_000_000
+LANGUAGES = ("it", "ru", "zh", "fr")
 
 
 def p(term: str) -> ox.NamedNode:
@@ -68,20 +75,35 @@ class Generator:
         self.rng = random.Random(seed)
 
     def shared(self) -> Iterator[ox.Quad]:
-        """The programme, its phases, objectives and sites, stated by one roadmap source."""
+        """The programme, its roadmap and the forum that released it, its phases, objectives and sites,
+        stated by one roadmap source."""
         source = r("source", "roadmap")
         yield from self._source(source, "ILRS roadmap", 2021)
-        programme = r("programme", "ilrs")
+        programme, cnsa, roadmap = r("programme", "ilrs"), r("agency", "cnsa"), r("document", "roadmap-v1")
+        china = r("country", "china")
+        forum, conference = r("event", "roadmap-forum"), r("event", "conference")
         facts = [(programme, RDF_TYPE, p("ilrs:Programme")), (programme, p("rdfs:label"), en("International Lunar Research Station")),
-                 (programme, p("ilrs:initiatedOn"), typed("2021-03-09", "date")),
-                 (r("agency", "cnsa"), RDF_TYPE, p("ilrs:SpaceAgency")),
-                 (r("agency", "cnsa"), p("rdfs:label"), en("China National Space Administration"))]
+                 (programme, p("ilrs:initiatedOn"), typed("2021-03-09", "date")), (programme, p("ilrs:initiatedBy"), cnsa),
+                 (programme, p("dcterms:description"), en("A planned base on the Moon.")),
+                 (programme, p("ilrs:evidence"), source),
+                 (cnsa, RDF_TYPE, p("ilrs:SpaceAgency")), (cnsa, p("rdfs:label"), en("China National Space Administration")),
+                 (cnsa, p("ilrs:country"), china), (china, RDF_TYPE, p("ilrs:Country")), (china, p("rdfs:label"), en("China")),
+                 (roadmap, RDF_TYPE, p("ilrs:ProgrammeDocument")), (roadmap, p("rdfs:label"), en("ILRS Roadmap (V1.0)")),
+                 (roadmap, p("schema:version"), ox.Literal("1.0")), (roadmap, p("dcterms:creator"), cnsa),
+                 (roadmap, p("ilrs:releasedAt"), forum), (roadmap, p("dcterms:description"), en("The programme's roadmap.")),
+                 (forum, RDF_TYPE, p("ilrs:Event")), (forum, p("rdfs:label"), en("Roadmap forum")),
+                 (forum, p("schema:startDate"), typed("2021-06-16", "date")), (forum, p("schema:superEvent"), conference),
+                 (forum, p("schema:organizer"), cnsa),
+                 (conference, RDF_TYPE, p("ilrs:Event")), (conference, p("rdfs:label"), en("Exploration conference")),
+                 (conference, p("schema:startDate"), typed("2021-06-14", "date")),
+                 (conference, p("schema:endDate"), typed("2021-06-18", "date"))]
         for order, slug in enumerate(PHASES, 1):
             phase = r("phase", slug)
             facts += [(phase, RDF_TYPE, p("ilrs:Phase")), (phase, p("rdfs:label"), en(slug.replace("-", " ").capitalize())),
                       (phase, p("ilrs:phaseOf"), programme), (phase, p("ilrs:phaseOrder"), typed(str(order), "integer")),
                       (phase, p("ilrs:startYear"), typed(str(2016 + 5 * order), "gYear")),
-                      (phase, p("ilrs:endYear"), typed(str(2020 + 5 * order), "gYear"))]
+                      (phase, p("ilrs:endYear"), typed(str(2020 + 5 * order), "gYear")),
+                      (phase, p("ilrs:definedIn"), roadmap), (phase, p("ilrs:goal"), ox.Literal(f"The goal of phase {order}."))]
         for index in range(7):
             objective = r("objective", f"objective-{index}")
             facts += [(objective, RDF_TYPE, p("ilrs:ScientificObjective")), (objective, p("rdfs:label"), en(f"Objective {index}")),
@@ -89,16 +111,19 @@ class Generator:
         for slug in SITES:
             site = r("site", slug)
             facts += [(site, RDF_TYPE, p("ilrs:LunarSite")), (site, p("rdfs:label"), en(slug.replace("-", " ").title()))]
+        facts.append((r("site", "shackleton-crater"), p("schema:containedInPlace"), r("site", "lunar-south-pole")))
         yield from (ox.Quad(*fact, source) for fact in facts)
 
     def cluster(self, n: int) -> Iterator[ox.Quad]:
         """One partner: country, organisation, people, partnership, instruments, a mission and payloads,
         as stated by three to five sources that partly disagree."""
         rng = self.rng
-        year = rng.randint(2021, 2025)
+        year = rng.randint(2022, 2025)  # instruments are signed the year before; the programme began in 2021
         sources = [r("source", f"s{n}-{k}") for k in range(rng.randint(3, 5))]
         for k, source in enumerate(sources):
             yield from self._source(source, f"Report {k} on partner {n}", year + k // 2)
+        if len(sources) > 3:  # a wiki page citing the reports
+            yield from (ox.Quad(sources[0], p("dcterms:references"), cited, sources[0]) for cited in sources[1:])
         country, organisation = r("country", f"c{n}"), r("agency", f"a{n}")
         people = [r("person", f"p{n}-{k}") for k in range(2)]
         partnership, mission = r("partnership", f"c{n}"), r("mission", f"m{n}")
@@ -110,9 +135,13 @@ class Generator:
                 yield from (ox.Quad(*fact, source) for fact in facts)
 
         yield from stated([(country, RDF_TYPE, p("ilrs:Country")), (country, p("rdfs:label"), en(f"Country {n}"))], 2)
+        yield from stated([(country, p("skos:exactMatch"), ox.NamedNode(f"{WIKIDATA}Q{NOTHING_REAL_ON_WIKIDATA + n}"))])
         kind = rng.choice(ORGANISATION_KINDS)
-        yield from stated([(organisation, RDF_TYPE, p(f"ilrs:{kind}")), (organisation, p("rdfs:label"), en(f"Agency {n}")),
-                           (organisation, p("skos:altLabel"), en(f"A{n}")), (organisation, p("ilrs:country"), country)])
+        organisation_facts = [(organisation, RDF_TYPE, p(f"ilrs:{kind}")), (organisation, p("rdfs:label"), en(f"Agency {n}")),
+                              (organisation, p("skos:altLabel"), en(f"A{n}")), (organisation, p("ilrs:country"), country)]
+        if kind == "ResearchInstitution":
+            organisation_facts.append((organisation, p("org:subOrganizationOf"), r("agency", "cnsa")))
+        yield from stated(organisation_facts)
         for k, person in enumerate(people):
             yield from stated([(person, RDF_TYPE, p("foaf:Person")), (person, p("rdfs:label"), en(f"Person {n}-{k}")),
                                (person, p("schema:jobTitle"), en(rng.choice(("Director", "Chief engineer", "Minister")))),
@@ -130,22 +159,52 @@ class Generator:
                      (instrument, p("rdfs:label"), en(f"Instrument {n}-{k}")),
                      (instrument, p("ilrs:party"), organisation), (instrument, p("ilrs:party"), r("agency", "cnsa")),
                      (instrument, p("ilrs:signatory"), rng.choice(people)), (instrument, p("ilrs:signingPlace"), city),
-                     (instrument, p("ilrs:signedAt"), event)]
+                     (instrument, p("ilrs:signedAt"), event),
+                     (instrument, p("dcterms:description"), en(f"What instrument {n}-{k} provides for.")),
+                     (instrument, p("ilrs:evidence"), rng.choice(sources))]
+            if rng.random() < 0.3:
+                facts += [(instrument, p("ilrs:cooperationArea"), ox.Literal(area)) for area in ("design", "operation")]
             yield from stated(facts)
             for source in rng.sample(sources, rng.randint(1, 2)):
-                yield ox.Quad(instrument, p("ilrs:signedOn"), _date(rng, year, rng.choice(("gYearMonth", "date"))), source)
+                yield ox.Quad(instrument, p("ilrs:signedOn"), _date(rng, year - 1, rng.choice(("gYearMonth", "date"))), source)
+        if n % 25 == 0:  # a law ratifying the partner's first instrument, which then enters into force
+            law = r("agreement", f"law{n}")
+            yield from stated([(law, RDF_TYPE, p("ilrs:RatificationLaw")), (law, p("rdfs:label"), en(f"Ratification law {n}")),
+                               (law, p("ilrs:party"), country), (law, p("ilrs:ratifies"), instruments[0]),
+                               (law, p("ilrs:signatory"), people[0]), (law, p("ilrs:signedOn"), _date(rng, year + 1, "date")),
+                               (instruments[0], p("ilrs:entryIntoForce"), _date(rng, year + 1, "date"))], 2)
         yield from stated([(city, RDF_TYPE, p("schema:City")), (city, p("rdfs:label"), en(f"City {n % 97}")),
                            (event, RDF_TYPE, p("ilrs:Event")), (event, p("rdfs:label"), en(f"Event {n % 41}")),
-                           (event, p("schema:startDate"), typed(f"{year}-10-02", "date"))])
-        yield from stated([(mission, RDF_TYPE, p("ilrs:Mission")), (mission, p("rdfs:label"), en(f"Mission {n}")),
-                           (mission, p("ilrs:operator"), country), (mission, p("ilrs:phase"), r("phase", rng.choice(PHASES))),
-                           (mission, p("ilrs:targetSite"), r("site", rng.choice(SITES)))], 2)
+                           (event, p("schema:startDate"), typed(f"{year}-10-02", "date")),
+                           (event, p("schema:endDate"), typed(f"{year}-10-06", "date")), (event, p("schema:location"), city),
+                           (event, p("schema:organizer"), organisation), (event, p("schema:attendee"), rng.choice(people))])
+        mission_facts = [(mission, RDF_TYPE, p("ilrs:Mission")), (mission, p("rdfs:label"), en(f"Mission {n}")),
+                         (mission, p("ilrs:operator"), country), (mission, p("ilrs:phase"), r("phase", rng.choice(PHASES))),
+                         (mission, p("ilrs:targetSite"), r("site", rng.choice(SITES))),
+                         (mission, p("ilrs:goal"), ox.Literal(f"The goal of mission {n}."))]
+        if n >= 2 and rng.random() < 0.3:  # earlier partners contribute, and the mission follows one of theirs
+            mission_facts += [(mission, p("ilrs:contributor"), r("country", f"c{n - 1}")),
+                              (mission, p("ilrs:contributor"), r("country", f"c{n - 2}")),
+                              (mission, p("ilrs:buildsOn"), r("mission", f"m{n - 1}"))]
+        if rng.random() < 0.2:
+            mission_facts += [(mission, p("ilrs:expectedSampleMassKg"), typed(f"{rng.randint(5, 40) / 10:g}", "decimal")),
+                              (mission, p("ilrs:internationalPayloadCapacityKg"), typed(str(rng.randint(1, 20) * 10), "decimal"))]
+        yield from stated(mission_facts, 2)
+        if n % 10 == 0:  # a relay satellite for the partner's mission
+            relay = r("mission", f"relay{n}")
+            yield from stated([(relay, RDF_TYPE, p("ilrs:Mission")), (relay, p("rdfs:label"), en(f"Relay {n}")),
+                               (relay, p("ilrs:operator"), country), (relay, p("ilrs:relaySatelliteFor"), mission)])
         for k, source in enumerate(sources[:3]):  # the plan moves, the status changes
             yield ox.Quad(mission, p("ilrs:plannedLaunchYear"), typed(str(year + 1 + k), "gYear"), source)
             status = ("Planned", rng.choice(("Planned", "Launched")), rng.choice(STATUSES))[k]
             yield ox.Quad(mission, p("ilrs:missionStatus"), p(f"ilrs:{status}"), source)
-        if rng.random() < 0.3:
-            yield from stated([(mission, p("ilrs:launchDate"), _date(rng, year + 1, "date"))])
+        if rng.random() < 0.3:  # launched and landed; some brought samples back
+            flown = [(mission, p("ilrs:launchDate"), _date(rng, year + 1, "date")),
+                     (mission, p("ilrs:landingDate"), _date(rng, year + 2, "date"))]
+            if rng.random() < 0.5:
+                flown += [(mission, p("ilrs:sampleReturnDate"), _date(rng, year + 3, "date")),
+                          (mission, p("ilrs:sampleMassKg"), typed(f"{rng.randint(5, 40) / 10:g}", "decimal"))]
+            yield from stated(flown)
         for k in range(rng.randint(0, 3)):
             payload = r("payload", f"pl{n}-{k}")
             yield from stated([(payload, RDF_TYPE, p("ilrs:Payload")), (payload, p("rdfs:label"), en(f"Payload {n}-{k}")),
@@ -154,21 +213,30 @@ class Generator:
                                (payload, p("ilrs:massKg"), typed(f"{rng.randint(1, 400) / 10:g}", "decimal"))])
         if rng.random() < 0.2:
             statement = r("statement", f"st{n}")
+            how = rng.choice(("countAtLeast", "countExactly", "countApproximately"))
             yield from stated([(r("programme", "ilrs"), p("ilrs:partnerCount"), statement),
                                (statement, RDF_TYPE, p("ilrs:PartnerCountStatement")),
-                               (statement, p("ilrs:countAtLeast"), typed(str(n // 2 + 10), "integer")),
+                               (statement, p("rdfs:label"), en(f"Partner count statement {n}")),
+                               (statement, p(f"ilrs:{how}"), typed(str(n // 2 + 10), "integer")),
                                (statement, p("ilrs:counts"), ox.Literal("partner countries and organisations")),
-                               (statement, p("ilrs:statedBy"), people[0])])
+                               (statement, p("ilrs:statedBy"), people[0]),
+                               (statement, p("ilrs:statedOn"), _date(rng, year, "date"))])
 
     def _source(self, source: ox.NamedNode, title: str, year: int) -> Iterator[ox.Quad]:
-        number = self.rng.randrange(60)
-        publisher = r("organisation", f"publisher-{number}")
-        for fact in [(source, RDF_TYPE, p("ilrs:SourceDocument")), (source, p("rdfs:label"), en(title)),
-                     (source, p("dcterms:title"), en(title)), (source, p("dcterms:publisher"), publisher),
-                     (source, p("dcterms:issued"), _date(self.rng, year, "date")),
-                     (source, p("schema:url"), ox.NamedNode(f"https://news.example/{source.value.rsplit('/', 1)[1]}")),
-                     (publisher, RDF_TYPE, p("ilrs:Publisher")), (publisher, p("rdfs:label"), en(f"Publisher {number}"))]:
-            yield ox.Quad(*fact, source)
+        rng = self.rng
+        number = rng.randrange(60)
+        publisher, name = r("organisation", f"publisher-{number}"), source.value.rsplit("/", 1)[1]
+        facts = [(source, RDF_TYPE, p("ilrs:SourceDocument")), (source, p("rdfs:label"), en(title)),
+                 (source, p("dcterms:title"), en(title)), (source, p("dcterms:publisher"), publisher),
+                 (source, p("dcterms:issued"), _date(rng, year, "date")),
+                 (source, p("schema:url"), ox.NamedNode(f"https://news.example/{name}")),
+                 (source, p("dcterms:description"), en(f"A report: {title}.")),
+                 (publisher, RDF_TYPE, p("ilrs:Publisher")), (publisher, p("rdfs:label"), en(f"Publisher {number}"))]
+        if rng.random() < 0.3:
+            facts.append((source, p("ilrs:localCopy"), ox.Literal(f"{name}.txt")))
+        if rng.random() < 0.05:
+            facts.append((source, p("dcterms:language"), ox.Literal(rng.choice(LANGUAGES))))
+        yield from (ox.Quad(*fact, source) for fact in facts)
 
 
 def generate(quads_wanted: int, seed: int = 2021) -> list[ox.Quad]:

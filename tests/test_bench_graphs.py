@@ -1,0 +1,53 @@
+"""The benchmark's generated graphs are ILRS-shaped: the shipped data's classes and properties, all of
+them and no others, in data that passes the shapes — so the data can grow without the benchmark
+silently measuring queries that find nothing at 100k and 1M quads."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pyoxigraph as ox
+
+from bench.generate import generate, write
+from ilrs_graph import shipped
+from ilrs_graph.namespaces import ONTOLOGY
+from ilrs_graph.validate import validate_files
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+QUADS = 3000
+
+
+@lru_cache(maxsize=1)
+def generated() -> tuple[ox.Quad, ...]:
+    return tuple(generate(QUADS))
+
+
+def vocabulary(quads) -> tuple[set[str], set[str]]:
+    """The classes (objects of rdf:type) and the properties the data (not the ontology) uses."""
+    data = [quad for quad in quads if quad.graph_name != ox.NamedNode(ONTOLOGY)]
+    classes = {quad.object.value for quad in data if quad.predicate.value == RDF_TYPE}
+    return classes, {quad.predicate.value for quad in data}
+
+
+def test_generated_graph_uses_the_shipped_datas_classes_and_properties_and_no_others():
+    shipped_quads = [quad for path in shipped.data_files() for quad in ox.parse(path=str(path), format=ox.RdfFormat.TRIG)]
+    shipped_classes, shipped_properties = vocabulary(shipped_quads)
+    classes, properties = vocabulary(generated())
+    assert sorted(shipped_classes - classes) == [], "classes of the shipped data that bench/generate.py never writes"
+    assert sorted(classes - shipped_classes) == [], "classes bench/generate.py writes that the shipped data lacks"
+    assert sorted(shipped_properties - properties) == [], "properties of the shipped data bench/generate.py never writes"
+    assert sorted(properties - shipped_properties) == [], "properties bench/generate.py writes that the shipped data lacks"
+
+
+def test_generated_graph_conforms_to_the_shapes(tmp_path):
+    trig, _ = write(list(generated()), tmp_path, "generated")
+    report = validate_files([trig])
+    violations = [f"{finding.focus} {finding.path}: {finding.message}" for finding in report.findings
+                  if finding.severity == "violation"]
+    assert violations == []
+    assert report.triples > QUADS / 2
+
+
+def test_the_same_size_and_seed_give_the_same_graph_and_another_seed_another():
+    assert tuple(generate(QUADS)) == generated()
+    assert tuple(generate(QUADS, seed=7)) != generated()
