@@ -8,7 +8,7 @@ that changes). This generator repeats that pattern — one "partner cluster" at 
 values drawn from a seeded generator — until the dataset holds the asked number of quads, and puts
 the ontology in its own graph as `ilrs-graph` does. The same size and seed give the same files.
 It uses every class and property the shipped data uses, and no other, and conforms to the shapes
-(tests/test_bench_graphs.py), so every example query has work to do at every size. Its Wikidata links
+(tests/test_bench.py), so every example query has work to do at every size. Its Wikidata links
 are numbered from Q900000000, far beyond Wikidata's items, so that they point at nothing real.
 """
 

@@ -118,7 +118,8 @@ def markdown(summary: dict) -> str:
         "How it measures: *start-up* is from launching the server to its first right answer (for Oxigraph in",
         "memory, that includes sending it the data over HTTP; for Oxigraph on RocksDB the `oxigraph load` before",
         "is shown apart as *prepare*). *Latency* is one client, one kept-alive connection, each query repeated",
-        "(median and 95th percentile). *Throughput* is wrk (one thread) for the set time with 1, 4 and 16",
+        "(median and 95th percentile). *Throughput* is wrk (one thread) for a set time (`wrk_seconds`, or",
+        "longer where the fastest target needs over a fifth of it to answer the mix once) with 1, 4 and 16",
         "connections sending a mix round robin, with the targets running side by side and taking turns, in",
         f"rounds ({summary['settings']['rounds']}; each begins with another target): a figure is the target's median round, so that",
         "other work on the machine during one run weighs on no target alone. Each run starts once every",
@@ -162,7 +163,9 @@ def _run_markdown(run: dict) -> list[str]:
            f"{run['files']['nquads_bytes'] / 2**20:.1f} MiB. Mix: {len(run['mix'])} queries"
            + (f" (left out, the embedded engine took longer than a target is given: {', '.join(run['too_slow'])})"
               if run["too_slow"] else "")
-           + f"; common mix: {len(run['common_mix'])}. This size took {run['seconds'] / 60:.1f} minutes; the machine's load average "
+           + f"; common mix: {len(run['common_mix'])}."
+           + f" Throughput runs of {run['run_seconds']:.0f} s."
+           + f" This size took {run['seconds'] / 60:.1f} minutes; the machine's load average "
            f"(1, 5, 15 min) was {_loads(run['load_average']['before'])} before and "
            f"{_loads(run['load_average']['after'])} after (other work on the machine shows there).",
            "",

@@ -1,6 +1,8 @@
-"""The benchmark's generated graphs are ILRS-shaped: the shipped data's classes and properties, all of
-them and no others, in data that passes the shapes — so the data can grow without the benchmark
-silently measuring queries that find nothing at 100k and 1M quads."""
+"""The parts of the benchmark (bench/, run by make bench only) that make test can check.
+
+The generated graphs are ILRS-shaped: the shipped data's classes and properties, all of them and no
+others, in data that passes the shapes — so the data can grow without the benchmark silently measuring
+queries that find nothing at 100k and 1M quads. And a throughput run is long enough for the mix."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from bench.generate import generate, write
+from bench.measure import Query
+from bench.run import FULL, MIX_PASSES_PER_RUN, TargetResult, run_seconds
 from ilrs_graph import shipped
 from ilrs_graph.namespaces import ONTOLOGY
 from ilrs_graph.validate import validate_files
@@ -51,3 +55,17 @@ def test_generated_graph_conforms_to_the_shapes(tmp_path):
 def test_the_same_size_and_seed_give_the_same_graph_and_another_seed_another():
     assert tuple(generate(QUADS)) == generated()
     assert tuple(generate(QUADS, seed=7)) != generated()
+
+
+def answering_in(name: str, **median_ms: float) -> TargetResult:
+    return TargetResult(name, latency={query: {"median_ms": ms, "p95_ms": ms, "samples": 1}
+                                       for query, ms in median_ms.items()})
+
+
+def test_a_throughput_run_lasts_long_enough_for_the_fastest_target_to_answer_the_mix_several_times():
+    mix = [Query("light", "ASK {}", False), Query("heavy", "ASK {}", False)]
+    fast, slow = answering_in("fast", light=400, heavy=2000), answering_in("slow", light=900, heavy=5000)
+    unsure = answering_in("answers the heavy query wrong", light=1)  # no latency for a query: not counted
+    assert run_seconds(FULL, [slow, fast, unsure], mix) == MIX_PASSES_PER_RUN * 2.4
+    small = answering_in("small graph", light=2, heavy=5)
+    assert run_seconds(FULL, [small], mix) == FULL.wrk_seconds
