@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
 import multiprocessing
 import os
 import shutil
@@ -201,10 +202,11 @@ def first_pass(target: Target, data: Data, mix: list[Query], reference: dict[str
 
 def run_seconds(settings: Settings, results: list[TargetResult], mix: list[Query]) -> float:
     """How long each throughput run lasts on this data: ``settings.wrk_seconds``, or longer when the
-    fastest target needs more than a fifth of that to answer the mix once (MIX_PASSES_PER_RUN)."""
+    fastest target needs more than a fifth of that to answer the mix once (MIX_PASSES_PER_RUN), in
+    whole seconds (wrk takes no fractions)."""
     once = [sum(result.latency[query.name]["median_ms"] for query in mix) / 1000 for result in results
             if all(query.name in result.latency for query in mix)]
-    return max(settings.wrk_seconds, MIX_PASSES_PER_RUN * min(once, default=0.0))
+    return max(settings.wrk_seconds, math.ceil(round(MIX_PASSES_PER_RUN * min(once, default=0.0), 3)))
 
 
 def throughput_pass(measured: list[tuple[Target, TargetResult, dict[str, list[Query]]]], data: Data,
