@@ -17,6 +17,7 @@ from .conftest import ilrs_graph_command
 
 class Served(NamedTuple):
     base: str
+    port: int
     process: subprocess.Popen
     log: Path
 
@@ -37,7 +38,7 @@ def running_server(*args: str | Path, workers: int = 1, startup_seconds: float =
 @contextmanager
 def running_server_process(*args: str | Path, workers: int = 1, startup_seconds: float = 60.0,
                            env: dict | None = None):
-    """Yield the base URL, the process (gunicorn's master) and the log of ``ilrs-graph serve ARGS``."""
+    """Yield the base URL, the port, the process (gunicorn's master) and the log of ``ilrs-graph serve ARGS``."""
     port = free_port()
     command = [ilrs_graph_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
                "--workers", str(workers), *map(str, args)]
@@ -59,7 +60,7 @@ def running_server_process(*args: str | Path, workers: int = 1, startup_seconds:
             if time.monotonic() > deadline:
                 raise RuntimeError("the server did not answer /healthz in time")
             time.sleep(0.1)
-        yield Served(base, process, Path(log.name))
+        yield Served(base, port, process, Path(log.name))
     finally:
         process.terminate()
         try:

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from bench.generate import generate, write
 from bench.measure import Query
 from bench.run import FULL, MIX_PASSES_PER_RUN, TargetResult, run_seconds
-from ilrs_graph import shipped
+from ilrs_graph.load import load_shipped
 from ilrs_graph.namespaces import ONTOLOGY
 from ilrs_graph.validate import validate_files
 
@@ -34,8 +34,7 @@ def vocabulary(quads) -> tuple[set[str], set[str]]:
 
 
 def test_generated_graph_uses_the_shipped_datas_classes_and_properties_and_no_others():
-    shipped_quads = [quad for path in shipped.data_files() for quad in ox.parse(path=str(path), format=ox.RdfFormat.TRIG)]
-    shipped_classes, shipped_properties = vocabulary(shipped_quads)
+    shipped_classes, shipped_properties = vocabulary(load_shipped().quads)
     classes, properties = vocabulary(generated())
     assert sorted(shipped_classes - classes) == [], "classes of the shipped data that bench/generate.py never writes"
     assert sorted(classes - shipped_classes) == [], "classes bench/generate.py writes that the shipped data lacks"

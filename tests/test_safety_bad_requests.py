@@ -24,8 +24,7 @@ def served():
 
 def send(served, head: bytes, body: bytes = b"", accept: bytes = b"application/json") -> tuple[int, dict, bytes]:
     """Send ``head`` (request line and headers, CRLF-separated) and ``body``; the status, headers, body."""
-    port = int(served.base.rsplit(":", 1)[1].strip("/"))
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+    with socket.create_connection(("127.0.0.1", served.port), timeout=30) as connection:
         headers = (b"" if b"\r\nHost:" in head else b"Host: 127.0.0.1\r\n") + b"Connection: close\r\n" \
             + (b"Accept: " + accept + b"\r\n" if accept else b"")
         if body:

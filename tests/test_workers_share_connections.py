@@ -45,15 +45,14 @@ def _balanced(held: list[int]) -> bool:
 
 def _spread(served) -> list[int]:
     """Open CONNECTIONS keep-alive connections at once, ask once on each; how many each worker holds."""
-    port = int(served.base.rstrip("/").rsplit(":", 1)[1])
-    clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(CONNECTIONS)]
+    clients = [socket.create_connection(("127.0.0.1", served.port)) for _ in range(CONNECTIONS)]
     try:
         for client in clients:
             client.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         for client in clients:
             assert client.recv(65536).startswith(b"HTTP/1.1 200")
         return sorted(sum(1 for connection in worker.net_connections(kind="tcp")
-                          if connection.status == psutil.CONN_ESTABLISHED and connection.laddr.port == port)
+                          if connection.status == psutil.CONN_ESTABLISHED and connection.laddr.port == served.port)
                       for worker in _workers(served))
     finally:
         for client in clients:
