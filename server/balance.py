@@ -26,6 +26,7 @@ class ConnectionTable:
     """Each worker's open connections, in memory the master shares with the workers it forks."""
 
     def __init__(self, workers: int):
+        self._workers = workers
         self._pids = multiprocessing.RawArray(ctypes.c_int, workers * SLOTS_PER_WORKER)
         self._counts = multiprocessing.RawArray(ctypes.c_int, workers * SLOTS_PER_WORKER)
         self._lock = multiprocessing.Lock()
@@ -58,9 +59,11 @@ class ConnectionTable:
 
     def share(self) -> int:
         """How many connections a worker may hold before it lets the others accept: one more than the
-        average over the live workers, so that the one holding fewest can always accept."""
+        average over the workers, so that the one holding fewest can always accept. The average is over
+        all the workers the server runs, even those not started yet: else the first one up takes every
+        connection opened meanwhile (and during a reload, over the old ones still finishing too)."""
         counts = [count for pid, count in zip(self._pids, self._counts) if pid]
-        return math.ceil(sum(counts) / max(len(counts), 1)) + 1
+        return math.ceil(sum(counts) / max(len(counts), self._workers)) + 1
 
 
 def balanced_worker(table: ConnectionTable) -> type[ThreadWorker]:
