@@ -285,7 +285,7 @@ def _forker_loop(control: socket.socket, engine: Engine, limits: Limits) -> None
                 _limit_memory(limits.max_query_memory_bytes)
                 _forbid_new_sockets()
                 try:
-                    _executor_loop(theirs, engine, limits)
+                    _on_a_heap_of_its_own(_executor_loop, theirs, engine, limits)
                 finally:
                     os._exit(0)
             theirs.close()
@@ -328,6 +328,16 @@ def _executor_loop(sock: socket.socket, engine: Engine, limits: Limits) -> None:
                                                 "the failure has been logged.", 500, None, None)))
         if time.monotonic() - started > LONG_QUERY_SECONDS:  # it may have built much; trimming costs ~1 ms
             memory.give_back_freed_memory(collect=False)
+
+
+def _on_a_heap_of_its_own(work, *args) -> None:
+    """Run ``work(*args)`` in a new thread, which glibc gives an arena of its own. The main thread's
+    heap is where the graph was built: its free space lies in pieces between the graph's nodes, and a
+    query allocating there spent a third of its time in malloc and free (perf, 1M quads), up to 1.3×
+    as long as in a fresh arena."""
+    thread = threading.Thread(target=work, args=args, name="query-executor")
+    thread.start()
+    thread.join()
 
 
 def _in_child_process(parent: int) -> None:
