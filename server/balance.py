@@ -4,8 +4,8 @@ The workers share one listening socket and whichever is quickest accepts, so kee
 opened at once (wrk's, a proxy's pool) often all go to one worker, which then answers them alone while
 the others idle: on the shipped graph, 3,357 repeated queries/s against 8,545 when they were shared
 (the bench run of 2026-12-04 14:47, in the history of bench/RESULTS.md). Here a worker stops
-accepting while it holds more than its share of all the workers' connections, so that another takes
-the next one. (gunicorn's ``reuse_port`` spreads them too, by the kernel's hash, but then a reload
+accepting while it holds its share of all the workers' connections (the next one counted), so that
+another takes the next one. (gunicorn's ``reuse_port`` spreads them too, by the kernel's hash, but then a reload
 resets the connections queued at the old workers' sockets: 28 of 29,780 requests over three SIGHUPs.)
 """
 
