@@ -16,7 +16,7 @@ import math
 import multiprocessing
 import os
 
-from gunicorn.workers.gthread import ThreadWorker
+from .keep_reading import KeepReadingThreadWorker
 
 # Slots for workers: room for the old ones still finishing their connections during a reload.
 SLOTS_PER_WORKER = 4
@@ -72,10 +72,11 @@ class ConnectionTable:
         return math.ceil((sum(counts) + 1) / max(len(counts), self._workers))
 
 
-def balanced_worker(table: ConnectionTable) -> type[ThreadWorker]:
-    """gunicorn's threaded worker, accepting connections only up to its share in ``table``."""
+def balanced_worker(table: ConnectionTable) -> type[KeepReadingThreadWorker]:
+    """gunicorn's threaded worker (keeping a thread on a connection that keeps asking), accepting
+    connections only up to its share in ``table``."""
 
-    class BalancedThreadWorker(ThreadWorker):
+    class BalancedThreadWorker(KeepReadingThreadWorker):
         slot: int | None = None
 
         def init_process(self) -> None:
