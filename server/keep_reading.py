@@ -1,4 +1,4 @@
-"""A kept-alive connection answered on in the thread that answered it, while its client keeps asking.
+"""A kept-alive connection's next request answered by the thread that answered its last one.
 
 gunicorn's threaded worker hands a connection back to its main thread after every answer; the main
 thread polls it, and when the next request comes gives it to a thread of the pool again: two thread
@@ -51,6 +51,8 @@ class KeepReadingThreadWorker(ThreadWorker):
 
 
 def _readable(sock, milliseconds: int) -> bool:
+    """Whether ``sock`` has bytes to read (or was closed) within ``milliseconds``: poll, as select()
+    cannot watch descriptors above 1023."""
     poll = select.poll()
     poll.register(sock, select.POLLIN)
     return bool(poll.poll(milliseconds))
