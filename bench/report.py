@@ -131,6 +131,8 @@ def markdown(summary: dict) -> str:
         "the embedded engine (tests/answers.py: multisets, order where ORDER BY fixes it, graphs isomorphic).",
         "Throughput is measured on the *full mix* for the targets right on every query, and, when a measured",
         "target is not, on the *common mix* (the queries every measured target answers right) for all of them.",
+        "*plain-flask* is the issue's reference point, gunicorn + Flask + pyoxigraph written plainly",
+        "(`bench/plain_server.py`: each query run in the request's thread, no checks, limits, executors or cache).",
         "",
     ]
     for run in summary["runs"]:

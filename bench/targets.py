@@ -81,7 +81,15 @@ def _our_server(workers: int) -> Callable[[Data, int, Path], list[str]]:
                                   "--port", str(port), "--workers", str(workers)]
 
 
+def _plain_server(data: Data, port: int, _: Path) -> list[str]:
+    """gunicorn serving bench/plain_server.py, configured as its docstring shows."""
+    return [program("gunicorn"), "--workers", str(CORES), "--worker-class", "gthread", "--threads",
+            str(PLAIN_THREADS), "--preload", "--bind", f"127.0.0.1:{port}", "--pythonpath", str(Path(__file__).parent),
+            f"plain_server:create_app({str(data.nquads)!r})"]
+
+
 CORES = os.cpu_count() or 2
+PLAIN_THREADS = 4
 
 TARGETS: list[Target] = [
     Target("oxigraph-memory", "/query", lambda data, port, _: [program("oxigraph"), "serve", "--bind", f"127.0.0.1:{port}"],
@@ -94,6 +102,8 @@ TARGETS: list[Target] = [
            lambda data, port, _: [program("rdflib-endpoint"), "serve", str(data.trig), "--host", "127.0.0.1",
                                   "--port", str(port)],
            max_quads=100_000, needs=("rdflib-endpoint",)),
+    # The issue's reference point: gunicorn + Flask + pyoxigraph written plainly (no checks or limits).
+    Target(f"plain-flask-{CORES}-workers", "/sparql", _plain_server, needs=("gunicorn",)),
     Target("ilrs-graph-1-worker", "/sparql", _our_server(1), needs=("ilrs-graph",)),
     Target(f"ilrs-graph-{CORES}-workers", "/sparql", _our_server(CORES), needs=("ilrs-graph",)),
 ]
