@@ -14,7 +14,7 @@ does not grow the pool. That matters for memory: reading Oxigraph's in-memory st
 counts references to the quads it walks), so every page of the graph a query reads becomes its
 executor's own copy, up to the whole store. Warm executors keep theirs; an extra executor that has
 copied much is closed after its answer; and there are only as many extra executors as copies of the
-graph fit in ``limits.max_surplus_bytes``: on a large graph (1M quads take ~530 MiB), none.
+graph fit in ``limits.max_surplus_bytes``: on a large graph (1M quads take ~553 MiB), none.
 """
 
 from __future__ import annotations
