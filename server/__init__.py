@@ -3,7 +3,7 @@
 ``create_app(config)`` builds the dataset once and keeps it in the app; one blueprint per concern:
 sparql (the protocol), linked_data (resources, ontology, dumps), ui (home and query pages), health.
 Views are thin: they call ilrs_graph and render. A repeated query to /sparql is answered before
-Flask (repeated.py).
+Flask (repeated.py); every request, however answered, gets its access log line (web.AccessLog).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def create_app(config: Config | None = None, *, dataset: Dataset | None = None) 
     guards.register(app)
     web.register(app)
     Compress(app)
-    app.wsgi_app = RepeatedAnswers(app)
+    app.wsgi_app = web.AccessLog(RepeatedAnswers(app))
     app.jinja_env.filters.update(local=local_href, short=shorten)
     app.jinja_env.globals.update(prefixes=PREFIXES, static_site=config.static_site)
     return app

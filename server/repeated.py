@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import threading
-import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -26,7 +25,6 @@ from ilrs_graph.dataset import Answer
 from .guards import header_bytes
 from .reloading import store_check_due
 from .state import state_of
-from .web import log_access
 
 # Where the /sparql view leaves the data version and the answer it sent, for the replay to find.
 ANSWER_SENT = "ilrs.answer"
@@ -53,7 +51,6 @@ class RepeatedAnswers:
         self._lock = threading.Lock()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        started = time.perf_counter()
         state = state_of(self.app)
         key = _replayable(environ, state.config.limits.max_request_bytes)
         if key is None or store_check_due(state):
@@ -67,7 +64,6 @@ class RepeatedAnswers:
             return self.wsgi_app(environ, lambda status, headers, *exc: self._remember(
                 environ, key, status, headers, start_response, exc))
         start_response(sent.status, list(sent.headers))
-        log_access(environ, sent.status[:3], len(answer.body), started)
         return [answer.body]
 
     def _remember(self, environ: dict, key: tuple, status: str, headers: list[tuple[str, str]],

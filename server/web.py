@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Iterable
 from functools import partial
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 
 from .state import state_of
 
@@ -29,14 +30,12 @@ def register(app: Flask) -> None:
         "Access-Control-Expose-Headers": "ETag, Content-Location, Location",
         "Access-Control-Max-Age": "86400",
     }
-    app.before_request(_start_clock)
+    app.before_request(_preflight)
     app.after_request(partial(_headers, tuple(cors.items()) + tuple(SECURITY_HEADERS.items()),
                               tuple(SECURITY_HEADERS.items())))
-    app.after_request(_access_log)
 
 
-def _start_clock() -> Response | None:
-    g.started = time.perf_counter()
+def _preflight() -> Response | None:
     if request.method == "OPTIONS" and request.path.startswith(CORS_PATHS):
         return Response(status=204)  # a CORS preflight: the headers are added below
     return None
@@ -51,15 +50,28 @@ def _headers(with_cors: tuple[tuple[str, str], ...], without: tuple[tuple[str, s
     return response
 
 
-def _access_log(response: Response) -> Response:
-    log_access(request.environ, response.status_code, response.content_length, g.get("started", time.perf_counter()))
-    return response
+class AccessLog:
+    """WSGI middleware, outermost: one line per request, whoever answered it (Flask, or a replay of
+    server/repeated.py), with the request line's target as the client sent it (as gunicorn and werkzeug
+    keep it; rebuilt from the path and query string elsewhere), the status, the body's length and the time
+    taken to answer."""
 
+    def __init__(self, wsgi_app: Callable):
+        self.wsgi_app = wsgi_app
 
-def log_access(environ: dict, status: int | str, length: int | None, started: float) -> None:
-    """One line per request: the request line's target as the client sent it (as gunicorn and
-    werkzeug keep it; rebuilt from the path and query string elsewhere)."""
-    query = environ.get("QUERY_STRING")
-    target = environ.get("RAW_URI") or environ.get("PATH_INFO", "") + (f"?{query}" if query else "")
-    log.info('%s "%s %s" %s %s %.1fms', environ.get("REMOTE_ADDR"), environ.get("REQUEST_METHOD"), target, status,
-             "-" if length is None else length, (time.perf_counter() - started) * 1000)
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        started = time.perf_counter()
+        sent: list[tuple[str, list[tuple[str, str]]]] = []
+
+        def start(status: str, headers: list[tuple[str, str]], *exc_info) -> Callable:
+            sent.append((status, headers))
+            return start_response(status, headers, *exc_info)
+
+        body = self.wsgi_app(environ, start)
+        status, headers = sent[-1] if sent else ("-", [])
+        length = next((value for name, value in headers if name.lower() == "content-length"), "-")
+        query = environ.get("QUERY_STRING")
+        target = environ.get("RAW_URI") or environ.get("PATH_INFO", "") + (f"?{query}" if query else "")
+        log.info('%s "%s %s" %s %s %.1fms', environ.get("REMOTE_ADDR"), environ.get("REQUEST_METHOD"), target,
+                 status[:3], length, (time.perf_counter() - started) * 1000)
+        return body
