@@ -1,5 +1,5 @@
 """What running each query in an executor process costs: the throughput of a simple, repeated but
-uncached query (a counter in a comment makes every text new) on the production server, and on the same
+uncached query (a counter in an unused PREFIX declaration makes every query new) on the production server, and on the same
 server answering in its own process, side by side in one run (wrk, alternating rounds).
 
     .venv/bin/python bench/isolation_overhead.py [--seconds 10] [--rounds 3] [--connections 4]
@@ -35,7 +35,8 @@ WRK_SCRIPT = """
 local counter = 0
 request = function()
   counter = counter + 1
-  return wrk.format("GET", "/sparql?query=" .. os.getenv("QUERY") .. "%0A%23+" .. counter, {["Accept"] = "application/sparql-results+json"})
+  return wrk.format("GET", "/sparql?query=PREFIX+u" .. counter .. "%3A+%3Curn%3Au%3A%3E%0A" .. os.getenv("QUERY"),
+                    {["Accept"] = "application/sparql-results+json"})
 end
 """
 

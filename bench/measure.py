@@ -91,9 +91,10 @@ class Client:
         self._counter = 0
 
     def ask(self, query: Query, *, unique: bool = True) -> Reply:
-        """Send ``query``; ``unique`` ends its text with a fresh comment (no cache can answer it)."""
+        """Send ``query``; ``unique`` starts its text with a fresh (unused) PREFIX declaration, so that
+        no cache can answer it, even one asking by a normal form without comments (as ours does)."""
         self._counter += 1
-        text = query.text + (f"\n# {self._counter}" if unique else "")
+        text = (f"PREFIX u{self._counter}: <urn:u:>\n" if unique else "") + query.text
         body = urlencode({"query": text})
         reused = self._connection is not None
         started = time.perf_counter()

@@ -1,7 +1,8 @@
 -- wrk script: POST the benchmark's queries round robin (SPARQL 1.1 Protocol, form-encoded).
 -- BENCH_REQUESTS names a file of lines "ACCEPT<TAB>BODY" (BODY already form-encoded: query=...);
--- BENCH_PATH is the endpoint's path; BENCH_UNIQUE=1 ends each query with a comment holding a
--- counter, so that no two requests are the same text and no result cache can answer them.
+-- BENCH_PATH is the endpoint's path; BENCH_UNIQUE=1 starts each query with a PREFIX declaration
+-- holding a counter (never used), so that no two requests are the same query, even in a normal form
+-- without comments and extra whitespace, and no result cache can answer them.
 local requests = {}
 for line in io.lines(os.getenv("BENCH_REQUESTS")) do
   local accept, body = line:match("^([^\t]*)\t(.*)$")
@@ -16,7 +17,7 @@ request = function()
   local chosen = requests[(counter - 1) % #requests + 1]
   local body = chosen.body
   if unique then
-    body = body .. "%0A%23+" .. counter
+    body = "query=PREFIX+u" .. counter .. "%3A+%3Curn%3Au%3A%3E%0A" .. body:sub(#"query=" + 1)
   end
   return wrk.format("POST", path, {
     ["Content-Type"] = "application/x-www-form-urlencoded",

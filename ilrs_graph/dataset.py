@@ -34,11 +34,11 @@ class Answer:
 
     body: bytes
     format: Format
-    etag: str  # an entity tag, without the quotes HTTP puts around it
+    etag: str | None  # an entity tag, without the quotes HTTP puts around it; None for a volatile query's
 
 
 class ResultCache:
-    """Answers by (query, format, dataset graphs, data version): least recently used go first.
+    """Answers by (query in normal form, format, dataset graphs, data version): least recently used go first.
 
     A question asked again while its first asking is still being answered waits for that answer
     instead of running once more (as a caching proxy's request coalescing): a popular heavy query
@@ -154,14 +154,18 @@ class Dataset:
 
     def answer(self, plan: QueryPlan, fmt: Format, *, default_graph_uris: Sequence[str] = (),
                named_graph_uris: Sequence[str] = ()) -> Answer:
-        """Answer a client's checked query, from the cache when the same question was (or is being)
-        asked of this version, else in an executor (when isolated)."""
+        """Answer a client's checked query, from the cache when the same question (the same normal form)
+        was (or is being) asked of this version, else in an executor (when isolated). A volatile query
+        (NOW(), RAND()…) is run every time, and its answer has no entity tag."""
         return self._answer(self.executors or self.engine, plan, fmt, tuple(default_graph_uris),
                             tuple(named_graph_uris))
 
     def _answer(self, runner: Engine | ExecutorPool, plan: QueryPlan, fmt: Format,
                 default_graph_uris: tuple[str, ...], named_graph_uris: tuple[str, ...]) -> Answer:
-        key = (plan.text, fmt.name, default_graph_uris, named_graph_uris, self.version)
+        if plan.volatile:
+            return Answer(runner.run(plan, fmt, default_graph_uris=default_graph_uris,
+                                     named_graph_uris=named_graph_uris), fmt, None)
+        key = (plan.normal_form or plan.text, fmt.name, default_graph_uris, named_graph_uris, self.version)
         return self.cache.answer(key, lambda: Answer(
             runner.run(plan, fmt, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris),
             fmt, _etag(self.version, repr(key))))

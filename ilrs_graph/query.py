@@ -2,9 +2,11 @@
 
 Engines follow ``SERVICE`` (and rdflib also fetches ``FROM`` IRIs), cannot be interrupted, and may
 recurse on deep nesting; so every query goes through :func:`analyse` first. It reads the query's
-tokens (not a full parse: fast enough for every request) to find its form, refuse updates, ``SERVICE``
-and ``LOAD``, collect its ``FROM``/``FROM NAMED`` graphs, and enforce the size and depth limits. The
-engine's own parser then reports syntax errors with their line and column.
+tokens (not a full parse, and in time linear in its length: fast enough for every request) to find its
+form, refuse updates, ``SERVICE`` and ``LOAD``, collect its ``FROM``/``FROM NAMED`` graphs, and enforce
+the size and depth limits. It also gives the query's normal form, which the result cache asks by, and
+tells whether its answer may change from one run to the next. The engine's own parser then reports
+syntax errors with their line and column.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class Limits:
     max_answer_bytes: int = 64 * 2**20           # one answer, serialised (400 beyond)
     max_request_bytes: int = 1 * 2**20           # one request body (413 beyond)
     max_header_bytes: int = 16 * 2**10           # all of one request's header lines (431 beyond)
+    client_idle_seconds: float = 10.0            # a client sending or reading nothing mid-request is let go
     executors: int = 1                           # query executors kept warm, per server process
     max_executors: int = 10                      # executors per server process at the busiest
     max_surplus_bytes: int = 512 * 2**20         # of the graph, copied by the executors beyond the warm ones
@@ -76,6 +79,11 @@ class QueryPlan:
     from_graphs: tuple[str, ...] = ()
     from_named_graphs: tuple[str, ...] = ()
     prefixes: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    # The text without comments and with each run of whitespace as one space (strings and IRIs as
+    # written): texts differing only there are the same query. Empty when the plan was not read.
+    normal_form: str = ""
+    # Calls NOW(), RAND(), UUID(), STRUUID() or BNODE(): each run may answer differently.
+    volatile: bool = False
 
     @property
     def answers_with_triples(self) -> bool:
@@ -83,19 +91,32 @@ class QueryPlan:
 
 
 _TOKEN = re.compile(
-    r'''(?P<space>\s+)
+    r"""(?P<space>\s+)
       | (?P<comment>\#[^\n]*)
-      | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+      | (?P<long_string>"{3}|'{3})
+      | (?P<string>"(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?)
       | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
       | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040\u00c0-\uffff]+)
-      | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\-\u00c0-\uffff]*)?:(?:[\w\-:%\\\u00c0-\uffff]|\.(?=[\w\-:%\\\u00c0-\uffff]))*)
-      | (?P<word>[A-Za-z_][\w]*)
+      | (?P<word>[A-Za-z_]\w*+(?![.\-:\u00c0-\uffff])|_\w*)
+      | (?P<name>[A-Za-z\u00c0-\uffff][\w.\-\u00c0-\uffff]*+(?!:))
+      | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\-\u00c0-\uffff]*+)?:(?:[\w\-:%\\\u00c0-\uffff]|\.(?=[\w\-:%\\\u00c0-\uffff]))*)
+      | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
       | (?P<other>.)
-    ''',
+    """,
     re.VERBOSE | re.DOTALL,
 )
+# Read so that the time stays linear in the query's length, whatever it holds:
+# - a short string left open runs to the end of its line: the engine refuses it (no other token starts
+#   with a quote), and a quote within it does not start another string reading to the end again;
+# - a long string's end is found by _long_string_end, which never walks the same stretch twice; one
+#   left open is no token, and its quotes are read as shorter strings, as rdflib reads them;
+# - a run of name characters with no colon after it is no prefixed name, but its words and the rest,
+#   one character each, as if read one by one (the prefixed-name pattern, tried at each of its
+#   letters, would read to its end every time).
+_NAME_PARTS = re.compile(r"(?P<word>[A-Za-z_]\w*)|(?P<other>.)", re.DOTALL)
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+VOLATILE_FUNCTIONS = ("NOW", "RAND", "UUID", "STRUUID", "BNODE")
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING")
 
 
@@ -118,7 +139,8 @@ def _analyse(text: str, max_depth: int) -> QueryPlan:
         # Oxigraph only inside strings and IRIs. Both readings are checked; the graphs of both are kept.
         decoded = _read(_CODEPOINT_ESCAPE.sub(_codepoint, text), max_depth)
         plan = replace(plan, from_graphs=plan.from_graphs + decoded.from_graphs,
-                       from_named_graphs=plan.from_named_graphs + decoded.from_named_graphs)
+                       from_named_graphs=plan.from_named_graphs + decoded.from_named_graphs,
+                       volatile=plan.volatile or decoded.volatile)
     return plan
 
 
@@ -135,8 +157,7 @@ def _read(text: str, max_depth: int) -> QueryPlan:
     from_graphs: list[str] = []
     from_named: list[str] = []
     depth = 0
-    tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)
-              if m.lastgroup not in ("space", "comment")]
+    tokens, normal_form = _tokens(text)
     for index, (kind, value, offset) in enumerate(tokens):
         if kind == "other" and value in "{([":
             depth += 1
@@ -166,7 +187,76 @@ def _read(text: str, max_depth: int) -> QueryPlan:
     form = next((word for word, _ in words if word in FORMS), None)
     if form is None:
         raise QueryError("This is not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE.")
-    return QueryPlan(text, form, tuple(from_graphs), tuple(from_named), prefixes)
+    volatile = any(word in VOLATILE_FUNCTIONS for word, _ in words)
+    return QueryPlan(text, form, tuple(from_graphs), tuple(from_named), prefixes, normal_form, volatile)
+
+
+def _tokens(text: str) -> tuple[list[tuple[str, str, int]], str]:
+    """The tokens (kind, text, offset) other than whitespace and comments, and the normal form."""
+    if '"""' in text or "\'\'\'" in text:
+        found = _with_long_strings(text)
+    else:
+        found = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)]
+    tokens = [token for token in found if token[0] != "space" and token[0] != "comment"]
+    if not tokens:
+        return [], ""
+    ends = [offset + len(value) for _, value, offset in tokens]
+    normal_form = tokens[0][1] + "".join(value if offset == end else " " + value
+                                         for (_, value, offset), end in zip(tokens[1:], ends))
+    if any(kind == "name" for kind, _, _ in tokens):
+        tokens = [part for token in tokens for part in _name_parts(token)]
+    return tokens, normal_form
+
+
+def _name_parts(token: tuple[str, str, int]) -> list[tuple[str, str, int]]:
+    kind, value, offset = token
+    if kind != "name":
+        return [token]
+    return [(part.lastgroup, part.group(), offset + part.start()) for part in _NAME_PARTS.finditer(value)]
+
+
+def _with_long_strings(text: str) -> list[tuple[str, str, int]]:
+    found: list[tuple[str, str, int]] = []
+    long_string_ends: dict[str, dict[int, int]] = {'"': {}, "'": {}}
+    offset = 0
+    while offset < len(text):
+        for match in _TOKEN.finditer(text, offset):
+            kind, value, offset = match.lastgroup, match.group(), match.start()
+            if kind == "long_string":  # read on from its end, or from after its first two quotes
+                end = _long_string_end(text, offset + 3, value, long_string_ends[value[0]])
+                value = text[offset:end] if end > 0 else value[:2]
+                found.append(("string", value, offset))
+                offset += len(value)
+                break
+            found.append((kind, value, offset))
+        else:
+            break
+    return found
+
+
+def _long_string_end(text: str, start: int, closing: str, known: dict[int, int]) -> int:
+    """Where the long string whose content starts at ``start`` ends (after ``closing``), or -1 if it
+    does not. The walk from any offset is the same, so where it leads is kept in ``known`` for the
+    next string's walk, which stops where it meets this one's."""
+    walked, offset = [], start
+    while True:
+        if offset in known:
+            end = known[offset]
+            break
+        if offset >= len(text):
+            end = -1
+            break
+        walked.append(offset)
+        if text[offset] == "\\":
+            offset += 2
+        elif text.startswith(closing, offset):
+            end = offset + 3
+            break
+        else:
+            offset += 1
+    for step in walked:
+        known[step] = end
+    return end
 
 
 def _iri(token: tuple[str, str, int], prefixes: dict[str, str]) -> str | None:

@@ -58,6 +58,7 @@ def render(error: ApiError) -> Response:
         where = f" (line {error.line}, column {error.column})" if error.line is not None else ""
         response = Response(f"{error.status} {_reason(error.status)}: {error.message}{where}\n", mimetype="text/plain")
     response.status_code = error.status
+    response.headers["Vary"] = "Accept"  # the format of the message depends on it
     for name, value in error.headers.items():
         if name.lower() in ("allow", "retry-after", "location"):
             response.headers[name] = value

@@ -20,13 +20,17 @@ import threading
 
 from gunicorn.workers.gthread import ThreadWorker
 
+from .idle_clients import limit_idleness
+from .state import state_of
+
 # How long a thread waits for the next request of the connection it has just answered: a client
 # asking again at once does so well within it.
 KEEP_READING_MS = 2
 
 
 class KeepReadingThreadWorker(ThreadWorker):
-    """gunicorn's threaded worker, keeping a thread on a connection that keeps asking."""
+    """gunicorn's threaded worker, keeping a thread on a connection that keeps asking (and letting a
+    client that goes quiet mid-request go: idle_clients.py)."""
 
     def init_process(self) -> None:
         self._waiting = 0  # connections handed to the pool and not yet taken by a thread
@@ -41,6 +45,7 @@ class KeepReadingThreadWorker(ThreadWorker):
     def handle(self, conn):
         with self._waiting_lock:
             self._waiting -= 1
+        limit_idleness(conn.sock, state_of(self.wsgi).config.limits.client_idle_seconds)
         while True:
             keep_alive = super().handle(conn)
             if keep_alive is not True or not self.alive or self._waiting:

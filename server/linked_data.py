@@ -56,6 +56,9 @@ def resource(name: str) -> Response:
 @blueprint.route("/ontology.<suffix>")
 def ontology_document(suffix: str | None = None) -> Response:
     """The ontology is itself a document: served directly, with the variant named in Content-Location."""
+    if suffix is not None and suffix != HTML and suffix not in DUMP_FORMATS:
+        raise ApiError(404, f"No ontology document as .{suffix}; it is at /ontology." + ", /ontology.".join(
+            [HTML, *DUMP_FORMATS]) + ".")
     chosen = suffix or _negotiated_suffix()
     response = _document(ONTOLOGY, chosen, whole_graph=True)
     if suffix is None:

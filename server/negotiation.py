@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from flask import request
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
 from ilrs_graph import formats
 from ilrs_graph.formats import Format
@@ -43,12 +41,65 @@ def choose(offered: tuple[Format, ...], default: Format, *, explicit: Sequence[s
 
 @lru_cache(maxsize=256)  # clients send few distinct Accept headers: each is parsed and matched once
 def _best_accepted(offered: tuple[Format, ...], default: Format, accept: str) -> Format | None:
-    candidates: list[str] = []
-    owner: dict[str, Format] = {}
-    for fmt in (default, *offered):
-        for media_type in fmt.media_types:
-            if media_type not in owner:
-                owner[media_type] = fmt
-                candidates.append(media_type)
-    best = parse_accept_header(accept, MIMEAccept).best_match(candidates)
-    return None if best is None else owner[best]
+    """The format the Accept header rates highest (RFC 9110, 12.5.1), the default first among equals.
+
+    A format is rated by the most specific range its media type falls in (parameters other than q do
+    not decide whether a range matches: ``text/turtle; charset=utf-8`` is Turtle), and refused when
+    that range says q=0. Its aliases (``application/json`` for SPARQL JSON results…) count only when
+    named exactly: a wildcard never makes the server answer a media type the client did not ask for."""
+    ranges = [parsed for item in accept.split(",") if (parsed := _media_range(item)) is not None]
+    best: tuple[float, int] = (0.0, -1)
+    chosen = None
+    for fmt in dict.fromkeys((default, *offered)):
+        if fmt not in offered:
+            continue
+        rating = _rating(fmt.media_type, ranges, exact_only=False)
+        if rating is not None and rating[0] == 0:
+            continue  # refused by name, or by the most specific range it falls in
+        for alias in fmt.aliases:
+            named = _rating(alias, ranges, exact_only=True)
+            if named is not None and (rating is None or named > rating):
+                rating = named
+        if rating is not None and rating[0] > 0 and rating > best:
+            best, chosen = rating, fmt
+    return chosen
+
+
+def _media_range(item: str) -> tuple[str, str, int, float] | None:
+    """(type, subtype, number of parameters, q) of one element of an Accept header; None for an empty
+    one, or one whose q is no number (left out rather than guessed at)."""
+    media_range, *parameters = [part.strip() for part in item.split(";")]
+    main, _, sub = media_range.lower().partition("/")
+    if not main:
+        return None
+    quality, others = 1.0, 0
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                quality = min(max(float(value.strip()), 0.0), 1.0)
+            except ValueError:
+                return None
+        elif name.strip():
+            others += 1
+    return main, sub or "*", others, quality
+
+
+def _rating(media_type: str, ranges: list[tuple[str, str, int, float]], *, exact_only: bool) -> tuple[float, int] | None:
+    """(q, specificity) of the most specific range ``media_type`` falls in; None when in none."""
+    main, _, sub = media_type.partition("/")
+    found: tuple[int, float] | None = None
+    for range_main, range_sub, parameters, quality in ranges:
+        if (range_main, range_sub) == (main, sub):
+            specificity = 3 * 100 + parameters
+        elif exact_only:
+            continue
+        elif range_main == main and range_sub == "*":
+            specificity = 2 * 100
+        elif range_main == "*" and range_sub == "*":
+            specificity = 1 * 100
+        else:
+            continue
+        if found is None or specificity > found[0] or (specificity == found[0] and quality > found[1]):
+            found = (specificity, quality)
+    return None if found is None else (found[1], found[0])

@@ -78,7 +78,8 @@ def description(limits) -> dict:
                              "application/sparql-query": {"schema": query_schema},
                              "application/sparql-update": {"schema": {
                                  "type": "string", "description": "Always refused (403): read-only."}}}},
-                         "responses": answers},
+                         "responses": {**answers, "415": {"description": "The body is not a form or a query "
+                                                                         "in UTF-8.", "content": _error_content()}}},
             },
             "/id/{name}": {"get": {
                 "summary": "A resource of the graph: 303 to its description in the negotiated format; with a "

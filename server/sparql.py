@@ -28,6 +28,8 @@ UPDATE_TYPE = "application/sparql-update"
 READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted."
 # An answer varies with the Accept header; caches may keep it but must ask again (If-None-Match).
 ANSWER_HEADERS = (("Vary", "Accept"), ("Cache-Control", "public, no-cache"))
+# A volatile query's answer (NOW(), RAND()…) is never the same twice: no cache keeps it.
+VOLATILE_ANSWER_HEADERS = (("Vary", "Accept"), ("Cache-Control", "no-store"))
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
@@ -57,6 +59,10 @@ def _protocol_parameters() -> dict[str, list[str]]:
     if request.method != "POST":
         return params
     media_type = (request.mimetype or "").lower()
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if media_type in (FORM_TYPE, QUERY_TYPE) and charset not in ("utf-8", "utf8", "us-ascii"):
+        raise ApiError(415, f"The body is said to be in {charset}; this endpoint reads queries in UTF-8 "
+                            f"(the SPARQL protocol's encoding).")
     if media_type == FORM_TYPE:
         for name, value in _decoded_pairs(request.get_data(cache=True)):
             params.setdefault(name, []).append(value)
@@ -68,9 +74,9 @@ def _protocol_parameters() -> dict[str, list[str]]:
     elif media_type == UPDATE_TYPE:
         raise ApiError(403, READ_ONLY)
     elif not media_type:
-        raise ApiError(400, f"A POST to /sparql needs a Content-Type: {QUERY_TYPE} or {FORM_TYPE}.")
+        raise ApiError(415, f"A POST to /sparql needs a Content-Type: {QUERY_TYPE} or {FORM_TYPE}.")
     else:
-        raise ApiError(400, f"Content-Type {media_type} is not part of the SPARQL protocol; "
+        raise ApiError(415, f"Content-Type {media_type} is not part of the SPARQL protocol; "
                             f"send {QUERY_TYPE} or {FORM_TYPE}.")
     return params
 
@@ -108,6 +114,8 @@ def _answer(text: str, params: dict[str, list[str]]) -> Response:
                                 named_graph_uris=params.get("named-graph-uri", []))
     except QueryError as error:
         raise ApiError.from_query_error(error) from None
+    if answer.etag is None:
+        return Response(answer.body, content_type=fmt.content_type, headers=VOLATILE_ANSWER_HEADERS)
     response = Response(answer.body, content_type=fmt.content_type, headers=ANSWER_HEADERS)
     response.set_etag(answer.etag)
     request.environ[ANSWER_SENT] = (dataset.version, answer)  # for replaying this request (server/repeated.py)
@@ -118,7 +126,8 @@ def _describe_service() -> Response:
     if request.accept_mimetypes and request.accept_mimetypes.best == "text/html":
         return redirect(url_for("ui.query_page"), code=303)
     offered = formats.GRAPH_FORMATS + formats.DATASET_FORMATS
-    fmt = negotiation.choose(offered, formats.by_name("turtle"), explicit=request.args.getlist("format"))
+    fmt = negotiation.choose(offered, formats.by_name("turtle"),
+                             explicit=request.args.getlist("format") + request.args.getlist("output"))
     dataset = dataset_of(current_app)
     body = service_description(dataset, request.url_root, fmt)
     response = Response(body, content_type=fmt.content_type)

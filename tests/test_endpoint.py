@@ -172,6 +172,39 @@ def test_accept_q_values_pick_the_preferred_format(server):
     assert "Accept" in [v.strip() for v in response.headers["Vary"].split(",")]
 
 
+@pytest.mark.parametrize("query, accept, media_type", [
+    # parameters other than q do not stop a range from matching
+    (COUNT_PARTNERS, "application/sparql-results+json; charset=utf-8", "application/sparql-results+json"),
+    (CONSTRUCT_CNSA, "text/turtle;charset=utf-8", "text/turtle"),
+    (CONSTRUCT_CNSA, 'application/ld+json; profile="http://www.w3.org/ns/json-ld#compacted"', "application/ld+json"),
+    # q=0 refuses a type, whatever a wildcard allows
+    (COUNT_PARTNERS, "application/sparql-results+json;q=0, */*", "application/sparql-results+xml"),
+    (CONSTRUCT_CNSA, "text/turtle;q=0, */*;q=0.1", "application/n-triples"),
+    (CONSTRUCT_CNSA, "application/*;q=0.5, text/turtle;q=0", "application/n-triples"),
+    # a wildcard matches the formats' own media types, not their aliases (text/xml for XML results)
+    (COUNT_PARTNERS, "text/*", "text/csv"),
+    # an alias named exactly is still understood
+    (COUNT_PARTNERS, "application/json", "application/sparql-results+json"),
+    (CONSTRUCT_CNSA, "text/turtle, */*", "text/turtle"),
+])
+def test_accept_is_read_as_http_says(server, query, accept, media_type):
+    response = requests.get(server + "sparql", params={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 200 and response.headers["Content-Type"].split(";")[0] == media_type
+
+
+@pytest.mark.parametrize("accept, suffix", [("text/turtle;charset=utf-8", "ttl"), ("text/html;charset=utf-8", "html"),
+                                            ("text/turtle;q=0, */*", "html")])
+def test_a_resource_is_negotiated_as_http_says_too(server, accept, suffix):
+    response = requests.get(server + "id/agency/cnsa", headers={"Accept": accept}, allow_redirects=False)
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/id/agency/cnsa.{suffix}")
+
+
+def test_a_type_refused_with_q_0_is_not_served_at_all(server):
+    response = requests.get(server + "sparql", params={"query": COUNT_PARTNERS},
+                            headers={"Accept": "application/sparql-results+json;q=0"})
+    assert response.status_code == 406
+
+
 def test_the_format_parameter_overrides_accept(server):
     response = requests.get(server + "sparql", params={"query": COUNT_PARTNERS, "format": "tsv"},
                             headers={"Accept": "application/sparql-results+json"})
@@ -205,8 +238,10 @@ def test_a_malformed_query_is_400_with_the_parsers_message_and_position(server):
 @pytest.mark.parametrize("request_kwargs, expected_status, expected_words", [
     ({"method": "GET", "params": [("query", COUNT_PARTNERS), ("query", COUNT_PARTNERS)]}, 400, "several"),
     ({"method": "POST", "data": {"query": COUNT_PARTNERS, "update": "CLEAR ALL"}}, 400, "not both"),
-    ({"method": "POST", "data": COUNT_PARTNERS.encode(), "headers": {"Content-Type": ""}}, 400, "Content-Type"),
-    ({"method": "POST", "data": COUNT_PARTNERS.encode(), "headers": {"Content-Type": "text/plain"}}, 400, "not part of the SPARQL protocol"),
+    ({"method": "POST", "data": COUNT_PARTNERS.encode(), "headers": {"Content-Type": ""}}, 415, "Content-Type"),
+    ({"method": "POST", "data": COUNT_PARTNERS.encode(), "headers": {"Content-Type": "text/plain"}}, 415, "not part of the SPARQL protocol"),
+    ({"method": "POST", "data": COUNT_PARTNERS.encode(), "headers": {"Content-Type": "application/sparql-query; charset=iso-8859-1"}},
+     415, "UTF-8"),
     ({"method": "POST", "data": b"SELECT \xff\xfe", "headers": {"Content-Type": "application/sparql-query"}}, 400, "UTF-8"),
     ({"method": "POST", "data": {"update": "INSERT DATA { <a:b> <a:c> <a:d> }"}}, 403, "read-only"),
     ({"method": "POST", "data": b"DROP ALL", "headers": {"Content-Type": "application/sparql-update"}}, 403, "read-only"),
@@ -250,6 +285,12 @@ def test_the_service_description_parses_as_rdf(server):
     assert len(list(graph.objects(endpoint, SD.resultFormat))) == 10
     names = {str(n) for n in graph.objects(None, SD.name)}
     assert WIKI_GRAPH in names
+
+
+def test_the_service_description_takes_output_as_format(server):
+    as_ntriples = requests.get(server + "sparql", params={"output": "nt"})
+    assert as_ntriples.status_code == 200 and as_ntriples.headers["Content-Type"].startswith("application/n-triples")
+    assert requests.get(server + "sparql", params={"output": "csv"}).status_code == 406  # results, not RDF
 
 
 def test_a_browser_on_sparql_is_sent_to_the_query_page(server):
@@ -348,6 +389,28 @@ def test_a_repeated_etag_gets_304(server):
     query = requests.get(server + "sparql", params={"query": COUNT_PARTNERS})
     cached = requests.get(server + "sparql", params={"query": COUNT_PARTNERS}, headers={"If-None-Match": query.headers["ETag"]})
     assert cached.status_code == 304
+
+
+def test_the_same_query_written_otherwise_is_the_same_cached_answer(server):
+    """The result cache asks by the query's normal form: comments and runs of whitespace do not count,
+    what is inside strings does."""
+    first = requests.get(server + "sparql", params={"query": COUNT_PARTNERS})
+    spaced = "# how many partnerships?\n" + COUNT_PARTNERS.replace(" ", "\n\t  ") + "  # that is all\n"
+    again = requests.get(server + "sparql", params={"query": spaced}, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    literal = 'SELECT ?l WHERE { VALUES ?l { "a  b#c" } }'
+    one, other = (requests.get(server + "sparql", params={"query": text}, headers={"Accept": "text/csv"})
+                  for text in (literal, literal.replace("a  b", "a b")))
+    assert (one.text.split()[1:], other.text.split()[1:]) == (["a", "b#c"], ["a", "b#c"])
+    assert one.text != other.text and one.headers["ETag"] != other.headers["ETag"]
+
+
+def test_a_query_calling_now_rand_or_uuid_is_answered_anew_each_time(server):
+    text = "SELECT (STRUUID() AS ?id) (RAND() AS ?r) (NOW() AS ?t) WHERE {}"
+    answers = [requests.get(server + "sparql", params={"query": text}, headers={"Accept": "text/csv"}) for _ in range(3)]
+    assert all(a.status_code == 200 and "ETag" not in a.headers for a in answers)
+    assert all(a.headers["Cache-Control"] == "no-store" for a in answers)
+    assert len({a.text for a in answers}) == 3
 
 
 # --- web citizenship ---------------------------------------------------------------------------------

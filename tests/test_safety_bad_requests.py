@@ -52,9 +52,9 @@ CASES = [
     (b"GET /sparql?query=" + ASK.encode() + b"&format= HTTP/1.1", b"", 406, "choose one of"),
     (b"GET /sparql?query=%3Cnot%20a%20query%3E HTTP/1.1", b"", 400, "not a SPARQL query"),
     (b"GET /sparql?query=SELECT%20*%20%7B%20%3Fs%20%3Fp%20%7D HTTP/1.1", b"", 400, "Syntax error"),
-    (b"POST /sparql HTTP/1.1\r\nContent-Type: image/png", b"\x89PNG", 400, "not part of the SPARQL protocol"),
-    (b"POST /sparql HTTP/1.1\r\nContent-Type: ;;;", b"ASK {}", 400, "Content-Type"),
-    (b"POST /sparql HTTP/1.1", b"ASK {}", 400, "Content-Type"),
+    (b"POST /sparql HTTP/1.1\r\nContent-Type: image/png", b"\x89PNG", 415, "not part of the SPARQL protocol"),
+    (b"POST /sparql HTTP/1.1\r\nContent-Type: ;;;", b"ASK {}", 415, "Content-Type"),
+    (b"POST /sparql HTTP/1.1", b"ASK {}", 415, "Content-Type"),
     (b"PATCH /sparql HTTP/1.1", b"", 405, "not allowed"),
     (b"FOO /sparql HTTP/1.1", b"", 405, "not allowed"),
     (b"TRACE / HTTP/1.1", b"", 405, "not allowed"),
@@ -63,6 +63,8 @@ CASES = [
     (b"GET /healthz HTTP/1.1\r\n" + b"".join(b"X-Many-%d: %s\r\n" % (i, b"y" * 100) for i in range(150)).rstrip(b"\r\n"),
      b"", 431, "at most"),
     (b"GET /data.pdf HTTP/1.1", b"", 404, "No dump as .pdf"),
+    (b"GET /ontology.xyz HTTP/1.1", b"", 404, "No ontology document as .xyz"),
+    (b"GET /ontology.TTL HTTP/1.1", b"", 404, "/ontology.ttl"),
     (b"GET /id/agency/%00nowhere HTTP/1.1", b"", 404, "nothing about"),
 ]
 
@@ -71,7 +73,7 @@ CASES = [
 def test_a_malformed_request_gets_a_4xx_with_a_json_message(served, head, body, status, words):
     got, headers, content = send(served, head, body)
     assert got == status, content
-    assert headers["content-type"].startswith("application/json")
+    assert headers["content-type"].startswith("application/json") and "accept" in headers["vary"].lower()
     message = json.loads(content)
     assert message["status"] == status and words in message["message"]
 

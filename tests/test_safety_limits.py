@@ -5,6 +5,7 @@ production server, a small query still answers within a second."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import threading
@@ -22,12 +23,20 @@ from ilrs_graph.store import OxigraphEngine
 from .conftest import run_cli
 from .server_process import running_server, running_server_process
 
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } # "
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CARTESIAN_DISTINCT = "SELECT (COUNT(DISTINCT *) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 # A string doubled 30 times: 16 GiB, reached in well under a second by either engine.
 DOUBLING = ('SELECT (STRLEN(?x30) AS ?n) WHERE { BIND("aaaaaaaaaaaaaaaa" AS ?x0) '
             + " ".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(30)) + " }")
 SMALL = "SELECT ?m WHERE { ?m a <https://w3id.org/ilrs/ontology/Mission> } LIMIT "
+
+
+def new(text: str, tag: object) -> str:
+    """``text`` made a query of its own, which no cache answers for another (a comment would not do:
+    the result cache asks by the normal form, without comments)."""
+    return f"PREFIX new{tag}: <urn:new:>\n{text}"
+
+
 JSON = {"Accept": "application/json"}
 
 
@@ -50,7 +59,7 @@ def limited(request):
 
 def test_a_runaway_query_is_stopped_at_its_time_limit_and_its_cpu_freed(limited):
     started = time.monotonic()
-    response = requests.get(limited.base + "sparql", params={"query": RUNAWAY + "timeout"}, headers=JSON)
+    response = requests.get(limited.base + "sparql", params={"query": new(RUNAWAY, "timeout")}, headers=JSON)
     elapsed = time.monotonic() - started
     assert response.status_code == 503 and 2 <= elapsed < 5
     assert "2 s" in response.json()["message"] and "time limit" in response.json()["message"]
@@ -127,7 +136,7 @@ def test_a_small_query_answers_within_a_second_while_eight_runaways_run():
     with running_server_process(workers=2) as served:
         statuses: list[int] = []
         runaways = [threading.Thread(target=lambda i=i: statuses.append(requests.get(
-            served.base + "sparql", params={"query": RUNAWAY + str(i)}).status_code)) for i in range(8)]
+            served.base + "sparql", params={"query": new(RUNAWAY, i)}).status_code)) for i in range(8)]
         for thread in runaways:
             thread.start()
         time.sleep(1)
@@ -239,3 +248,32 @@ def _executor_after_each_answer(shipped, answers: int) -> list[int]:
         pool.run(QueryPlan(f"ASK {{ ?s ?p ?o }} # {number}", "ASK"), formats.by_name("json"))
         serving.append(pool._idle[0].pid)
     return serving
+
+
+@pytest.mark.parametrize("half_sent", [
+    b"GET /healthz HTTP/1.1\r\nHost: x\r\n",                                       # headers never ended
+    b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+    b"Content-Length: 100\r\n\r\nASK",                                             # a body cut short
+], ids=["headers", "body"])
+def test_clients_that_go_quiet_mid_request_are_let_go(half_sent):
+    """More half-sent requests than the server has threads: each connection is closed once it has
+    been quiet for client_idle_seconds, and the server answers everyone else meanwhile and after."""
+    with running_server_process("--limit", "client_idle_seconds=1", "--limit", "executors=1",
+                                "--limit", "max_executors=1") as served:
+        stalled = []
+        for _ in range(12):  # the one worker has 5 threads
+            connection = socket.create_connection(("127.0.0.1", served.port))
+            connection.sendall(half_sent)
+            stalled.append(connection)
+        try:
+            started = time.monotonic()
+            assert requests.get(served.base + "healthz", timeout=30).status_code == 200
+            assert time.monotonic() - started < 10  # 12 stalled on 5 threads, 1 s each: about 3 s
+            for connection in stalled:
+                connection.settimeout(5)
+                assert connection.recv(1024) == b""  # closed by the server, without an answer
+        finally:
+            for connection in stalled:
+                connection.close()
+        assert "it sent nothing for 1 s" in served.log.read_text()
+        assert requests.get(served.base + "healthz", timeout=5).status_code == 200

@@ -55,6 +55,7 @@ QUERIES = [
     ("PREFIX t: <TRAP> SELECT * WHERE { SERVICE t: { ?s ?p ?o } }", 400, "SERVICE"),
     (r"SELECT * WHERE { \u0053ERVICE <TRAP> { ?s ?p ?o } }", 400, "SERVICE"),
     (r"SELECT * WHERE { \U00000053ERVICE <TRAP> { ?s ?p ?o } }", 400, "SERVICE"),
+    ('SELECT * WHERE { ?s ?p "", """x" . SERVICE <TRAP> { ?s ?p ?o } }', 400, "SERVICE"),  # rdflib: "" and "x"
     ("ASK { ?s ?p ?o OPTIONAL { SERVICE <TRAP> { ?s ?q ?r } } }", 400, "SERVICE"),
     ("CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <TRAP> { ?s ?p ?o } }", 400, "SERVICE"),
     ("SELECT * FROM <TRAP> WHERE { ?s ?p ?o }", 400, "FROM"),
