@@ -7,6 +7,7 @@ Exit codes, for every subcommand: 0 ok, 1 findings (a violation, a query that fa
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import fields
 from pathlib import Path
@@ -26,10 +27,36 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     try:
         return args.run(args)
-    except BrokenPipeError:  # output piped into `head` and the like
+    except BrokenPipeError:  # a summary line piped into `head` and the like, the work done
+        _stop_writing()
         return EXIT_OK
     except KeyboardInterrupt:
+        print("ilrs-graph: interrupted", file=sys.stderr)
         return 130
+
+
+def _write(output: str | bytes, code: int) -> int:
+    """Write a command's output and return its exit code, which stands even when the reader has gone
+    (`validate | head` still exits 1 on a violation); a full disk or a closed terminal is an error (2)."""
+    try:
+        if isinstance(output, bytes):
+            sys.stdout.buffer.write(output)
+        else:
+            sys.stdout.write(output)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _stop_writing()
+    except OSError as error:
+        _stop_writing()
+        return _fail(f"cannot write the output: {error.strerror or error}")
+    return code
+
+
+def _stop_writing() -> None:
+    """Send what is left of stdout nowhere, so that Python's flush at exit does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,13 +82,14 @@ def _parser() -> argparse.ArgumentParser:
 
     query = commands.add_parser(
         "query", help="answer a SPARQL query from the command line",
+        usage="%(prog)s [-h] QUERY|FILE.rq [--format FORMAT] [--data FILE [FILE ...]] [--engine {oxigraph,rdflib}]",
         description="Answer a SPARQL query (the text, or a .rq file) over the shipped graph, or over the "
                     "given --data files, with the same engine and checks as the server.")
     query.add_argument("query", metavar="QUERY|FILE.rq", help="a SPARQL query, or a file holding one")
     query.add_argument("--format", default="table",
-                       help="table (default), json, xml, csv or tsv for SELECT/ASK; turtle, ntriples, "
-                            "jsonld, rdfxml, trig or nquads for CONSTRUCT/DESCRIBE")
-    query.add_argument("--data", nargs="+", type=Path, metavar="FILE", help="RDF files to query instead")
+                       help="table (default; Turtle for CONSTRUCT/DESCRIBE), json, xml, csv or tsv for "
+                            "SELECT/ASK; turtle, ntriples, jsonld, rdfxml, trig or nquads for CONSTRUCT/DESCRIBE")
+    query.add_argument("--data", nargs="+", type=Path, metavar="FILE", help="RDF files (or directories of them) to query instead")
     query.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
                        help="SPARQL engine (default: oxigraph)")
     query.set_defaults(run=_query)
@@ -73,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
                     "the given RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD) instead; --store "
                     "answers from an external SPARQL store loaded by `ilrs-graph load --store`. Exit 2 when "
                     "the data cannot be read or the store cannot be used, 1 when the data fails validation.")
-    serve.add_argument("--data", nargs="+", type=Path, metavar="FILE", help="RDF files to serve instead")
+    serve.add_argument("--data", nargs="+", type=Path, metavar="FILE", help="RDF files (or directories of them) to serve instead")
     add_store_arguments(serve, required=False)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=5000, help="port to listen on (default: 5000)")
@@ -133,7 +161,7 @@ def _parser() -> argparse.ArgumentParser:
                     "when loaded, 1 when the store failed (the message says what it holds now), 2 on bad "
                     "arguments or files.")
     add_store_arguments(load, required=True)
-    load.add_argument("--data", nargs="+", type=Path, metavar="FILE", help="RDF files to load instead")
+    load.add_argument("--data", nargs="+", type=Path, metavar="FILE", help="RDF files (or directories of them) to load instead")
     load.add_argument("--timeout", type=float, metavar="SECONDS",
                       help="how long to wait for each request to the store (default: 600)")
     load.set_defaults(run=_load)
@@ -177,14 +205,14 @@ def _validate(args: argparse.Namespace) -> int:
         report = validate(loaded, args.shapes)
     except LoadError as error:
         return _fail(str(error))
-    sys.stdout.write(FORMATS[args.format](report))
-    return EXIT_OK if report.conforms else EXIT_FINDINGS
+    return _write(FORMATS[args.format](report), EXIT_OK if report.conforms else EXIT_FINDINGS)
 
 
 def _query(args: argparse.Namespace) -> int:
     from . import formats, text_table
-    from .load import LoadError
     from .dataset import Dataset
+    from .inputs import rdf_files
+    from .load import LoadError
     from .query import QueryError
 
     text = args.query
@@ -194,25 +222,22 @@ def _query(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError) as error:
             return _fail(f"{args.query}: cannot read the query: {error}")
     try:
-        dataset = Dataset.open(args.data, engine=args.engine)
+        dataset = Dataset.open(rdf_files(args.data) if args.data else None, engine=args.engine)
         plan = dataset.plan(text)
-        wanted = "json" if args.format == "table" else args.format
+        table = args.format == "table" and not plan.answers_with_triples  # triples: Turtle, for people too
+        wanted = {"table": "turtle" if plan.answers_with_triples else "json"}.get(args.format, args.format)
         allowed = (formats.GRAPH_FORMATS + formats.DATASET_FORMATS) if plan.answers_with_triples else formats.RESULT_FORMATS
         fmt = formats.by_name(wanted, allowed)
-        if fmt is None or (args.format == "table" and plan.answers_with_triples):
+        if fmt is None:
             names = ", ".join(f.name for f in allowed) + ("" if plan.answers_with_triples else ", table")
             return _fail(f"a {plan.form} query can be written as {names}, not '{args.format}'")
-        answer = dataset.answer(plan, fmt).body
+        answer = _interruptible(lambda: dataset.answer(plan, fmt).body)
     except LoadError as error:
         return _fail(str(error))
     except QueryError as error:
         where = f" (line {error.line}, column {error.column})" if error.line else ""
         return _fail(f"{error.message}{where}")
-    if args.format == "table":
-        sys.stdout.write(text_table.render(answer))
-    else:
-        sys.stdout.buffer.write(answer)
-    return EXIT_OK
+    return _write(text_table.render(answer) if table else answer, EXIT_OK)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -228,7 +253,8 @@ def _export(args: argparse.Namespace) -> int:
         return _fail(f"cannot export as '{args.format}' (known: ttl, nt, nq, trig, jsonld, rdfxml, all)")
     if args.site is not None and args.format != "all":
         return _fail("--site writes every format (its pages link to them all); --format is for -o")
-    if urlsplit(args.base_url).scheme not in ("http", "https"):
+    if urlsplit(args.base_url).scheme not in ("http", "https") or not urlsplit(args.base_url).hostname \
+            or not _is_iri(args.base_url):
         return _fail(f"--base-url must be an http or https URL, not '{args.base_url}'")
     target = args.output if args.site is None else args.site
     if target.exists() and not target.is_dir():
@@ -268,24 +294,20 @@ def _diff(args: argparse.Namespace) -> int:
     except LoadError as error:
         return _fail(str(error))
     changes = compare(old, new)
-    sys.stdout.write(FORMATS[args.format](changes))
-    return EXIT_FINDINGS if changes.changed else EXIT_OK
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return _write(FORMATS[args.format](changes), EXIT_FINDINGS if changes.changed else EXIT_OK)
 
 
 def _load(args: argparse.Namespace) -> int:
+    from .inputs import rdf_files
     from .load import LoadError, load_files, load_shipped
     from .remote import LOAD_TIMEOUT_SECONDS, LoadFailed, load_into_store
 
     timeout = LOAD_TIMEOUT_SECONDS if args.timeout is None else args.timeout
-    if timeout <= 0:
+    if not 0 < timeout < 1e9:  # (nor NaN)
         return _fail("--timeout must be a number of seconds above 0")
     try:
         endpoints = store_endpoints(args)
-        loaded = load_shipped() if args.data is None else load_files(list(args.data), ontology=False)
+        loaded = load_shipped() if args.data is None else load_files(rdf_files(args.data), ontology=False)
     except (ValueError, LoadError) as error:
         return _fail(str(error))
     try:
@@ -302,6 +324,7 @@ def _serve(args: argparse.Namespace) -> int:
     from ilrs_server import Config, create_app
     from ilrs_server.run import log_to_stderr, serve
 
+    from .inputs import rdf_files
     from .last_good import DataRejected
     from .load import LoadError
     from .remote import StoreError
@@ -315,8 +338,12 @@ def _serve(args: argparse.Namespace) -> int:
     if args.store is None:
         if args.query_url or args.update_url or args.graph_store_url:
             return _fail("--query-url, --update-url and --graph-store-url go with --store")
-        config = Config(data_files=tuple(args.data) if args.data else None, validate=args.validate or not args.data,
-                        engine=args.engine, limits=limits)
+        try:
+            data_files = tuple(rdf_files(args.data)) if args.data else None
+        except LoadError as error:
+            return _fail(str(error))
+        config = Config(data_files=data_files, validate=args.validate or not args.data, engine=args.engine,
+                        limits=limits)
     elif args.data or args.validate or args.engine != "oxigraph":
         return _fail("--store serves what the store holds: --data, --validate and --engine do not go with it "
                      "(load other data into the store with `ilrs-graph load --store URL --data FILE…`)")
@@ -342,6 +369,38 @@ def _serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _interruptible(work):
+    """``work()``, run in a thread of its own so that Ctrl-C stops the command at once: Python sees the
+    signal only between bytecodes, and an engine evaluating a query runs none until it returns."""
+    import threading
+
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # raised again in the main thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)  # not waited for when the command stops
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.1)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def _is_iri(text: str) -> bool:
+    import pyoxigraph
+
+    try:
+        pyoxigraph.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _is_file(name: str) -> bool:
     """Whether ``name`` is an existing file (a query text is not: it may even be too long for a path)."""
     try:
@@ -361,3 +420,7 @@ def _port_problem(host: str, port: int) -> str | None:
     except OSError as error:
         return f"cannot listen on {host}:{port}: {error.strerror or error}"
     return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -96,7 +96,27 @@ def write_export(loaded: LoadedGraph, out_dir: Path, formats: Sequence[Format], 
     clashes = sorted(name for name in files if (out_dir / name).resolve() in sources)
     if clashes:
         raise ExportError(f"{out_dir / clashes[0]}: is one of the files being exported; choose another directory")
+    in_the_way = sorted(name for name in files if (out_dir / name).is_dir())
+    if in_the_way:
+        raise ExportError(f"{out_dir / in_the_way[0]}: is a directory, where the export writes a file")
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, body in files.items():
-        (out_dir / name).write_bytes(body)
+    _write_all_or_none(out_dir, files)
     return sorted(name for name in files if name != CHECKSUMS_FILE)
+
+
+def _write_all_or_none(out_dir: Path, files: dict[str, bytes]) -> None:
+    """Write every file beside its place first, then move them all in (SHA256SUMS last): a full disk
+    or an unwritable name leaves the directory as it was, not half of one export and half another's."""
+    written: list[tuple[Path, Path]] = []
+    for name, body in files.items():
+        temporary = out_dir / f".{name}.partial"
+        try:
+            temporary.write_bytes(body)
+        except OSError as error:
+            for done in [pair[0] for pair in written] + ([temporary] if temporary.is_file() else []):
+                done.unlink()
+            raise ExportError(f"{out_dir / name}: cannot write: {error.strerror or error}; nothing in {out_dir} "
+                              "was changed") from None
+        written.append((temporary, out_dir / name))
+    for temporary, target in sorted(written, key=lambda pair: pair[1].name == CHECKSUMS_FILE):
+        temporary.replace(target)

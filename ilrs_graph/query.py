@@ -11,6 +11,7 @@ syntax errors with their line and column.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -47,8 +48,8 @@ class Limits:
 
     def __post_init__(self):
         for name, value in vars(self).items():
-            if value <= 0:
-                raise ValueError(f"the limit {name} must be positive, not {value}")
+            if not 0 < value < math.inf:
+                raise ValueError(f"the limit {name} must be a positive number, not {value}")
         if self.executors > self.max_executors:
             raise ValueError(f"executors ({self.executors}) cannot exceed max_executors ({self.max_executors})")
 
@@ -66,6 +67,8 @@ class Limits:
                 amount = float(number.rstrip("KMG")) * scale
             except ValueError:
                 raise ValueError(f"the limit {name} needs a number, not '{value}'") from None
+            if not math.isfinite(amount):
+                raise ValueError(f"the limit {name} needs a finite number, not '{value}'")
             changes[name.strip()] = amount if kind == "float" else int(amount)
         return replace(self, **changes)
 

@@ -54,6 +54,10 @@ class StoreError(Exception):
     """The store cannot be used: unreachable, refusing, or holding no loaded graph. ``str()`` says why."""
 
 
+class NoManifest(StoreError):
+    """The store answers, but holds no graph loaded by ``ilrs-graph load``."""
+
+
 @dataclass(frozen=True)
 class StoreEndpoints:
     """Where a store answers queries, updates, and Graph Store Protocol requests."""
@@ -159,7 +163,7 @@ def _read_manifest(http: _Http, endpoints: StoreEndpoints, timeout: float) -> Ma
             OPTIONAL {{ <{MANIFEST_GRAPH}> <{_DCTERMS}hasPart> ?graph }}
         }} }}""", timeout)
     if not rows:
-        raise StoreError(f"the SPARQL store at {endpoints.query} holds no loaded ILRS graph "
+        raise NoManifest(f"the SPARQL store at {endpoints.query} holds no loaded ILRS graph "
                          f"(no <{MANIFEST_GRAPH}>); run `ilrs-graph load --store URL` first")
     modified = None
     if "modified" in rows[0]:
@@ -261,7 +265,12 @@ class LoadFailed(Exception):
 
 def load_into_store(loaded: LoadedGraph, endpoints: StoreEndpoints, *,
                     timeout_seconds: float = LOAD_TIMEOUT_SECONDS) -> LoadReport:
-    """Replace the graph in the store by ``loaded``: staged graph by graph, then switched in one update."""
+    """Replace the graph in the store by ``loaded``: staged graph by graph, then switched in one update.
+
+    The store (or the store's dataset) is the ILRS graph's alone: the previous version's graphs that the
+    new one lacks are dropped, and the default graph becomes the new merge. So a store holding anything
+    this did not load (graphs the manifest does not list; default-graph triples before a first load)
+    is refused, with nothing written."""
     if not loaded.quads:
         raise LoadFailed("there is nothing to load: the files hold no triples")
     http = _Http()
@@ -273,20 +282,27 @@ def load_into_store(loaded: LoadedGraph, endpoints: StoreEndpoints, *,
     try:
         before = {row["g"].value for row in _select(http, endpoints, "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }",
                                                     timeout_seconds)}
+        _refuse_foreign_data(http, endpoints, before, set(by_graph), timeout_seconds)
     except StoreError as error:
         raise LoadFailed(f"{error}; nothing was written") from None
     staging = f"{STAGING_PREFIX}{loaded.content_hash[:16]}:"
     moves = {f"{staging}{index}": name for index, name in enumerate(sorted(by_graph))}
     staged: list[str] = []
+    writing = ""
     try:
         for staged_name, name in moves.items():
+            writing = staged_name
             _put(http, endpoints, staged_name, by_graph[name], timeout_seconds)
             staged.append(staged_name)
-        _put(http, endpoints, staging + "default", merged, timeout_seconds)
-        staged.append(staging + "default")
+        writing = staging + "default"
+        _put(http, endpoints, writing, merged, timeout_seconds)
+        staged.append(writing)
     except StoreError as error:
         raise LoadFailed(f"{error}. The store still holds its previous version, untouched; "
                          + _remove_staging(http, endpoints, staged, timeout_seconds)) from None
+    except KeyboardInterrupt:  # the PUT under way may still complete in the store: it is removed too
+        raise LoadFailed("interrupted. The store still holds its previous version, untouched; "
+                         + _remove_staging(http, endpoints, staged + [writing], timeout_seconds)) from None
     obsolete = sorted(before - set(by_graph) - set(staged))  # also staging graphs of failed loads
     dropped = [name for name in obsolete if name != MANIFEST_GRAPH and not name.startswith(STAGING_PREFIX)]
     switch = [f"DROP SILENT GRAPH <{name}>" for name in obsolete]
@@ -298,10 +314,32 @@ def load_into_store(loaded: LoadedGraph, endpoints: StoreEndpoints, *,
         raise LoadFailed(f"the switch to the new version was sent to {endpoints.update} but no answer came "
                          f"within {timeout_seconds:g} s: the store holds either the previous version or the new "
                          "one, whole (the switch is one update request); run the load again") from None
+    except KeyboardInterrupt:
+        raise LoadFailed(f"interrupted after the switch to the new version was sent to {endpoints.update}: the "
+                         "store holds either the previous version or the new one, whole (the switch is one "
+                         "update request); run the load again") from None
     except StoreError as error:
         raise LoadFailed(f"{error}. The store still holds its previous version, untouched; "
                          + _remove_staging(http, endpoints, staged, timeout_seconds)) from None
     return LoadReport(loaded.content_hash, len(by_graph), len(loaded.quads), len(merged), tuple(dropped))
+
+
+def _refuse_foreign_data(http: _Http, endpoints: StoreEndpoints, graphs: set[str], loading: set[str],
+                         timeout: float) -> None:
+    """:class:`StoreError` when the store holds data a load would destroy that no load of ours wrote."""
+    try:
+        ours = _read_manifest(http, endpoints, timeout).graph_names
+    except NoManifest:
+        ours = None
+    foreign = sorted(name for name in graphs - loading - (ours or set())
+                     if name != MANIFEST_GRAPH and not name.startswith(STAGING_PREFIX))
+    default_taken = ours is None and bool(_select(http, endpoints, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", timeout))
+    if foreign or default_taken:
+        held = ([f"named graphs no load of ours wrote ({_listed(foreign)})"] if foreign else []) + \
+               (["triples in its default graph"] if default_taken else [])
+        raise StoreError(f"the store at {endpoints.query} holds data of others: {' and '.join(held)}. A load "
+                         "replaces the whole dataset (it drops the graphs of the previous version and rewrites "
+                         "the default graph), so it needs a store, or a dataset of the store, of its own")
 
 
 def _put(http: _Http, endpoints: StoreEndpoints, graph: str, triples: Sequence[ox.Triple], timeout: float) -> None:

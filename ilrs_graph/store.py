@@ -101,6 +101,13 @@ class RdflibEngine(Engine):
         self.dataset = convert.dataset(quads)
 
     def _run(self, plan, fmt, default_graph_uris, named_graph_uris):
+        try:
+            return self._evaluate(plan, fmt, default_graph_uris, named_graph_uris)
+        except RecursionError:  # its parser and evaluator recurse on nesting the limits allow
+            raise QueryError("The query nests too deeply for the rdflib engine (a long chain of UNION or "
+                             "nested groups); the oxigraph engine reads it.") from None
+
+    def _evaluate(self, plan, fmt, default_graph_uris, named_graph_uris):
         dataset = self.dataset
         if default_graph_uris or named_graph_uris:
             dataset = self._view(default_graph_uris, named_graph_uris)

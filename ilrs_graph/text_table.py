@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 from .namespaces import shorten
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def render(results_json: bytes, *, max_width: int = 60) -> str:
@@ -31,5 +34,5 @@ def _cell(term: dict | None, max_width: int) -> str:
         text = "_:" + term["value"]
     else:
         text = term["value"]
-    text = " ".join(text.split())
+    text = _CONTROL.sub(lambda c: f"\\u{ord(c.group()):04x}", " ".join(text.split()))  # no terminal escapes
     return text if len(text) <= max_width else text[: max_width - 1] + "…"

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
+from pyparsing import ParseException
 from pyshacl import validate as pyshacl_validate
+from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, RuleLoadError, ShapeLoadError
 from rdflib.namespace import PROV, RDF, RDFS, SH
 
 from . import __version__, convert, shipped
@@ -62,18 +64,28 @@ class Report:
 
 def validate(loaded: LoadedGraph, shapes_path: Path | None = None) -> Report:
     """Validate parsed data (see :func:`ilrs_graph.load.load_files`) against the shapes."""
-    shapes = _read_shapes(shapes_path or shipped.shapes_file())
+    shapes_path = shapes_path or shipped.shapes_file()
+    shapes = _read_shapes(shapes_path)
     data = convert.graph(loaded.quads)
     triples = len(data)
     statements = _add_statement_provenance(data, loaded.quads)
-    _, results_graph, _ = pyshacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, allow_infos=True)
+    try:
+        _, results_graph, _ = pyshacl_validate(
+            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, allow_infos=True)
+    except (ConstraintLoadError, ShapeLoadError, RuleLoadError, ReportableRuntimeError, ParseException) as error:
+        raise LoadError(shapes_path, f"cannot use the shapes: {_first_line(error)}") from None
+    if not isinstance(results_graph, rdflib.Graph):  # pyshacl's ValidationFailure: a constraint it could not run
+        raise LoadError(shapes_path, f"cannot use the shapes: {_first_line(results_graph)}")
     findings = sorted(
         (_finding(results_graph, result, statements, loaded, shapes)
          for result in results_graph.subjects(RDF.type, SH.ValidationResult)),
         key=lambda f: (f.location.path if f.location else "~", f.location.line if f.location else 0,
                        f.severity, f.focus, f.path or "", f.message))
     return Report(tuple(findings), tuple(loaded.shown_files), triples, _node_shapes(shapes))
+
+
+def _first_line(error: object) -> str:
+    return (str(getattr(error, "message", "") or error).strip().splitlines() or ["(no message)"])[0]
 
 
 def validate_unless_known(loaded: LoadedGraph, cache_dir: Path | None = None) -> Report | None:

@@ -246,3 +246,18 @@ def test_export_never_overwrites_the_files_it_reads(tmp_path):
     assert result.returncode == 2 and "is one of the files being exported" in result.stderr
     assert source.read_bytes() == (FIXTURES / "base.trig").read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.trig"]
+
+
+@pytest.mark.parametrize("blocked", ["data.trig", ".data.jsonld.partial"])
+def test_an_export_that_cannot_write_a_file_leaves_the_previous_export_whole(tmp_path, blocked):
+    """A file that cannot be written (here a directory stands in its way; a full disk does the same)
+    stops the export before any file of the previous one is replaced."""
+    out = tmp_path / "dist"
+    assert run_cli("export", "-o", out).returncode == 0
+    before = {path.name: path.read_bytes() for path in out.iterdir() if path.name != "data.trig"}
+    (out / "data.trig").unlink()
+    (out / blocked).mkdir()
+    result = run_cli("export", FIXTURES / "base.trig", "-o", out)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and blocked.strip(".").split(".partial")[0] in result.stderr
+    assert {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()} == before
+    assert sorted(path.name for path in out.iterdir() if path.is_dir()) == [blocked]

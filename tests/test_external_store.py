@@ -170,3 +170,23 @@ def test_a_failed_put_writes_nothing(store, shipped):
                      "--graph-store-url", store + "/nowhere")
     assert result.returncode == 1 and "no staging graph was written" in result.stderr
     assert _graphs_in(store) == before
+
+
+@pytest.mark.parametrize("where", ["a named graph", "the default graph"])
+def test_a_store_holding_data_of_others_is_refused_and_left_as_it_was(tmp_path, where):
+    """A load replaces the whole dataset: into a store holding graphs or default-graph triples that no
+    load of ours wrote, it writes nothing and says why."""
+    with running_oxigraph(tmp_path) as other:
+        target = "graph=http://example.org/precious" if where == "a named graph" else "default"
+        put = requests.post(f"{other}/store?{target}", data=b"<http://example.org/a> <http://example.org/b> \"1\" .\n",
+                            headers={"Content-Type": "application/n-triples"}, timeout=10)
+        assert put.status_code in (200, 201, 204)
+        before = requests.post(other + "/query", data={"query": "SELECT * WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"},
+                               headers={"Accept": "text/csv"}, timeout=10).text
+        result = run_cli("load", "--store", other)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert "holds data of others" in result.stderr and "nothing was written" in result.stderr
+        assert ("http://example.org/precious" in result.stderr) == (where == "a named graph")
+        after = requests.post(other + "/query", data={"query": "SELECT * WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"},
+                              headers={"Accept": "text/csv"}, timeout=10).text
+        assert after == before

@@ -159,7 +159,7 @@ def test_limits_are_checked_when_the_server_starts():
     unknown = run_cli("serve", "--limit", "timeout=3")
     assert unknown.returncode == 2 and "timeout_seconds" in unknown.stderr
     negative = run_cli("serve", "--limit", "max_executors=0")
-    assert negative.returncode == 2 and "must be positive" in negative.stderr
+    assert negative.returncode == 2 and "must be a positive number" in negative.stderr
 
 
 def test_an_executor_is_replaced_after_its_share_of_answers(monkeypatch, shipped):

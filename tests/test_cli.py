@@ -1,0 +1,128 @@
+"""The ``ilrs-graph`` command as a shell user meets it: honest exit codes whatever happens to its
+output, clear messages instead of tracebacks on bad input, and the documented ways of calling it."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import FIXTURES, ROOT, ilrs_graph_command, run_cli
+
+BAD = FIXTURES / "bad" / "partnership-before-2021.trig"
+
+
+def run_with_output_closed(*args: str | Path) -> tuple[int, str]:
+    """Run ``ilrs-graph ARGS`` with a reader that has gone before the output comes (as `| head -0`)."""
+    process = subprocess.Popen([ilrs_graph_command(), *map(str, args)], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    process.stdout.close()
+    stderr = process.stderr.read()
+    return process.wait(timeout=120), stderr
+
+
+@pytest.mark.parametrize("args, code", [
+    (("validate", FIXTURES / "base.trig", BAD), 1),
+    (("validate", "--format", "json", FIXTURES / "base.trig", BAD), 1),
+    (("diff", FIXTURES / "base.trig", BAD), 1),
+    (("validate",), 0),
+])
+def test_the_exit_code_stands_when_the_reader_stops_early(args, code):
+    returncode, stderr = run_with_output_closed(*args)
+    assert returncode == code and "Traceback" not in stderr
+
+
+def test_output_that_cannot_be_written_is_an_error_with_a_message():
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([ilrs_graph_command(), "validate"], cwd=ROOT, stdout=full, stderr=subprocess.PIPE,
+                                text=True, timeout=120)
+    assert result.returncode == 2 and "cannot write the output" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_module_runs_as_the_command():
+    result = subprocess.run([sys.executable, "-m", "ilrs_graph.cli", "--version"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.startswith("ilrs-graph ")
+
+
+def test_a_construct_question_is_written_as_turtle_by_default():
+    result = run_cli("query", ROOT / "queries" / "agreement-network.rq")
+    assert result.returncode == 0, result.stderr
+    assert "<https://w3id.org/ilrs/ontology/party>" in result.stdout
+
+
+def test_the_query_comes_before_the_data_files_as_the_usage_says():
+    result = run_cli("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "csv",
+                     "--data", FIXTURES / "base.trig", FIXTURES / "base.trig")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "n" and int(result.stdout.splitlines()[1]) > 0
+    assert "QUERY|FILE.rq [--format" in run_cli("query", "--help").stdout
+
+
+def test_the_table_shows_control_characters_instead_of_sending_them_to_the_terminal():
+    result = run_cli("query", r'SELECT ?x WHERE { VALUES ?x { "c\u001b[31mred" } }')
+    assert result.returncode == 0 and "\x1b" not in result.stdout and r"c\u001b[31mred" in result.stdout
+
+
+@pytest.mark.parametrize("args, words", [
+    (("serve", "--limit", "timeout_seconds=nan"), "finite number"),
+    (("serve", "--limit", "timeout_seconds=inf"), "finite number"),
+    (("serve", "--limit", "max_answer_bytes=1e999"), "finite number"),
+    (("load", "--store", "http://127.0.0.1:1", "--timeout", "nan"), "--timeout"),
+    (("export", "-o", "never-written", "--base-url", "https://example.org/a b"), "--base-url"),
+    (("export", "-o", "never-written", "--base-url", "https://"), "--base-url"),
+])
+def test_impossible_numbers_and_urls_are_bad_input(args, words):
+    result = run_cli(*args)
+    assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr
+    assert not (ROOT / "never-written").exists()
+
+
+SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:Shape a sh:NodeShape ; sh:targetClass <https://w3id.org/ilrs/ontology/Partnership> ; """
+
+
+@pytest.mark.parametrize("constraint, words", [
+    ('sh:sparql [ sh:select "SELECT $this WHERE { ( }" ] .', "Expected"),
+    ('sh:property [ sh:path ex:p ; sh:minCount "many" ] .', "minCount"),
+    ('sh:sparql [ sh:select "SELECT $this WHERE { SERVICE <http://127.0.0.1:9/> { $this ?p ?o } }" ] .', "SERVICE"),
+])
+def test_shapes_that_cannot_be_used_are_bad_input(tmp_path, constraint, words):
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(SHAPES + constraint)
+    result = run_cli("validate", "--shapes", shapes, FIXTURES / "base.trig")
+    assert result.returncode == 2 and "cannot use the shapes" in result.stderr and words in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_query_too_deep_for_rdflib_is_refused_with_a_message():
+    deep = "SELECT * WHERE { " + " UNION ".join("{ ?s ?p ?o }" for _ in range(3000)) + " }"
+    result = run_cli("query", "--engine", "rdflib", deep)
+    assert result.returncode == 2 and "nests too deeply for the rdflib engine" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ctrl_c_stops_a_query_at_once():
+    process = subprocess.Popen([ilrs_graph_command(), "query", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)  # loaded, and evaluating (it would take hours)
+    assert process.poll() is None
+    process.send_signal(signal.SIGINT)
+    try:
+        _, stderr = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+    assert process.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr
+
+
+def test_data_may_be_a_directory_for_query_as_for_validate(tmp_path):
+    result = run_cli("query", "ASK { ?s ?p ?o }", "--data", ROOT / "data")
+    assert result.returncode == 0 and result.stdout.strip() == "yes"
+    empty = run_cli("query", "ASK { ?s ?p ?o }", "--data", tmp_path)
+    assert empty.returncode == 2 and "no RDF files in this directory" in empty.stderr
