@@ -94,8 +94,7 @@ class QueryPlan:
 
 
 _TOKEN = re.compile(
-    r"""(?P<space>\s+)
-      | (?P<comment>\#[^\n]*)
+    r"""(?P<space>(?:\s+|\#[^\n]*)++)
       | (?P<long_string>"{3}|'{3})
       | (?P<string>"(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?)
       | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
@@ -200,12 +199,13 @@ def _tokens(text: str) -> tuple[list[tuple[str, str, int]], str]:
         found = _with_long_strings(text)
     else:
         found = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)]
-    tokens = [token for token in found if token[0] != "space" and token[0] != "comment"]
-    if not tokens:
-        return [], ""
-    ends = [offset + len(value) for _, value, offset in tokens]
-    normal_form = tokens[0][1] + "".join(value if offset == end else " " + value
-                                         for (_, value, offset), end in zip(tokens[1:], ends))
+    # Whitespace and comments come as one token per run, each written as one space in the normal form.
+    normal_form = "".join(" " if kind == "space" else value for kind, value, _ in found)
+    if found and found[-1][0] == "space":
+        normal_form = normal_form[:-1]
+    if found and found[0][0] == "space":
+        normal_form = normal_form[1:]
+    tokens = [token for token in found if token[0] != "space"]
     if any(kind == "name" for kind, _, _ in tokens):
         tokens = [part for token in tokens for part in _name_parts(token)]
     return tokens, normal_form
