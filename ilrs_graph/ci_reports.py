@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from . import __version__
+from .load import LoadError
 from .namespaces import BASE, shorten_terms
 from .validate import Finding, Report
 
@@ -43,9 +44,7 @@ def sarif(report: Report) -> str:
                            if key not in ("location", "message") and value is not None},
         }
         if finding.location:
-            result["locations"] = [{"physicalLocation": {
-                "artifactLocation": {"uri": _uri(finding.location.path)},
-                "region": {"startLine": finding.location.line}}}]
+            result["locations"] = [_sarif_location(finding.location.path, finding.location.line)]
         results.append(result)
     log = {
         "$schema": SARIF_SCHEMA,
@@ -101,6 +100,47 @@ def github(report: Report) -> str:
         lines.append(f"::{_GITHUB_COMMANDS[finding.severity]} {','.join(properties)}::"
                      f"{_escape_data(finding.message + chr(10) + details(finding))}")
     return "\n".join(lines + [summary(report)]) + "\n"
+
+
+def sarif_unreadable(error: LoadError) -> str:
+    """A SARIF log of a run that could not read its input: no results, the failure as the invocation's
+    error notification at the file and line (SARIF 3.58), so code scanning shows why it stopped."""
+    notification = {"level": "error", "message": {"text": error.message},
+                    "locations": [_sarif_location(error.path, error.line)]}
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "ilrs-graph", "version": __version__, "informationUri": BASE}},
+            "invocations": [{"executionSuccessful": False, "toolExecutionNotifications": [notification]}],
+            "results": [],
+        }],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def junit_unreadable(error: LoadError) -> str:
+    """JUnit XML with one test case, reading the data, in error."""
+    counts = {"tests": "1", "failures": "0", "errors": "1", "skipped": "0"}
+    suites = ET.Element("testsuites", {"name": "ilrs-graph validate", **counts})
+    suite = ET.SubElement(suites, "testsuite", {"name": "SHACL shapes", **counts})
+    case = ET.SubElement(suite, "testcase", {"classname": "input", "name": "read the data"})
+    ET.SubElement(case, "error", {"message": str(error), "type": "unreadable"}).text = str(error)
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def github_unreadable(error: LoadError) -> str:
+    """One workflow error annotation at the file and line that could not be read."""
+    where = [f"file={_escape_property(error.path)}"] + ([f"line={error.line}"] if error.line else [])
+    return f"::error {','.join(where + ['title=unreadable input'])}::{_escape_data(error.message)}\n"
+
+
+def _sarif_location(path: str, line: int | None) -> dict:
+    physical: dict = {"artifactLocation": {"uri": _uri(path)}}
+    if line:
+        physical["region"] = {"startLine": line}
+    return {"physicalLocation": physical}
 
 
 def summary(report: Report) -> str:

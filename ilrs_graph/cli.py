@@ -195,7 +195,7 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from .inputs import rdf_files
     from .load import LoadError, load_files, load_shipped
-    from .reports import FORMATS
+    from .reports import FORMATS, UNREADABLE_FORMATS
     from .validate import validate
 
     if args.shapes is not None and not args.shapes.is_file():
@@ -204,6 +204,8 @@ def _validate(args: argparse.Namespace) -> int:
         loaded = load_files(rdf_files(args.files)) if args.files else load_shipped()
         report = validate(loaded, args.shapes)
     except LoadError as error:
+        if args.format in UNREADABLE_FORMATS:
+            _write(UNREADABLE_FORMATS[args.format](error), EXIT_BAD_INPUT)
         return _fail(str(error))
     return _write(FORMATS[args.format](report), EXIT_OK if report.conforms else EXIT_FINDINGS)
 

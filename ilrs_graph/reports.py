@@ -6,7 +6,8 @@ import json
 from collections.abc import Callable
 
 from . import __version__
-from .ci_reports import github, junit, located, sarif, summary
+from .ci_reports import github, github_unreadable, junit, junit_unreadable, located, sarif, sarif_unreadable, summary
+from .load import LoadError
 from .validate import Report
 
 
@@ -27,5 +28,19 @@ def json_report(report: Report) -> str:
     }, indent=2, ensure_ascii=False) + "\n"
 
 
+def json_unreadable(error: LoadError) -> str:
+    """The report of a run that could not read its input: where and why, and no findings."""
+    return json.dumps({
+        "tool": {"name": "ilrs-graph", "version": __version__},
+        "conforms": None,
+        "error": {"file": error.path, "line": error.line, "column": error.column, "message": error.message},
+        "findings": [],
+    }, indent=2, ensure_ascii=False) + "\n"
+
+
 FORMATS: dict[str, Callable[[Report], str]] = {
     "text": text, "json": json_report, "sarif": sarif, "junit": junit, "github": github}
+# For input that cannot be read (exit 2): machine-readable formats still give their reader a document;
+# for people the message on stderr is the report.
+UNREADABLE_FORMATS: dict[str, Callable[[LoadError], str]] = {
+    "json": json_unreadable, "sarif": sarif_unreadable, "junit": junit_unreadable, "github": github_unreadable}

@@ -155,3 +155,41 @@ def test_the_pre_commit_hook_passes_conforming_data_and_fails_a_violation(tmp_pa
     result = _run_hook(fork)
     assert result.returncode == 1
     assert f"data/partnership-before-its-instrument.trig:{reported_line(BROKEN)}: violation" in result.stdout
+
+
+@pytest.fixture
+def unreadable(tmp_path) -> Path:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix ex: <https://example.org/> .\n\nex:a ex:b \n")
+    return broken
+
+
+def test_unreadable_input_still_gives_ci_a_document_pointing_at_the_line(unreadable):
+    """A parse error is exit 2, and each machine-readable format still writes a report of it, so that a
+    CI step uploading the report (if: always()) shows why validation stopped and where."""
+    sarif = run_cli("validate", "--format", "sarif", unreadable)
+    assert sarif.returncode == 2 and "broken.ttl:4" in sarif.stderr
+    log = json.loads(sarif.stdout)
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    invocation = log["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False and log["runs"][0]["results"] == []
+    where = invocation["toolExecutionNotifications"][0]["locations"][0]["physicalLocation"]
+    assert where["artifactLocation"]["uri"].endswith("broken.ttl") and where["region"]["startLine"] == 4
+
+    as_json = run_cli("validate", "--format", "json", unreadable)
+    report = json.loads(as_json.stdout)
+    assert as_json.returncode == 2 and report["conforms"] is None and report["error"]["line"] == 4
+    assert report["error"]["file"].endswith("broken.ttl")
+
+    junit = run_cli("validate", "--format", "junit", unreadable)
+    suites = JUnitXml.fromstring(junit.stdout)
+    assert junit.returncode == 2 and suites.errors == 1 and "broken.ttl:4" in junit.stdout
+
+    github = run_cli("validate", "--format", "github", unreadable)
+    assert github.returncode == 2
+    assert re.fullmatch(r"::error file=[^,]*broken\.ttl,line=4,title=unreadable input::.+\n", github.stdout)
+
+
+def test_unreadable_input_in_text_is_the_message_alone(unreadable):
+    result = run_cli("validate", unreadable)
+    assert result.returncode == 2 and result.stdout == "" and "broken.ttl:4" in result.stderr
