@@ -96,6 +96,10 @@ def write_export(loaded: LoadedGraph, out_dir: Path, formats: Sequence[Format], 
     clashes = sorted(name for name in files if (out_dir / name).resolve() in sources)
     if clashes:
         raise ExportError(f"{out_dir / clashes[0]}: is one of the files being exported; choose another directory")
+    read_here = sorted(path for path in loaded.files if path.resolve().parent == out_dir.resolve())
+    if read_here:  # the dumps would be read back with the data next time (validate data, serve --data data)
+        raise ExportError(f"{out_dir}: holds files being exported ({read_here[0].name}…); write the dumps "
+                          "to a directory of their own")
     in_the_way = sorted(name for name in files if (out_dir / name).is_dir())
     if in_the_way:
         raise ExportError(f"{out_dir / in_the_way[0]}: is a directory, where the export writes a file")
@@ -118,5 +122,18 @@ def _write_all_or_none(out_dir: Path, files: dict[str, bytes]) -> None:
             raise ExportError(f"{out_dir / name}: cannot write: {error.strerror or error}; nothing in {out_dir} "
                               "was changed") from None
         written.append((temporary, out_dir / name))
+    stale = _previous_export(out_dir) - set(files)
     for temporary, target in sorted(written, key=lambda pair: pair[1].name == CHECKSUMS_FILE):
         temporary.replace(target)
+    for name in sorted(stale):  # written by the export before, which listed them; this one does not
+        (out_dir / name).unlink(missing_ok=True)
+
+
+def _previous_export(out_dir: Path) -> set[str]:
+    """The files a previous export into ``out_dir`` wrote: those its SHA256SUMS lists, in that directory."""
+    try:
+        listed = (out_dir / CHECKSUMS_FILE).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    names = {line.split("  ", 1)[1] for line in listed if "  " in line}
+    return {name for name in names if "/" not in name and (out_dir / name).is_file()}

@@ -261,3 +261,22 @@ def test_an_export_that_cannot_write_a_file_leaves_the_previous_export_whole(tmp
     assert result.returncode == 2 and "Traceback" not in result.stderr and blocked.strip(".").split(".partial")[0] in result.stderr
     assert {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()} == before
     assert sorted(path.name for path in out.iterdir() if path.is_dir()) == [blocked]
+
+
+def test_a_new_export_over_an_old_one_leaves_only_its_own_files(tmp_path):
+    out = tmp_path / "dist"
+    assert run_cli("export", "-o", out).returncode == 0
+    (out / "notes.txt").write_text("mine")  # not the export's: never touched
+    assert run_cli("export", "-o", out, "--format", "ttl").returncode == 0
+    listed = {line.split("  ", 1)[1] for line in (out / "SHA256SUMS").read_text().splitlines()}
+    assert {path.name for path in out.iterdir()} == listed | {"SHA256SUMS", "notes.txt"}
+    assert "data.ttl" in listed and "data.nt" not in listed
+
+
+def test_dumps_are_not_written_among_the_data_they_come_from(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "base.trig").write_bytes((FIXTURES / "base.trig").read_bytes())
+    result = run_cli("export", data, "-o", data)
+    assert result.returncode == 2 and "a directory of their own" in result.stderr
+    assert [path.name for path in data.iterdir()] == ["base.trig"]
