@@ -438,6 +438,15 @@ def test_gzip_when_the_client_accepts_it(server):
     assert "Content-Encoding" not in plain.headers
 
 
+@pytest.mark.parametrize("accept_encoding, gzipped", [
+    ("gzip;q=0", False), ("gzip;q=0, *", False), ("*;q=0", False), ("br, deflate", False),
+    ("*", True), ("deflate, gzip;q=0.5", True), ("GZIP", True),
+])
+def test_gzip_only_where_accept_encoding_allows_it(server, accept_encoding, gzipped):
+    response = requests.get(server + "data.nt", headers={"Accept-Encoding": accept_encoding}, stream=True)
+    assert response.status_code == 200 and (response.headers.get("Content-Encoding") == "gzip") == gzipped
+
+
 def test_the_query_page_runs_a_query_and_links_resources(server):
     page = requests.get(server + "query", params={
         "query": "SELECT ?p WHERE { ?p a <https://w3id.org/ilrs/ontology/Partnership> }"})
