@@ -20,7 +20,7 @@ import threading
 
 from gunicorn.workers.gthread import ThreadWorker
 
-from .idle_clients import limit_idleness
+from .idle_clients import limit_idleness, linger_before_closing
 from .state import state_of
 
 # How long a thread waits for the next request of the connection it has just answered: a client
@@ -30,7 +30,8 @@ KEEP_READING_MS = 2
 
 class KeepReadingThreadWorker(ThreadWorker):
     """gunicorn's threaded worker, keeping a thread on a connection that keeps asking (and letting a
-    client that goes quiet mid-request go: idle_clients.py)."""
+    client that goes quiet mid-request go, and closing in the connection's own thread:
+    idle_clients.py)."""
 
     def init_process(self) -> None:
         self._waiting = 0  # connections handed to the pool and not yet taken by a thread
@@ -48,6 +49,8 @@ class KeepReadingThreadWorker(ThreadWorker):
         limit_idleness(conn.sock, state_of(self.wsgi).config.limits.client_idle_seconds)
         while True:
             keep_alive = super().handle(conn)
+            if keep_alive is False:
+                linger_before_closing(conn.sock)
             if keep_alive is not True or not self.alive or self._waiting:
                 return keep_alive
             read_ahead = conn.parser.unreader.buf.getvalue()  # a pipelined request, already read

@@ -5,6 +5,8 @@ production server, a small query still answers within a second."""
 
 from __future__ import annotations
 
+import json
+import re
 import select
 import socket
 import subprocess
@@ -282,3 +284,31 @@ def test_clients_that_go_quiet_mid_request_are_let_go(half_sent):
                 connection.close()
         assert "it sent nothing for 1 s" in served.log.read_text()
         assert requests.get(served.base + "healthz", timeout=5).status_code == 200
+
+
+def test_clients_that_keep_their_side_open_after_connection_close_hold_no_one_up():
+    """Ten clients ask for "Connection: close" and never close their side: the server waits for each
+    in that connection's thread, not in the worker's main thread (which gunicorn did: 2 s each, during
+    which nobody else was answered), and each still gets its whole answer."""
+    with running_server_process() as served:
+        lingering = []
+        for _ in range(10):
+            connection = socket.create_connection(("127.0.0.1", served.port))
+            connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            lingering.append(connection)
+        try:
+            time.sleep(0.5)
+            started = time.monotonic()
+            assert requests.get(served.base + "healthz", timeout=60).status_code == 200
+            assert time.monotonic() - started < 5  # 20 s before
+            for connection in lingering:
+                connection.settimeout(10)
+                answer = b""
+                while chunk := connection.recv(4096):
+                    answer += chunk
+                head, _, body = answer.partition(b"\r\n\r\n")
+                length = int(re.search(rb"(?i)\r\ncontent-length: *(\d+)", head).group(1))
+                assert head.startswith(b"HTTP/1.1 200") and len(body) == length and json.loads(body)["status"]
+        finally:
+            for connection in lingering:
+                connection.close()
