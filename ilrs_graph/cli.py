@@ -316,6 +316,8 @@ def _load(args: argparse.Namespace) -> int:
         report = load_into_store(loaded, endpoints, timeout_seconds=timeout)
     except LoadFailed as error:
         return _fail(f"the load into {args.store} failed: {error}", EXIT_FINDINGS)
+    except ValueError as error:
+        return _fail(str(error))
     dropped = f"; dropped {len(report.dropped)} graphs of the previous version" if report.dropped else ""
     print(f"Loaded {report.quads:,} quads in {report.graphs} named graphs (default graph: their merge, "
           f"{report.merged_triples:,} triples) into {args.store}, version {report.version[:12]}{dropped}.")

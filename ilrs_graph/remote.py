@@ -266,6 +266,8 @@ class LoadFailed(Exception):
 def load_into_store(loaded: LoadedGraph, endpoints: StoreEndpoints, *,
                     timeout_seconds: float = LOAD_TIMEOUT_SECONDS) -> LoadReport:
     """Replace the graph in the store by ``loaded``: staged graph by graph, then switched in one update.
+    ValueError for data a store cannot keep as it is (triples in no named graph), :class:`LoadFailed`
+    for a load that did not complete.
 
     The store (or the store's dataset) is the ILRS graph's alone: the previous version's graphs that the
     new one lacks are dropped, and the default graph becomes the new merge. So a store holding anything
@@ -273,6 +275,11 @@ def load_into_store(loaded: LoadedGraph, endpoints: StoreEndpoints, *,
     is refused, with nothing written."""
     if not loaded.quads:
         raise LoadFailed("there is nothing to load: the files hold no triples")
+    unnamed = sum(1 for quad in loaded.quads if not isinstance(quad.graph_name, ox.NamedNode))
+    if unnamed:  # the store's default graph is the merge, rewritten at each load: they would be lost
+        raise ValueError(f"{unnamed:,} of the triples are in no named graph; the store keeps each source's "
+                         "triples in a graph of its own (and their merge as its default graph): put them in a "
+                         "named graph (TriG or N-Quads) to load them. Nothing was written")
     http = _Http()
     by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
     for quad in loaded.quads:

@@ -190,3 +190,14 @@ def test_a_store_holding_data_of_others_is_refused_and_left_as_it_was(tmp_path, 
         after = requests.post(other + "/query", data={"query": "SELECT * WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"},
                               headers={"Accept": "text/csv"}, timeout=10).text
         assert after == before
+
+
+def test_triples_in_no_named_graph_are_refused_before_anything_is_written(tmp_path, store):
+    """The store's default graph is the merge of the named graphs, rewritten by every load: triples of
+    their own there would be served by no dump and lost at the next load."""
+    plain = tmp_path / "plain.nt"
+    plain.write_text("<http://example.org/a> <http://example.org/b> \"c\" .\n")
+    before = _graphs_in(store)
+    result = run_cli("load", "--store", store, "--data", plain)
+    assert result.returncode == 2 and "in no named graph" in result.stderr and "Traceback" not in result.stderr
+    assert _graphs_in(store) == before
