@@ -40,8 +40,17 @@ def _negotiated_suffix() -> str:
     return chosen.extension
 
 
+def _refuse_encoded_slash() -> None:
+    """A path with %2F names another IRI than the same path with a slash (RFC 3986, 2.2), and the data
+    mints none: 404, rather than the resource the decoded path would name."""
+    raw = (request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or "").split("?", 1)[0]
+    if "%2f" in raw.lower():
+        raise ApiError(404, f"The graph has nothing about <{iri_for_path(raw)}>.")
+
+
 @blueprint.route("/id/<path:name>")
 def resource(name: str) -> Response:
+    _refuse_encoded_slash()
     stem, suffix = _suffix_format(name)
     iri = iri_for_path("id/" + stem)
     dataset = dataset_of(current_app)
@@ -68,6 +77,7 @@ def ontology_document(suffix: str | None = None) -> Response:
 
 @blueprint.route("/ontology/<path:name>")
 def ontology_term(name: str) -> Response:
+    _refuse_encoded_slash()
     stem, suffix = _suffix_format(name)
     iri = iri_for_path("ontology/" + stem)
     if resources.is_version_of(dataset_of(current_app), iri, ONTOLOGY):

@@ -66,6 +66,8 @@ CASES = [
     (b"GET /ontology.xyz HTTP/1.1", b"", 404, "No ontology document as .xyz"),
     (b"GET /ontology.TTL HTTP/1.1", b"", 404, "/ontology.ttl"),
     (b"GET /id/agency/%00nowhere HTTP/1.1", b"", 404, "nothing about"),
+    (b"GET /id/agency%2Fcnsa HTTP/1.1", b"", 404, "id/agency%2Fcnsa>"),       # not /id/agency/cnsa
+    (b"GET /ontology/Partnership%2f HTTP/1.1", b"", 404, "nothing about"),
 ]
 
 
