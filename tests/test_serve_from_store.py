@@ -16,6 +16,7 @@ from ilrs_graph import export, formats, shipped
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.query import analyse
 from ilrs_server import create_app
+from ilrs_server.reloading import STORE_CHECK_SECONDS
 
 from .answers import same_answer
 from .conftest import FIXTURES, run_cli
@@ -137,13 +138,16 @@ def _version(server: str) -> str:
 
 
 def _settles(server: str, version: str, question: str, seconds: float = 30) -> bytes:
-    """The answer to ``question`` once every worker of ``server`` serves ``version``: eight requests in a
-    row (over the kept-alive connections of several workers) agree on it."""
+    """The answer to ``question`` once every worker of ``server`` serves ``version``: the server says so
+    eight times in a row, and once STORE_CHECK_SECONDS have passed every worker reads the store's
+    version before its next answer (a worker that /healthz did not reach may not have yet), so eight
+    answers then agree."""
     deadline, in_a_row = time.monotonic() + seconds, 0
     while in_a_row < 8:
         assert time.monotonic() < deadline, f"{server} does not settle on version {version}"
         in_a_row = in_a_row + 1 if _version(server) == version else 0
         time.sleep(0.25)
+    time.sleep(STORE_CHECK_SECONDS)
     answers = {_ask(server, question)[1] for _ in range(8)}
     assert len(answers) == 1, answers
     return answers.pop()
