@@ -195,7 +195,7 @@ def _read(text: str, max_depth: int) -> QueryPlan:
 
 def _tokens(text: str) -> tuple[list[tuple[str, str, int]], str]:
     """The tokens (kind, text, offset) other than whitespace and comments, and the normal form."""
-    if '"""' in text or "\'\'\'" in text:
+    if '"""' in text or "'''" in text:
         found = _with_long_strings(text)
     else:
         found = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)]
