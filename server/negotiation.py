@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -47,7 +48,8 @@ def _best_accepted(offered: tuple[Format, ...], default: Format, accept: str) ->
     not decide whether a range matches: ``text/turtle; charset=utf-8`` is Turtle), and refused when
     that range says q=0. Its aliases (``application/json`` for SPARQL JSON results…) count only when
     named exactly: a wildcard never makes the server answer a media type the client did not ask for."""
-    ranges = [parsed for item in accept.split(",") if (parsed := _media_range(item)) is not None]
+    ranges = [(main, sub or "*", others, quality) for value, others, quality in weighted(accept)
+              for main, _, sub in [value.partition("/")]]
     best: tuple[float, int] = (0.0, -1)
     chosen = None
     for fmt in dict.fromkeys((default, *offered)):
@@ -65,24 +67,29 @@ def _best_accepted(offered: tuple[Format, ...], default: Format, accept: str) ->
     return chosen
 
 
-def _media_range(item: str) -> tuple[str, str, int, float] | None:
-    """(type, subtype, number of parameters, q) of one element of an Accept header; None for an empty
-    one, or one whose q is no number (left out rather than guessed at)."""
-    media_range, *parameters = [part.strip() for part in item.split(";")]
-    main, _, sub = media_range.lower().partition("/")
-    if not main:
-        return None
-    quality, others = 1.0, 0
-    for parameter in parameters:
-        name, _, value = parameter.partition("=")
-        if name.strip().lower() == "q":
+def weighted(header: str) -> list[tuple[str, int, float]]:
+    """The elements of an Accept-style header (Accept, Accept-Encoding): each one's value, lower-cased,
+    its number of parameters other than q, and its q; an empty element, or one whose q is no number,
+    left out rather than guessed at."""
+    elements = []
+    for item in header.split(","):
+        value, *parameters = [part.strip() for part in item.split(";")]
+        quality, others = 1.0, 0
+        for parameter in parameters:
+            name, _, number = parameter.partition("=")
+            if name.strip().lower() != "q":
+                others += 1 if name.strip() else 0
+                continue
             try:
-                quality = min(max(float(value.strip()), 0.0), 1.0)
+                quality = min(max(float(number.strip()), 0.0), 1.0)
             except ValueError:
-                return None
-        elif name.strip():
-            others += 1
-    return main, sub or "*", others, quality
+                break
+            if math.isnan(quality):
+                break
+        else:
+            if value:
+                elements.append((value.lower(), others, quality))
+    return elements
 
 
 def _rating(media_type: str, ranges: list[tuple[str, str, int, float]], *, exact_only: bool) -> tuple[float, int] | None:

@@ -9,6 +9,7 @@ from functools import partial
 
 from flask import Flask, Response, request
 
+from . import negotiation
 from .state import state_of
 
 log = logging.getLogger("ilrs_server.access")
@@ -51,18 +52,7 @@ def _gzip_only_where_accepted() -> None:
 
 
 def _accepts_gzip(header: str) -> bool:
-    qualities: dict[str, float] = {}
-    for item in header.lower().split(","):
-        coding, *parameters = [part.strip() for part in item.split(";")]
-        quality = 1.0
-        for parameter in parameters:
-            name, _, value = parameter.partition("=")
-            if name.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        qualities[coding] = quality
+    qualities = {coding: quality for coding, _, quality in negotiation.weighted(header)}
     return qualities.get("gzip", qualities.get("x-gzip", qualities.get("*", 0.0))) > 0
 
 
