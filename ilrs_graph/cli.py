@@ -82,7 +82,8 @@ def _parser() -> argparse.ArgumentParser:
 
     query = commands.add_parser(
         "query", help="answer a SPARQL query from the command line",
-        usage="%(prog)s [-h] QUERY|FILE.rq [--format FORMAT] [--data FILE [FILE ...]] [--engine {oxigraph,rdflib}]",
+        usage="%(prog)s [-h] QUERY|FILE.rq [--format FORMAT] [--data FILE [FILE ...]] [--engine {oxigraph,rdflib}] "
+              "[--timeout SECONDS]",
         description="Answer a SPARQL query (the text, or a .rq file) over the shipped graph, or over the "
                     "given --data files, with the same engine and checks as the server.")
     query.add_argument("query", metavar="QUERY|FILE.rq", help="a SPARQL query, or a file holding one")
@@ -92,6 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("--data", nargs="+", type=Path, metavar="FILE", help="RDF files (or directories of them) to query instead")
     query.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
                        help="SPARQL engine (default: oxigraph)")
+    query.add_argument("--timeout", type=float, metavar="SECONDS",
+                       help="give up on the query after SECONDS, exit 1 (default: no limit; Ctrl-C stops it too)")
     query.set_defaults(run=_query)
 
     serve = commands.add_parser(
@@ -217,6 +220,8 @@ def _query(args: argparse.Namespace) -> int:
     from .load import LoadError
     from .query import QueryError
 
+    if args.timeout is not None and not 0 < args.timeout < 1e9:  # (nor NaN)
+        return _fail("--timeout must be a number of seconds above 0")
     text = args.query
     if text.endswith(".rq") or _is_file(text):
         try:
@@ -233,7 +238,9 @@ def _query(args: argparse.Namespace) -> int:
         if fmt is None:
             names = ", ".join(f.name for f in allowed) + ("" if plan.answers_with_triples else ", table")
             return _fail(f"a {plan.form} query can be written as {names}, not '{args.format}'")
-        answer = _interruptible(lambda: dataset.answer(plan, fmt).body)
+        answer = _interruptible(lambda: dataset.answer(plan, fmt).body, args.timeout)
+    except TimeoutError:
+        return _fail(f"the query did not finish within {args.timeout:g} s (--timeout)", EXIT_FINDINGS)
     except LoadError as error:
         return _fail(str(error))
     except QueryError as error:
@@ -373,10 +380,12 @@ def _serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _interruptible(work):
-    """``work()``, run in a thread of its own so that Ctrl-C stops the command at once: Python sees the
-    signal only between bytecodes, and an engine evaluating a query runs none until it returns."""
+def _interruptible(work, seconds: float | None = None):
+    """``work()``, run in a thread of its own so that Ctrl-C stops the command at once, and so does
+    TimeoutError after ``seconds``: Python sees a signal only between bytecodes, and an engine evaluating
+    a query runs none until it returns (the thread is left to the end of the process)."""
     import threading
+    import time
 
     outcome: dict = {}
 
@@ -388,7 +397,10 @@ def _interruptible(work):
 
     thread = threading.Thread(target=run, daemon=True)  # not waited for when the command stops
     thread.start()
+    deadline = None if seconds is None else time.monotonic() + seconds
     while thread.is_alive():
+        if deadline is not None and time.monotonic() > deadline:
+            raise TimeoutError
         thread.join(0.1)
     if "error" in outcome:
         raise outcome["error"]

@@ -126,3 +126,14 @@ def test_data_may_be_a_directory_for_query_as_for_validate(tmp_path):
     assert result.returncode == 0 and result.stdout.strip() == "yes"
     empty = run_cli("query", "ASK { ?s ?p ?o }", "--data", tmp_path)
     assert empty.returncode == 2 and "no RDF files in this directory" in empty.stderr
+
+
+def test_a_query_past_its_timeout_is_given_up_with_exit_1():
+    started = time.monotonic()
+    result = run_cli("query", "--timeout", "1", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+                     timeout=60)
+    assert result.returncode == 1 and "did not finish within 1 s" in result.stderr and "Traceback" not in result.stderr
+    assert time.monotonic() - started < 30  # it would take hours
+    quick = run_cli("query", "--timeout", "30", "ASK { ?s ?p ?o }")
+    assert quick.returncode == 0 and quick.stdout.strip() == "yes"
+    assert run_cli("query", "--timeout", "0", "ASK {}").returncode == 2
