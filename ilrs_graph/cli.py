@@ -17,6 +17,7 @@ from .namespaces import BASE
 from .query import Limits
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+TIMEOUT_REFUSED = "--timeout must be a number of seconds above 0"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -220,8 +221,8 @@ def _query(args: argparse.Namespace) -> int:
     from .load import LoadError
     from .query import QueryError
 
-    if args.timeout is not None and not 0 < args.timeout < 1e9:  # (nor NaN)
-        return _fail("--timeout must be a number of seconds above 0")
+    if args.timeout is not None and not _is_seconds(args.timeout):
+        return _fail(TIMEOUT_REFUSED)
     text = args.query
     if text.endswith(".rq") or _is_file(text):
         try:
@@ -262,8 +263,8 @@ def _export(args: argparse.Namespace) -> int:
         return _fail(f"cannot export as '{args.format}' (known: ttl, nt, nq, trig, jsonld, rdfxml, all)")
     if args.site is not None and args.format != "all":
         return _fail("--site writes every format (its pages link to them all); --format is for -o")
-    if urlsplit(args.base_url).scheme not in ("http", "https") or not urlsplit(args.base_url).hostname \
-            or not _is_iri(args.base_url):
+    base_parts = urlsplit(args.base_url)
+    if base_parts.scheme not in ("http", "https") or not base_parts.hostname or not _is_iri(args.base_url):
         return _fail(f"--base-url must be an http or https URL, not '{args.base_url}'")
     target = args.output if args.site is None else args.site
     if target.exists() and not target.is_dir():
@@ -312,8 +313,8 @@ def _load(args: argparse.Namespace) -> int:
     from .remote import LOAD_TIMEOUT_SECONDS, LoadFailed, load_into_store
 
     timeout = LOAD_TIMEOUT_SECONDS if args.timeout is None else args.timeout
-    if not 0 < timeout < 1e9:  # (nor NaN)
-        return _fail("--timeout must be a number of seconds above 0")
+    if not _is_seconds(timeout):
+        return _fail(TIMEOUT_REFUSED)
     try:
         endpoints = store_endpoints(args)
         loaded = load_shipped() if args.data is None else load_files(rdf_files(args.data), ontology=False)
@@ -405,6 +406,11 @@ def _interruptible(work, seconds: float | None = None):
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
+
+
+def _is_seconds(value: float) -> bool:
+    """A duration a command can wait: above 0, finite (not NaN or infinity)."""
+    return 0 < value < 1e9
 
 
 def _is_iri(text: str) -> bool:
