@@ -19,9 +19,9 @@ def term(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
     return rdflib.Literal(node.value, datatype=rdflib.URIRef(node.datatype.value))
 
 
-def graph(quads: Iterable[ox.Quad]) -> rdflib.Graph:
-    """All the quads' triples merged into one graph (graph names dropped)."""
-    merged = rdflib.Graph()
+def graph(quads: Iterable[ox.Quad], merged: rdflib.Graph | None = None) -> rdflib.Graph:
+    """All the quads' triples merged into one graph (graph names dropped): ``merged``, or a new one."""
+    merged = rdflib.Graph() if merged is None else merged
     for quad in quads:
         merged.add((term(quad.subject), term(quad.predicate), term(quad.object)))
     return merged

@@ -70,6 +70,7 @@ def test_each_bad_fixture_is_reported_by_its_rule_at_its_line(fixture: Path):
     expected_location = f"{fixture.relative_to(ROOT)}:{line}"
     assert expected_location in {str(f.location) for f in matching}
     assert report.conforms == (severity == "warning")
+    assert len(set(report.findings)) == len(report.findings), "a finding reported more than once"
 
 
 def test_every_rule_of_the_shapes_has_a_fixture():
