@@ -160,7 +160,8 @@ def _parser() -> argparse.ArgumentParser:
         "load", help="push the ontology and data into an external SPARQL store",
         description="Replace the graph held by an external SPARQL 1.1 store (Oxigraph server, Fuseki, "
                     "GraphDB…) by the shipped ontology and data, or by the given --data files: each named "
-                    "graph is written under a staging name (Graph Store Protocol PUT), then one SPARQL Update "
+                    "graph is written under a staging name (Graph Store Protocol PUT; data with blank nodes by "
+                    "one SPARQL Update, to keep each one node), then one SPARQL Update "
                     "moves them all into place, with the merge of all graphs as the default graph. Exit 0 "
                     "when loaded, 1 when the store failed (the message says what it holds now), 2 on bad "
                     "arguments or files.")

@@ -16,7 +16,9 @@ How the graph sits in the store (written by :func:`load_into_store`, read by :cl
 
 A load replaces the previous version whole: every graph is first written (Graph Store Protocol PUT)
 under a staging name, then one SPARQL Update request moves them all into place, drops the graphs of the
-previous version and writes the manifest. Stores that run an update request as one transaction
+previous version and writes the manifest. Data with blank nodes is staged by one SPARQL Update
+``INSERT DATA`` instead: a blank node is the same node only within one request, and each blank node
+sits in a named graph and in the merge. Stores that run an update request as one transaction
 (Oxigraph, Jena TDB2, GraphDB, RDF4J) never show a half-loaded graph; a load that fails before the
 switch leaves the previous version as it was and removes its staging graphs, and says so.
 """
@@ -294,22 +296,25 @@ def load_into_store(loaded: LoadedGraph, endpoints: StoreEndpoints, *,
         raise LoadFailed(f"{error}; nothing was written") from None
     staging = f"{STAGING_PREFIX}{loaded.content_hash[:16]}:"
     moves = {f"{staging}{index}": name for index, name in enumerate(sorted(by_graph))}
+    writes = {staged_name: by_graph[name] for staged_name, name in moves.items()} | {staging + "default": merged}
     staged: list[str] = []
-    writing = ""
+    writing: list[str] = []
     try:
-        for staged_name, name in moves.items():
-            writing = staged_name
-            _put(http, endpoints, staged_name, by_graph[name], timeout_seconds)
-            staged.append(staged_name)
-        writing = staging + "default"
-        _put(http, endpoints, writing, merged, timeout_seconds)
-        staged.append(writing)
-    except StoreError as error:
+        if any(isinstance(term, ox.BlankNode) for quad in loaded.quads for term in (quad.subject, quad.object)):
+            writing = list(writes)
+            _update(http, endpoints, _insert_data(writes), timeout_seconds)
+            staged = writing
+        else:
+            for staged_name, triples in writes.items():
+                writing = [staged_name]
+                _put(http, endpoints, staged_name, triples, timeout_seconds)
+                staged.append(staged_name)
+    except (StoreError, TimeoutError) as error:
         raise LoadFailed(f"{error}. The store still holds its previous version, untouched; "
                          + _remove_staging(http, endpoints, staged, timeout_seconds)) from None
-    except KeyboardInterrupt:  # the PUT under way may still complete in the store: it is removed too
+    except KeyboardInterrupt:  # the request under way may still complete in the store: its graphs are removed too
         raise LoadFailed("interrupted. The store still holds its previous version, untouched; "
-                         + _remove_staging(http, endpoints, staged + [writing], timeout_seconds)) from None
+                         + _remove_staging(http, endpoints, staged + writing, timeout_seconds)) from None
     obsolete = sorted(before - set(by_graph) - set(staged))  # also staging graphs of failed loads
     dropped = [name for name in obsolete if name != MANIFEST_GRAPH and not name.startswith(STAGING_PREFIX)]
     switch = [f"DROP SILENT GRAPH <{name}>" for name in obsolete]
@@ -359,6 +364,13 @@ def _put(http: _Http, endpoints: StoreEndpoints, graph: str, triples: Sequence[o
     if response.status not in (200, 201, 204):
         raise StoreError(f"the graph store at {endpoints.graph_store} answered {response.status} to "
                          f"PUT <{graph}>: {_message(response)}")
+
+
+def _insert_data(graphs: dict[str, Sequence[ox.Triple]]) -> str:
+    """One SPARQL Update writing every graph: N-Triples lines are SPARQL triples as they are."""
+    return "INSERT DATA {\n" + "".join(
+        f"GRAPH <{name}> {{\n{ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()}}}\n"
+        for name, triples in graphs.items()) + "}"
 
 
 def _update(http: _Http, endpoints: StoreEndpoints, update: str, timeout: float) -> None:

@@ -8,6 +8,7 @@ import pytest
 import requests
 
 from ilrs_graph import formats, shipped
+from ilrs_graph.load import load_files
 from ilrs_graph.query import Limits, QueryError, analyse
 from ilrs_graph.remote import MANIFEST_GRAPH, STAGING_PREFIX, RemoteEngine, StoreEndpoints, StoreError
 from ilrs_graph.store import OxigraphEngine
@@ -201,3 +202,37 @@ def test_triples_in_no_named_graph_are_refused_before_anything_is_written(tmp_pa
     result = run_cli("load", "--store", store, "--data", plain)
     assert result.returncode == 2 and "in no named graph" in result.stderr and "Traceback" not in result.stderr
     assert _graphs_in(store) == before
+
+
+def test_a_blank_node_stays_one_node_across_graphs_and_their_merge(tmp_path):
+    """A blank node written in two source graphs (and so in the merge too) is one node in the store,
+    as in the embedded engine: joins through it find the same answers."""
+    data = tmp_path / "blank.trig"
+    data.write_text('PREFIX ex: <http://example.org/>\n'
+                    'ex:one { _:rim ex:name "Shackleton rim" . }\n'
+                    'ex:two { _:rim ex:height 4200 . }\n')
+    loaded = load_files([data], ontology=False)
+    local = OxigraphEngine(loaded.quads, loaded.content_hash)
+    (tmp_path / "store").mkdir()
+    with running_oxigraph(tmp_path / "store") as other:
+        result = run_cli("load", "--store", other, "--data", data)
+        assert result.returncode == 0, result.stderr
+        remote = RemoteEngine(StoreEndpoints.of(other))
+        for where in ("GRAPH ex:one { ?rim ex:name ?name } GRAPH ex:two { ?rim ex:height ?height }",
+                      "?rim ex:name ?name ; ex:height ?height",
+                      "GRAPH ?g { ?rim ex:name ?name } ?rim ex:height ?height"):
+            plan = analyse(f"PREFIX ex: <http://example.org/> SELECT ?name ?height WHERE {{ {where} }}")
+            answers = [engine.run(plan, formats.by_name("csv")) for engine in (local, remote)]
+            assert answers[1] == answers[0] == b"name,height\r\nShackleton rim,4200\r\n", where
+        assert not {name for name in _graphs_in(other) if name.startswith(STAGING_PREFIX)}
+
+
+def test_a_failed_load_of_blank_nodes_writes_nothing(tmp_path, store, shipped):
+    assert run_cli("load", "--store", store).returncode == 0
+    before = _graphs_in(store)
+    data = tmp_path / "blank.trig"
+    data.write_text('PREFIX ex: <http://example.org/>\nex:one { _:rim ex:name "Shackleton rim" . }\n')
+    result = run_cli("load", "--store", store, "--data", data, "--update-url", store + "/nowhere")
+    assert result.returncode == 1 and "no staging graph was written" in result.stderr, result.stderr
+    assert _graphs_in(store) == before
+    assert RemoteEngine(StoreEndpoints.of(store)).version == shipped.content_hash
