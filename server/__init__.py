@@ -14,7 +14,7 @@ from flask_compress import Compress
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.namespaces import PREFIXES, shorten
 
-from . import errors, guards, health, linked_data, openapi, sparql, ui, web
+from . import conditional, errors, guards, health, linked_data, openapi, sparql, ui, web
 from .config import Config
 from .links import local_href
 from .repeated import RepeatedAnswers
@@ -42,6 +42,7 @@ def create_app(config: Config | None = None, *, dataset: Dataset | None = None) 
     app.before_request(follow_store)
     guards.register(app)
     web.register(app)
+    conditional.register(app)  # after compression, which gives a gzipped answer an ETag of its own
     Compress(app)
     app.wsgi_app = web.AccessLog(RepeatedAnswers(app))
     app.jinja_env.filters.update(local=local_href, short=shorten)

@@ -118,7 +118,7 @@ def dump(suffix: str) -> Response:
     response.last_modified = dataset.modified
     response.headers["Content-Disposition"] = f'inline; filename="ilrs-graph.{suffix}"'
     response.headers["Cache-Control"] = "public, no-cache"
-    return response.make_conditional(request)
+    return response
 
 
 def _document(iri: str, suffix: str, *, whole_graph: bool = False) -> Response:

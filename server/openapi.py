@@ -45,6 +45,7 @@ def description(limits) -> dict:
                 "headers": {"ETag": {"schema": {"type": "string"}}},
                 "content": {t: {} for t in RESULT_TYPES + TRIPLE_TYPES}},
         "304": {"description": "Not modified (If-None-Match)."},
+        "412": {"description": "If-Match names no current version of the answer.", "content": _error_content()},
         "400": ERROR, "403": ERROR, "406": ERROR, "413": ERROR, "431": ERROR,
         "503": {"description": f"A limit was hit: the query ran past {limits.timeout_seconds:g} s or its "
                                "memory limit, or all query executors are busy.",
@@ -100,7 +101,10 @@ def description(limits) -> dict:
                 "summary": "The whole graph as one file.",
                 "parameters": [{"name": "suffix", "in": "path", "required": True,
                                 "schema": {"type": "string", "enum": DOCUMENT_SUFFIXES[1:]}}],
-                "responses": {"200": _document(), "304": {"description": "Not modified."}, "404": ERROR}}},
+                "responses": {"200": _document(), "304": {"description": "Not modified (If-None-Match, If-Modified-Since)."},
+                              "412": {"description": "A precondition failed (If-Match, If-Unmodified-Since): the data "
+                                                     "changed.", "content": _error_content()},
+                              "404": ERROR}}},
             "/healthz": {"get": {"summary": "Whether the server is up, what it serves, and any problem with "
                                             "newer data it refused.",
                                  "responses": {"200": {"description": "Health.", "content": {"application/json": {

@@ -27,7 +27,7 @@ def register(app: Flask) -> None:
     cors = {
         "Access-Control-Allow-Origin": state_of(app).config.cors_origin,
         "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-        "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match",
+        "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Match, If-Modified-Since, If-Unmodified-Since",
         "Access-Control-Expose-Headers": "ETag, Content-Location, Location",
         "Access-Control-Max-Age": "86400",
     }

@@ -7,6 +7,7 @@ import csv
 import gzip
 import io
 import json
+from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
@@ -389,6 +390,29 @@ def test_a_repeated_etag_gets_304(server):
     query = requests.get(server + "sparql", params={"query": COUNT_PARTNERS})
     cached = requests.get(server + "sparql", params={"query": COUNT_PARTNERS}, headers={"If-None-Match": query.headers["ETag"]})
     assert cached.status_code == 304
+
+
+@pytest.mark.parametrize("path", ["data.ttl", "sparql?query=" + quote(COUNT_PARTNERS)])
+def test_preconditions_are_judged_as_http_orders_them(server, path):
+    """RFC 9110 13.2.2: If-Match (strong), else If-Unmodified-Since, fail with a short 412; then
+    If-None-Match (weak), else If-Modified-Since, give a 304 without body."""
+    first = requests.get(server + path)
+    etag, modified = first.headers["ETag"], first.headers.get("Last-Modified")
+    def status(**headers):
+        answer = requests.get(server + path, headers={k.replace("_", "-"): v for k, v in headers.items()})
+        assert answer.status_code != 412 or (len(answer.content) < 300 and "If-" in answer.text)
+        return answer.status_code
+    assert status(If_Match='"other"') == 412 and status(If_Match="W/" + etag) == 412
+    assert status(If_Match=etag) == status(If_Match="*") == status(If_Match=f'"other", {etag}') == 200
+    assert status(If_Match='"other"', If_None_Match=etag) == 412
+    assert status(If_Match=etag, If_None_Match=etag) == 304 and status(If_None_Match="W/" + etag) == 304
+    assert status(If_None_Match="*") == 304 and status(If_None_Match='"other"') == 200
+    if modified:  # the dumps: the data's date
+        assert status(If_Unmodified_Since="Mon, 01 Jan 2001 00:00:00 GMT") == 412
+        assert status(If_Match=etag, If_Unmodified_Since="Mon, 01 Jan 2001 00:00:00 GMT") == 200
+        assert status(If_Unmodified_Since=modified) == 200 and status(If_Modified_Since=modified) == 304
+        assert status(If_Modified_Since="Mon, 01 Jan 2001 00:00:00 GMT") == 200
+        assert status(If_None_Match='"other"', If_Modified_Since=modified) == 200
 
 
 def test_the_same_query_written_otherwise_is_the_same_cached_answer(server):
