@@ -1,5 +1,5 @@
-"""What every request must keep to before a view reads it: the size of its headers and of its body,
-and paths taken as they are written."""
+"""What every request must keep to before a view reads it: a Host header (HTTP/1.1), the size of its
+headers and of its body, and paths taken as they are written."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ def register(app: Flask) -> None:
 
 
 def _check_headers() -> None:
+    if request.environ.get("SERVER_PROTOCOL") == "HTTP/1.1" and not request.environ.get("HTTP_HOST"):
+        raise ApiError(400, "An HTTP/1.1 request must name the host it is for in a Host header (RFC 9112, 3.2).")
     limit = state_of(current_app).config.limits.max_header_bytes
     size = header_bytes(request.environ)
     if size > limit:

@@ -31,7 +31,7 @@ KEEP_READING_MS = 2
 class KeepReadingThreadWorker(ThreadWorker):
     """gunicorn's threaded worker, keeping a thread on a connection that keeps asking (and letting a
     client that goes quiet mid-request go, and closing in the connection's own thread:
-    idle_clients.py)."""
+    idle_clients.py; and closing after an oversized body)."""
 
     def init_process(self) -> None:
         self._waiting = 0  # connections handed to the pool and not yet taken by a thread
@@ -42,6 +42,14 @@ class KeepReadingThreadWorker(ThreadWorker):
         with self._waiting_lock:
             self._waiting += 1
         super().enqueue_req(conn)
+
+    def handle_request(self, req, conn):
+        """A body declared longer than the server accepts is refused (413) unread: the connection then
+        closes (and says so), instead of reading and throwing away all the client sends."""
+        limit = state_of(self.wsgi).config.limits.max_request_bytes
+        if any(name == "CONTENT-LENGTH" and value.isdigit() and int(value) > limit for name, value in req.headers):
+            req.must_close = True
+        return super().handle_request(req, conn)
 
     def handle(self, conn):
         with self._waiting_lock:

@@ -1,12 +1,12 @@
 """A repeated query to /sparql answered before Flask: the same bytes and headers, less work.
 
-Most of a cached answer's cost is Flask's (request context, routing, hooks, a Response object).
-When a query (GET, or POST with its body) has been answered 200 uncompressed, this remembers which
-answer went out and with which headers, by what decides them (method, query string, body and its
-type, Accept and Accept-Encoding, and the data version); the same request again gets them replayed,
-as long as the result cache still keeps that answer. Everything else goes to Flask as before:
-conditional requests, compressed answers, errors, oversized headers or bodies, a new data version,
-an answer the cache let go, and (over a store) the request due to look at the store's version.
+Most of a cached answer's cost is Flask's (request context, routing, hooks, a Response object). When a
+query (GET, or POST with its body) has been answered 200 uncompressed, this remembers which answer went
+out and with which headers, by what decides them (method, query string, body and its type, Accept and
+Accept-Encoding, and the data version); the same request again gets them replayed, as long as the result
+cache still keeps that answer. Everything else goes to Flask as before: conditional requests, requests
+without Host, compressed answers, errors, oversized headers or bodies, a new data version, an answer the
+cache let go, and (over a store) the request due to look at the store's version.
 """
 
 from __future__ import annotations
@@ -87,8 +87,8 @@ def _replayable(environ: dict, max_body_bytes: int) -> tuple | None:
     """What decides the answer to this request, if it is one that may be replayed. A POST's body is
     read here, and put back for Flask."""
     method = environ.get("REQUEST_METHOD")
-    if method not in ("GET", "POST") or environ.get("PATH_INFO") != "/sparql" or any(
-            name.startswith("HTTP_IF_") for name in environ):
+    if method not in ("GET", "POST") or environ.get("PATH_INFO") != "/sparql" or "HTTP_HOST" not in environ \
+            or any(name.startswith("HTTP_IF_") for name in environ):
         return None
     body = b""
     if method == "POST":

@@ -22,10 +22,11 @@ def served():
         yield served
 
 
-def send(served, head: bytes, body: bytes = b"", accept: bytes = b"application/json") -> tuple[int, dict, bytes]:
+def send(served, head: bytes, body: bytes = b"", accept: bytes = b"application/json",
+         host: bool = True) -> tuple[int, dict, bytes]:
     """Send ``head`` (request line and headers, CRLF-separated) and ``body``; the status, headers, body."""
     with socket.create_connection(("127.0.0.1", served.port), timeout=30) as connection:
-        headers = (b"" if b"\r\nHost:" in head else b"Host: 127.0.0.1\r\n") + b"Connection: close\r\n" \
+        headers = (b"" if b"\r\nHost:" in head or not host else b"Host: 127.0.0.1\r\n") + b"Connection: close\r\n" \
             + (b"Accept: " + accept + b"\r\n" if accept else b"")
         if body:
             headers += b"Content-Length: %d\r\n" % len(body)
@@ -116,6 +117,29 @@ def test_a_bad_host_header_is_answered_safely(served):
     assert status in (200, 400) and b"<script>alert(1)" not in content
     status, _, content = send(served, b'GET /sparql HTTP/1.1\r\nHost: a b c', accept=b"text/turtle")
     assert status in (200, 400) and b"Traceback" not in content
+
+
+def test_an_http_1_1_request_without_host_is_a_400(served):
+    """RFC 9112, 3.2: a server must answer 400 to an HTTP/1.1 request without Host, also when the same
+    request with one was answered just before (and would be replayed); HTTP/1.0 needs none."""
+    head = b"GET /sparql?query=" + ASK.encode() + b"&format=tsv HTTP/1.1"
+    assert send(served, head)[0] == 200
+    status, _, content = send(served, head, host=False)
+    assert status == 400 and b"Host header" in content
+    assert send(served, head.replace(b"HTTP/1.1", b"HTTP/1.0"), host=False)[0] == 200
+
+
+def test_a_body_declared_too_long_is_refused_unread_and_the_connection_closed(served):
+    """Not read and thrown away (100 MB here): the 413 says Connection: close, and the server closes at
+    once, well before the 10-s limit on a quiet client would."""
+    with socket.create_connection(("127.0.0.1", served.port), timeout=5) as connection:
+        connection.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+                           b"Content-Length: 100000000\r\n\r\nASK {}")
+        response = http.client.HTTPResponse(connection)
+        response.begin()
+        assert response.status == 413 and response.getheader("Connection") == "close"
+        response.read()
+        assert connection.recv(1) == b""
 
 
 def test_the_access_log_has_each_request_target_as_sent_with_status_size_and_duration(served):
