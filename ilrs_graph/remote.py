@@ -267,7 +267,7 @@ class LoadFailed(Exception):
 
 def load_into_store(loaded: LoadedGraph, endpoints: StoreEndpoints, *,
                     timeout_seconds: float = LOAD_TIMEOUT_SECONDS) -> LoadReport:
-    """Replace the graph in the store by ``loaded``: staged graph by graph, then switched in one update.
+    """Replace the graph in the store by ``loaded``: staged under other names, then switched in one update.
     ValueError for data a store cannot keep as it is (triples in no named graph), :class:`LoadFailed`
     for a load that did not complete.
 
@@ -300,7 +300,7 @@ def load_into_store(loaded: LoadedGraph, endpoints: StoreEndpoints, *,
     staged: list[str] = []
     writing: list[str] = []
     try:
-        if any(isinstance(term, ox.BlankNode) for quad in loaded.quads for term in (quad.subject, quad.object)):
+        if any(_has_blank_node(quad.subject) or _has_blank_node(quad.object) for quad in loaded.quads):
             writing = list(writes)
             _update(http, endpoints, _insert_data(writes), timeout_seconds)
             staged = writing
@@ -309,11 +309,12 @@ def load_into_store(loaded: LoadedGraph, endpoints: StoreEndpoints, *,
                 writing = [staged_name]
                 _put(http, endpoints, staged_name, triples, timeout_seconds)
                 staged.append(staged_name)
-    except (StoreError, TimeoutError) as error:
+    except StoreError as error:  # refused: the request under way wrote nothing
         raise LoadFailed(f"{error}. The store still holds its previous version, untouched; "
                          + _remove_staging(http, endpoints, staged, timeout_seconds)) from None
-    except KeyboardInterrupt:  # the request under way may still complete in the store: its graphs are removed too
-        raise LoadFailed("interrupted. The store still holds its previous version, untouched; "
+    except (TimeoutError, KeyboardInterrupt) as error:  # the request under way may still complete: removed too
+        what = "interrupted" if isinstance(error, KeyboardInterrupt) else str(error)
+        raise LoadFailed(f"{what}. The store still holds its previous version, untouched; "
                          + _remove_staging(http, endpoints, staged + writing, timeout_seconds)) from None
     obsolete = sorted(before - set(by_graph) - set(staged))  # also staging graphs of failed loads
     dropped = [name for name in obsolete if name != MANIFEST_GRAPH and not name.startswith(STAGING_PREFIX)]
@@ -359,11 +360,17 @@ def _put(http: _Http, endpoints: StoreEndpoints, graph: str, triples: Sequence[o
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     try:
         response = http.request("PUT", url, timeout=timeout, body=body, headers={"Content-Type": _NTRIPLES})
-    except (TimeoutError, ConnectionError) as error:
+    except ConnectionError as error:
         raise StoreError(str(error)) from None
     if response.status not in (200, 201, 204):
         raise StoreError(f"the graph store at {endpoints.graph_store} answered {response.status} to "
                          f"PUT <{graph}>: {_message(response)}")
+
+
+def _has_blank_node(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> bool:
+    if isinstance(term, ox.Triple):  # a triple term (RDF 1.2) may hold one
+        return _has_blank_node(term.subject) or _has_blank_node(term.object)
+    return isinstance(term, ox.BlankNode)
 
 
 def _insert_data(graphs: dict[str, Sequence[ox.Triple]]) -> str:
@@ -375,8 +382,10 @@ def _insert_data(graphs: dict[str, Sequence[ox.Triple]]) -> str:
 
 def _update(http: _Http, endpoints: StoreEndpoints, update: str, timeout: float) -> None:
     try:
-        response = http.request("POST", endpoints.update, timeout=timeout, body=urlencode({"update": update}),
-                                headers={"Content-Type": "application/x-www-form-urlencoded"})
+        # POSTed directly (SPARQL 1.1 Protocol 2.2.2): a form would triple non-ASCII bytes, and servlet
+        # containers cap forms (Jetty at 200 KB), while an update may carry the whole graph.
+        response = http.request("POST", endpoints.update, timeout=timeout, body=update.encode(),
+                                headers={"Content-Type": "application/sparql-update; charset=utf-8"})
     except ConnectionError as error:
         raise StoreError(str(error)) from None
     if response.status not in (200, 204):
