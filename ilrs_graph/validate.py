@@ -9,6 +9,7 @@ source graph). Each result is then traced back to the ``file:line`` where its fo
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -71,6 +72,7 @@ def validate(loaded: LoadedGraph, shapes_path: Path | None = None) -> Report:
     data = convert.graph(loaded.quads, _ParsingEachQueryOnce())
     triples = len(data)
     statements = _add_statement_provenance(data, loaded.quads)
+    logging.getLogger("pyshacl-validate").disabled = True  # its lines on stderr say again what LoadError says
     try:  # in place: the graph is this call's own, and a copy would double the memory
         _, results_graph, _ = pyshacl_validate(
             data, shacl_graph=shapes, inference="none", advanced=True, inplace=True,
