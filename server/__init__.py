@@ -39,8 +39,8 @@ def create_app(config: Config | None = None, *, dataset: Dataset | None = None) 
     for blueprint in (sparql.blueprint, linked_data.blueprint, ui.blueprint, health.blueprint, openapi.blueprint):
         app.register_blueprint(blueprint)
     errors.register(app)
+    guards.register(app)  # first: a request refused for its headers costs nothing more
     app.before_request(follow_store)
-    guards.register(app)
     web.register(app)
     conditional.register(app)  # after compression, which gives a gzipped answer an ETag of its own
     Compress(app)

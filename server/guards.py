@@ -18,12 +18,17 @@ def register(app: Flask) -> None:
 
 
 def _check_headers() -> None:
-    if request.environ.get("SERVER_PROTOCOL") == "HTTP/1.1" and not request.environ.get("HTTP_HOST"):
+    if lacks_host(request.environ):
         raise ApiError(400, "An HTTP/1.1 request must name the host it is for in a Host header (RFC 9112, 3.2).")
     limit = state_of(current_app).config.limits.max_header_bytes
     size = header_bytes(request.environ)
     if size > limit:
         raise ApiError(431, f"The request's headers take {size:,} bytes; this endpoint accepts at most {limit:,}.")
+
+
+def lacks_host(environ: dict) -> bool:
+    """An HTTP/1.1 request without Host, or with an empty one: RFC 9112 (3.2) has it refused with 400."""
+    return environ.get("SERVER_PROTOCOL") == "HTTP/1.1" and not environ.get("HTTP_HOST")
 
 
 def header_bytes(environ: dict) -> int:

@@ -22,8 +22,9 @@ import time
 
 log = logging.getLogger("ilrs_server")
 
-# How long a closing connection waits for its client to close its side, as gunicorn waits (util.close_graceful).
-LINGER_SECONDS = 2.0
+# How long a closing connection waits for its client to close its side, and how much it reads and
+# throws away meanwhile, as gunicorn does (util.close_graceful).
+LINGER_SECONDS, LINGER_BYTES = 2.0, 65536
 
 _TIMEVAL = struct.Struct("@ll")  # struct timeval: seconds, microseconds
 
@@ -66,16 +67,18 @@ class _IdleLimitedSocket(socket.socket):
 def linger_before_closing(sock: socket.socket) -> None:
     """The start of gunicorn's graceful close (RFC 9112, 9.6), done in the connection's own thread:
     send the end of the answer, then read what the client still sends until it closes its side, for
-    at most LINGER_SECONDS. gunicorn does this in the worker's main thread, which then neither accepts
-    nor answers anyone: ten clients asking for "Connection: close" and not closing held a worker for
-    20 s. Its close then finds the socket shut and is immediate."""
+    at most LINGER_SECONDS and LINGER_BYTES. gunicorn does this in the worker's main thread, which then
+    neither accepts nor answers anyone: ten clients asking for "Connection: close" and not closing held
+    a worker for 20 s. Its close then finds the socket shut and is immediate."""
     try:
         sock.shutdown(socket.SHUT_WR)
-        deadline = time.monotonic() + LINGER_SECONDS
-        while (remaining := deadline - time.monotonic()) > 0:
+        deadline, unread = time.monotonic() + LINGER_SECONDS, LINGER_BYTES
+        while (remaining := deadline - time.monotonic()) > 0 and unread > 0:
             sock.settimeout(remaining)
-            if not sock.recv(4096):
+            read = len(sock.recv(4096))
+            if not read:
                 break
+            unread -= read
         sock.shutdown(socket.SHUT_RD)
     except OSError:  # the client has gone, or the socket is shut already
         pass

@@ -44,11 +44,13 @@ class KeepReadingThreadWorker(ThreadWorker):
         super().enqueue_req(conn)
 
     def handle_request(self, req, conn):
-        """A body declared longer than the server accepts is refused (413) unread: the connection then
-        closes (and says so), instead of reading and throwing away all the client sends."""
+        """A body declared longer than the server accepts is refused (413) unread: no "100 Continue"
+        invites it, and the connection then closes (and says so), instead of reading and throwing away
+        all the client sends."""
         limit = state_of(self.wsgi).config.limits.max_request_bytes
         if any(name == "CONTENT-LENGTH" and value.isdigit() and int(value) > limit for name, value in req.headers):
             req.must_close = True
+            req._expected_100_continue = False  # gunicorn's flag: it would send the 100 before the app runs
         return super().handle_request(req, conn)
 
     def handle(self, conn):

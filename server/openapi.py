@@ -44,8 +44,6 @@ def description(limits) -> dict:
         "200": {"description": "The answer: SPARQL results for SELECT/ASK, RDF for CONSTRUCT/DESCRIBE.",
                 "headers": {"ETag": {"schema": {"type": "string"}}},
                 "content": {t: {} for t in RESULT_TYPES + TRIPLE_TYPES}},
-        "304": {"description": "Not modified (If-None-Match)."},
-        "412": {"description": "If-Match names no current version of the answer.", "content": _error_content()},
         "400": ERROR, "403": ERROR, "406": ERROR, "413": ERROR, "431": ERROR,
         "503": {"description": f"A limit was hit: the query ran past {limits.timeout_seconds:g} s or its "
                                "memory limit, or all query executors are busy.",
@@ -66,7 +64,10 @@ def description(limits) -> dict:
                 "get": {"summary": "Answer a query (SPARQL 1.1 Protocol); without one, describe the service.",
                         "parameters": [{"name": "query", "in": "query", "required": False, "schema": query_schema},
                                        *graph_parameters, format_parameter],
-                        "responses": {**answers, "303": {"description": "A browser is sent to the query page."},
+                        "responses": {**answers, "304": {"description": "Not modified (If-None-Match)."},
+                                      "412": {"description": "If-Match names no current version of the answer.",
+                                              "content": _error_content()},
+                                      "303": {"description": "A browser is sent to the query page."},
                                       "414": {"description": "The URL is longer than 8190 bytes (gunicorn's "
                                                              "limit): send long queries by POST."}}},
                 "post": {"summary": "Answer a query sent as a form or as the body.",

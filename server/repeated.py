@@ -22,7 +22,7 @@ from flask import Flask
 
 from ilrs_graph.dataset import Answer
 
-from .guards import header_bytes
+from .guards import header_bytes, lacks_host
 from .reloading import store_check_due
 from .state import state_of
 
@@ -71,12 +71,10 @@ class RepeatedAnswers:
         version, answer = environ.get(ANSWER_SENT, (None, None))
         if answer is not None and status.startswith("200") and not any(
                 name.lower() == "content-encoding" for name, _ in headers):
-            # Not the Date werkzeug set: the server adds the time of each reply.
-            kept = [(name, value) for name, value in headers if name.lower() != "date"]
             with self._lock:
                 if key not in self._sent:
                     self._sent_bytes += _size(key)
-                self._sent[key] = _Sent(version, weakref.ref(answer), status, kept)
+                self._sent[key] = _Sent(version, weakref.ref(answer), status, list(headers))
                 self._sent.move_to_end(key)
                 while len(self._sent) > REMEMBERED or self._sent_bytes > REMEMBERED_BYTES:
                     self._sent_bytes -= _size(self._sent.popitem(last=False)[0])
@@ -87,7 +85,7 @@ def _replayable(environ: dict, max_body_bytes: int) -> tuple | None:
     """What decides the answer to this request, if it is one that may be replayed. A POST's body is
     read here, and put back for Flask."""
     method = environ.get("REQUEST_METHOD")
-    if method not in ("GET", "POST") or environ.get("PATH_INFO") != "/sparql" or "HTTP_HOST" not in environ \
+    if method not in ("GET", "POST") or environ.get("PATH_INFO") != "/sparql" or lacks_host(environ) \
             or any(name.startswith("HTTP_IF_") for name in environ):
         return None
     body = b""

@@ -392,15 +392,22 @@ def test_a_repeated_etag_gets_304(server):
     assert cached.status_code == 304
 
 
-@pytest.mark.parametrize("path", ["data.ttl", "sparql?query=" + quote(COUNT_PARTNERS)])
-def test_preconditions_are_judged_as_http_orders_them(server, path):
+@pytest.mark.parametrize("path", ["data.ttl", "sparql?query=" + quote(COUNT_PARTNERS), "static/style.css"])
+@pytest.mark.parametrize("encoding", ["gzip", "identity"])
+def test_preconditions_are_judged_as_http_orders_them(server, path, encoding):
     """RFC 9110 13.2.2: If-Match (strong), else If-Unmodified-Since, fail with a short 412; then
-    If-None-Match (weak), else If-Modified-Since, give a 304 without body."""
-    first = requests.get(server + path)
+    If-None-Match (weak), else If-Modified-Since, give a 304 without body that keeps the validators
+    and caching headers (15.4.5); gzipped answers are judged by their own ETag."""
+    first = requests.get(server + path, headers={"Accept-Encoding": encoding})
     etag, modified = first.headers["ETag"], first.headers.get("Last-Modified")
     def status(**headers):
-        answer = requests.get(server + path, headers={k.replace("_", "-"): v for k, v in headers.items()})
+        sent = {"Accept-Encoding": encoding, **{k.replace("_", "-"): v for k, v in headers.items()}}
+        answer = requests.get(server + path, headers=sent)
         assert answer.status_code != 412 or (len(answer.content) < 300 and "If-" in answer.text)
+        if answer.status_code == 304:
+            assert not answer.content and answer.headers["ETag"] == etag
+            assert all(answer.headers.get(name) == first.headers.get(name) for name in ("Vary", "Cache-Control"))
+            assert requests.head(server + path, headers=sent).status_code == 304
         return answer.status_code
     assert status(If_Match='"other"') == 412 and status(If_Match="W/" + etag) == 412
     assert status(If_Match=etag) == status(If_Match="*") == status(If_Match=f'"other", {etag}') == 200
