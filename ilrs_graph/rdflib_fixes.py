@@ -6,9 +6,12 @@ found that were rdflib's mistakes. Importing this module applies them (the evalu
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from rdflib.plugins.sparql import aggregates, evaluate
+from rdflib.plugins.sparql.aggregates import Aggregator
 from rdflib.plugins.sparql.evalutils import _eval, _join
-from rdflib.plugins.sparql.sparql import NotBoundError, SPARQLError
+from rdflib.plugins.sparql.sparql import FrozenBindings, NotBoundError, SPARQLError
 
 _join_without_binding = evaluate.evalJoin
 
@@ -48,6 +51,35 @@ def _join_binding_into_patterns(ctx, join):
     return _join_without_binding(ctx, join)
 
 
+_multiset = evaluate.evalMultiset
+
+
+def _values_without_rows(ctx, part):
+    """`VALUES ?x { }` (no rows) reaches the evaluator as a bare list, and rdflib fails on it
+    (AttributeError: the ontology page was a 500 over data using none of the ontology's terms). A
+    VALUES block without rows has no solutions."""
+    if isinstance(part.p, list):
+        return iter(())
+    return _multiset(ctx, part)
+
+
+def _no_group_without_solutions(ctx, aggregate_join):
+    """rdflib's evalAggregateJoin less its last lines, which gave a GROUP BY over no solutions one empty
+    group (the ontology page's usage counts failed on it, over data using none of the ontology's
+    classes). SPARQL has no group then; only the implicit group of a query without GROUP BY always
+    exists (COUNT(*) of nothing is 0)."""
+    keys = aggregate_join.p.expr
+    groups = defaultdict(lambda: Aggregator(aggregations=aggregate_join.A))
+    if keys is None:
+        groups[True]
+    for row in evaluate.evalPart(ctx, aggregate_join.p):
+        groups[True if keys is None else tuple(_eval(e, row, False) for e in keys)].update(row)
+    for aggregator in groups.values():
+        yield FrozenBindings(ctx, aggregator.get_bindings())
+
+
 aggregates._eval = _aggregated_value
 aggregates.Accumulator.use_row = _distinct_aggregate_skips_unbound
 evaluate.evalJoin = _join_binding_into_patterns
+evaluate.evalMultiset = _values_without_rows
+evaluate.evalAggregateJoin = _no_group_without_solutions

@@ -42,6 +42,23 @@ def test_a_sub_select_keeps_its_variables_to_itself_on_both_engines():
     assert b"carol" in answers[1] and b"alice" not in answers[1]
 
 
+@pytest.mark.parametrize("query", [
+    "SELECT ?c WHERE { VALUES ?c { } }",
+    "SELECT ?c (COUNT(?s) AS ?n) WHERE { VALUES ?c { } ?s a ?c } GROUP BY ?c",
+    "SELECT (COUNT(?s) AS ?n) WHERE { VALUES ?c { } ?s a ?c }",
+    "SELECT ?s WHERE { ?s a ?c OPTIONAL { VALUES ?c { } } }",
+    "SELECT ?s WHERE { ?s a ?c } VALUES ?c { }",
+    "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s <urn:none> ?o } GROUP BY ?s",
+    "SELECT (COUNT(?o) AS ?n) WHERE { ?s <urn:none> ?o }",
+])
+def test_no_rows_and_no_solutions_answer_alike_on_both_engines(engines, query):
+    """rdflib failed on a VALUES block without rows, and gave a GROUP BY over no solutions one empty
+    group (both fixed in ilrs_graph/rdflib_fixes.py); the ontology page asks such queries over data that
+    uses none of the ontology's classes."""
+    triples, answers = engine_answers(engines, query)
+    assert same_answer(query, triples, *answers), answers
+
+
 def test_the_comparison_sees_a_wrong_order_and_a_missing_solution():
     """The comparison itself can fail: a swapped ORDER BY, a lost row, a different concatenation."""
     query = 'SELECT ?name (GROUP_CONCAT(?x; separator=", ") AS ?xs) WHERE { } GROUP BY ?name ORDER BY ?name'
