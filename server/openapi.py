@@ -9,13 +9,14 @@ from flask import Blueprint, current_app, jsonify
 
 from ilrs_graph import __version__, formats
 
+from .linked_data import DOCUMENT_FORMATS
 from .state import state_of
 
 blueprint = Blueprint("openapi", __name__)
 
 RESULT_TYPES = [f.media_type for f in formats.RESULT_FORMATS]
-TRIPLE_TYPES = [f.media_type for f in formats.GRAPH_FORMATS + formats.DATASET_FORMATS]
-DOCUMENT_SUFFIXES = ["html"] + [f.extension for f in formats.GRAPH_FORMATS + formats.DATASET_FORMATS]
+TRIPLE_TYPES = [f.media_type for f in DOCUMENT_FORMATS]
+DOCUMENT_SUFFIXES = ["html"] + [f.extension for f in DOCUMENT_FORMATS]
 ERROR = {"$ref": "#/components/responses/Error"}
 
 
@@ -92,6 +93,22 @@ def description(limits) -> dict:
                               "404": ERROR, "406": ERROR}}},
             "/ontology": {"get": {"summary": "The ontology, in the negotiated format.",
                                   "responses": {"200": _document(), "406": ERROR}}},
+            "/ontology.{suffix}": {"get": {
+                "summary": "The ontology document in the format its suffix names.",
+                "parameters": [{"name": "suffix", "in": "path", "required": True,
+                                "schema": {"type": "string", "enum": DOCUMENT_SUFFIXES}}],
+                "responses": {"200": _document(), "404": ERROR}}},
+            "/void": {"get": {
+                "summary": "The dataset's VoID/DCAT description: counts, licence, version, dumps with checksums.",
+                "parameters": [{"name": "format", "in": "query", "required": False,
+                                "description": "The format by name or media type; overrides Accept.",
+                                "schema": {"type": "string", "enum": [f.name for f in DOCUMENT_FORMATS]}}],
+                "responses": {"200": {"description": "The description.",
+                                      "content": {f.media_type: {} for f in DOCUMENT_FORMATS}},
+                              "406": ERROR}}},
+            "/context.jsonld": {"get": {
+                "summary": "The JSON-LD context of the JSON-LD dump and documents.",
+                "responses": {"200": {"description": "The context.", "content": {"application/ld+json": {}}}}}},
             "/ontology/{name}": {"get": {
                 "summary": "A term of the ontology: 303 to its description.",
                 "parameters": [{"name": "name", "in": "path", "required": True,
