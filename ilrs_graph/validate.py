@@ -99,7 +99,7 @@ class _ParsingEachQueryOnce(rdflib.Graph):
 
     def query(self, query_object, processor="sparql", result="sparql", initNs=None, initBindings=None,  # noqa: N803
               use_store_provided=True, **kwargs):
-        if isinstance(query_object, str) and initNs is None:
+        if isinstance(query_object, str) and initNs is None and not kwargs:  # a base would change the parse
             if query_object not in self._parsed:
                 self._parsed[query_object] = translateQuery(parseQuery(query_object), None, dict(self.namespaces()))
             query_object = self._parsed[query_object]
