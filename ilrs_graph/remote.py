@@ -284,9 +284,8 @@ def load_into_store(loaded: LoadedGraph, endpoints: StoreEndpoints, *,
                          "named graph (TriG or N-Quads) to load them. Nothing was written")
     http = _Http()
     by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
-    for quad in loaded.quads:
-        if isinstance(quad.graph_name, ox.NamedNode):
-            by_graph[quad.graph_name.value].append(ox.Triple(quad.subject, quad.predicate, quad.object))
+    for quad in loaded.quads:  # each in a named graph, as checked above
+        by_graph[quad.graph_name.value].append(ox.Triple(quad.subject, quad.predicate, quad.object))
     merged = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in loaded.quads))
     try:
         before = {row["g"].value for row in _select(http, endpoints, "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }",
