@@ -255,7 +255,7 @@ def _export(args: argparse.Namespace) -> int:
     from urllib.parse import urlsplit
 
     from .export import EXPORT_FORMATS, ExportError, write_export
-    from .formats import by_name
+    from .formats import CannotWrite, by_name
     from .inputs import rdf_files
     from .load import LoadError, load_files, load_shipped
 
@@ -276,7 +276,7 @@ def _export(args: argparse.Namespace) -> int:
         if args.site is not None:
             return _write_site(loaded, args.site, base_url)
         written = write_export(loaded, args.output, chosen, base_url)
-    except (LoadError, ExportError) as error:
+    except (LoadError, ExportError, CannotWrite) as error:
         return _fail(str(error))
     except OSError as error:
         return _fail(f"{target}: cannot write: {error.strerror or error}")

@@ -25,7 +25,7 @@ from .formats import Format
 from .load import LoadedGraph, load_files, load_shipped
 from .query import Limits, QueryError, QueryPlan, analyse
 from .remote import RemoteEngine, StoreEndpoints
-from .store import ENGINES, Engine, OxigraphEngine
+from .store import ENGINES, Engine, OxigraphEngine, RdflibEngine
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,8 @@ class Dataset:
 
         The quads are kept for dumps as compressed N-Quads (a tenth of their size as Python objects,
         and never touched, so forked workers share them), not as the ``loaded`` objects."""
+        if engine == RdflibEngine.name:
+            loaded.refuse_triple_terms("the rdflib engine (--engine rdflib)")
         newest = max((path.stat().st_mtime for path in loaded.files if path.exists()), default=None)
         packed = zlib.compress(ox.serialize(loaded.quads, format=ox.RdfFormat.N_QUADS), 1)
         return cls(ENGINES[engine](loaded.quads, loaded.content_hash),
@@ -192,7 +194,12 @@ class Dataset:
 
     def description(self, base_url: str) -> list[ox.Triple]:
         """The VoID/DCAT description of this dataset served at ``base_url``, its dumps at base_url/data.*."""
-        dumps = [export.Dump(fmt, self.dump(fmt).body) for fmt in export.EXPORT_FORMATS]
+        dumps = []
+        for fmt in export.EXPORT_FORMATS:
+            try:
+                dumps.append(export.Dump(fmt, self.dump(fmt).body))
+            except formats.CannotWrite:
+                continue  # data with RDF 1.2 triple terms has no JSON-LD dump
         return void.describe(self.loaded, base_url, dumps)
 
     @property

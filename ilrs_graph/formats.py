@@ -60,6 +60,14 @@ DATASET_FORMATS: tuple[Format, ...] = (
 
 ALL_FORMATS: tuple[Format, ...] = RESULT_FORMATS + GRAPH_FORMATS + DATASET_FORMATS
 
+class CannotWrite(ValueError):
+    """What is to be written holds RDF 1.2 triple terms, which ``fmt`` (JSON-LD 1.1) cannot express."""
+
+    def __init__(self, fmt: Format):
+        others = ", ".join(f.media_type for f in GRAPH_FORMATS + DATASET_FORMATS if f != fmt)
+        super().__init__(f"RDF 1.2 triple terms cannot be written as {fmt.media_type}; these formats can: {others}.")
+
+
 # Names people type for the same format ("ttl" for turtle, "nt" for ntriples…).
 _NICKNAMES = {"srj": "json", "srx": "xml", "ttl": "turtle", "n3": "turtle", "nt": "ntriples",
               "n-triples": "ntriples", "json-ld": "jsonld", "rdf": "rdfxml", "rdf/xml": "rdfxml", "rdf+xml": "rdfxml",

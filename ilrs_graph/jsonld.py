@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from .formats import CannotWrite, by_name
 from .load import LoadedGraph
 from .namespaces import ILRS, PREFIXES, RDF, RESOURCE, XSD
 
@@ -103,6 +104,8 @@ def _coercion_of(term: Term, default_language: str | None) -> Coercion | None:
 
 
 def _value(term: Term, coercion: Coercion, default_language: str | None):
+    if isinstance(term, ox.Triple):
+        raise CannotWrite(by_name("jsonld"))
     own = _coercion_of(term, default_language)
     if own is None and dict(coercion).get("@type", "@id") == "@id":  # a term's datatype would retype a number
         return int(term.value) if term.datatype.value == XSD + "integer" else term.value == "true"

@@ -68,6 +68,14 @@ class LoadedGraph:
     first_in_graph: dict[tuple[str, str], Location] = field(default_factory=dict)
     # subject → its first statement anywhere
     first_at: dict[str, Location] = field(default_factory=dict)
+    # the files (as shown) holding RDF 1.2 triple terms, which rdflib (pySHACL, --engine rdflib) cannot hold
+    triple_term_files: list[str] = field(default_factory=list)
+
+    def refuse_triple_terms(self, reader: str) -> None:
+        """Raise LoadError when the data holds RDF 1.2 triple terms, which ``reader`` cannot read."""
+        if self.triple_term_files:
+            raise LoadError(self.triple_term_files[0], f"holds RDF 1.2 triple terms (<<( s p o )>>, or the "
+                            f"annotations ~ and {{| |}}), which {reader} cannot read: it reads RDF 1.1 graphs")
 
     def location_of(self, subject: str, graph: str | None = None) -> Location | None:
         """Where ``subject`` ("<iri>") is written: in ``graph`` if given, else where it is typed."""
@@ -103,7 +111,10 @@ def load_files(files: list[Path], *, ontology: bool = True, display_root: Path |
             raise LoadError(shown, f"cannot read: {error.strerror or error}") from None
         digest.update(path.name.encode() + b"\0" + data + b"\0")
         graph_name = ox.NamedNode(ONTOLOGY) if path == shipped.ontology_file() else None
-        quads.extend(_parse(data, fmt, path, shown, graph_name))
+        parsed = _parse(data, fmt, path, shown, graph_name)
+        if any(isinstance(q.object, ox.Triple) for q in parsed):
+            loaded.triple_term_files.append(shown)
+        quads.extend(parsed)
         if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
             _index_subjects(data.decode("utf-8"), shown, loaded, "" if graph_name is None else graph_name.value)
     loaded.quads = _canonical_literals(quads)

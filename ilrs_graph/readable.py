@@ -17,7 +17,7 @@ from . import resources
 from .dataset import Dataset
 from .dates import DATE_TYPES, PartialDate
 from .namespaces import BASE, shorten
-from .resources import Value
+from .resources import Value, term_text
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMBER_TYPES = frozenset(XSD + name for name in (
@@ -71,7 +71,7 @@ class Citation:
 class Claim:
     """One value of a property and the sources that state it."""
 
-    term: ox.NamedNode | ox.BlankNode | ox.Literal
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
     label: str | None
     date: PartialDate | None  # for a date value, the date it names
     citations: tuple[Citation, ...]
@@ -79,6 +79,10 @@ class Claim:
     @property
     def is_link(self) -> bool:
         return isinstance(self.term, ox.NamedNode)
+
+    @property
+    def text(self) -> str:
+        return term_text(self.term)
 
 
 @dataclass(frozen=True)
@@ -181,7 +185,7 @@ def _group_of(value: Value, kinds: dict[str, str]) -> str:
         if datatype in NUMBER_TYPES:
             return "Figures"
         return "About" if datatype in TEXT_TYPES else "Other facts"
-    if isinstance(term, ox.BlankNode):
+    if isinstance(term, (ox.BlankNode, ox.Triple)):
         return "Other facts"
     if term.value in kinds:
         return kinds[term.value]

@@ -39,7 +39,7 @@ from .formats import Format
 from .load import LoadedGraph
 from .execution import RETRY_AFTER_SECONDS
 from .query import Limits, QueryError, QueryPlan, syntax_error
-from .store import Engine
+from .store import Engine, write_answer
 
 MANIFEST_GRAPH = "urn:ilrs-graph:loaded"
 STAGING_PREFIX = "urn:ilrs-graph:staging:"
@@ -232,11 +232,8 @@ class RemoteEngine(Engine):
         if response.status != 200:
             raise QueryError(f"The SPARQL store answered {response.status}: {_message(response)}", 502)
         try:
-            if plan.answers_with_triples:
-                body = ox.serialize(ox.parse(response.data, format=ox.RdfFormat.N_TRIPLES), format=fmt.oxigraph)
-            else:
-                body = ox.parse_query_results(response.data, format=ox.QueryResultsFormat.JSON).serialize(
-                    format=fmt.oxigraph)
+            body = write_answer(ox.parse(response.data, format=ox.RdfFormat.N_TRIPLES) if plan.answers_with_triples
+                                else ox.parse_query_results(response.data, format=ox.QueryResultsFormat.JSON), fmt)
         except SyntaxError as error:
             raise QueryError(f"The SPARQL store's answer could not be read: {error}", 502) from None
         if len(body) > self.limits.max_answer_bytes:  # a format may take more bytes than the store's

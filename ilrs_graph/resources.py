@@ -28,7 +28,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 class Value:
     """One value of a property, with its label and the sources (graphs) that state it."""
 
-    term: ox.NamedNode | ox.BlankNode | ox.Literal
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
     label: str | None = None
     sources: list[ox.NamedNode] = field(default_factory=list)
 
@@ -154,8 +154,16 @@ def _text(term) -> str | None:
     return term.value if term is not None else None
 
 
+def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """A term as a page shows it: an IRI, a blank node's label, a literal's text; an RDF 1.2 triple
+    term (which has none of these) as Turtle writes it."""
+    if isinstance(term, ox.Triple):
+        return f"<<( {term} )>>"
+    return term.value
+
+
 def _order(value: Value) -> tuple:
-    return (value.label or value.term.value).lower(), value.term.value
+    return (value.label or term_text(value.term)).lower(), term_text(value.term)
 
 
 _FIRST = [LABEL, "http://www.w3.org/2004/02/skos/core#altLabel", "http://purl.org/dc/terms/title",

@@ -15,11 +15,26 @@ import pyoxigraph as ox
 import rdflib.plugins.sparql
 
 from . import convert, memory, rdflib_fixes  # noqa: F401 (rdflib's evaluator, fixed on import)
-from .formats import Format
+from .formats import CannotWrite, Format
 from .query import QueryError, QueryPlan, syntax_error
 
 # rdflib would otherwise fetch FROM / FROM NAMED IRIs from the web.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+
+def write_answer(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | Iterable[ox.Triple],
+                 fmt: Format) -> bytes:
+    """An answer (Oxigraph's, or triples) in ``fmt``; a 406 where ``fmt`` cannot hold it: Oxigraph's
+    JSON-LD writer refuses RDF 1.2 triple terms (with an OSError)."""
+    try:
+        if isinstance(answer, (ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples)):
+            return answer.serialize(format=fmt.oxigraph)
+        return ox.serialize(answer, format=fmt.oxigraph)
+    except OSError:
+        if fmt.oxigraph != ox.RdfFormat.JSON_LD:
+            raise
+    del answer  # pyoxigraph frees an answer only on its own thread; the error may reach another one
+    raise QueryError(str(CannotWrite(fmt)), 406)
 
 
 class Engine:
@@ -86,10 +101,9 @@ class OxigraphEngine(Engine):
             options["default_graph"] = [ox.NamedNode(iri) for iri in default_graph_uris]
             options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graph_uris]
         try:
-            answer = self.store.query(plan.text, **options)
+            return write_answer(self.store.query(plan.text, **options), fmt)
         except SyntaxError as error:
             raise syntax_error(error) from None
-        return answer.serialize(format=fmt.oxigraph)
 
 
 class RdflibEngine(Engine):

@@ -69,6 +69,7 @@ def validate(loaded: LoadedGraph, shapes_path: Path | None = None) -> Report:
     """Validate parsed data (see :func:`ilrs_graph.load.load_files`) against the shapes."""
     shapes_path = shapes_path or shipped.shapes_file()
     shapes = _read_shapes(shapes_path)
+    loaded.refuse_triple_terms("validation (pySHACL)")
     data = convert.graph(loaded.quads, _ParsingEachQueryOnce())
     triples = len(data)
     statements = _add_statement_provenance(data, loaded.quads)

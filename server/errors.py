@@ -8,6 +8,7 @@ import logging
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from ilrs_graph.formats import CannotWrite
 from ilrs_graph.query import QueryError
 from ilrs_graph.remote import StoreError
 
@@ -32,6 +33,7 @@ class ApiError(Exception):
 def register(app: Flask) -> None:
     app.register_error_handler(ApiError, render)
     app.register_error_handler(QueryError, lambda e: render(ApiError.from_query_error(e)))
+    app.register_error_handler(CannotWrite, lambda e: render(ApiError(406, str(e))))
     app.register_error_handler(StoreError, lambda e: render(ApiError(502, f"The SPARQL store failed: {e}")))
     app.register_error_handler(HTTPException, lambda e: render(ApiError(e.code or 500, e.description or e.name,
                                                                         headers=dict(e.get_headers()) if e.code == 405 else None)))

@@ -1,0 +1,105 @@
+"""Data with RDF 1.2 triple terms (``<<( s p o )>>``, annotations): the Oxigraph engine serves it in every
+format that can hold them; where a reader (pySHACL, rdflib) or a format (JSON-LD) cannot, a clear
+refusal (exit 2, 406), never a stack trace."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+import requests
+
+from .conftest import FIXTURES, run_cli
+from .oxigraph_server import running_oxigraph
+from .server_process import running_server
+
+DATA = FIXTURES / "triple-terms.trig"
+TRIPLE_TERM = "<<( <http://example.org/moon> <http://example.org/hasPart> <http://example.org/southPole> )>>"
+CONSTRUCT = "CONSTRUCT WHERE { ?s ?p ?o }"
+JSON_LD_REFUSED = "RDF 1.2 triple terms cannot be written as application/ld+json; these formats can: text/turtle"
+
+
+def test_validate_refuses_it_with_exit_2_naming_the_file():
+    result = run_cli("validate", DATA)
+    assert result.returncode == 2, result.stderr
+    assert "triple-terms.trig: holds RDF 1.2 triple terms" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [("query", "ASK {}", "--data", DATA, "--engine", "rdflib"),
+                                  ("serve", "--data", DATA, "--engine", "rdflib", "--port", "1"),
+                                  ("serve", "--data", DATA, "--validate", "--port", "1")])
+def test_the_rdflib_engine_and_serve_validate_refuse_it_with_exit_2(args):
+    result = run_cli(*args)
+    assert result.returncode == 2, result.stderr
+    assert "holds RDF 1.2 triple terms" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_export_writes_the_formats_that_hold_them_and_refuses_json_ld(tmp_path):
+    written = run_cli("export", DATA, "--format", "ttl", "-o", tmp_path / "ttl")
+    assert written.returncode == 0, written.stderr
+    assert "<<( <http://example.org/moon> " in (tmp_path / "ttl" / "data.ttl").read_text()
+    for fmt in ("jsonld", "all"):
+        refused = run_cli("export", DATA, "--format", fmt, "-o", tmp_path / fmt)
+        assert refused.returncode == 2 and JSON_LD_REFUSED in refused.stderr, refused.stderr
+        assert not (tmp_path / fmt).exists()
+
+
+def test_query_as_json_ld_is_exit_2_and_as_n_triples_holds_them():
+    assert run_cli("query", CONSTRUCT, "--data", DATA, "--format", "jsonld").stderr.strip().endswith(
+        "text/turtle, application/n-triples, application/rdf+xml, application/trig, application/n-quads.")
+    answered = run_cli("query", CONSTRUCT, "--data", DATA, "--format", "nt")
+    assert answered.returncode == 0 and TRIPLE_TERM in answered.stdout
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_server("--data", DATA) as base:
+        yield base
+
+
+def _construct(base: str, accept: str) -> requests.Response:
+    return requests.get(base + "sparql?query=" + quote(CONSTRUCT), headers={"Accept": accept}, timeout=10)
+
+
+@pytest.mark.parametrize("path", ["data.jsonld", "id/agency/example.jsonld"])
+def test_json_ld_documents_are_406_naming_the_formats_that_can(server, path):
+    response = requests.get(server + path, headers={"Accept": "application/json"}, timeout=10)
+    assert response.status_code == 406
+    assert JSON_LD_REFUSED in response.json()["message"]
+
+
+@pytest.mark.parametrize("path", ["data.ttl", "data.nq", "data.rdf", "id/agency/example.ttl", "id/agency/example.trig"])
+def test_the_other_documents_hold_them(server, path):
+    response = requests.get(server + path, timeout=10)
+    assert response.status_code == 200
+    assert "moon" in response.text and "southPole" in response.text
+
+
+def test_construct_as_json_ld_is_406_and_as_n_triples_holds_them(server):
+    refused = _construct(server, "application/ld+json")
+    assert refused.status_code == 406 and JSON_LD_REFUSED in refused.text
+    answered = _construct(server, "application/n-triples")
+    assert answered.status_code == 200 and TRIPLE_TERM in answered.text
+
+
+def test_the_resource_page_shows_the_triple_term(server):
+    page = requests.get(server + "id/agency/example.html", timeout=10)
+    assert page.status_code == 200
+    assert TRIPLE_TERM.replace("<", "&lt;").replace(">", "&gt;") in page.text
+
+
+def test_void_describes_the_dumps_there_are(server):
+    void = requests.get(server + "void", headers={"Accept": "application/n-triples"}, timeout=10)
+    assert void.status_code == 200
+    assert "/data.nq>" in void.text and "/data.jsonld>" not in void.text
+
+
+def test_through_an_external_store_json_ld_is_406_too(tmp_path):
+    with running_oxigraph(tmp_path) as store:
+        loaded = run_cli("load", "--store", store, "--data", DATA)
+        assert loaded.returncode == 0, loaded.stderr
+        with running_server("--store", store) as base:
+            assert _construct(base, "application/ld+json").status_code == 406
+            answered = _construct(base, "application/n-triples")
+            assert answered.status_code == 200 and TRIPLE_TERM in answered.text
