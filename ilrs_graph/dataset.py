@@ -7,6 +7,7 @@ into an embedded engine, or held by an external SPARQL store (:meth:`Dataset.fro
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 import zlib
@@ -110,6 +111,7 @@ class Dataset:
         self._statements = statements
         self._loaded: LoadedGraph | None = None
         self._dumps: dict[str, Answer] = {}
+        self._gzipped_dumps: dict[str, Answer] = {}
         self._lock = threading.RLock()
 
     @classmethod
@@ -191,6 +193,19 @@ class Dataset:
                 body = export.serialize(self.loaded.quads, fmt)
                 self._dumps[fmt.name] = Answer(body, fmt, _etag(self.version, "dump", fmt.name))
             return self._dumps[fmt.name]
+
+    def gzipped(self, answer: Answer) -> Answer:
+        """``answer`` (with an ETag) gzipped, its ETag marked ``:gzip`` as flask-compress marks it: made
+        once and kept, a dump's beside the dump, a query answer's in the result cache (while it fits)."""
+        def compress() -> Answer:
+            return Answer(gzip.compress(answer.body, compresslevel=6, mtime=0), answer.format, f"{answer.etag}:gzip")
+        name = answer.format.name
+        with self._lock:
+            if self._dumps.get(name) is answer:
+                if name not in self._gzipped_dumps:
+                    self._gzipped_dumps[name] = compress()
+                return self._gzipped_dumps[name]
+        return self.cache.answer(("gzip", answer.etag), compress)
 
     def description(self, base_url: str) -> list[ox.Triple]:
         """The VoID/DCAT description of this dataset served at ``base_url``, its dumps at base_url/data.*."""

@@ -44,7 +44,7 @@ class Limits:
     executors: int = 1                           # query executors kept warm, per server process
     max_executors: int = 10                      # executors per server process at the busiest
     max_surplus_bytes: int = 512 * 2**20         # of the graph, copied by the executors beyond the warm ones
-    max_cache_bytes: int = 16 * 2**20            # of answers kept, per server process
+    max_cache_bytes: int = 16 * 2**20            # of answers (and gzipped copies) kept, per server process
 
     def __post_init__(self):
         for name, value in vars(self).items():

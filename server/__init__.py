@@ -9,12 +9,11 @@ Flask (repeated.py); every request, however answered, gets its access log line (
 from __future__ import annotations
 
 from flask import Flask
-from flask_compress import Compress
 
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.namespaces import PREFIXES, shorten
 
-from . import conditional, errors, guards, health, linked_data, openapi, sparql, ui, web
+from . import conditional, encoding, errors, guards, health, linked_data, openapi, sparql, ui, web
 from .config import Config
 from .links import local_href
 from .repeated import RepeatedAnswers
@@ -23,18 +22,12 @@ from .state import EXTENSION, ServerState
 
 __all__ = ["create_app", "Config"]
 
-COMPRESSED = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-              "text/tab-separated-values", "text/turtle", "application/n-triples", "application/ld+json",
-              "application/rdf+xml", "application/trig", "application/n-quads", "text/html", "text/css",
-              "application/json", "text/plain", "application/javascript"]
-
 
 def create_app(config: Config | None = None, *, dataset: Dataset | None = None) -> Flask:
     """The application serving ``config``'s graph (or an already loaded ``dataset``)."""
     config = config or Config()
     app = Flask(__name__)
-    app.config.update(COMPRESS_MIMETYPES=COMPRESSED, COMPRESS_ALGORITHM=["gzip"], COMPRESS_MIN_SIZE=512,
-                      JSON_SORT_KEYS=False)
+    app.config.update(JSON_SORT_KEYS=False)
     app.extensions[EXTENSION] = load_state(config) if dataset is None else ServerState(config, dataset)
     for blueprint in (sparql.blueprint, linked_data.blueprint, ui.blueprint, health.blueprint, openapi.blueprint):
         app.register_blueprint(blueprint)
@@ -42,8 +35,8 @@ def create_app(config: Config | None = None, *, dataset: Dataset | None = None) 
     guards.register(app)  # first: a request refused for its headers costs nothing more
     app.before_request(follow_store)
     web.register(app)
-    conditional.register(app)  # after compression, which gives a gzipped answer an ETag of its own
-    Compress(app)
+    conditional.register(app)  # judged after compression, which gives a gzipped answer an ETag of its own
+    encoding.register(app)
     app.wsgi_app = web.AccessLog(RepeatedAnswers(app))
     app.jinja_env.filters.update(local=local_href, short=shorten)
     app.jinja_env.globals.update(prefixes=PREFIXES, static_site=config.static_site)

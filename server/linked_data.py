@@ -14,6 +14,7 @@ from ilrs_graph.formats import Format
 from ilrs_graph.namespaces import ONTOLOGY
 
 from . import negotiation, ui
+from .encoding import gzip_answer
 from .errors import ApiError
 from .links import iri_for_path, path_for
 from .state import dataset_of
@@ -115,6 +116,7 @@ def dump(suffix: str) -> Response:
     answer = dataset.dump(fmt)
     response = Response(answer.body, content_type=fmt.content_type)
     response.set_etag(answer.etag)
+    gzip_answer(response, answer, dataset)
     response.last_modified = dataset.modified
     response.headers["Content-Disposition"] = f'inline; filename="ilrs-graph.{suffix}"'
     response.headers["Cache-Control"] = "public, no-cache"

@@ -1,12 +1,12 @@
 """A repeated query to /sparql answered before Flask: the same bytes and headers, less work.
 
 Most of a cached answer's cost is Flask's (request context, routing, hooks, a Response object). When a
-query (GET, or POST with its body) has been answered 200 uncompressed, this remembers which answer went
-out and with which headers, by what decides them (method, query string, body and its type, Accept and
-Accept-Encoding, and the data version); the same request again gets them replayed, as long as the result
-cache still keeps that answer. Everything else goes to Flask as before: conditional requests, requests
-without Host, compressed answers, errors, oversized headers or bodies, a new data version, an answer the
-cache let go, and (over a store) the request due to look at the store's version.
+query (GET, or POST with its body) has been answered 200 with a cached answer (or its kept gzipped copy),
+this remembers which answer went out and with which headers, by what decides them (method, query string,
+body and its type, Accept and Accept-Encoding, and the data version); the same request again gets them
+replayed, as long as the result cache still keeps that answer. Everything else goes to Flask as before:
+conditional requests, requests without Host, volatile answers, errors, oversized headers or bodies, a new
+data version, an answer the cache let go, and (over a store) the request due to look at the store's version.
 """
 
 from __future__ import annotations
@@ -69,8 +69,9 @@ class RepeatedAnswers:
     def _remember(self, environ: dict, key: tuple, status: str, headers: list[tuple[str, str]],
                   start_response: Callable, exc: tuple) -> Callable:
         version, answer = environ.get(ANSWER_SENT, (None, None))
-        if answer is not None and status.startswith("200") and not any(
-                name.lower() == "content-encoding" for name, _ in headers):
+        # The answer's own bytes went out (gzipped or not) when its ETag went out unchanged.
+        if answer is not None and status.startswith("200") and (
+                ("ETag", f'"{answer.etag}"') in headers):
             with self._lock:
                 if key not in self._sent:
                     self._sent_bytes += _size(key)

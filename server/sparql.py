@@ -16,6 +16,7 @@ from ilrs_graph.query import QueryError
 from ilrs_graph.service_description import service_description
 
 from . import negotiation
+from .encoding import gzip_answer
 from .errors import ApiError
 from .repeated import ANSWER_SENT
 from .state import dataset_of
@@ -118,7 +119,8 @@ def _answer(text: str, params: dict[str, list[str]]) -> Response:
         return Response(answer.body, content_type=fmt.content_type, headers=VOLATILE_ANSWER_HEADERS)
     response = Response(answer.body, content_type=fmt.content_type, headers=ANSWER_HEADERS)
     response.set_etag(answer.etag)
-    request.environ[ANSWER_SENT] = (dataset.version, answer)  # for replaying this request (server/repeated.py)
+    sent = gzip_answer(response, answer, dataset)
+    request.environ[ANSWER_SENT] = (dataset.version, sent)  # for replaying this request (server/repeated.py)
     return response
 
 

@@ -9,7 +9,6 @@ from functools import partial
 
 from flask import Flask, Response, request
 
-from . import negotiation
 from .state import state_of
 
 log = logging.getLogger("ilrs_server.access")
@@ -32,7 +31,6 @@ def register(app: Flask) -> None:
         "Access-Control-Max-Age": "86400",
     }
     app.before_request(_preflight)
-    app.before_request(_gzip_only_where_accepted)
     app.after_request(partial(_headers, tuple(cors.items()) + tuple(SECURITY_HEADERS.items()),
                               tuple(SECURITY_HEADERS.items())))
 
@@ -41,19 +39,6 @@ def _preflight() -> Response | None:
     if request.method == "OPTIONS" and request.path.startswith(CORS_PATHS):
         return Response(status=204)  # a CORS preflight: the headers are added below
     return None
-
-
-def _gzip_only_where_accepted() -> None:
-    """flask-compress gzips whenever Accept-Encoding names gzip or *, even with q=0, which refuses it
-    (RFC 9110, 12.5.3): such a request is shown to it as asking for no encoding at all."""
-    header = request.environ.get("HTTP_ACCEPT_ENCODING")
-    if header and not _accepts_gzip(header):
-        request.environ["HTTP_ACCEPT_ENCODING"] = "identity"
-
-
-def _accepts_gzip(header: str) -> bool:
-    qualities = {coding: quality for coding, _, quality in negotiation.weighted(header)}
-    return qualities.get("gzip", qualities.get("x-gzip", qualities.get("*", 0.0))) > 0
 
 
 def _headers(with_cors: tuple[tuple[str, str], ...], without: tuple[tuple[str, str], ...],

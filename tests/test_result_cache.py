@@ -3,13 +3,14 @@ asked again while it is being answered waits for that answer instead of running 
 
 from __future__ import annotations
 
+import gzip
 import threading
 
 import pytest
 
 from ilrs_graph import formats
-from ilrs_graph.dataset import Answer, ResultCache
-from ilrs_graph.query import QueryError
+from ilrs_graph.dataset import Answer, Dataset, ResultCache
+from ilrs_graph.query import Limits, QueryError
 
 JSON = formats.by_name("json")
 
@@ -117,3 +118,14 @@ def test_a_stopping_first_asker_gives_its_waiters_a_503_and_frees_the_question()
         thread.join(30)
     assert stopped == [True] and isinstance(outcomes[0], QueryError) and outcomes[0].status == 503
     assert cache.answer(("q",), lambda: answer(b"rerun")).body == b"rerun"
+
+
+def test_a_gzipped_copy_is_made_once_and_kept_a_query_answers_in_the_cache_a_dumps_beside_it(shipped):
+    dataset = Dataset.of(shipped, limits=Limits(max_cache_bytes=2**20))
+    query_answer = dataset.answer(dataset.plan("SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 100"), JSON)
+    dump = dataset.dump(formats.by_name("ntriples"))
+    for original in (query_answer, dump):
+        copy = dataset.gzipped(original)
+        assert gzip.decompress(copy.body) == original.body and copy.etag == original.etag + ":gzip"
+        assert dataset.gzipped(original) is copy
+    assert dataset.cache.answer(("gzip", query_answer.etag), pytest.fail) is dataset.gzipped(query_answer)

@@ -1,0 +1,54 @@
+"""Gzip, where the client accepts it. A query answer or a dump (an answer with an ETag) is gzipped once
+and the gzipped copy kept beside it (:meth:`~ilrs_graph.dataset.Dataset.gzipped`): asking again costs
+no compression, and can be replayed before Flask (repeated.py). flask-compress gzips the rest (pages,
+assets, documents, volatile answers). Either way a gzipped answer's ETag ends in ``:gzip``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from flask_compress import Compress
+
+from ilrs_graph.dataset import Answer, Dataset
+
+from . import negotiation
+
+COMPRESSED = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+              "text/tab-separated-values", "text/turtle", "application/n-triples", "application/ld+json",
+              "application/rdf+xml", "application/trig", "application/n-quads", "text/html", "text/css",
+              "application/json", "text/plain", "application/javascript"]
+MIN_SIZE = 512  # bytes; a smaller body gains less than the gzip header costs
+
+
+def register(app: Flask) -> None:
+    """Register after conditional.py: Flask runs after-request functions last registered first, and the
+    preconditions are judged on the ETag that goes out."""
+    app.config.update(COMPRESS_MIMETYPES=COMPRESSED, COMPRESS_ALGORITHM=["gzip"], COMPRESS_MIN_SIZE=MIN_SIZE)
+    app.before_request(_gzip_only_where_accepted)
+    Compress(app)
+
+
+def gzip_answer(response: Response, answer: Answer, dataset: Dataset) -> Answer:
+    """Send ``response`` (``answer``'s bytes) gzipped from the kept copy, when the client accepts gzip;
+    return the answer whose bytes go out."""
+    if (answer.etag is None or len(answer.body) < MIN_SIZE or response.mimetype not in COMPRESSED
+            or not accepts_gzip(request.environ.get("HTTP_ACCEPT_ENCODING", ""))):
+        return answer
+    gzipped = dataset.gzipped(answer)
+    response.set_data(gzipped.body)
+    response.headers["Content-Encoding"] = "gzip"
+    response.set_etag(gzipped.etag)
+    return gzipped
+
+
+def _gzip_only_where_accepted() -> None:
+    """flask-compress gzips whenever Accept-Encoding names gzip or *, even with q=0, which refuses it
+    (RFC 9110, 12.5.3): such a request is shown to it as asking for no encoding at all."""
+    header = request.environ.get("HTTP_ACCEPT_ENCODING")
+    if header and not accepts_gzip(header):
+        request.environ["HTTP_ACCEPT_ENCODING"] = "identity"
+
+
+def accepts_gzip(header: str) -> bool:
+    qualities = {coding: quality for coding, _, quality in negotiation.weighted(header)}
+    return qualities.get("gzip", qualities.get("x-gzip", qualities.get("*", 0.0))) > 0
