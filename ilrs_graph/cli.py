@@ -287,10 +287,14 @@ def _export(args: argparse.Namespace) -> int:
 def _write_site(loaded, out_dir: Path, base_url: str) -> int:
     from ilrs_server.site import SiteError, write_site
 
+    from .formats import CannotWrite
+
     try:
         site = write_site(loaded, out_dir, base_url)
     except SiteError as error:
         return _fail(str(error))
+    except CannotWrite as error:
+        return _fail(f"{error} A static site publishes every format; write the others with -o DIR --format NAME.")
     print(f"Static site written to {out_dir}: {site.pages:,} pages and {site.files - site.pages:,} other files "
           f"({site.bytes / 1e6:.1f} MB); sitemap.xml lists the pages under {base_url}")
     return EXIT_OK

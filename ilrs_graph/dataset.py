@@ -26,7 +26,7 @@ from .formats import Format
 from .load import LoadedGraph, load_files, load_shipped
 from .query import Limits, QueryError, QueryPlan, analyse
 from .remote import RemoteEngine, StoreEndpoints
-from .store import ENGINES, Engine, OxigraphEngine, RdflibEngine
+from .store import ENGINES, Engine, OxigraphEngine
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,8 @@ class Answer:
 
 
 class ResultCache:
-    """Answers by (query in normal form, format, dataset graphs, data version): least recently used go first.
+    """Answers by (query in normal form, format, dataset graphs, data version), and their gzipped copies
+    by ("gzip", ETag): least recently used go first.
 
     A question asked again while its first asking is still being answered waits for that answer
     instead of running once more (as a caching proxy's request coalescing): a popular heavy query
@@ -110,7 +111,7 @@ class Dataset:
         self.executors = ExecutorPool(engine, limits) if isolated and engine.evaluates_here else None
         self._statements = statements
         self._loaded: LoadedGraph | None = None
-        self._dumps: dict[str, Answer] = {}
+        self._dumps: dict[str, Answer | None] = {}  # None: the format cannot hold this data
         self._gzipped_dumps: dict[str, Answer] = {}
         self._lock = threading.RLock()
 
@@ -128,8 +129,7 @@ class Dataset:
 
         The quads are kept for dumps as compressed N-Quads (a tenth of their size as Python objects,
         and never touched, so forked workers share them), not as the ``loaded`` objects."""
-        if engine == RdflibEngine.name:
-            loaded.refuse_triple_terms("the rdflib engine (--engine rdflib)")
+        ENGINES[engine].check_readable(loaded)
         newest = max((path.stat().st_mtime for path in loaded.files if path.exists()), default=None)
         packed = zlib.compress(ox.serialize(loaded.quads, format=ox.RdfFormat.N_QUADS), 1)
         return cls(ENGINES[engine](loaded.quads, loaded.content_hash),
@@ -190,22 +190,36 @@ class Dataset:
         the merged triples; dataset formats: by source)."""
         with self._lock:
             if fmt.name not in self._dumps:
-                body = export.serialize(self.loaded.quads, fmt)
+                try:
+                    body = export.serialize(self.loaded.quads, fmt)
+                except formats.CannotWrite:
+                    self._dumps[fmt.name] = None  # found out once: trying costs a whole serialisation
+                    raise
                 self._dumps[fmt.name] = Answer(body, fmt, _etag(self.version, "dump", fmt.name))
-            return self._dumps[fmt.name]
+            dump = self._dumps[fmt.name]
+        if dump is None:
+            raise formats.CannotWrite(fmt)
+        return dump
 
     def gzipped(self, answer: Answer) -> Answer:
         """``answer`` (with an ETag) gzipped, its ETag marked ``:gzip`` as flask-compress marks it: made
         once and kept, a dump's beside the dump, a query answer's in the result cache (while it fits)."""
+        if answer.etag is None:
+            raise ValueError("an answer without an ETag (a volatile query's) is not kept, gzipped or not")
+
         def compress() -> Answer:
             return Answer(gzip.compress(answer.body, compresslevel=6, mtime=0), answer.format, f"{answer.etag}:gzip")
         name = answer.format.name
         with self._lock:
-            if self._dumps.get(name) is answer:
-                if name not in self._gzipped_dumps:
-                    self._gzipped_dumps[name] = compress()
-                return self._gzipped_dumps[name]
-        return self.cache.answer(("gzip", answer.etag), compress)
+            is_dump = self._dumps.get(name) is answer
+            kept = self._gzipped_dumps.get(name) if is_dump else None
+        if not is_dump:
+            return self.cache.answer(("gzip", answer.etag), compress)
+        if kept is None:  # compressed outside the lock, which dumps and descriptions also take
+            made = compress()
+            with self._lock:
+                kept = self._gzipped_dumps.setdefault(name, made)
+        return kept
 
     def description(self, base_url: str) -> list[ox.Triple]:
         """The VoID/DCAT description of this dataset served at ``base_url``, its dumps at base_url/data.*."""

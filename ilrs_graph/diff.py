@@ -116,9 +116,11 @@ def _labels(quads: list[ox.Quad]) -> dict[ox.NamedNode | ox.BlankNode, str]:
     return {subject: min(found)[1] for subject, found in candidates.items()}
 
 
-def _show(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+def _show(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
     if isinstance(term, ox.NamedNode):
         return shorten(term.value)
+    if isinstance(term, ox.Triple):  # RDF 1.2, as Turtle writes it
+        return f"<<( {_show(term.subject)} {_show(term.predicate)} {_show(term.object)} )>>"
     if isinstance(term, ox.Literal) and term.datatype.value not in _PLAIN:
         written = str(term)
         return written[: -len(f"<{term.datatype.value}>")] + shorten(term.datatype.value)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .load import LoadedGraph, LoadError, load_files, load_shipped
+from .store import ENGINES
 from .validate import user_cache_dir, validate_unless_known
 
 SHOWN_VIOLATIONS = 3
@@ -36,12 +37,14 @@ class Loaded:
     good_since: str = ""         # when ``graph`` was found good (ISO 8601, UTC)
 
 
-def load_checked(files: tuple[Path, ...] | None, *, validate: bool) -> LoadedGraph:
-    """The shipped data (``files`` None) or the given files; LoadError / DataRejected when not good.
+def load_checked(files: tuple[Path, ...] | None, *, validate: bool, engine: str) -> LoadedGraph:
+    """The shipped data (``files`` None) or the given files; LoadError / DataRejected when not good,
+    or when ``engine`` cannot hold it.
 
     Validated data is merged with the ontology, as ``ilrs-graph validate FILE…`` checks it.
     """
     loaded = load_shipped() if files is None else load_files(list(files), ontology=validate)
+    ENGINES[engine].check_readable(loaded)
     report = validate_unless_known(loaded) if validate else None
     if report is not None and not report.conforms:
         violations = [f for f in report.findings if f.severity == "violation"]
@@ -51,14 +54,15 @@ def load_checked(files: tuple[Path, ...] | None, *, validate: bool) -> LoadedGra
     return loaded
 
 
-def load_or_last_good(files: tuple[Path, ...] | None, *, validate: bool, keep_in: Path | None = None) -> Loaded:
+def load_or_last_good(files: tuple[Path, ...] | None, *, validate: bool, engine: str,
+                      keep_in: Path | None = None) -> Loaded:
     """The data if it is good (kept as the last good copy), else the last good copy with the reason.
 
     Raises LoadError / DataRejected when the data fails and no good copy has been kept.
     """
     copy = _LastGoodCopy(files, validate, keep_in or user_cache_dir())
     try:
-        loaded = load_checked(files, validate=validate)
+        loaded = load_checked(files, validate=validate, engine=engine)
     except (LoadError, DataRejected) as error:
         kept = copy.read()
         if kept is None:

@@ -19,6 +19,7 @@ from . import shipped
 from .dataset import Dataset
 from .namespaces import ILRS, ONTOLOGY, PREFIXES, RDFS, shorten
 from .readable import human_label
+from .resources import term_text
 
 _PREFIXES = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
 _OWL_KINDS = {"http://www.w3.org/2002/07/owl#Class": "class",
@@ -222,7 +223,7 @@ def _metadata(dataset: Dataset, ref) -> dict[str, list[Ref | str]]:
             continue
         value = row["value"]
         found.setdefault(row["property"].value, []).append(
-            ref(value.value) if isinstance(value, ox.NamedNode) else value.value)
+            ref(value.value) if isinstance(value, ox.NamedNode) else term_text(value))
     return found
 
 
@@ -302,6 +303,6 @@ def _usage(dataset: Dataset, kinds: dict[str, str], ref) -> tuple[dict[str, int]
         }} ORDER BY ?property ?label STR(?o)"""):
         if row["property"].value not in examples:
             value = row["o"]
-            shown = ref(value.value) if isinstance(value, ox.NamedNode) else value.value
+            shown = ref(value.value) if isinstance(value, ox.NamedNode) else term_text(value)
             examples[row["property"].value] = [Example(ref(row["s"].value), shown)]
     return uses, examples

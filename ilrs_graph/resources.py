@@ -151,7 +151,7 @@ def describe(dataset: Dataset, iri: str) -> Description | None:
 
 
 def _text(term) -> str | None:
-    return term.value if term is not None else None
+    return term_text(term) if term is not None else None
 
 
 def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:

@@ -16,6 +16,7 @@ import rdflib.plugins.sparql
 
 from . import convert, memory, rdflib_fixes  # noqa: F401 (rdflib's evaluator, fixed on import)
 from .formats import CannotWrite, Format
+from .load import LoadedGraph
 from .query import QueryError, QueryPlan, syntax_error
 
 # rdflib would otherwise fetch FROM / FROM NAMED IRIs from the web.
@@ -61,6 +62,10 @@ class Engine:
     def _hold(self, quads: Sequence[ox.Quad]) -> None:
         """Take in the graph, in whatever form this engine queries."""
         raise NotImplementedError
+
+    @classmethod
+    def check_readable(cls, loaded: LoadedGraph) -> None:
+        """Raise LoadError when this engine cannot hold ``loaded``."""
 
     def run(self, plan: QueryPlan, fmt: Format, *, default_graph_uris: Sequence[str] = (),
             named_graph_uris: Sequence[str] = ()) -> bytes:
@@ -113,6 +118,10 @@ class RdflibEngine(Engine):
 
     def _hold(self, quads):
         self.dataset = convert.dataset(quads)
+
+    @classmethod
+    def check_readable(cls, loaded: LoadedGraph) -> None:
+        loaded.refuse_triple_terms("the rdflib engine (--engine rdflib)")
 
     def _run(self, plan, fmt, default_graph_uris, named_graph_uris):
         try:

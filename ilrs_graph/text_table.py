@@ -28,11 +28,16 @@ def render(results_json: bytes, *, max_width: int = 60) -> str:
 def _cell(term: dict | None, max_width: int) -> str:
     if term is None:
         return ""
-    if term["type"] == "uri":
-        text = shorten(term["value"])
-    elif term["type"] == "bnode":
-        text = "_:" + term["value"]
-    else:
-        text = term["value"]
-    text = _CONTROL.sub(lambda c: f"\\u{ord(c.group()):04x}", " ".join(text.split()))  # no terminal escapes
+    text = _CONTROL.sub(lambda c: f"\\u{ord(c.group()):04x}", " ".join(_text(term).split()))  # no terminal escapes
     return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+
+def _text(term: dict) -> str:
+    if term["type"] == "uri":
+        return shorten(term["value"])
+    if term["type"] == "bnode":
+        return "_:" + term["value"]
+    if term["type"] == "triple":  # an RDF 1.2 triple term, as Turtle writes it
+        parts = term["value"]
+        return f"<<( {_text(parts['subject'])} {_text(parts['predicate'])} {_text(parts['object'])} )>>"
+    return term["value"]

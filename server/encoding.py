@@ -23,7 +23,9 @@ MIN_SIZE = 512  # bytes; a smaller body gains less than the gzip header costs
 def register(app: Flask) -> None:
     """Register after conditional.py: Flask runs after-request functions last registered first, and the
     preconditions are judged on the ETag that goes out."""
-    app.config.update(COMPRESS_MIMETYPES=COMPRESSED, COMPRESS_ALGORITHM=["gzip"], COMPRESS_MIN_SIZE=MIN_SIZE)
+    # gzip alone, streamed answers (assets) too: the one coding the Accept-Encoding check below judges
+    app.config.update(COMPRESS_MIMETYPES=COMPRESSED, COMPRESS_ALGORITHM=["gzip"], COMPRESS_ALGORITHM_STREAMING=["gzip"],
+                      COMPRESS_MIN_SIZE=MIN_SIZE)
     app.before_request(_gzip_only_where_accepted)
     Compress(app)
 

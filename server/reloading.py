@@ -37,7 +37,7 @@ def load_state(config: Config) -> ServerState:
     if config.store is not None:
         dataset = _store_dataset(config)
         return ServerState(config, dataset, good_since=_iso(dataset), store_checked_at=time.monotonic())
-    loaded = load_or_last_good(config.data_files, validate=config.validate)
+    loaded = load_or_last_good(config.data_files, validate=config.validate, engine=config.engine)
     state = ServerState(config, _dataset(config, loaded.graph), loaded.problem, loaded.good_since)
     if loaded.problem:
         log.error("serving the last good version %s (good since %s): %s", state.dataset.version,
@@ -54,13 +54,15 @@ def reload(app: Flask) -> None:
         _follow_store(state)
         return
     try:
-        loaded = load_or_last_good(state.config.data_files, validate=state.config.validate)
+        loaded = load_or_last_good(state.config.data_files, validate=state.config.validate,
+                                   engine=state.config.engine)
+        if loaded.graph.content_hash != state.dataset.version:
+            # A kept copy is checked by the engine too: one kept by a server with another engine may not suit it.
+            state.dataset = _dataset(state.config, loaded.graph)
     except (LoadError, DataRejected) as error:  # not good, and no copy kept (the served one came from elsewhere)
         state.problem = str(error)
         log.error("reload: keeping version %s: %s", state.dataset.version, error)
         return
-    if loaded.graph.content_hash != state.dataset.version:
-        state.dataset = _dataset(state.config, loaded.graph)
     state.problem, state.good_since = loaded.problem, loaded.good_since
     del loaded
     memory.give_back_freed_memory()

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from ilrs_graph import examples, ontology_docs, overview, readable, result_table
 from ilrs_graph.namespaces import ILRS, PREFIXES
 from ilrs_graph.query import QueryError
+from ilrs_graph.resources import term_text
 
 from . import charts
 from .links import local_href
@@ -86,6 +87,9 @@ def term_href(iri: str) -> str:
     if iri.startswith(ILRS) and local and "/" not in local:
         return url_for("linked_data.ontology_document", _anchor=local)
     return local_href(iri)
+
+
+blueprint.add_app_template_filter(term_text, "term_text")  # an RDF 1.2 triple term, as Turtle writes it
 
 
 @blueprint.app_template_test("iri")

@@ -22,6 +22,7 @@ from ilrs_graph.dataset import Dataset
 
 from .server_process import running_server
 
+LABELS = "SELECT ?thing ?label WHERE { ?thing <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
 COUNT_PARTNERS = ("PREFIX ilrs: <https://w3id.org/ilrs/ontology/> "
                   "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a ilrs:Partnership }")
 CONSTRUCT_CNSA = ("CONSTRUCT { <https://w3id.org/ilrs/id/agency/cnsa> ?p ?o } "
@@ -392,7 +393,7 @@ def test_a_repeated_etag_gets_304(server):
     assert cached.status_code == 304
 
 
-@pytest.mark.parametrize("path", ["data.ttl", "sparql?query=" + quote(COUNT_PARTNERS), "static/style.css"])
+@pytest.mark.parametrize("path", ["data.ttl", "sparql?query=" + quote(LABELS), "static/style.css"])
 @pytest.mark.parametrize("encoding", ["gzip", "identity"])
 def test_preconditions_are_judged_as_http_orders_them(server, path, encoding):
     """RFC 9110 13.2.2: If-Match (strong), else If-Unmodified-Since, fail with a short 412; then
@@ -400,6 +401,7 @@ def test_preconditions_are_judged_as_http_orders_them(server, path, encoding):
     and caching headers (15.4.5); gzipped answers are judged by their own ETag."""
     first = requests.get(server + path, headers={"Accept-Encoding": encoding})
     etag, modified = first.headers["ETag"], first.headers.get("Last-Modified")
+    assert first.headers.get("Content-Encoding", "identity") == encoding and etag.endswith(':gzip"') == (encoding == "gzip")
     def status(**headers):
         sent = {"Accept-Encoding": encoding, **{k.replace("_", "-"): v for k, v in headers.items()}}
         answer = requests.get(server + path, headers=sent)
@@ -470,12 +472,15 @@ def test_gzip_when_the_client_accepts_it(server):
 
 
 @pytest.mark.parametrize("accept_encoding, gzipped", [
-    ("gzip;q=0", False), ("gzip;q=0, *", False), ("*;q=0", False), ("br, deflate", False),
-    ("*", True), ("deflate, gzip;q=0.5", True), ("GZIP", True),
+    ("gzip;q=0", False), ("gzip;q=0, *", False), ("*;q=0", False), ("br, deflate", False), ("zstd", False),
+    ("*", True), ("deflate, gzip;q=0.5", True), ("GZIP", True), ("gzip, br;q=0", True), ("gzip, deflate, br, zstd", True),
 ])
-def test_gzip_only_where_accept_encoding_allows_it(server, accept_encoding, gzipped):
-    response = requests.get(server + "data.nt", headers={"Accept-Encoding": accept_encoding}, stream=True)
-    assert response.status_code == 200 and (response.headers.get("Content-Encoding") == "gzip") == gzipped
+@pytest.mark.parametrize("path", ["data.nt", "sparql?query=" + quote(LABELS), "static/style.css", "ontology"])
+def test_gzip_only_where_accept_encoding_allows_it_and_no_other_coding(server, accept_encoding, gzipped, path):
+    """Query answers and dumps (gzipped from a kept copy), assets (streamed) and pages alike."""
+    response = requests.get(server + path, headers={"Accept-Encoding": accept_encoding}, stream=True)
+    assert response.status_code == 200
+    assert response.headers.get("Content-Encoding", "identity") == ("gzip" if gzipped else "identity")
 
 
 def test_the_query_page_runs_a_query_and_links_resources(server):

@@ -4,14 +4,20 @@ refusal (exit 2, 406), never a stack trace."""
 
 from __future__ import annotations
 
+import os
 from urllib.parse import quote
 
 import pytest
 import requests
 
+from ilrs_graph import export, formats, shipped
+from ilrs_graph.dataset import Dataset
+from ilrs_graph.load import load_files
+
 from .conftest import FIXTURES, run_cli
 from .oxigraph_server import running_oxigraph
-from .server_process import running_server
+from .server_process import running_server, running_server_process
+from .test_safety_reload import reload_and_wait
 
 DATA = FIXTURES / "triple-terms.trig"
 TRIPLE_TERM = "<<( <http://example.org/moon> <http://example.org/hasPart> <http://example.org/southPole> )>>"
@@ -43,13 +49,19 @@ def test_export_writes_the_formats_that_hold_them_and_refuses_json_ld(tmp_path):
         refused = run_cli("export", DATA, "--format", fmt, "-o", tmp_path / fmt)
         assert refused.returncode == 2 and JSON_LD_REFUSED in refused.stderr, refused.stderr
         assert not (tmp_path / fmt).exists()
+    site = run_cli("export", DATA, "--site", tmp_path / "site")
+    assert site.returncode == 2 and "A static site publishes every format" in site.stderr
+    assert not (tmp_path / "site").exists()
 
 
-def test_query_as_json_ld_is_exit_2_and_as_n_triples_holds_them():
-    assert run_cli("query", CONSTRUCT, "--data", DATA, "--format", "jsonld").stderr.strip().endswith(
+def test_query_as_json_ld_is_exit_2_and_as_n_triples_or_a_table_shows_them():
+    refused = run_cli("query", CONSTRUCT, "--data", DATA, "--format", "jsonld")
+    assert refused.returncode == 2 and refused.stderr.strip().endswith(
         "text/turtle, application/n-triples, application/rdf+xml, application/trig, application/n-quads.")
     answered = run_cli("query", CONSTRUCT, "--data", DATA, "--format", "nt")
     assert answered.returncode == 0 and TRIPLE_TERM in answered.stdout
+    table = run_cli("query", "SELECT ?o WHERE { ?s <http://example.org/believes> ?o }", "--data", DATA)
+    assert table.returncode == 0 and "<<( <http://example.org/moon> <http://example.org/hasPart> " in table.stdout
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +115,53 @@ def test_through_an_external_store_json_ld_is_406_too(tmp_path):
             assert _construct(base, "application/ld+json").status_code == 406
             answered = _construct(base, "application/n-triples")
             assert answered.status_code == 200 and TRIPLE_TERM in answered.text
+
+
+def test_a_reload_on_the_rdflib_engine_keeps_serving_and_keeps_no_copy_it_cannot_read(tmp_path):
+    data = tmp_path / "data.trig"
+    data.write_text((FIXTURES / "base.trig").read_text())
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    with running_server_process("--data", data, "--engine", "rdflib", env=env) as served:
+        good = requests.get(served.base + "healthz", timeout=10).json()
+        data.write_text(data.read_text() + "\n" + DATA.read_text())
+        health = reload_and_wait(served, lambda h: h["problem"] is not None)
+        assert health["status"] == "degraded" and health["version"] == good["version"]
+        assert "holds RDF 1.2 triple terms" in health["problem"] and served.process.poll() is None
+    kept = list((tmp_path / "cache").rglob("*.nq"))
+    assert kept and all("<<(" not in path.read_text() for path in kept)
+
+
+def test_the_ontology_page_shows_a_triple_term_as_a_propertys_example(tmp_path):
+    example = tmp_path / "example.trig"
+    example.write_text("PREFIX ex: <http://example.org/>\nPREFIX ilrs: <https://w3id.org/ilrs/ontology/>\n"
+                       "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                       'ex:report { ex:a rdfs:label "AAA first" ; ilrs:initiatedBy <<( ex:a ex:b ex:c )>> . }\n')
+    with running_server("--data", shipped.ontology_file(), example) as base:
+        page = requests.get(base + "ontology.html", timeout=10)
+        assert page.status_code == 200
+        assert "&lt;&lt;( &lt;http://example.org/a&gt; &lt;http://example.org/b&gt;" in page.text
+
+
+def test_diff_shows_a_triple_term_as_turtle_writes_it(tmp_path):
+    empty = tmp_path / "empty.trig"
+    empty.write_text("")
+    result = run_cli("diff", empty, DATA)
+    assert result.returncode == 1, result.stderr
+    assert "<<( <http://example.org/moon> <http://example.org/hasPart> <http://example.org/southPole> )>>" in result.stdout
+
+
+def test_a_format_that_cannot_hold_the_data_is_found_out_once(monkeypatch):
+    dataset = Dataset.of(load_files([DATA], ontology=False))
+    serialisations = []
+    monkeypatch.setattr(export, "serialize", lambda *args, real=export.serialize: serialisations.append(1) or real(*args))
+    for _ in range(3):
+        with pytest.raises(formats.CannotWrite):
+            dataset.dump(formats.by_name("jsonld"))
+    assert len(serialisations) == 1
+
+
+def test_the_query_page_shows_a_triple_term_as_turtle_writes_it(server):
+    page = requests.get(server + "query", params={"query": "SELECT ?o WHERE { ?s <http://example.org/believes> ?o }"},
+                        timeout=10)
+    assert page.status_code == 200
+    assert TRIPLE_TERM.replace("<", "&lt;").replace(">", "&gt;") in page.text
