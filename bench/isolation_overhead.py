@@ -2,23 +2,20 @@
 uncached query (a counter in an unused PREFIX declaration makes every query new) on the production server, and on the same
 server answering in its own process, side by side in one run (wrk, alternating rounds).
 
-    .venv/bin/python bench/isolation_overhead.py [--seconds 10] [--rounds 3] [--connections 4]
+    .venv/bin/python -m bench.isolation_overhead [--seconds 10] [--rounds 3] [--connections 4] [--workers 2]
 """
 
 from __future__ import annotations
 
-import argparse
 import re
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import requests
+from .measure import free_port
+from .side_by_side import options, start
 
 BIN = Path(sys.executable).parent
 QUERY = "SELECT ?m WHERE { ?m a <https://w3id.org/ilrs/ontology/Mission> } LIMIT 5"
@@ -41,29 +38,10 @@ end
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start(command: list[str], port: int) -> subprocess.Popen:
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
-                return process
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit(f"{command[0]} did not start")
-
-
-def wrk(port: int, seconds: int, connections: int, script: Path) -> tuple[float, float]:
+def wrk(port: int, seconds: float, connections: int, script: Path) -> tuple[float, float]:
     """Requests per second and median latency (ms)."""
     from urllib.parse import quote
-    output = subprocess.run(["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "--latency",
+    output = subprocess.run(["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds:g}s", "--latency",
                              "-s", str(script), f"http://127.0.0.1:{port}"],
                             capture_output=True, text=True, env={"QUERY": quote(QUERY)}, check=True).stdout
     if "Non-2xx" in output:
@@ -75,14 +53,7 @@ def wrk(port: int, seconds: int, connections: int, script: Path) -> tuple[float,
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--connections", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is needed (Debian: apt-get install wrk)")
+    args = options(__doc__, seconds=10, connections=4)
     isolated_port, in_process_port = free_port(), free_port()
     servers = {
         "executors (production)": (start([str(BIN / "ilrs-graph"), "serve", "--port", str(isolated_port),
@@ -102,7 +73,7 @@ def main() -> None:
             for process, _ in servers.values():
                 process.terminate()
                 process.wait(timeout=30)
-    print(f"{args.rounds} rounds of {args.seconds} s, {args.connections} connections, {args.workers} workers, "
+    print(f"{args.rounds} rounds of {args.seconds:g} s, {args.connections} connections, {args.workers} workers, "
           f"each request a new query text:")
     rates = {}
     for name, runs in results.items():

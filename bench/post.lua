@@ -2,27 +2,37 @@
 -- BENCH_REQUESTS names a file of lines "ACCEPT<TAB>BODY" (BODY already form-encoded: query=...);
 -- BENCH_PATH is the endpoint's path; BENCH_UNIQUE=1 starts each query with a PREFIX declaration
 -- holding a counter (never used), so that no two requests are the same query, even in a normal form
--- without comments and extra whitespace, and no result cache can answer them.
-local requests = {}
-for line in io.lines(os.getenv("BENCH_REQUESTS")) do
-  local accept, body = line:match("^([^\t]*)\t(.*)$")
-  table.insert(requests, { accept = accept, body = body })
-end
-local path = os.getenv("BENCH_PATH")
-local unique = os.getenv("BENCH_UNIQUE") == "1"
-local counter = 0
-
-request = function()
-  counter = counter + 1
-  local chosen = requests[(counter - 1) % #requests + 1]
-  local body = chosen.body
-  if unique then
-    body = "query=PREFIX+u" .. counter .. "%3A+%3Curn%3Au%3A%3E%0A" .. body:sub(#"query=" + 1)
+-- without comments and extra whitespace, and no result cache can answer them. BENCH_ACCEPT_ENCODING,
+-- when set, is sent as Accept-Encoding. Without BENCH_REQUESTS, wrk GETs its URL (with its -H headers)
+-- and this script only reports, as for every run, one BENCH_JSON line.
+local file = os.getenv("BENCH_REQUESTS")
+if file then
+  local requests = {}
+  for line in io.lines(file) do
+    local accept, body = line:match("^([^\t]*)\t(.*)$")
+    table.insert(requests, { accept = accept, body = body })
   end
-  return wrk.format("POST", path, {
-    ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Accept"] = chosen.accept,
-  }, body)
+  local path = os.getenv("BENCH_PATH")
+  local unique = os.getenv("BENCH_UNIQUE") == "1"
+  local accept_encoding = os.getenv("BENCH_ACCEPT_ENCODING")
+  local counter = 0
+
+  request = function()
+    counter = counter + 1
+    local chosen = requests[(counter - 1) % #requests + 1]
+    local body = chosen.body
+    if unique then
+      body = "query=PREFIX+u" .. counter .. "%3A+%3Curn%3Au%3A%3E%0A" .. body:sub(#"query=" + 1)
+    end
+    local headers = {
+      ["Content-Type"] = "application/x-www-form-urlencoded",
+      ["Accept"] = chosen.accept,
+    }
+    if accept_encoding then
+      headers["Accept-Encoding"] = accept_encoding
+    end
+    return wrk.format("POST", path, headers, body)
+  end
 end
 
 done = function(summary, latency, _)
