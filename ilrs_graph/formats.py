@@ -60,6 +60,7 @@ DATASET_FORMATS: tuple[Format, ...] = (
 
 ALL_FORMATS: tuple[Format, ...] = RESULT_FORMATS + GRAPH_FORMATS + DATASET_FORMATS
 
+
 class CannotWrite(ValueError):
     """What is to be written holds RDF 1.2 triple terms, which ``fmt`` (JSON-LD 1.1) cannot express."""
 
