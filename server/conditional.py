@@ -2,8 +2,8 @@
 the order of RFC 9110 §13.2.2: If-Match, else If-Unmodified-Since (412 when it fails), then
 If-None-Match, else If-Modified-Since (304 when it holds).
 
-It runs after compression, so that the ETag judged is the one sent (flask-compress gives a gzipped
-answer its own). werkzeug's ``make_conditional``, which flask-compress and Flask's asset view called,
+It runs after compression, so that the ETag judged is the one sent (a gzipped answer has its own,
+ending in ``:gzip``: encoding.py). werkzeug's ``make_conditional``, which flask-compress and Flask's asset view called,
 answered a failed If-Match with 412 and the whole body, refused ``If-Match: *``, ignored
 If-Unmodified-Since, and let a matching If-Match turn a matching If-None-Match into a 200.
 """

@@ -122,7 +122,9 @@ def description(limits) -> dict:
                 "responses": {"200": _document(), "304": {"description": "Not modified (If-None-Match, If-Modified-Since)."},
                               "412": {"description": "A precondition failed (If-Match, If-Unmodified-Since): the data "
                                                      "changed.", "content": _error_content()},
-                              "404": ERROR}}},
+                              "404": ERROR,
+                              "406": {"description": "The format cannot hold this data (JSON-LD, for data with RDF "
+                                                     "1.2 triple terms).", "content": _error_content()}}}},
             "/healthz": {"get": {"summary": "Whether the server is up, what it serves, and any problem with "
                                             "newer data it refused.",
                                  "responses": {"200": {"description": "Health.", "content": {"application/json": {
