@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from . import export, formats, void
 from .execution import ExecutorPool
 from .formats import Format
+from .kept_files import KeptFiles
 from .load import LoadedGraph, load_files, load_shipped
 from .query import Limits, QueryError, QueryPlan, analyse
 from .remote import RemoteEngine, StoreEndpoints
@@ -33,7 +34,7 @@ from .store import ENGINES, Engine, OxigraphEngine
 class Answer:
     """The bytes of an answer in one format, with the tag that identifies them for HTTP caching."""
 
-    body: bytes
+    body: bytes | memoryview  # a memoryview of a file shared by the server's processes, for a dump
     format: Format
     etag: str | None  # an entity tag, without the quotes HTTP puts around it; None for a volatile query's
 
@@ -113,6 +114,7 @@ class Dataset:
         self._loaded: LoadedGraph | None = None
         self._dumps: dict[str, Answer | None] = {}  # None: the format cannot hold this data
         self._gzipped_dumps: dict[str, Answer] = {}
+        self._files = KeptFiles()  # made here, before a server's workers fork: they share the dumps
         self._lock = threading.RLock()
 
     @classmethod
@@ -187,53 +189,64 @@ class Dataset:
 
     def dump(self, fmt: Format) -> Answer:
         """The whole dataset in ``fmt``, byte for byte as ``ilrs-graph export`` writes it (graph formats:
-        the merged triples; dataset formats: by source)."""
+        the merged triples; dataset formats: by source). Written once for all the server's processes
+        (:mod:`ilrs_graph.kept_files`); a format that cannot hold the data is found out once too."""
         with self._lock:
             if fmt.name not in self._dumps:
-                try:
-                    body = export.serialize(self.loaded.quads, fmt)
-                except formats.CannotWrite:
-                    self._dumps[fmt.name] = None  # found out once: trying costs a whole serialisation
-                    raise
-                self._dumps[fmt.name] = Answer(body, fmt, _etag(self.version, "dump", fmt.name))
+                body = self._files.bytes_of(_file_name(fmt), lambda: self._serialised(fmt))
+                self._dumps[fmt.name] = None if body is None else Answer(body, fmt, _etag(self.version, "dump", fmt.name))
             dump = self._dumps[fmt.name]
         if dump is None:
             raise formats.CannotWrite(fmt)
         return dump
 
+    def _serialised(self, fmt: Format) -> bytes | None:
+        """The dump's bytes, None if ``fmt`` cannot hold the data. The quads are read again unless
+        kept already: a process writing dumps need not keep them."""
+        quads = self._loaded.quads if self._loaded is not None else self._statements()
+        try:
+            return export.serialize(quads, fmt)
+        except formats.CannotWrite:
+            return None
+
     def gzipped(self, answer: Answer) -> Answer:
         """``answer`` (with an ETag) gzipped, its ETag marked ``:gzip`` as flask-compress marks it: made
-        once and kept, a dump's beside the dump, a query answer's in the result cache (while it fits)."""
+        once and kept, a dump's beside the dump (a file too), a query answer's in the result cache (while
+        it fits)."""
         if answer.etag is None:
             raise ValueError("an answer without an ETag (a volatile query's) is not kept, gzipped or not")
 
-        def compress() -> Answer:
-            return Answer(gzip.compress(answer.body, compresslevel=6, mtime=0), answer.format, f"{answer.etag}:gzip")
-        name = answer.format.name
+        def compressed() -> bytes:
+            return gzip.compress(answer.body, compresslevel=6, mtime=0)
+        fmt, etag = answer.format, f"{answer.etag}:gzip"
         with self._lock:
-            is_dump = self._dumps.get(name) is answer
-            kept = self._gzipped_dumps.get(name) if is_dump else None
+            is_dump = self._dumps.get(fmt.name) is answer
+            kept = self._gzipped_dumps.get(fmt.name) if is_dump else None
         if not is_dump:
-            return self.cache.answer(("gzip", answer.etag), compress)
+            return self.cache.answer(("gzip", answer.etag), lambda: Answer(compressed(), fmt, etag))
         if kept is None:  # compressed outside the lock, which dumps and descriptions also take
-            made = compress()
+            made = Answer(self._files.bytes_of(_file_name(fmt) + ".gz", compressed), fmt, etag)
             with self._lock:
-                kept = self._gzipped_dumps.setdefault(name, made)
+                kept = self._gzipped_dumps.setdefault(fmt.name, made)
         return kept
 
     def description(self, base_url: str) -> list[ox.Triple]:
         """The VoID/DCAT description of this dataset served at ``base_url``, its dumps at base_url/data.*."""
-        dumps = []
+        loaded, dumps = self.loaded, []  # kept first: the dumps still to write then need not read the quads again
         for fmt in export.EXPORT_FORMATS:
             try:
                 dumps.append(export.Dump(fmt, self.dump(fmt).body))
             except formats.CannotWrite:
                 continue  # data with RDF 1.2 triple terms has no JSON-LD dump
-        return void.describe(self.loaded, base_url, dumps)
+        return void.describe(loaded, base_url, dumps)
 
     @property
     def graph_names(self) -> frozenset[str]:
         return self.engine.graph_names
+
+
+def _file_name(fmt: Format) -> str:
+    return f"{export.DUMP_STEM}.{fmt.extension}"
 
 
 def _etag(*parts: str) -> str:

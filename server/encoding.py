@@ -18,6 +18,7 @@ COMPRESSED = ["application/sparql-results+json", "application/sparql-results+xml
               "application/rdf+xml", "application/trig", "application/n-quads", "text/html", "text/css",
               "application/json", "text/plain", "application/javascript"]
 MIN_SIZE = 512  # bytes; a smaller body gains less than the gzip header costs
+PIECE = 2**20  # bytes of a dump's file sent at a time
 
 
 def register(app: Flask) -> None:
@@ -37,10 +38,20 @@ def gzip_answer(response: Response, answer: Answer, dataset: Dataset) -> Answer:
             or not accepts_gzip(request.environ.get("HTTP_ACCEPT_ENCODING", ""))):
         return answer
     gzipped = dataset.gzipped(answer)
-    response.set_data(gzipped.body)
+    set_body(response, gzipped.body)
     response.headers["Content-Encoding"] = "gzip"
     response.set_etag(gzipped.etag)
     return gzipped
+
+
+def set_body(response: Response, body: bytes | memoryview) -> None:
+    """``body`` as ``response``'s. A dump's (a memoryview of a file the server's processes share) goes
+    in pieces: the WSGI server wants bytes, and copying the whole would make a copy per worker again."""
+    if isinstance(body, bytes):
+        response.set_data(body)
+        return
+    response.response = (bytes(body[start:start + PIECE]) for start in range(0, len(body), PIECE))
+    response.content_length = len(body)
 
 
 def _gzip_only_where_accepted() -> None:

@@ -14,7 +14,7 @@ from ilrs_graph.formats import Format
 from ilrs_graph.namespaces import ONTOLOGY
 
 from . import negotiation, ui
-from .encoding import gzip_answer
+from .encoding import gzip_answer, set_body
 from .errors import ApiError
 from .links import iri_for_path, path_for
 from .state import dataset_of
@@ -114,7 +114,8 @@ def dump(suffix: str) -> Response:
         raise ApiError(404, f"No dump as .{suffix}; the dumps are " + ", ".join(f"/data.{s}" for s in DUMP_FORMATS) + ".")
     dataset = dataset_of(current_app)
     answer = dataset.dump(fmt)
-    response = Response(answer.body, content_type=fmt.content_type)
+    response = Response(content_type=fmt.content_type)
+    set_body(response, answer.body)
     response.set_etag(answer.etag)
     gzip_answer(response, answer, dataset)
     response.last_modified = dataset.modified

@@ -368,7 +368,7 @@ def test_dumps_parse_back_isomorphic_to_the_graph(server, local, suffix, rdflib_
     parsed = rdflib.Dataset()
     parsed.parse(data=response.content, format=rdflib_format)
     expected = rdflib.Dataset()
-    expected.parse(data=local.dump(formats.by_name("nquads")).body, format="nquads")
+    expected.parse(data=bytes(local.dump(formats.by_name("nquads")).body), format="nquads")
     if suffix in ("trig", "nq"):  # datasets: every named graph, each isomorphic
         assert {str(g.identifier) for g in parsed.graphs() if len(g)} == {str(g.identifier) for g in expected.graphs() if len(g)}
         for graph in expected.graphs():
