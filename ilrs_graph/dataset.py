@@ -187,6 +187,13 @@ class Dataset:
         """Run one of the project's own CONSTRUCT queries (trusted) in ``fmt``."""
         return self._answer(self.engine, QueryPlan(text, "CONSTRUCT"), fmt, (), ()).body
 
+    def document(self, key: tuple, fmt: Format, make: Callable[[], bytes]) -> Answer:
+        """A document made from the whole graph (its description, the service description, the JSON-LD
+        context): ``make()``'s bytes in ``fmt``, made once for this version and ``key`` (what else it
+        depends on) and kept in the result cache. At 100k quads making one takes 0.3–1 s."""
+        key = ("document", *key, fmt.name, self.version)
+        return self.cache.answer(key, lambda: Answer(make(), fmt, _etag(self.version, repr(key))))
+
     def dump(self, fmt: Format) -> Answer:
         """The whole dataset in ``fmt``, byte for byte as ``ilrs-graph export`` writes it (graph formats:
         the merged triples; dataset formats: by source). Written once for all the server's processes

@@ -31,20 +31,22 @@ def register(app: Flask) -> None:
     Compress(app)
 
 
-def gzip_answer(response: Response, answer: Answer, dataset: Dataset) -> Answer:
-    """Send ``response`` (``answer``'s bytes) gzipped from the kept copy, when the client accepts gzip;
-    return the answer whose bytes go out."""
-    if (answer.etag is None or len(answer.body) < MIN_SIZE or response.mimetype not in COMPRESSED
-            or not accepts_gzip(request.environ.get("HTTP_ACCEPT_ENCODING", ""))):
-        return answer
-    gzipped = dataset.gzipped(answer)
-    set_body(response, gzipped.body)
-    response.headers["Content-Encoding"] = "gzip"
-    response.set_etag(gzipped.etag)
-    return gzipped
+def answer_response(answer: Answer, dataset: Dataset, headers: dict | None = None) -> tuple[Response, Answer]:
+    """A response sending ``answer`` with its ETag, gzipped from the kept copy when the client accepts
+    gzip; and the answer whose bytes go out. (Without an ETag, a volatile answer: flask-compress gzips it.)"""
+    response = Response(content_type=answer.format.content_type, headers=headers)
+    sent = answer
+    if (answer.etag is not None and len(answer.body) >= MIN_SIZE and response.mimetype in COMPRESSED
+            and accepts_gzip(request.environ.get("HTTP_ACCEPT_ENCODING", ""))):
+        sent = dataset.gzipped(answer)
+        response.headers["Content-Encoding"] = "gzip"
+    _set_body(response, sent.body)
+    if sent.etag is not None:
+        response.set_etag(sent.etag)
+    return response, sent
 
 
-def set_body(response: Response, body: bytes | memoryview) -> None:
+def _set_body(response: Response, body: bytes | memoryview) -> None:
     """``body`` as ``response``'s. A dump's (a memoryview of a file the server's processes share) goes
     in pieces: the WSGI server wants bytes, and copying the whole would make a copy per worker again."""
     if isinstance(body, bytes):

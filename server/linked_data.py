@@ -14,7 +14,7 @@ from ilrs_graph.formats import Format
 from ilrs_graph.namespaces import ONTOLOGY
 
 from . import negotiation, ui
-from .encoding import gzip_answer, set_body
+from .encoding import answer_response
 from .errors import ApiError
 from .links import iri_for_path, path_for
 from .state import dataset_of
@@ -94,8 +94,10 @@ def ontology_term(name: str) -> Response:
 def void_description() -> Response:
     """The VoID/DCAT description of the dataset: counts, licence, version, dumps with checksums."""
     fmt = negotiation.choose(DOCUMENT_FORMATS, formats.by_name("turtle"), explicit=request.args.getlist("format"))
-    body = export.serialize(dataset_of(current_app).description(request.url_root), fmt, void.PREFIXES)
-    response = Response(body, content_type=fmt.content_type)
+    dataset, root = dataset_of(current_app), request.url_root
+    answer = dataset.document(("void", root), fmt,
+                              lambda: export.serialize(dataset.description(root), fmt, void.PREFIXES))
+    response = answer_response(answer, dataset)[0]
     response.headers["Vary"] = "Accept"
     return response
 
@@ -103,8 +105,10 @@ def void_description() -> Response:
 @blueprint.route("/context.jsonld")
 def jsonld_context() -> Response:
     """The JSON-LD context the JSON-LD dump and documents use, to read them as plain JSON."""
-    body = jsonld.to_bytes(jsonld.context_document(dataset_of(current_app).loaded))
-    return Response(body, content_type="application/ld+json; charset=utf-8")
+    dataset = dataset_of(current_app)
+    answer = dataset.document(("context",), formats.by_name("jsonld"),
+                              lambda: jsonld.to_bytes(jsonld.context_document(dataset.loaded)))
+    return answer_response(answer, dataset)[0]
 
 
 @blueprint.route("/data.<suffix>")
@@ -113,11 +117,7 @@ def dump(suffix: str) -> Response:
     if fmt is None:
         raise ApiError(404, f"No dump as .{suffix}; the dumps are " + ", ".join(f"/data.{s}" for s in DUMP_FORMATS) + ".")
     dataset = dataset_of(current_app)
-    answer = dataset.dump(fmt)
-    response = Response(content_type=fmt.content_type)
-    set_body(response, answer.body)
-    response.set_etag(answer.etag)
-    gzip_answer(response, answer, dataset)
+    response = answer_response(dataset.dump(fmt), dataset)[0]
     response.last_modified = dataset.modified
     response.headers["Content-Disposition"] = f'inline; filename="ilrs-graph.{suffix}"'
     response.headers["Cache-Control"] = "public, no-cache"

@@ -105,10 +105,11 @@ def description(limits) -> dict:
                                 "schema": {"type": "string", "enum": [f.name for f in DOCUMENT_FORMATS]}}],
                 "responses": {"200": {"description": "The description.",
                                       "content": {f.media_type: {} for f in DOCUMENT_FORMATS}},
-                              "406": ERROR}}},
+                              **_kept_document(), "406": ERROR}}},
             "/context.jsonld": {"get": {
                 "summary": "The JSON-LD context of the JSON-LD dump and documents.",
-                "responses": {"200": {"description": "The context.", "content": {"application/ld+json": {}}}}}},
+                "responses": {"200": {"description": "The context.", "content": {"application/ld+json": {}}},
+                              **_kept_document()}}},
             "/ontology/{name}": {"get": {
                 "summary": "A term of the ontology: 303 to its description.",
                 "parameters": [{"name": "name", "in": "path", "required": True,
@@ -153,6 +154,12 @@ def description(limits) -> dict:
 def _error_content() -> dict:
     return {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}},
             "text/plain": {}, "text/html": {}}
+
+
+def _kept_document() -> dict:
+    """What a document made once per version and sent with an ETag (/void, /context.jsonld) may answer too."""
+    return {"304": {"description": "Not modified (If-None-Match)."},
+            "412": {"description": "If-Match names no current version of the document.", "content": _error_content()}}
 
 
 def _document() -> dict:

@@ -16,7 +16,7 @@ from ilrs_graph.query import QueryError
 from ilrs_graph.service_description import service_description
 
 from . import negotiation
-from .encoding import gzip_answer
+from .encoding import answer_response
 from .errors import ApiError
 from .repeated import ANSWER_SENT
 from .state import dataset_of
@@ -116,10 +116,8 @@ def _answer(text: str, params: dict[str, list[str]]) -> Response:
     except QueryError as error:
         raise ApiError.from_query_error(error) from None
     if answer.etag is None:
-        return Response(answer.body, content_type=fmt.content_type, headers=VOLATILE_ANSWER_HEADERS)
-    response = Response(answer.body, content_type=fmt.content_type, headers=ANSWER_HEADERS)
-    response.set_etag(answer.etag)
-    sent = gzip_answer(response, answer, dataset)
+        return answer_response(answer, dataset, VOLATILE_ANSWER_HEADERS)[0]
+    response, sent = answer_response(answer, dataset, ANSWER_HEADERS)
     request.environ[ANSWER_SENT] = (dataset.version, sent)  # for replaying this request (server/repeated.py)
     return response
 
@@ -131,7 +129,8 @@ def _describe_service() -> Response:
     fmt = negotiation.choose(offered, formats.by_name("turtle"),
                              explicit=request.args.getlist("format") + request.args.getlist("output"))
     dataset = dataset_of(current_app)
-    body = service_description(dataset, request.url_root, fmt)
-    response = Response(body, content_type=fmt.content_type)
+    root = request.url_root
+    answer = dataset.document(("service description", root), fmt, lambda: service_description(dataset, root, fmt))
+    response = answer_response(answer, dataset)[0]
     response.headers["Vary"] = "Accept"
     return response
