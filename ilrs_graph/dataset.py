@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import export, formats, void
+from . import export, formats, memory, void
 from .execution import ExecutorPool
 from .formats import Format
 from .kept_files import KeptFiles
@@ -111,11 +111,10 @@ class Dataset:
         self.cache = cache if cache is not None else ResultCache(max_bytes=limits.max_cache_bytes)
         self.executors = ExecutorPool(engine, limits) if isolated and engine.evaluates_here else None
         self._statements = statements
-        self._loaded: LoadedGraph | None = None
         self._dumps: dict[str, Answer | None] = {}  # None: the format cannot hold this data
         self._gzipped_dumps: dict[str, Answer] = {}
         self._files = KeptFiles()  # made here, before a server's workers fork: they share the dumps
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()
 
     @classmethod
     def open(cls, files: Sequence[Path] | None = None, *, engine: str = OxigraphEngine.name,
@@ -149,11 +148,9 @@ class Dataset:
 
     @property
     def loaded(self) -> LoadedGraph:
-        """Every quad served, for dumps and descriptions (made when first needed, then kept)."""
-        with self._lock:
-            if self._loaded is None:
-                self._loaded = LoadedGraph(self._statements(), files=[], content_hash=self.version)
-            return self._loaded
+        """Every quad served, read again from the compressed copy at each call: only what is made once
+        per version (dumps, descriptions, the JSON-LD context) needs them, so a worker does not keep them."""
+        return LoadedGraph(self._statements(), files=[], content_hash=self.version)
 
     def plan(self, text: str) -> QueryPlan:
         return analyse(text, self.limits)
@@ -192,27 +189,32 @@ class Dataset:
         context): ``make()``'s bytes in ``fmt``, made once for this version and ``key`` (what else it
         depends on) and kept in the result cache. At 100k quads making one takes 0.3–1 s."""
         key = ("document", *key, fmt.name, self.version)
-        return self.cache.answer(key, lambda: Answer(make(), fmt, _etag(self.version, repr(key))))
+
+        def made() -> Answer:
+            answer = Answer(make(), fmt, _etag(self.version, repr(key)))
+            memory.give_back_freed_memory()  # what making it took: the quads read again, mostly
+            return answer
+        return self.cache.answer(key, made)
 
     def dump(self, fmt: Format) -> Answer:
         """The whole dataset in ``fmt``, byte for byte as ``ilrs-graph export`` writes it (graph formats:
         the merged triples; dataset formats: by source). Written once for all the server's processes
         (:mod:`ilrs_graph.kept_files`); a format that cannot hold the data is found out once too."""
         with self._lock:
-            if fmt.name not in self._dumps:
-                body = self._files.bytes_of(_file_name(fmt), lambda: self._serialised(fmt))
-                self._dumps[fmt.name] = None if body is None else Answer(body, fmt, _etag(self.version, "dump", fmt.name))
-            dump = self._dumps[fmt.name]
+            known, dump = fmt.name in self._dumps, self._dumps.get(fmt.name)
+        if not known:  # written, or waited for, outside the lock: other formats need not wait
+            body = self._files.bytes_of(_file_name(fmt), lambda: self._serialised(fmt))
+            made = None if body is None else Answer(body, fmt, _etag(self.version, "dump", fmt.name))
+            with self._lock:
+                dump = self._dumps.setdefault(fmt.name, made)
         if dump is None:
             raise formats.CannotWrite(fmt)
         return dump
 
     def _serialised(self, fmt: Format) -> bytes | None:
-        """The dump's bytes, None if ``fmt`` cannot hold the data. The quads are read again unless
-        kept already: a process writing dumps need not keep them."""
-        quads = self._loaded.quads if self._loaded is not None else self._statements()
+        """The dump's bytes, None if ``fmt`` cannot hold the data."""
         try:
-            return export.serialize(quads, fmt)
+            return export.serialize(self.loaded.quads, fmt)
         except formats.CannotWrite:
             return None
 
@@ -231,7 +233,7 @@ class Dataset:
             kept = self._gzipped_dumps.get(fmt.name) if is_dump else None
         if not is_dump:
             return self.cache.answer(("gzip", answer.etag), lambda: Answer(compressed(), fmt, etag))
-        if kept is None:  # compressed outside the lock, which dumps and descriptions also take
+        if kept is None:  # compressed outside the lock, as dumps are written
             made = Answer(self._files.bytes_of(_file_name(fmt) + ".gz", compressed), fmt, etag)
             with self._lock:
                 kept = self._gzipped_dumps.setdefault(fmt.name, made)
@@ -239,13 +241,13 @@ class Dataset:
 
     def description(self, base_url: str) -> list[ox.Triple]:
         """The VoID/DCAT description of this dataset served at ``base_url``, its dumps at base_url/data.*."""
-        loaded, dumps = self.loaded, []  # kept first: the dumps still to write then need not read the quads again
+        dumps = []
         for fmt in export.EXPORT_FORMATS:
             try:
                 dumps.append(export.Dump(fmt, self.dump(fmt).body))
             except formats.CannotWrite:
                 continue  # data with RDF 1.2 triple terms has no JSON-LD dump
-        return void.describe(loaded, base_url, dumps)
+        return void.describe(self.loaded, base_url, dumps)
 
     @property
     def graph_names(self) -> frozenset[str]:
