@@ -1,7 +1,8 @@
-"""Gzip, where the client accepts it. A query answer or a dump (an answer with an ETag) is gzipped once
-and the gzipped copy kept beside it (:meth:`~ilrs_graph.dataset.Dataset.gzipped`): asking again costs
-no compression, and can be replayed before Flask (repeated.py). flask-compress gzips the rest (pages,
-assets, documents, volatile answers). Either way a gzipped answer's ETag ends in ``:gzip``.
+"""Gzip, where the client accepts it. An answer with an ETag (a query answer, a dump, /void, the
+Service Description, /context.jsonld) is gzipped once and the gzipped copy kept beside it
+(:meth:`~ilrs_graph.dataset.Dataset.gzipped`): asking again costs no compression (and a query answer's
+copy can be replayed before Flask, repeated.py). flask-compress gzips the rest (pages, assets,
+resource documents, volatile answers). Either way a gzipped answer's ETag ends in ``:gzip``.
 """
 
 from __future__ import annotations
