@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import threading
+import weakref
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -114,6 +115,7 @@ class Dataset:
         self._dumps: dict[str, Answer | None] = {}  # None: the format cannot hold this data
         self._gzipped_dumps: dict[str, Answer] = {}
         self._files = KeptFiles()  # made here, before a server's workers fork: they share the dumps
+        self._loaded: Callable[[], LoadedGraph | None] = lambda: None  # a weak reference, once read
         self._lock = threading.Lock()
 
     @classmethod
@@ -148,9 +150,15 @@ class Dataset:
 
     @property
     def loaded(self) -> LoadedGraph:
-        """Every quad served, read again from the compressed copy at each call: only what is made once
-        per version (dumps, descriptions, the JSON-LD context) needs them, so a worker does not keep them."""
-        return LoadedGraph(self._statements(), files=[], content_hash=self.version)
+        """Every quad served. Only what is made once per version (dumps, descriptions, the JSON-LD
+        context) needs them, so they are not kept: read again (from the compressed copy, or the store)
+        unless a caller still holds them, as the description does while its dumps are written."""
+        with self._lock:
+            loaded = self._loaded()
+            if loaded is None:
+                loaded = LoadedGraph(self._statements(), files=[], content_hash=self.version)
+                self._loaded = weakref.ref(loaded)
+            return loaded
 
     def plan(self, text: str) -> QueryPlan:
         return analyse(text, self.limits)
@@ -241,13 +249,13 @@ class Dataset:
 
     def description(self, base_url: str) -> list[ox.Triple]:
         """The VoID/DCAT description of this dataset served at ``base_url``, its dumps at base_url/data.*."""
-        dumps = []
+        loaded, dumps = self.loaded, []  # held while the dumps are written: the quads are read once
         for fmt in export.EXPORT_FORMATS:
             try:
                 dumps.append(export.Dump(fmt, self.dump(fmt).body))
             except formats.CannotWrite:
                 continue  # data with RDF 1.2 triple terms has no JSON-LD dump
-        return void.describe(self.loaded, base_url, dumps)
+        return void.describe(loaded, base_url, dumps)
 
     @property
     def graph_names(self) -> frozenset[str]:

@@ -36,7 +36,7 @@ class Dump:
     """One serialisation of the whole graph, with what a catalogue says about it."""
 
     format: Format
-    body: bytes
+    body: bytes | memoryview  # the server's dumps are files it maps (kept_files.py)
 
     @property
     def file_name(self) -> str:

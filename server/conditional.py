@@ -1,6 +1,6 @@
-"""Conditional GETs, judged once for every answer with a validator (dumps, query answers, assets), in
-the order of RFC 9110 §13.2.2: If-Match, else If-Unmodified-Since (412 when it fails), then
-If-None-Match, else If-Modified-Since (304 when it holds).
+"""Conditional GETs, judged once for every answer with a validator (query answers, dumps, /void, the
+Service Description, /context.jsonld, assets), in the order of RFC 9110 §13.2.2: If-Match, else
+If-Unmodified-Since (412 when it fails), then If-None-Match, else If-Modified-Since (304 when it holds).
 
 It runs after compression, so that the ETag judged is the one sent (a gzipped answer has its own,
 ending in ``:gzip``: encoding.py). werkzeug's ``make_conditional``, which flask-compress and Flask's asset view called,

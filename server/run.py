@@ -8,7 +8,7 @@ import logging
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from ilrs_graph import memory
+from ilrs_graph import kept_files, memory
 
 from . import reloading
 from .balance import ConnectionTable, balanced_worker
@@ -47,7 +47,7 @@ def serve(app: Flask, *, host: str, port: int, workers: int, timeout: int = 60) 
         "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": balanced_worker(connections),
-        "child_exit": lambda arbiter, worker: connections.release(worker.pid),
+        "child_exit": lambda arbiter, worker: _worker_ended(connections, worker),
         "threads": _threads(app),
         "preload_app": True,
         "post_worker_init": _start_executors,
@@ -62,6 +62,12 @@ def serve(app: Flask, *, host: str, port: int, workers: int, timeout: int = 60) 
         "accesslog": None,
         "control_socket_disable": True,  # one fixed path per user: several servers would collide
     }).run()
+
+
+def _worker_ended(connections: ConnectionTable, worker) -> None:
+    """Free its share of the connections; the dumps of a version it was the last to serve go."""
+    connections.release(worker.pid)
+    kept_files.remove_released()
 
 
 def _threads(app: Flask) -> int:

@@ -15,6 +15,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 from ilrs_graph import export, formats, shipped
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.query import analyse
+from ilrs_graph.remote import RemoteEngine, StoreEndpoints
 from ilrs_server import create_app
 from ilrs_server.reloading import STORE_CHECK_SECONDS
 
@@ -100,6 +101,18 @@ def test_dumps_are_byte_for_byte_those_of_the_embedded_engine(server, embedded):
         assert served.content == embedded[1].get(f"/data.{fmt.extension}").data, fmt.name
     again = requests.get(server + "data.nq", headers={"If-None-Match": served.headers["ETag"]}, timeout=30)
     assert again.status_code == 304 and served.headers["Last-Modified"]
+
+
+def test_the_dumps_and_void_are_made_from_one_reading_of_the_store(store, monkeypatch):
+    """Reading every quad of a large store takes long: /void and its six dumps read them once."""
+    readings = []
+    monkeypatch.setattr(RemoteEngine, "statements",
+                        lambda engine, *args, real=RemoteEngine.statements: readings.append(1) or real(engine, *args))
+    client = create_app(dataset=Dataset.from_store(StoreEndpoints.of(store))).test_client()
+    assert client.get("/void").status_code == 200 and readings == [1]
+    for fmt in export.EXPORT_FORMATS:
+        assert client.get(f"/data.{fmt.extension}").status_code == 200
+    assert client.get("/void").status_code == 200 and readings == [1]
 
 
 def test_the_service_description_and_void_describe_the_stores_graph(server, embedded):
