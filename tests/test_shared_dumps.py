@@ -52,23 +52,34 @@ def _send_dump(dataset: Dataset, queue) -> None:
 
 def test_every_worker_sends_the_dump_from_the_same_file_removed_when_the_server_stops():
     with running_server_process(workers=2) as served:
-        connections = [http.client.HTTPConnection("127.0.0.1", served.port, timeout=30) for _ in range(4)]
-        for connection in connections:  # opened at once: two for each worker (server/balance.py)
-            connection.connect()
-        for connection in connections:
-            connection.request("GET", "/data.nq")
-            response = connection.getresponse()
-            length = int(response.headers["Content-Length"])
-            assert response.status == 200 and len(response.read()) == int(response.headers["Content-Length"])
-            connection.close()
+        deadline = time.monotonic() + 30
+        while True:  # until each worker has sent it (one still starting takes no connection)
+            length = _ask_for_the_dump_at_once(served.port)
+            mapped = {worker.pid: [m.path for m in worker.memory_maps(grouped=False) if m.path.endswith("/data.nq")]
+                      for worker in psutil.Process(served.process.pid).children()}
+            if len(mapped) == 2 and all(mapped.values()) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         head = requests.head(served.base + "data.nq", headers={"Accept-Encoding": "identity"}, timeout=30)
         assert head.status_code == 200 and head.content == b"" and head.headers["Content-Length"] == str(length)
-        mapped = {worker.pid: [m.path for m in worker.memory_maps(grouped=False) if m.path.endswith("/data.nq")]
-                  for worker in psutil.Process(served.process.pid).children()}
     assert len(mapped) == 2 and all(len(paths) == 1 for paths in mapped.values()), mapped
     files = {paths[0] for paths in mapped.values()}
     assert len(files) == 1, f"each worker wrote its own: {files}"
     assert not Path(files.pop()).parent.exists(), "the server left its dumps behind"
+
+
+def _ask_for_the_dump_at_once(port: int) -> int:
+    """GET /data.nq on four connections opened at once (two for each worker: server/balance.py); its length."""
+    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(4)]
+    for connection in connections:
+        connection.connect()
+    for connection in connections:
+        connection.request("GET", "/data.nq")
+        response = connection.getresponse()
+        length = int(response.headers["Content-Length"])
+        assert response.status == 200 and len(response.read()) == length
+        connection.close()
+    return length
 
 
 def test_a_replaced_version_keeps_its_directory_while_an_old_worker_writes_there(shipped, monkeypatch):
