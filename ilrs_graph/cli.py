@@ -341,7 +341,6 @@ def _serve(args: argparse.Namespace) -> int:
     from ilrs_server import Config, create_app
     from ilrs_server.run import log_to_stderr, serve
 
-    from .inputs import rdf_files
     from .last_good import DataRejected
     from .load import LoadError
     from .remote import StoreError
@@ -355,11 +354,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.store is None:
         if args.query_url or args.update_url or args.graph_store_url:
             return _fail("--query-url, --update-url and --graph-store-url go with --store")
-        try:
-            data_files = tuple(rdf_files(args.data)) if args.data else None
-        except LoadError as error:
-            return _fail(str(error))
-        config = Config(data_files=data_files, validate=args.validate or not args.data, engine=args.engine,
+        config = Config(data_files=tuple(args.data) if args.data else None, validate=args.validate or not args.data, engine=args.engine,
                         limits=limits)
     elif args.data or args.validate or args.engine != "oxigraph":
         return _fail("--store serves what the store holds: --data, --validate and --engine do not go with it "

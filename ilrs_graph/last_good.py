@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .inputs import rdf_files
 from .load import LoadedGraph, LoadError, load_files, load_shipped
 from .store import ENGINES
 from .validate import user_cache_dir, validate_unless_known
@@ -38,12 +39,13 @@ class Loaded:
 
 
 def load_checked(files: tuple[Path, ...] | None, *, validate: bool, engine: str) -> LoadedGraph:
-    """The shipped data (``files`` None) or the given files; LoadError / DataRejected when not good,
-    or when ``engine`` cannot hold it.
+    """The shipped data (``files`` None) or the given files and directories (read anew: a file added to
+    a directory is read at the next reload); LoadError / DataRejected when not good, or when ``engine``
+    cannot hold it.
 
     Validated data is merged with the ontology, as ``ilrs-graph validate FILE…`` checks it.
     """
-    loaded = load_shipped() if files is None else load_files(list(files), ontology=validate)
+    loaded = load_shipped() if files is None else load_files(rdf_files(files), ontology=validate)
     ENGINES[engine].check_readable(loaded)
     report = validate_unless_known(loaded) if validate else None
     if report is not None and not report.conforms:

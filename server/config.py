@@ -12,7 +12,8 @@ from ilrs_graph.remote import StoreEndpoints
 
 @dataclass(frozen=True)
 class Config:
-    # What to serve: None for the shipped ontology + data, or RDF files (any format) to serve instead.
+    # What to serve: None for the shipped ontology + data, or RDF files (any format) and directories of
+    # them to serve instead (a directory's files are listed again at each reload).
     data_files: tuple[Path, ...] | None = None
     # Serve the data only if it conforms to the shapes (merged with the ontology); else the last good copy.
     validate: bool = False

@@ -92,6 +92,16 @@ def test_a_restart_with_broken_data_serves_the_last_good_copy(data):
         assert "serving the last good version" in served.log.read_text()
 
 
+def test_a_reload_reads_a_file_added_to_a_served_directory(data):
+    directory = data["files"][0].parent
+    data["files"][1].unlink()
+    with running_server_process("--data", directory, "--validate", env=data["env"]) as served:
+        facts = count(served.base, "before")
+        (directory / "added.trig").write_text(NEW_FACT)
+        health = reload_and_wait(served, lambda h: count(served.base, "after") == facts + 1)
+        assert health["status"] == "ok" and health["problem"] is None
+
+
 def test_without_a_good_copy_broken_data_is_not_served(data, tmp_path):
     data["files"][1].write_text("@prefix broken\n")
     started = run_cli("serve", "--port", "1", "--data", *data["files"], "--validate")
