@@ -354,8 +354,8 @@ def _serve(args: argparse.Namespace) -> int:
     if args.store is None:
         if args.query_url or args.update_url or args.graph_store_url:
             return _fail("--query-url, --update-url and --graph-store-url go with --store")
-        config = Config(data_files=tuple(args.data) if args.data else None, validate=args.validate or not args.data, engine=args.engine,
-                        limits=limits)
+        config = Config(data_files=tuple(args.data) if args.data else None, validate=args.validate or not args.data,
+                        engine=args.engine, limits=limits)
     elif args.data or args.validate or args.engine != "oxigraph":
         return _fail("--store serves what the store holds: --data, --validate and --engine do not go with it "
                      "(load other data into the store with `ilrs-graph load --store URL --data FILE…`)")
