@@ -153,7 +153,7 @@ def documentation(dataset: Dataset, shapes_file: Path | None = None) -> Document
         elif iri not in kinds:
             kinds[iri] = labels.get(type_iri) or shorten(type_iri)
         if "definition" in row:
-            definitions[iri] = row["definition"].value
+            definitions[iri] = term_text(row["definition"])
     kinds.pop(ONTOLOGY, None)
 
     narrower: dict[str, list[str]] = defaultdict(list)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from .dataset import Dataset
 from .dates import PartialDate, most_precise
+from .resources import term_text
 
 _PREFIXES = """PREFIX ilrs: <https://w3id.org/ilrs/ontology/>
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -139,7 +142,7 @@ def sources(dataset: Dataset) -> list[Source]:
           GRAPH ?source { ?s ?p ?o }
         }
         GROUP BY ?source ?label ?publisherName ?issued""")
-    found = [Source(r["source"].value, r["label"].value, _text(r.get("publisherName")),
+    found = [Source(r["source"].value, term_text(r["label"]), _text(r.get("publisherName")),
                     _date(r.get("issued")), int(r["facts"].value)) for r in rows]
     dated = sorted((s for s in found if s.issued), key=lambda s: (-s.issued.start.toordinal(), s.label.lower()))
     return dated + sorted((s for s in found if not s.issued), key=lambda s: s.label.lower())
@@ -154,7 +157,7 @@ def joinings(dataset: Dataset) -> list[Joining]:
           OPTIONAL {""" + _MOST_PRECISE.format(property="ilrs:partnerSince") + """}
         }
         GROUP BY ?partner ?name""")
-    found = [Joining(r["partner"].value, r["name"].value, _date(r.get("since"))) for r in rows]
+    found = [Joining(r["partner"].value, term_text(r["name"]), _date(r.get("since"))) for r in rows]
     dated = sorted((j for j in found if j.since), key=lambda j: (j.since.start, j.since.end, j.name.lower()))
     return dated + sorted((j for j in found if not j.since), key=lambda j: j.name.lower())
 
@@ -172,12 +175,12 @@ def agreement_network(dataset: Dataset) -> AgreementNetwork:
         }""")
     other_names = dataset.select(_PREFIXES + """
         SELECT DISTINCT ?party ?other WHERE { ?instrument ilrs:party ?party . ?party skos:altLabel ?other }""")
-    signed = {r["thing"].value: PartialDate.parse(r["signed"].value) for r in dataset.select(
+    signed = {r["thing"].value: _date(r.get("signed")) for r in dataset.select(
         _PREFIXES + "SELECT ?thing (MIN(?date) AS ?signed) WHERE {" + _MOST_PRECISE.format(property="ilrs:signedOn")
         + "} GROUP BY ?thing")}
     names: dict[str, list[str]] = {}
     for row in other_names:
-        names.setdefault(row["party"].value, []).append(row["other"].value)
+        names.setdefault(row["party"].value, []).append(term_text(row["other"]))
     parties: dict[str, Party] = {}
     instrument_names: dict[str, str] = {}
     members: dict[str, set[str]] = {}
@@ -185,9 +188,9 @@ def agreement_network(dataset: Dataset) -> AgreementNetwork:
     for row in rows:
         iri, party = row["instrument"].value, row["party"].value
         if party not in parties:
-            name = row["partyName"].value
+            name = term_text(row["partyName"])
             parties[party] = Party(party, name, min([name, *names.get(party, [])], key=lambda n: (len(n), n)))
-        instrument_names[iri] = row["name"].value
+        instrument_names[iri] = term_text(row["name"])
         members.setdefault(iri, set()).add(party)
         kinds.setdefault(iri, set()).add(_text(row.get("kind")) or "instrument")
     instruments = [Instrument(iri, name, ", ".join(sorted(kinds[iri])), signed.get(iri),
@@ -227,7 +230,7 @@ def roadmap(dataset: Dataset) -> Roadmap:
     phases: dict[str, dict] = {}
     for row in phase_rows:
         phase = phases.setdefault(row["phase"].value, {
-            "name": row["name"].value, "order": _int(row.get("order")), "plan": _text(row.get("planName")),
+            "name": term_text(row["name"]), "order": _int(row.get("order")), "plan": _text(row.get("planName")),
             "start": set(), "end": set()})
         phase["plan"] = phase["plan"] or _text(row.get("planName"))
         for key in ("start", "end"):
@@ -236,12 +239,12 @@ def roadmap(dataset: Dataset) -> Roadmap:
     missions: dict[str, dict] = {}
     for row in mission_rows:
         mission = missions.setdefault(row["mission"].value, {
-            "name": row["name"].value, "launched": set(), "planned": set()})
-        if "launched" in row and (launched := PartialDate.parse(row["launched"].value)) is not None:
+            "name": term_text(row["name"]), "launched": set(), "planned": set()})
+        if "launched" in row and (launched := _date(row["launched"])) is not None:
             mission["launched"].add(launched)
         if "planned" in row and (year := _int(row["planned"])) is not None:
             mission["planned"].add(year)
-    statuses = {row["mission"].value: row["status"].value for row in status_rows}
+    statuses = {row["mission"].value: term_text(row["status"]) for row in status_rows}
     return Roadmap(
         phases=sorted((Phase(iri, p["name"], p["order"], p["plan"], tuple(sorted(p["start"])), tuple(sorted(p["end"])))
                        for iri, p in phases.items()),
@@ -253,16 +256,19 @@ def roadmap(dataset: Dataset) -> Roadmap:
     )
 
 
+# Data served without validation may hold anything where a label, a number or a date is expected (an
+# IRI, an RDF 1.2 triple term): a label is shown as written, and what is not a literal is no number or date.
+
 def _text(term) -> str | None:
-    return term.value if term is not None else None
+    return term_text(term) if term is not None else None
 
 
 def _int(term) -> int | None:
     try:
-        return int(term.value) if term is not None else None
+        return int(term.value) if isinstance(term, ox.Literal) else None
     except ValueError:
         return None
 
 
 def _date(term) -> PartialDate | None:
-    return PartialDate.parse(term.value) if term is not None else None
+    return PartialDate.parse(term.value) if isinstance(term, ox.Literal) else None

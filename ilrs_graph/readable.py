@@ -233,9 +233,9 @@ def _citations(dataset: Dataset, sources: set[str], labels: dict[str, str]) -> d
     found = {}
     for row in rows:
         source = row["source"].value
-        issued = PartialDate.parse(row["issued"].value) if "issued" in row else None
+        issued = PartialDate.parse(row["issued"].value) if isinstance(row.get("issued"), ox.Literal) else None
         found[source] = Citation(source, labels.get(source) or shorten(source),
-                                 row["publisher"].value if "publisher" in row else None, issued)
+                                 term_text(row["publisher"]) if "publisher" in row else None, issued)
     return found
 
 
@@ -259,5 +259,5 @@ def _property_labels(dataset: Dataset, properties: list[str], known: dict[str, s
     if missing:
         values = " ".join(str(ox.NamedNode(p)) for p in missing)
         for row in dataset.select(_PREFIXES + f"SELECT ?p ?label WHERE {{ VALUES ?p {{ {values} }} ?p rdfs:label ?label }}"):
-            labels[row["p"].value] = row["label"].value
+            labels[row["p"].value] = term_text(row["label"])
     return {p: human_label(p, labels.get(p)) for p in properties}

@@ -133,9 +133,9 @@ def describe(dataset: Dataset, iri: str) -> Description | None:
         if row["g"] not in value.sources:
             value.sources.append(row["g"])
         if "pLabel" in row:
-            property_labels[prop] = row["pLabel"].value
+            property_labels[prop] = term_text(row["pLabel"])
         if "gLabel" in row:
-            source_labels[row["g"].value] = row["gLabel"].value
+            source_labels[row["g"].value] = term_text(row["gLabel"])
     properties = {p: sorted(v.values(), key=_order) for p, v in sorted(values.items(), key=lambda item: _property_order(item[0]))}
     types = properties.pop("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", [])
     labels = properties.get(LABEL, [])
@@ -146,7 +146,7 @@ def describe(dataset: Dataset, iri: str) -> Description | None:
         }} ORDER BY ?p ?s LIMIT 500""")]
     for _, prop, _ in incoming:
         property_labels.setdefault(prop, "")
-    return Description(iri, str(labels[0].term.value) if labels else None, types, properties, property_labels,
+    return Description(iri, term_text(labels[0].term) if labels else None, types, properties, property_labels,
                        incoming, source_labels, facts_in_graph)
 
 

@@ -165,3 +165,27 @@ def test_the_query_page_shows_a_triple_term_as_turtle_writes_it(server):
                         timeout=10)
     assert page.status_code == 200
     assert TRIPLE_TERM.replace("<", "&lt;").replace(">", "&gt;") in page.text
+
+
+LABELS = FIXTURES / "triple-terms-as-labels.trig"
+
+
+@pytest.fixture(scope="module")
+def server_of_odd_labels():
+    with running_server("--data", shipped.ontology_file(), LABELS) as base:
+        yield base
+
+
+@pytest.mark.parametrize("path, shown", [
+    ("", ["sourceLabel", "publisherLabel", "partnerLabel", "agreementLabel", "missionLabel", "phaseLabel"]),
+    ("ontology.html", ["signed"]),
+    ("id/test/partner.html", ["partnerLabel", "agreementLabel", "sourceLabel", "publisherLabel"]),
+    ("id/test/agreement.html", ["agreementLabel", "signed"]),
+    ("id/test/mission.html", ["missionLabel", "launched", "planned"]),
+    ("id/test/phase.html", ["phaseLabel", "order", "start"])])
+def test_a_triple_term_where_a_page_expects_a_label_or_a_date_is_shown_as_text(server_of_odd_labels, path, shown):
+    page = requests.get(server_of_odd_labels + path, timeout=10)
+    assert page.status_code == 200, page.text
+    for name in shown:
+        assert ("&lt;&lt;( &lt;https://w3id.org/ilrs/id/test/a&gt; &lt;https://w3id.org/ilrs/id/test/said&gt; "
+                f"&lt;https://w3id.org/ilrs/id/test/{name}&gt; )&gt;&gt;") in page.text, name
