@@ -60,6 +60,11 @@ class NoManifest(StoreError):
     """The store answers, but holds no graph loaded by ``ilrs-graph load``."""
 
 
+class StoreChanged(StoreError):
+    """A new version was loaded into the store while the quads of this one were read: what was read may
+    be the new version's, so it is not made into anything named after this one."""
+
+
 @dataclass(frozen=True)
 class StoreEndpoints:
     """Where a store answers queries, updates, and Graph Store Protocol requests."""
@@ -203,10 +208,16 @@ class RemoteEngine(Engine):
 
     def statements(self, timeout_seconds: float = LOAD_TIMEOUT_SECONDS) -> list[ox.Quad]:
         """Every quad of the loaded version (its named graphs; not the merge, not the manifest): what
-        dumps and descriptions are made of. :class:`StoreError` if the store cannot send them."""
+        dumps and descriptions are made of. :class:`StoreError` if the store cannot send them,
+        :class:`StoreChanged` if another version was loaded meanwhile."""
         graphs = " ".join(f"<{name}>" for name in sorted(self.graph_names))
         rows = _select(self._http, self.endpoints, f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?g {{ {graphs} }} "
                                                    "GRAPH ?g { ?s ?p ?o } }", timeout_seconds)
+        # A load switches versions in one update: if the manifest still names this version, so did the
+        # store when it sent these quads.
+        if (now := self.stored_version()) != self.version:
+            raise StoreChanged(f"version {now} was loaded into the SPARQL store at {self.endpoints.query} "
+                               f"while version {self.version} was being read")
         return [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows]
 
     def _run(self, plan: QueryPlan, fmt: Format, default_graph_uris: list[str],

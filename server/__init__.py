@@ -12,12 +12,13 @@ from flask import Flask
 
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.namespaces import PREFIXES, shorten
+from ilrs_graph.remote import StoreChanged
 
 from . import conditional, encoding, errors, guards, health, linked_data, openapi, sparql, ui, web
 from .config import Config
 from .links import local_href
 from .repeated import RepeatedAnswers
-from .reloading import follow_store, load_state
+from .reloading import follow_store, load_state, store_changed
 from .state import EXTENSION, ServerState
 
 __all__ = ["create_app", "Config"]
@@ -34,6 +35,7 @@ def create_app(config: Config | None = None, *, dataset: Dataset | None = None) 
     errors.register(app)
     guards.register(app)  # first: a request refused for its headers costs nothing more
     app.before_request(follow_store)
+    app.register_error_handler(StoreChanged, store_changed)
     web.register(app)
     conditional.register(app)  # judged after compression, which gives a gzipped answer an ETag of its own
     encoding.register(app)

@@ -105,11 +105,11 @@ def description(limits) -> dict:
                                 "schema": {"type": "string", "enum": [f.name for f in DOCUMENT_FORMATS]}}],
                 "responses": {"200": {"description": "The description.",
                                       "content": {f.media_type: {} for f in DOCUMENT_FORMATS}},
-                              **_kept_document(), "406": ERROR}}},
+                              **_kept_document(), **_read_whole(), "406": ERROR}}},
             "/context.jsonld": {"get": {
                 "summary": "The JSON-LD context of the JSON-LD dump and documents.",
                 "responses": {"200": {"description": "The context.", "content": {"application/ld+json": {}}},
-                              **_kept_document()}}},
+                              **_kept_document(), **_read_whole()}}},
             "/ontology/{name}": {"get": {
                 "summary": "A term of the ontology: 303 to its description.",
                 "parameters": [{"name": "name", "in": "path", "required": True,
@@ -123,7 +123,7 @@ def description(limits) -> dict:
                 "responses": {"200": _document(), "304": {"description": "Not modified (If-None-Match, If-Modified-Since)."},
                               "412": {"description": "A precondition failed (If-Match, If-Unmodified-Since): the data "
                                                      "changed.", "content": _error_content()},
-                              "404": ERROR,
+                              "404": ERROR, **_read_whole(),
                               "406": {"description": "The format cannot hold this data (JSON-LD, for data with RDF "
                                                      "1.2 triple terms).", "content": _error_content()}}}},
             "/healthz": {"get": {"summary": "Whether the server is up, what it serves, and any problem with "
@@ -160,6 +160,16 @@ def _kept_document() -> dict:
     """What a document made once per version and sent with an ETag (/void, /context.jsonld) may answer too."""
     return {"304": {"description": "Not modified (If-None-Match)."},
             "412": {"description": "If-Match names no current version of the document.", "content": _error_content()}}
+
+
+def _read_whole() -> dict:
+    """What a document read from every quad (/void, /context.jsonld, the dumps) may answer over an
+    external store (serve --store)."""
+    return {"502": {"description": "The external SPARQL store failed or cannot be reached.",
+                    "content": _error_content()},
+            "503": {"description": "A new version was loaded into the external store while this was read: "
+                                   "ask again, the new version is served.",
+                    "headers": {"Retry-After": {"schema": {"type": "integer"}}}, "content": _error_content()}}
 
 
 def _document() -> dict:

@@ -15,15 +15,16 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app
 
 from ilrs_graph import memory
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.last_good import DataRejected, load_or_last_good
 from ilrs_graph.load import LoadError
-from ilrs_graph.remote import StoreError
+from ilrs_graph.remote import StoreChanged, StoreError
 
 from .config import Config
+from .errors import ApiError, render
 from .state import ServerState, state_of
 
 log = logging.getLogger("ilrs_server")
@@ -77,6 +78,14 @@ def follow_store() -> None:
     state = state_of(current_app)
     if store_check_due(state):
         _follow_store(state)
+
+
+def store_changed(error: StoreChanged) -> Response:
+    """A dump or description read while a new version was loaded into the store is not sent under the
+    old version's name: the client asks again, and this server serves the new version from then on."""
+    state_of(current_app).store_checked_at = 0.0  # read the store's version before the next request
+    return render(ApiError(503, f"The data changed while it was read: {error}. Ask again; the new version "
+                           "is served from the next request.", headers={"Retry-After": "1"}))
 
 
 def store_check_due(state: ServerState) -> bool:

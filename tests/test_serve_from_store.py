@@ -16,7 +16,7 @@ from ilrs_graph import export, formats, shipped
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.query import analyse
 from ilrs_graph.remote import RemoteEngine, StoreEndpoints
-from ilrs_server import create_app
+from ilrs_server import Config, create_app, reloading
 from ilrs_server.reloading import STORE_CHECK_SECONDS
 
 from .answers import same_answer
@@ -185,6 +185,24 @@ def test_every_server_follows_a_new_load_into_the_store(store, server):
             assert run_cli("load", "--store", store).returncode == 0
         for base in (server, other):
             assert _settles(base, shipped_version, question) == before[0]
+
+
+def test_a_dump_read_while_a_new_version_is_loaded_is_not_sent_as_the_old_version(tmp_path, monkeypatch, embedded):
+    """The server reads the store's version every few seconds; a dump read after a new load but before
+    it looked would hold the new data under the old version's ETag. It is 503 instead, and the next
+    request serves the new version."""
+    monkeypatch.setattr(reloading, "STORE_CHECK_SECONDS", 3600)  # the server does not look by itself
+    with running_oxigraph(tmp_path) as store:
+        assert run_cli("load", "--store", store, "--data", FIXTURES / "base.trig").returncode == 0
+        client = create_app(Config(store=StoreEndpoints.of(store))).test_client()
+        old_version = client.get("/healthz").json["version"]
+        assert run_cli("load", "--store", store).returncode == 0
+        refused = client.get("/data.nq")
+        assert refused.status_code == 503 and refused.headers["Retry-After"] == "1"
+        assert f"while version {old_version} was being read" in refused.text
+        served = client.get("/data.nq")
+        assert served.status_code == 200 and served.data == embedded[1].get("/data.nq").data
+        assert client.get("/healthz").json["version"] == embedded[0].version
 
 
 def test_a_store_that_goes_away_gets_502_and_healthz_says_why(tmp_path):
