@@ -296,13 +296,19 @@ def _usage(dataset: Dataset, kinds: dict[str, str], ref) -> tuple[dict[str, int]
         SELECT ?property (COUNT(*) AS ?n) WHERE {{ VALUES ?property {{ {properties} }} ?s ?property ?o }}
         GROUP BY ?property"""):
         uses[row["property"].value] = int(row["n"].value)
+    first_uses: dict[str, tuple[str, str, ox.NamedNode | ox.BlankNode | ox.Literal]] = {}
     for row in dataset.select(_PREFIXES + f"""
         SELECT ?property ?s ?o WHERE {{
           VALUES ?property {{ {properties} }}
-          ?s ?property ?o ; rdfs:label ?label .
-        }} ORDER BY ?property ?label STR(?o)"""):
-        if row["property"].value not in examples:
-            value = row["o"]
+          {{ SELECT ?property (MIN(?label) AS ?first) WHERE {{
+               VALUES ?property {{ {properties} }} ?s ?property ?o ; rdfs:label ?label .
+             }} GROUP BY ?property }}
+          ?s ?property ?o ; rdfs:label ?first .
+        }}"""):  # the uses by the first subject by label; of those, the first value is picked here
+        use = (term_text(row["o"]), row["s"].value, row["o"])
+        first_uses[row["property"].value] = min(first_uses.get(row["property"].value, use), use, key=lambda u: u[:2])
+    for prop, (_, subject, value) in first_uses.items():
+        if prop not in examples:
             shown = ref(value.value) if isinstance(value, ox.NamedNode) else term_text(value)
-            examples[row["property"].value] = [Example(ref(row["s"].value), shown)]
+            examples[prop] = [Example(ref(subject), shown)]
     return uses, examples

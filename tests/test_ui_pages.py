@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from ilrs_graph import examples, result_table, shipped
+from ilrs_graph import examples, ontology_docs, overview, result_table, shipped
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.namespaces import ILRS, ONTOLOGY, RDF, RDFS
 from ilrs_server import create_app
@@ -125,6 +125,14 @@ def test_the_home_page_draws_three_pictures_and_links_everywhere_it_should(clien
     assert "/id/agency/cnsa" in page.links                    # a party of the network, linked
     assert "Chang'e 8" in page.text and "/id/phase/basic-model" in page.links
     assert "No source dates the joining of" in page.text and "Bolivia" in page.text
+
+
+def test_the_roadmap_gives_each_mission_the_status_its_newest_dated_source_gives(dataset):
+    """The rule of the competency question latest-mission-status."""
+    question = next(path for path in shipped.query_files() if path.stem == "latest-mission-status")
+    expected = {row["missionLabel"].value: row["status"].value for row in dataset.select(question.read_text())}
+    assert len(expected) >= 5
+    assert {m.name: m.status for m in overview.roadmap(dataset).missions if m.status} == expected
 
 
 def test_the_pictures_change_when_the_data_does(tmp_path):
@@ -272,6 +280,22 @@ def test_a_property_shows_domain_range_alignment_rule_and_an_example(client):
     assert "for example" in entry.text and any(h.startswith("/id/mission/") for h in entry.links)
     party = Page(html[html.index('id="party"'):html.index('id="payloadOf"') if 'id="payloadOf"' in html else None])
     assert "close to schema:participant" in party.text
+
+
+def test_a_propertys_example_is_its_use_by_the_first_subject_by_label(dataset):
+    documentation = ontology_docs.documentation(dataset)
+    properties = documentation.object_properties + documentation.datatype_properties
+    assert len(properties) > 10
+    for term in properties:
+        first = dataset.select(f"""SELECT ?s ?o WHERE {{ ?s <{term.iri}> ?o ; <{RDFS}label> ?label }}
+                                  ORDER BY ?label STR(?o) LIMIT 1""")
+        if not first:
+            assert term.examples == (), term.iri
+            continue
+        subject, value = first[0]["s"].value, first[0]["o"]
+        (example,) = term.examples
+        assert example.subject.iri == subject, term.iri
+        assert (example.value.iri if isinstance(value, ox.NamedNode) else example.value) == value.value, term.iri
 
 
 # --- the pages keep the Content-Security-Policy -------------------------------------------------------
