@@ -126,6 +126,22 @@ def description(limits) -> dict:
                               "404": ERROR, **_read_whole(),
                               "406": {"description": "The format cannot hold this data (JSON-LD, for data with RDF "
                                                      "1.2 triple terms).", "content": _error_content()}}}},
+            "/store": {"get": {
+                "summary": "The SPARQL 1.1 Graph Store Protocol, read-only: one named graph (?graph=IRI), the "
+                           "default graph (?default, the merge of all), or without either the whole dataset by "
+                           "source; byte for byte as the dumps where they are the same graph. Writes are 405.",
+                "parameters": [
+                    {"name": "graph", "in": "query", "required": False, "schema": {"type": "string"},
+                     "description": "One of the dataset's named graphs (GET /sparql lists them)."},
+                    {"name": "default", "in": "query", "required": False, "allowEmptyValue": True,
+                     "schema": {"type": "string"}, "description": "The default graph, the merge of all graphs."},
+                    {"name": "format", "in": "query", "required": False,
+                     "description": "The format by name or media type; overrides Accept.",
+                     "schema": {"type": "string", "enum": [f.name for f in DOCUMENT_FORMATS]}}],
+                "responses": {"200": {"description": "The graph (Turtle by default) or the dataset (TriG by default).",
+                                      "content": {f.media_type: {} for f in DOCUMENT_FORMATS}},
+                              **_kept_document(), **_read_whole(),
+                              "400": ERROR, "404": ERROR, "406": ERROR}}},
             "/healthz": {"get": {"summary": "Whether the server is up, what it serves, and any problem with "
                                             "newer data it refused.",
                                  "responses": {"200": {"description": "Health.", "content": {"application/json": {

@@ -6,9 +6,6 @@ service (RDF clients) or sends a browser to the query page.
 
 from __future__ import annotations
 
-import re
-from urllib.parse import parse_qsl
-
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from ilrs_graph import formats
@@ -18,6 +15,7 @@ from ilrs_graph.service_description import service_description
 from . import negotiation
 from .encoding import answer_response
 from .errors import ApiError
+from .parameters import decoded_pairs, utf8
 from .repeated import ANSWER_SENT
 from .state import dataset_of
 
@@ -31,7 +29,6 @@ READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted."
 ANSWER_HEADERS = (("Vary", "Accept"), ("Cache-Control", "public, no-cache"))
 # A volatile query's answer (NOW(), RAND()…) is never the same twice: no cache keeps it.
 VOLATILE_ANSWER_HEADERS = (("Vary", "Accept"), ("Cache-Control", "no-store"))
-_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
@@ -55,7 +52,7 @@ def sparql() -> Response:
 def _protocol_parameters() -> dict[str, list[str]]:
     """The protocol's parameters, from the URL and (for POST) the body, as the media type says."""
     params: dict[str, list[str]] = {}
-    for name, value in _decoded_pairs(request.query_string):
+    for name, value in decoded_pairs(request.query_string):
         params.setdefault(name, []).append(value)
     if request.method != "POST":
         return params
@@ -65,13 +62,13 @@ def _protocol_parameters() -> dict[str, list[str]]:
         raise ApiError(415, f"The body is said to be in {charset}; this endpoint reads queries in UTF-8 "
                             f"(the SPARQL protocol's encoding).")
     if media_type == FORM_TYPE:
-        for name, value in _decoded_pairs(request.get_data(cache=True)):
+        for name, value in decoded_pairs(request.get_data(cache=True)):
             params.setdefault(name, []).append(value)
     elif media_type == QUERY_TYPE:
         if "query" in params:
             raise ApiError(400, "With Content-Type application/sparql-query the query is the body; "
                                 "do not also send a 'query' parameter.")
-        params["query"] = [_utf8(request.get_data(cache=True), "request body")]
+        params["query"] = [utf8(request.get_data(cache=True), "request body")]
     elif media_type == UPDATE_TYPE:
         raise ApiError(403, READ_ONLY)
     elif not media_type:
@@ -80,25 +77,6 @@ def _protocol_parameters() -> dict[str, list[str]]:
         raise ApiError(415, f"Content-Type {media_type} is not part of the SPARQL protocol; "
                             f"send {QUERY_TYPE} or {FORM_TYPE}.")
     return params
-
-
-def _decoded_pairs(raw: bytes) -> list[tuple[str, str]]:
-    text = _utf8(raw, "parameters")
-    stray = _STRAY_PERCENT.search(text)
-    if stray:
-        raise ApiError(400, f"The parameters are not valid percent-encoding: the '%' at character "
-                            f"{stray.start() + 1} is not followed by two hexadecimal digits.")
-    try:
-        return parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ApiError(400, f"The parameters are not valid percent-encoded UTF-8: {error}") from None
-
-
-def _utf8(raw: bytes, what: str) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ApiError(400, f"The {what} is not valid UTF-8 (byte {error.start}).") from None
 
 
 def _answer(text: str, params: dict[str, list[str]]) -> Response:

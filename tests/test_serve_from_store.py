@@ -79,7 +79,9 @@ def test_real_clients_read_it(server, embedded):
 
 
 @pytest.mark.parametrize("path", ["id/agency/cnsa.ttl", "id/agency/cnsa.nq", "id/agency/cnsa.jsonld",
-                                  "ontology.ttl", "context.jsonld"])
+                                  "ontology.ttl", "context.jsonld",
+                                  "store?graph=https://w3id.org/ilrs/id/source/spacewatch-2024-05-13&format=nt",
+                                  "store?graph=https://w3id.org/ilrs/ontology&format=trig"])
 def test_documents_are_byte_for_byte_those_of_the_embedded_engine(server, embedded, path):
     served = requests.get(server + path, timeout=30)
     assert served.status_code == 200 and served.content == embedded[1].get("/" + path).data

@@ -251,6 +251,9 @@ def test_a_source_page_lists_what_it_states(client, dataset):
     count = sum(1 for q in quads(dataset) if q.graph_name.value.endswith("/source/spacenews-venezuela-2023"))
     assert f"the source of {count} facts" in page.text
     assert result_table.run(dataset, query).total_rows == count
+    download = client.get(next(h for h in page.links if h.startswith("/store?")))
+    assert download.status_code == 200 and download.mimetype == "text/turtle"
+    assert len(list(ox.parse(download.data, format=ox.RdfFormat.TURTLE))) == count
 
 
 # --- the ontology documentation -------------------------------------------------------------------------
