@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -21,6 +22,8 @@ from .inputs import rdf_files
 from .load import LoadedGraph, LoadError, load_files, load_shipped
 from .store import ENGINES
 from .validate import user_cache_dir, validate_unless_known
+
+log = logging.getLogger("ilrs_graph.last_good")
 
 SHOWN_VIOLATIONS = 3
 

@@ -102,6 +102,15 @@ def test_a_reload_reads_a_file_added_to_a_served_directory(data):
         assert health["status"] == "ok" and health["problem"] is None
 
 
+def test_a_cache_that_cannot_be_written_only_costs_the_last_good_copy(data, tmp_path):
+    (tmp_path / "a-file").write_text("")  # where the cache directory should be: a service user without a home
+    with running_server_process("--data", *data["files"], "--validate",
+                                env={**data["env"], "XDG_CACHE_HOME": str(tmp_path / "a-file")}) as served:
+        assert requests.get(served.base + "healthz").json()["status"] == "ok"
+        assert count(served.base, "cache unwritable") > 0
+        assert "cannot keep a copy of the good data" in served.log.read_text()
+
+
 def test_without_a_good_copy_broken_data_is_not_served(data, tmp_path):
     data["files"][1].write_text("@prefix broken\n")
     started = run_cli("serve", "--port", "1", "--data", *data["files"], "--validate")
