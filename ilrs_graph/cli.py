@@ -265,8 +265,9 @@ def _export(args: argparse.Namespace) -> int:
     if args.site is not None and args.format != "all":
         return _fail("--site writes every format (its pages link to them all); --format is for -o")
     base_parts = urlsplit(args.base_url)
-    if base_parts.scheme not in ("http", "https") or not base_parts.hostname or not _is_iri(args.base_url):
-        return _fail(f"--base-url must be an http or https URL, not '{args.base_url}'")
+    if base_parts.scheme not in ("http", "https") or not base_parts.hostname or not _is_iri(args.base_url) \
+            or "?" in args.base_url or "#" in args.base_url:  # the files' addresses are made by appending names
+        return _fail(f"--base-url must be an http or https URL without a query or fragment, not '{args.base_url}'")
     target = args.output if args.site is None else args.site
     if target.exists() and not target.is_dir():
         return _fail(f"{target}: exists and is not a directory")

@@ -106,9 +106,14 @@ class OxigraphEngine(Engine):
             options["default_graph"] = [ox.NamedNode(iri) for iri in default_graph_uris]
             options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graph_uris]
         try:
-            return write_answer(self.store.query(plan.text, **options), fmt)
+            answer = self.store.query(plan.text, **options)
         except SyntaxError as error:
             raise syntax_error(error) from None
+        except RuntimeError as error:  # refused before evaluation: a function Oxigraph does not provide
+            raise QueryError(f"The query cannot be evaluated: {error}. This engine provides the functions and "
+                             "casts SPARQL 1.1 defines; a query calling another is refused (SPARQL 1.1, 17.6).",
+                             400) from None
+        return write_answer(answer, fmt)
 
 
 class RdflibEngine(Engine):

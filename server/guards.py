@@ -1,5 +1,6 @@
 """What every request must keep to before a view reads it: a Host header (HTTP/1.1), the size of its
-headers and of its body, and paths taken as they are written."""
+headers, and paths taken as they are written. (The body's size is checked where it is read:
+parameters.request_body.)"""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from .state import state_of
 
 
 def register(app: Flask) -> None:
-    # Werkzeug refuses a longer body with 413 when a view reads it (Content-Length or chunked).
-    app.config["MAX_CONTENT_LENGTH"] = state_of(app).config.limits.max_request_bytes
     # No redirect from "//a" to "/a": werkzeug builds it from the Host header, which the client chooses.
     app.url_map.merge_slashes = False
     app.before_request(_check_headers)

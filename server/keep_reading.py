@@ -18,6 +18,7 @@ from __future__ import annotations
 import select
 import threading
 
+from gunicorn.http.body import ChunkedReader
 from gunicorn.workers.gthread import ThreadWorker
 
 from .idle_clients import limit_idleness, linger_before_closing
@@ -46,11 +47,13 @@ class KeepReadingThreadWorker(ThreadWorker):
     def handle_request(self, req, conn):
         """A body declared longer than the server accepts is refused (413) unread: no "100 Continue"
         invites it, and the connection then closes (and says so), instead of reading and throwing away
-        all the client sends."""
+        all the client sends. A connection that sends a body in chunks closes after it too."""
         limit = state_of(self.wsgi).config.limits.max_request_bytes
         if any(name == "CONTENT-LENGTH" and value.isdigit() and int(value) > limit for name, value in req.headers):
             req.must_close = True
             req._expected_100_continue = False  # gunicorn's flag: it would send the 100 before the app runs
+        elif isinstance(req.body.reader, ChunkedReader):  # its length shows only as it is read: what the app
+            req.must_close = True                           # did not read (past the limit) is not read after
         return super().handle_request(req, conn)
 
     def handle(self, conn):

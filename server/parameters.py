@@ -1,10 +1,14 @@
-"""A request's parameters read strictly: invalid UTF-8 or a stray '%' is a 400 naming where, not a
-silently replaced character that would then name another query or graph."""
+"""A request's parameters and body read strictly: invalid UTF-8 or a stray '%' is a 400 naming where, not
+a silently replaced character that would then name another query or graph; a body past the limit is a
+413 however it is sent, never cut to the limit and read as if whole."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import parse_qsl
+
+from flask import request
+from gunicorn.http.errors import ParseException
 
 from .errors import ApiError
 
@@ -29,3 +33,24 @@ def utf8(raw: bytes, what: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ApiError(400, f"The {what} is not valid UTF-8 (byte {error.start}).") from None
+
+
+def request_body(max_bytes: int) -> bytes:
+    """The request's body, read once: 413 past ``max_bytes``, whether its length is declared or it comes
+    in chunks (a connection that sent chunks is then closed, not read to the end: keep_reading.py), and
+    400 when its chunks are not framed as HTTP/1.1 says."""
+    declared = request.content_length
+    if declared is not None and declared > max_bytes:
+        raise _too_large(max_bytes)
+    try:
+        body = request.environ["wsgi.input"].read(max_bytes + 1)
+    except (ParseException, OSError) as error:  # gunicorn reads the chunks as the app reads the body
+        raise ApiError(400, f"The request body could not be read: {error or type(error).__name__}.") from None
+    if len(body) > max_bytes:
+        raise _too_large(max_bytes)
+    return body
+
+
+def _too_large(max_bytes: int) -> ApiError:
+    return ApiError(413, f"The request body is larger than {max_bytes:,} bytes, this endpoint's limit: send a "
+                         "shorter query.")

@@ -15,9 +15,9 @@ from ilrs_graph.service_description import service_description
 from . import negotiation
 from .encoding import answer_response
 from .errors import ApiError
-from .parameters import decoded_pairs, utf8
+from .parameters import decoded_pairs, request_body, utf8
 from .repeated import ANSWER_SENT
-from .state import dataset_of
+from .state import dataset_of, state_of
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -57,18 +57,19 @@ def _protocol_parameters() -> dict[str, list[str]]:
     if request.method != "POST":
         return params
     media_type = (request.mimetype or "").lower()
+    limit = state_of(current_app).config.limits.max_request_bytes
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if media_type in (FORM_TYPE, QUERY_TYPE) and charset not in ("utf-8", "utf8", "us-ascii"):
         raise ApiError(415, f"The body is said to be in {charset}; this endpoint reads queries in UTF-8 "
                             f"(the SPARQL protocol's encoding).")
     if media_type == FORM_TYPE:
-        for name, value in decoded_pairs(request.get_data(cache=True)):
+        for name, value in decoded_pairs(request_body(limit)):
             params.setdefault(name, []).append(value)
     elif media_type == QUERY_TYPE:
         if "query" in params:
             raise ApiError(400, "With Content-Type application/sparql-query the query is the body; "
                                 "do not also send a 'query' parameter.")
-        params["query"] = [utf8(request.get_data(cache=True), "request body")]
+        params["query"] = [utf8(request_body(limit), "request body")]
     elif media_type == UPDATE_TYPE:
         raise ApiError(403, READ_ONLY)
     elif not media_type:

@@ -68,6 +68,13 @@ def test_the_table_shows_control_characters_instead_of_sending_them_to_the_termi
     assert result.returncode == 0 and "\x1b" not in result.stdout and r"c\u001b[31mred" in result.stdout
 
 
+@pytest.mark.parametrize("function", ["<http://example.org/f>", "<http://www.w3.org/2001/XMLSchema#long>"])
+def test_a_function_the_engine_does_not_provide_is_bad_input(function):
+    result = run_cli("query", f'SELECT ({function}("1") AS ?x) WHERE {{}}')
+    assert result.returncode == 2 and "cannot be evaluated" in result.stderr and function in result.stderr
+    assert "Traceback" not in result.stderr and "RuntimeError" not in result.stderr
+
+
 @pytest.mark.parametrize("args, words", [
     (("serve", "--limit", "timeout_seconds=nan"), "finite number"),
     (("serve", "--limit", "timeout_seconds=inf"), "finite number"),
@@ -75,6 +82,8 @@ def test_the_table_shows_control_characters_instead_of_sending_them_to_the_termi
     (("load", "--store", "http://127.0.0.1:1", "--timeout", "nan"), "--timeout"),
     (("export", "-o", "never-written", "--base-url", "https://example.org/a b"), "--base-url"),
     (("export", "-o", "never-written", "--base-url", "https://"), "--base-url"),
+    (("export", "-o", "never-written", "--base-url", "https://example.org/x?y=1#frag"), "without a query or fragment"),
+    (("export", "--site", "never-written", "--base-url", "https://example.org/#"), "without a query or fragment"),
 ])
 def test_impossible_numbers_and_urls_are_bad_input(args, words):
     result = run_cli(*args)
