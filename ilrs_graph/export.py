@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import jsonld, void
-from .formats import DATASET_FORMATS, GRAPH_FORMATS, Format, by_name
+from .formats import DATASET_FORMATS, GRAPH_FORMATS, Format, by_name, writable
 from .load import LoadedGraph
 from .namespaces import PREFIXES, RDF
 
@@ -60,13 +60,14 @@ def canonical_quads(statements: Iterable[ox.Quad | ox.Triple], *, merge: bool) -
 
 
 def serialize(statements: Iterable[ox.Quad | ox.Triple], fmt: Format, prefixes: dict[str, str] = PREFIXES) -> bytes:
-    """``statements`` in ``fmt``, deterministically (JSON-LD compacted with :func:`jsonld.context`)."""
+    """``statements`` in ``fmt``, deterministically (JSON-LD compacted with :func:`jsonld.context`);
+    CannotWrite when ``fmt`` cannot hold them."""
     ordered = canonical_quads(statements, merge=fmt.kind != "dataset")
     if fmt.name == "jsonld":
         triples = [q.triple for q in ordered]
         return jsonld.to_bytes(jsonld.document(triples, jsonld.context(triples)))
     items = ordered if fmt.kind == "dataset" else [q.triple for q in ordered]
-    return ox.serialize(items, format=fmt.oxigraph, prefixes=prefixes)
+    return writable(ox.serialize(items, format=fmt.oxigraph, prefixes=prefixes), fmt)
 
 
 def build_dumps(loaded: LoadedGraph, formats: Sequence[Format] = EXPORT_FORMATS) -> list[Dump]:

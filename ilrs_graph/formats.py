@@ -6,6 +6,7 @@ it is served as, the other media types a client may ask for it by, and Oxigraph'
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -62,11 +63,26 @@ ALL_FORMATS: tuple[Format, ...] = RESULT_FORMATS + GRAPH_FORMATS + DATASET_FORMA
 
 
 class CannotWrite(ValueError):
-    """What is to be written holds RDF 1.2 triple terms, which ``fmt`` (JSON-LD 1.1) cannot express."""
+    """What is to be written cannot be expressed in ``fmt``: RDF 1.2 triple terms in JSON-LD 1.1, or
+    characters that XML 1.0 forbids (even as character references) in an XML format."""
 
     def __init__(self, fmt: Format):
-        others = ", ".join(f.media_type for f in GRAPH_FORMATS + DATASET_FORMATS if f != fmt)
-        super().__init__(f"RDF 1.2 triple terms cannot be written as {fmt.media_type}; these formats can: {others}.")
+        what = ("RDF 1.2 triple terms" if fmt.name == "jsonld" else
+                "Characters XML 1.0 forbids (U+0000 to U+001F but tab and line ends, U+FFFE, U+FFFF)")
+        others = ", ".join(f.media_type for f in (RESULT_FORMATS if fmt.kind == "results" else
+                                                  GRAPH_FORMATS + DATASET_FORMATS) if f != fmt)
+        super().__init__(f"{what} cannot be written as {fmt.media_type}; these formats can: {others}.")
+
+
+_XML_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")  # in UTF-8
+
+
+def writable(body: bytes, fmt: Format) -> bytes:
+    """``body``, written in ``fmt``, if a reader of ``fmt`` can read it: Oxigraph's XML writers copy the
+    characters XML 1.0 forbids as they are, which makes the document unreadable (CannotWrite then)."""
+    if fmt.oxigraph in (ox.RdfFormat.RDF_XML, ox.QueryResultsFormat.XML) and _XML_FORBIDDEN.search(body):
+        raise CannotWrite(fmt)
+    return body
 
 
 # Names people type for the same format ("ttl" for turtle, "nt" for ntriples…).

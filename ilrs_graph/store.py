@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import rdflib.plugins.sparql
 
 from . import convert, memory, rdflib_fixes  # noqa: F401 (rdflib's evaluator, fixed on import)
-from .formats import CannotWrite, Format
+from .formats import CannotWrite, Format, writable
 from .load import LoadedGraph
 from .query import QueryError, QueryPlan, syntax_error
 
@@ -80,7 +80,11 @@ class Engine:
         expected_kind = ("graph", "dataset") if plan.answers_with_triples else ("results",)
         if fmt.kind not in expected_kind:
             raise QueryError(f"A {plan.form} query cannot be answered as {fmt.media_type}.", 406)
-        return self._run(plan, fmt, list(default_graph_uris), list(named_graph_uris))
+        body = self._run(plan, fmt, list(default_graph_uris), list(named_graph_uris))
+        try:
+            return writable(body, fmt)
+        except CannotWrite as refused:
+            raise QueryError(str(refused), 406) from None
 
     def _run(self, plan: QueryPlan, fmt: Format, default_graph_uris: list[str],
              named_graph_uris: list[str]) -> bytes:
@@ -105,15 +109,19 @@ class OxigraphEngine(Engine):
         if default_graph_uris or named_graph_uris:  # the protocol's dataset overrides the query's
             options["default_graph"] = [ox.NamedNode(iri) for iri in default_graph_uris]
             options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graph_uris]
+        # No name holds the answer here: an error raised while it is written must not carry it to another
+        # thread (the command line's), as pyoxigraph frees an answer only on its own.
+        return write_answer(self._evaluated(plan.text, options), fmt)
+
+    def _evaluated(self, text: str, options: dict):
         try:
-            answer = self.store.query(plan.text, **options)
+            return self.store.query(text, **options)
         except SyntaxError as error:
             raise syntax_error(error) from None
         except RuntimeError as error:  # refused before evaluation: a function Oxigraph does not provide
             raise QueryError(f"The query cannot be evaluated: {error}. This engine provides the functions and "
                              "casts SPARQL 1.1 defines; a query calling another is refused (SPARQL 1.1, 17.6).",
                              400) from None
-        return write_answer(answer, fmt)
 
 
 class RdflibEngine(Engine):
