@@ -69,6 +69,9 @@ def ontology_document(suffix: str | None = None) -> Response:
     if suffix is not None and suffix != HTML and suffix not in DUMP_FORMATS:
         raise ApiError(404, f"No ontology document as .{suffix}; it is at /ontology." + ", /ontology.".join(
             [HTML, *DUMP_FORMATS]) + ".")
+    if ONTOLOGY not in dataset_of(current_app).graph_names:
+        raise ApiError(404, f"The graph served holds no ontology (no graph <{ONTOLOGY}>): serve the ontology's "
+                            "file with the data (ilrs-graph serve --data ONTOLOGY-FILE DATA…).")
     chosen = suffix or _negotiated_suffix()
     response = _document(ONTOLOGY, chosen, whole_graph=True)
     if suffix is None:

@@ -275,6 +275,13 @@ def test_the_ontology_documentation_covers_every_term_with_its_rules(client):
     assert missing == [] and len(messages) > 50
 
 
+def test_a_graph_without_the_ontology_has_no_ontology_document():
+    client = create_app(dataset=Dataset.open([Path(__file__).parent / "fixtures" / "base.trig"])).test_client()
+    for path in ("/ontology", "/ontology.ttl", "/ontology.html"):
+        answer = client.get(path)
+        assert answer.status_code == 404 and "holds no ontology" in answer.get_data(as_text=True), path
+
+
 def test_a_property_shows_domain_range_alignment_rule_and_an_example(client):
     html = client.get("/ontology.html").get_data(as_text=True)
     entry = Page(html[html.index('id="plannedLaunchYear"'):html.index('id="sampleMassKg"')])
