@@ -63,3 +63,42 @@ def test_the_shipped_graph_loads_with_every_subject_located(shipped):
     unlocated = [s for s in subjects if shipped.location_of(s) is None]
     assert not unlocated
     assert shipped.content_hash and len(shipped.content_hash) == 64
+
+
+RDF_XML = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+{entities}
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">
+ <rdf:Description rdf:about="&ex;x"><ex:p>{reference}</ex:p></rdf:Description>
+</rdf:RDF>
+"""
+NAMESPACE = '<!ENTITY ex "http://example.org/">'
+
+
+def _laughs(levels: int) -> str:
+    """Each entity ten of the one before: 10 ** (levels + 1) bytes from a file of a few hundred."""
+    names = "abcdefghij"[:levels + 1]
+    return "\n".join([NAMESPACE, f'<!ENTITY {names[0]} "aaaaaaaaaa">'] + [
+        f'<!ENTITY {name} "{("&" + before + ";") * 10}">' for before, name in zip(names, names[1:])])
+
+
+@pytest.mark.parametrize("entities, reference, words", [
+    (_laughs(8), "&i;", "its entities would expand to more than 16,777,216 bytes"),
+    (NAMESPACE + '<!ENTITY a "&b;"> <!ENTITY b "&a;">', "&a;", "entity 'a' refers to itself"),
+    (NAMESPACE + '<!ENTITY % p "x">', "x", "declares a parameter entity"),
+])
+def test_rdf_xml_entities_that_would_expand_without_bound_are_refused_before_parsing(tmp_path: Path, entities,
+                                                                                     reference, words):
+    path = tmp_path / "laughs.rdf"
+    path.write_text(RDF_XML.format(entities=entities, reference=reference))
+    with pytest.raises(LoadError) as refused:
+        load_files([path], ontology=False)
+    assert words in str(refused.value)
+
+
+def test_rdf_xml_entities_within_bounds_are_read(tmp_path: Path):
+    path = tmp_path / "entities.rdf"
+    path.write_text(RDF_XML.format(entities=_laughs(5), reference="&f;"))  # 1 MB from a small file
+    (quad,) = [q for q in load_files([path], ontology=False).quads if q.predicate.value == "http://example.org/p"]
+    assert quad.subject.value == "http://example.org/x" and len(quad.object.value) == 10 ** 6
