@@ -225,7 +225,7 @@ def _query(args: argparse.Namespace) -> int:
     if args.timeout is not None and not _is_seconds(args.timeout):
         return _fail(TIMEOUT_REFUSED)
     text = args.query
-    if text.endswith(".rq") or _is_file(text):
+    if text.endswith(".rq") or _is_path(text):
         try:
             text = Path(text).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
@@ -424,10 +424,11 @@ def _is_iri(text: str) -> bool:
     return True
 
 
-def _is_file(name: str) -> bool:
-    """Whether ``name`` is an existing file (a query text is not: it may even be too long for a path)."""
+def _is_path(name: str) -> bool:
+    """Whether ``name`` names something on disk, a file or not (a query text does not: it may even be too
+    long for a path)."""
     try:
-        return Path(name).is_file()
+        return Path(name).exists()
     except OSError:
         return False
 

@@ -58,6 +58,10 @@ def _protocol_parameters() -> dict[str, list[str]]:
         return params
     media_type = (request.mimetype or "").lower()
     limit = state_of(current_app).config.limits.max_request_bytes
+    coding = request.headers.get("Content-Encoding", "identity").strip().lower()
+    if coding not in ("", "identity"):  # RFC 9110, 8.4: a coding the server does not read is 415
+        raise ApiError(415, f"The body is sent with Content-Encoding {coding}, which this endpoint does not "
+                            "decode: send it as it is.")
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if media_type in (FORM_TYPE, QUERY_TYPE) and charset not in ("utf-8", "utf8", "us-ascii"):
         raise ApiError(415, f"The body is said to be in {charset}; this endpoint reads queries in UTF-8 "

@@ -68,6 +68,11 @@ def test_the_table_shows_control_characters_instead_of_sending_them_to_the_termi
     assert result.returncode == 0 and "\x1b" not in result.stdout and r"c\u001b[31mred" in result.stdout
 
 
+def test_a_directory_given_as_the_query_is_named_as_such():
+    result = run_cli("query", ROOT / "queries")
+    assert result.returncode == 2 and "cannot read the query" in result.stderr and "Is a directory" in result.stderr
+
+
 @pytest.mark.parametrize("function", ["<http://example.org/f>", "<http://www.w3.org/2001/XMLSchema#long>"])
 def test_a_function_the_engine_does_not_provide_is_bad_input(function):
     result = run_cli("query", f'SELECT ({function}("1") AS ?x) WHERE {{}}')

@@ -58,6 +58,8 @@ CASES = [
     (b"POST /sparql HTTP/1.1\r\nContent-Type: image/png", b"\x89PNG", 415, "not part of the SPARQL protocol"),
     (b"POST /sparql HTTP/1.1\r\nContent-Type: ;;;", b"ASK {}", 415, "Content-Type"),
     (b"POST /sparql HTTP/1.1", b"ASK {}", 415, "Content-Type"),
+    (b"POST /sparql HTTP/1.1\r\nContent-Type: application/sparql-query\r\nContent-Encoding: gzip",
+     b"\x1f\x8b\x08\x00", 415, "Content-Encoding gzip"),
     (b"PATCH /sparql HTTP/1.1", b"", 405, "not allowed"),
     (b"FOO /sparql HTTP/1.1", b"", 405, "not allowed"),
     (b"TRACE / HTTP/1.1", b"", 405, "not allowed"),
