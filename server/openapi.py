@@ -92,7 +92,9 @@ def description(limits) -> dict:
                 "responses": {"200": _document(), "303": {"description": "See the description."},
                               "404": ERROR, "406": ERROR}}},
             "/ontology": {"get": {"summary": "The ontology, in the negotiated format.",
-                                  "responses": {"200": _document(), "406": ERROR}}},
+                                  "responses": {"200": _document(), "406": ERROR,
+                                                "404": {"description": "The graph served holds no ontology.",
+                                                        "content": _error_content()}}}},
             "/ontology.{suffix}": {"get": {
                 "summary": "The ontology document in the format its suffix names.",
                 "parameters": [{"name": "suffix", "in": "path", "required": True,
