@@ -55,7 +55,7 @@ EXPECTED: dict[str, Expect] = {
         ("South Africa", "2023-09"), ("Azerbaijan", "2023-10"), ("Belarus", "2023-10"), ("Pakistan", "2023-10"),
         ("Egypt", "2023-12")]),
     "partner-dates-by-source": Expect(["name", "since"], [
-        ("Azerbaijan", "2023-10"), ("Azerbaijan", "2023-10-03"), ("Belarus", "2023-10"), ("Belarus", "2023-10-23"),
+        ("Azerbaijan", "2023-10"), ("Azerbaijan", "2023-10"), ("Azerbaijan", "2023-10-03"), ("Belarus", "2023-10"), ("Belarus", "2023-10-23"),
         ("China", "2021"), ("China", "2021-06"), ("Egypt", "2023-12"), ("Egypt", "2023-12-06"),
         ("Kazakhstan", "2024-07"), ("Kazakhstan", "2024-07-03"), ("Nicaragua", "2024-04"),
         ("Pakistan", "2023-10"), ("Pakistan", "2023-10-18"), ("Russia", "2021"), ("Russia", "2021-06"),
@@ -154,6 +154,7 @@ EXPECTED: dict[str, Expect] = {
         ("Chang'e 6", "planned launch year", "2024"), ("Chang'e 6", "planned launch year", "2024"),
         ("Chang'e 6", "planned launch year", "2026"),
         *[("Chang'e 8", "planned launch year", "2028")] * 5, ("Chang'e 8", "planned launch year", "2029"),
+        ("Queqiao-2", "mission status", ILRS + "Launched"), ("Queqiao-2", "mission status", ILRS + "Planned"),
         ("Utilization", "start year", "2035"), ("Utilization", "start year", "2036")]),
     "objectives": Expect(["objective"], [
         ("Analyzing internal structures",), ("Biological and medical experiments",), ("Investigating chemistry",),
