@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import shipped
+from . import shipped, xml_entities
 from .namespaces import ONTOLOGY, RDF, XSD
 
 # File name endings → Oxigraph formats. The one table the loader, the CLI and the server share.
@@ -127,41 +127,6 @@ def load_shipped() -> LoadedGraph:
     return load_files(shipped.data_files())
 
 
-_ENTITY = re.compile(rb"""<!ENTITY\s+(%\s+)?([^\s%;"']+)\s+(?:"([^"]*)"|'([^']*)')""")
-# What an RDF/XML file's entities may expand to: OWL files name namespaces with them (kilobytes in all);
-# nested ones ("billion laughs") make a file of 1 KB into gigabytes.
-MAX_ENTITY_EXPANSION = 16 * 2**20
-
-
-def _refuse_entity_expansion(data: bytes, shown: str) -> None:
-    """LoadError when the entities an RDF/XML document declares would expand to more than
-    MAX_ENTITY_EXPANSION bytes (or ten times the file) where it refers to them, found before the parser
-    expands them."""
-    values: dict[bytes, bytes] = {}
-    body_start = 0  # where the document's references start: after the declarations
-    for found in _ENTITY.finditer(data):
-        if found.group(1):
-            raise LoadError(shown, "declares a parameter entity (<!ENTITY % …>): such DTDs are not read")
-        values.setdefault(found.group(2), found.group(3) if found.group(3) is not None else found.group(4))
-        body_start = found.end()
-    sizes: dict[bytes, int] = {}
-    limit = max(MAX_ENTITY_EXPANSION, 10 * len(data))
-
-    def size(name: bytes, within: tuple[bytes, ...] = ()) -> int:
-        if name in within:
-            raise LoadError(shown, f"entity '{name.decode(errors='replace')}' refers to itself")
-        if name not in sizes:
-            value = values[name]
-            sizes[name] = len(value) + sum(
-                value.count(reference) * (min(size(other, (*within, name)), limit) - len(reference))
-                for other in values if (reference := b"&" + other + b";") in value)
-        return sizes[name]
-    expanded = sum(size(name) * data.count(b"&" + name + b";", body_start) for name in values)
-    if expanded > limit:
-        raise LoadError(shown, f"its entities would expand to more than {limit:,} bytes, the most that is read "
-                               "(nested entities, a \"billion laughs\", make a small file into gigabytes)")
-
-
 def _display(path: Path, root: Path | None) -> str:
     base = root or Path.cwd()
     try:
@@ -176,8 +141,8 @@ def _parse(data: bytes, fmt: ox.RdfFormat, path: Path, shown: str, graph_name: o
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise LoadError(shown, f"not valid UTF-8 (byte {error.start})", line) from None
-    if fmt == ox.RdfFormat.RDF_XML:
-        _refuse_entity_expansion(data, shown)
+    if fmt == ox.RdfFormat.RDF_XML and (problem := xml_entities.expansion_problem(data)) is not None:
+        raise LoadError(shown, problem)
     try:
         parsed = list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
     except SyntaxError as error:
