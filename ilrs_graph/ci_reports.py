@@ -8,6 +8,7 @@ a finding's details and of the summary line is shared with the text report.
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
@@ -86,8 +87,19 @@ def junit(report: Report) -> str:
             failure.text = "\n".join(located(f) for f in violations)
         if others:
             ET.SubElement(case, "system-out").text = "\n".join(located(f) for f in others)
+    return _junit_document(suites)
+
+
+# What XML 1.0 cannot carry, even as a character reference (a value in the data may hold it).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _junit_document(suites: ET.Element) -> str:
+    """The JUnit XML document: a character XML 1.0 forbids, in a value or a file name, is written as
+    ``\\uXXXX`` (as the query command's table writes control characters), so that CI can read it."""
     ET.indent(suites)
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+    written = ET.tostring(suites, encoding="unicode", xml_declaration=True)
+    return _NOT_XML.sub(lambda c: f"\\u{ord(c.group()):04x}", written) + "\n"
 
 
 def github(report: Report) -> str:
@@ -126,8 +138,7 @@ def junit_unreadable(error: LoadError) -> str:
     suite = ET.SubElement(suites, "testsuite", {"name": "SHACL shapes", **counts})
     case = ET.SubElement(suite, "testcase", {"classname": "input", "name": "read the data"})
     ET.SubElement(case, "error", {"message": str(error), "type": "unreadable"}).text = str(error)
-    ET.indent(suites)
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+    return _junit_document(suites)
 
 
 def github_unreadable(error: LoadError) -> str:

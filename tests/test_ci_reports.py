@@ -105,6 +105,16 @@ def test_junit_puts_warnings_in_the_output_of_a_passing_case():
     assert with_output and all(": warning: " in case.system_out for case in with_output)
 
 
+def test_junit_carries_a_value_xml_cannot_as_an_escape(tmp_path):
+    data = tmp_path / "bell.trig"
+    data.write_text((FIXTURES / "base.trig").read_text().replace('"China National Space Administration"@en',
+                                                                  '"China National Space\\u0007 Administration"', 1))
+    result = run_cli("validate", "--format", "junit", data)
+    assert result.returncode == 1, result.stderr
+    xml = JUnitXml.fromstring(result.stdout)  # an XML reader reads it
+    assert "\\u0007" in result.stdout and "\x07" not in result.stdout and xml.failures >= 1
+
+
 def test_github_annotations_have_the_workflow_command_format():
     result = run_cli("validate", "--format", "github", FIXTURES / "base.trig", BROKEN)
     assert result.returncode == 1
