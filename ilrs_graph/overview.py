@@ -221,8 +221,8 @@ def roadmap(dataset: Dataset) -> Roadmap:
     # picked here: as a FILTER NOT EXISTS it took seconds at 100k quads.
     status_rows = dataset.select(_PREFIXES + """
         SELECT ?mission ?status ?issued WHERE {
-          GRAPH ?source { ?mission ilrs:missionStatus ?value } ?value rdfs:label ?status .
-          ?source dcterms:issued ?issued .
+          GRAPH ?source { ?mission ilrs:missionStatus ?value } ?source dcterms:issued ?issued .
+          OPTIONAL { ?value rdfs:label ?status }
         }""")
     phases: dict[str, dict] = {}
     for row in phase_rows:
@@ -243,9 +243,9 @@ def roadmap(dataset: Dataset) -> Roadmap:
             mission["planned"].add(year)
     latest: dict[str, tuple[str, str]] = {}  # mission → (issued, status) of its newest source
     for row in status_rows:
-        dated = (term_text(row["issued"]), term_text(row["status"]))
+        dated = (term_text(row["issued"]), _text(row.get("status")) or "")
         latest[row["mission"].value] = max(latest.get(row["mission"].value, dated), dated)
-    statuses = {mission: status for mission, (_, status) in latest.items()}
+    statuses = {mission: status for mission, (_, status) in latest.items() if status}  # unnamed: none shown
     return Roadmap(
         phases=sorted((Phase(iri, p["name"], p["order"], p["plan"], tuple(sorted(p["start"])), tuple(sorted(p["end"])))
                        for iri, p in phases.items()),

@@ -118,10 +118,10 @@ class OxigraphEngine(Engine):
             return self.store.query(text, **options)
         except SyntaxError as error:
             raise syntax_error(error) from None
-        except RuntimeError as error:  # refused before evaluation: a function Oxigraph does not provide
-            raise QueryError(f"The query cannot be evaluated: {error}. This engine provides the functions and "
-                             "casts SPARQL 1.1 defines; a query calling another is refused (SPARQL 1.1, 17.6).",
-                             400) from None
+        except RuntimeError as error:  # refused before evaluation, as a function Oxigraph does not provide
+            hint = (" This engine provides the functions and casts SPARQL 1.1 defines; a query calling another is "
+                    "refused (SPARQL 1.1, 17.6).") if "function" in str(error) else ""
+            raise QueryError(f"The query cannot be evaluated: {error}.{hint}", 400) from None
 
 
 class RdflibEngine(Engine):

@@ -87,8 +87,9 @@ def _replayable(environ: dict, max_body_bytes: int) -> tuple | None:
     read here, and put back for Flask."""
     method = environ.get("REQUEST_METHOD")
     if method not in ("GET", "POST") or environ.get("PATH_INFO") != "/sparql" or lacks_host(environ) \
-            or any(name.startswith("HTTP_IF_") for name in environ):
-        return None
+            or any(name.startswith("HTTP_IF_") for name in environ) \
+            or environ.get("HTTP_CONTENT_ENCODING", "identity").strip().lower() not in ("", "identity"):
+        return None  # (a body with a content coding is refused by the view: 415)
     body = b""
     if method == "POST":
         length = environ.get("CONTENT_LENGTH")

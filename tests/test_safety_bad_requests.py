@@ -154,6 +154,14 @@ def test_a_body_declared_too_long_is_refused_unread_and_the_connection_closed(se
         assert sent < 20_000_000
 
 
+def test_a_content_coding_is_refused_even_for_a_query_answered_before(served):
+    head = b"POST /sparql HTTP/1.1\r\nContent-Type: application/sparql-query"
+    for _ in range(2):  # the second is answered from the answers kept before Flask
+        assert send(served, head, b"ASK { ?s ?p ?o }")[0] == 200
+    status, _, content = send(served, head + b"\r\nContent-Encoding: gzip", b"ASK { ?s ?p ?o }")
+    assert status == 415 and b"Content-Encoding gzip" in content
+
+
 def send_chunked(served, media_type: bytes, body: bytes) -> tuple[int, dict, bytes]:
     """POST ``body`` (already chunked, or not: as it is) with Transfer-Encoding: chunked."""
     with socket.create_connection(("127.0.0.1", served.port), timeout=30) as connection:

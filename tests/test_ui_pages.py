@@ -135,6 +135,18 @@ def test_the_roadmap_gives_each_mission_the_status_its_newest_dated_source_gives
     assert {m.name: m.status for m in overview.roadmap(dataset).missions if m.status} == expected
 
 
+def test_a_status_the_newest_source_gives_without_a_name_is_not_replaced_by_an_older_one(tmp_path):
+    data = tmp_path / "statuses.trig"
+    data.write_text("""
+        PREFIX ilrs: <https://w3id.org/ilrs/ontology/>  PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>  PREFIX ex: <http://example.org/>
+        ex:old dcterms:issued "2020-01-01" .  ex:new dcterms:issued "2024-01-01" .
+        ex:old { ex:m a ilrs:Mission ; rdfs:label "M" ; ilrs:missionStatus ex:planned . ex:planned rdfs:label "planned" . }
+        ex:new { ex:m ilrs:missionStatus ex:unnamed . }""")
+    (mission,) = overview.roadmap(Dataset.open([data])).missions
+    assert mission.name == "M" and mission.status is None  # as latest-mission-status.rq has it
+
+
 def test_the_pictures_change_when_the_data_does(tmp_path):
     extra = tmp_path / "atlantis.trig"
     extra.write_text("""
