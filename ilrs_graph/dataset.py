@@ -112,8 +112,9 @@ class Dataset:
         self.cache = cache if cache is not None else ResultCache(max_bytes=limits.max_cache_bytes)
         self.executors = ExecutorPool(engine, limits) if isolated and engine.evaluates_here else None
         self._statements = statements
-        self._dumps: dict[str, Answer | None] = {}  # None: the format cannot hold this data
-        self._gzipped_dumps: dict[str, Answer] = {}
+        self._kept: dict[str, Answer | None] = {}  # file name → what is sent from it; None: the format cannot hold it
+        self._kept_names: dict[int, str] = {}  # a kept answer (id) → its file name, for its gzipped copy
+        self._gzipped: dict[str, Answer] = {}  # file name → its gzipped copy
         self._files = KeptFiles()  # made here, before a server's workers fork: they share the dumps
         self._loaded: Callable[[], LoadedGraph | None] = lambda: None  # a weak reference, once read
         self._lock = threading.Lock()
@@ -208,28 +209,32 @@ class Dataset:
         """The whole dataset in ``fmt``, byte for byte as ``ilrs-graph export`` writes it (graph formats:
         the merged triples; dataset formats: by source). Written once for all the server's processes
         (:mod:`ilrs_graph.kept_files`); a format that cannot hold the data is found out once too."""
-        with self._lock:
-            known, dump = fmt.name in self._dumps, self._dumps.get(fmt.name)
-        if not known:  # written, or waited for, outside the lock: other formats need not wait
-            body = self._files.bytes_of(_file_name(fmt), lambda: self._serialised(fmt))
-            made = None if body is None else Answer(body, fmt, _etag(self.version, "dump", fmt.name))
-            with self._lock:
-                dump = self._dumps.setdefault(fmt.name, made)
-        if dump is None:
-            raise formats.CannotWrite(fmt)
-        return dump
+        return self._kept_document(_file_name(fmt), fmt, lambda: export.serialize(self.loaded.quads, fmt))
 
-    def _serialised(self, fmt: Format) -> bytes | None:
-        """The dump's bytes, None if ``fmt`` cannot hold the data."""
-        try:
-            return export.serialize(self.loaded.quads, fmt)
-        except formats.CannotWrite:
-            return None
+    def graph(self, graph_iri: str, fmt: Format, make: Callable[[], bytes]) -> Answer:
+        """One named graph as a document, ``make()``'s bytes in ``fmt``: written once for all the server's
+        processes, as the dumps are (one source's graph may be most of a large dataset)."""
+        name = f"graph-{hashlib.sha256(graph_iri.encode()).hexdigest()[:32]}.{fmt.extension}"
+        return self._kept_document(name, fmt, make)
+
+    def _kept_document(self, name: str, fmt: Format, make: Callable[[], bytes]) -> Answer:
+        with self._lock:
+            known, kept = name in self._kept, self._kept.get(name)
+        if not known:  # written, or waited for, outside the lock: other documents need not wait
+            body = self._files.bytes_of(name, lambda: _unless_cannot_write(make))
+            made = None if body is None else Answer(body, fmt, _etag(self.version, "kept", name))
+            with self._lock:
+                kept = self._kept.setdefault(name, made)
+                if kept is not None:
+                    self._kept_names[id(kept)] = name
+        if kept is None:
+            raise formats.CannotWrite(fmt)
+        return kept
 
     def gzipped(self, answer: Answer) -> Answer:
         """``answer`` (with an ETag) gzipped, its ETag marked ``:gzip`` as flask-compress marks it: made
-        once and kept, a dump's beside the dump (a file too), a query answer's in the result cache (while
-        it fits)."""
+        once and kept, a dump's (or a graph's) beside it (a file too), a query answer's in the result cache
+        (while it fits)."""
         if answer.etag is None:
             raise ValueError("an answer without an ETag (a volatile query's) is not kept, gzipped or not")
 
@@ -237,14 +242,14 @@ class Dataset:
             return gzip.compress(answer.body, compresslevel=6, mtime=0)
         fmt, etag = answer.format, f"{answer.etag}:gzip"
         with self._lock:
-            is_dump = self._dumps.get(fmt.name) is answer
-            kept = self._gzipped_dumps.get(fmt.name) if is_dump else None
-        if not is_dump:
+            name = self._kept_names.get(id(answer))
+            kept = self._gzipped.get(name) if name is not None else None
+        if name is None:
             return self.cache.answer(("gzip", answer.etag), lambda: Answer(compressed(), fmt, etag))
         if kept is None:  # compressed outside the lock, as dumps are written
-            made = Answer(self._files.bytes_of(_file_name(fmt) + ".gz", compressed), fmt, etag)
+            made = Answer(self._files.bytes_of(name + ".gz", compressed), fmt, etag)
             with self._lock:
-                kept = self._gzipped_dumps.setdefault(fmt.name, made)
+                kept = self._gzipped.setdefault(name, made)
         return kept
 
     def description(self, base_url: str) -> list[ox.Triple]:
@@ -260,6 +265,14 @@ class Dataset:
     @property
     def graph_names(self) -> frozenset[str]:
         return self.engine.graph_names
+
+
+def _unless_cannot_write(make: Callable[[], bytes]) -> bytes | None:
+    """``make()``'s bytes, None if its format cannot hold what it writes."""
+    try:
+        return make()
+    except formats.CannotWrite:
+        return None
 
 
 def _file_name(fmt: Format) -> str:

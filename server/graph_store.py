@@ -34,8 +34,7 @@ def graph_store() -> Response:
         if graphs[0] not in dataset.graph_names:
             raise ApiError(404, f"This dataset has no graph <{graphs[0]}>. {ONE_GRAPH}")
         fmt = negotiation.choose(formats.GRAPH_FORMATS + formats.DATASET_FORMATS, TURTLE, explicit=explicit)
-        answer = dataset.document(("graph", graphs[0]), fmt,
-                                  lambda: resources.graph_document(dataset, graphs[0], fmt))
+        answer = dataset.graph(graphs[0], fmt, lambda: resources.graph_document(dataset, graphs[0], fmt))
     else:  # the dumps: the default graph is their merged triples, the dataset their graphs by source
         offered = formats.GRAPH_FORMATS if default else formats.DATASET_FORMATS
         answer = dataset.dump(negotiation.choose(offered, TURTLE if default else TRIG, explicit=explicit))

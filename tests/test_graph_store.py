@@ -13,8 +13,10 @@ import rdflib
 import requests
 from rdflib.compare import isomorphic
 
-from ilrs_graph import formats
+from ilrs_graph import formats, resources
 from ilrs_graph.dataset import Dataset
+from ilrs_graph.query import Limits
+from ilrs_server import create_app
 
 from .server_process import running_server
 
@@ -86,6 +88,16 @@ def test_documents_have_validators_and_head_answers_alike(server, graph_names):
     gzipped = requests.get(url, params=params, headers={"Accept-Encoding": "gzip"}, timeout=30)
     assert "Content-Encoding" not in first.headers and gzipped.headers["Content-Encoding"] == "gzip"
     assert gzipped.content == first.content and gzipped.headers["ETag"] != first.headers["ETag"]  # requests unzips
+
+
+def test_a_graph_document_is_written_once_and_sent_from_its_file(monkeypatch, graph_names):
+    made = []
+    monkeypatch.setattr(resources, "graph_document",
+                        lambda *args, real=resources.graph_document: made.append(args[1]) or real(*args))
+    # A result cache too small to keep it, as it is for a large graph's document (beyond a quarter of it)
+    client = create_app(dataset=Dataset.open(limits=Limits(max_cache_bytes=1024))).test_client()
+    bodies = {client.get("/store", query_string={"graph": graph_names[0]}).data for _ in range(3)}
+    assert len(bodies) == 1 and made == [graph_names[0]]
 
 
 @pytest.mark.parametrize("query, accept, status, words", [
