@@ -343,3 +343,26 @@ def test_the_static_files_reach_nothing_outside_this_server():
     for path in static.iterdir():
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", text.replace("http://www.w3.org/2000/svg", "")), path.name
+
+
+def _contrast(one: str, other: str) -> float:
+    """WCAG 2 contrast ratio of two #rgb or #rrggbb colours."""
+    def luminance(colour: str) -> float:
+        colour = "#" + "".join(c * 2 for c in colour[1:]) if len(colour) == 4 else colour
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_focus_ring_network_lines_and_query_box_stand_out_3_to_1():
+    """WCAG 2.2 (1.4.11): what shows focus, a picture's lines and a control's edge need 3:1 against
+    what is beside them (the page, the panels, the soft background)."""
+    css = (Path(__file__).parents[1] / "server" / "static" / "style.css").read_text()
+    variables = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-f]{6}|#[0-9a-f]{3})\b", css))
+    edge = re.search(r"svg\.network \.edges line \{ stroke: (#[0-9a-f]{6}); \}", css).group(1)
+    box = re.search(r"\.editor \{[^}]*border: 1px solid (#[0-9a-f]{6})", css).group(1)
+    for name, colour in (("focus", variables["focus"]), ("network lines", edge), ("query box", box)):
+        for background in (variables["bg"], variables["panel"], variables["soft"]):
+            assert _contrast(colour, background) >= 3, (name, colour, background)
