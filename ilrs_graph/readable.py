@@ -52,7 +52,8 @@ _KINDS = {"Who": ("foaf:Agent", "foaf:Person", "org:Organization", "org:FormalOr
 
 @dataclass(frozen=True)
 class Citation:
-    """A source document, short enough to sit beside a fact: "SpaceNews, 17 July 2023"."""
+    """A source document, short enough to sit beside a fact: "SpaceNews, 17 July 2023"; without a
+    publisher, its whole title (cut, it read "… Lunar Coll…" to a screen reader or on a phone)."""
 
     iri: str
     title: str
@@ -63,8 +64,7 @@ class Citation:
     def short(self) -> str:
         if self.publisher and self.issued:
             return f"{self.publisher}, {self.issued}"
-        name = self.title if len(self.title) <= 50 else self.title[:49].rstrip() + "…"
-        return f"{name}, {self.issued}" if self.issued else name
+        return f"{self.title}, {self.issued}" if self.issued else self.title
 
 
 @dataclass(frozen=True)

@@ -241,6 +241,17 @@ def test_a_resource_page_groups_facts_formats_dates_and_cites_each_source(client
     assert "/ontology#plannedLaunchYear" in page.links  # the property's human label links to its definition
 
 
+def test_a_web_address_is_shown_as_people_write_it(client):
+    page = get(client, "/id/source/spacenews-venezuela-2023.html")
+    assert "https://spacenews.com/" in page.text and "<https://spacenews.com/" not in page.text
+
+
+def test_a_citation_without_a_publisher_names_its_source_whole(client, dataset):
+    page = get(client, "/id/mission/change-6.html")
+    title = "Report on Li Guoping's talk at IAC 2023 in Baku (report dated 10 October 2023)"
+    assert f"{title}, 10 October 2023" in page.text and "…" not in page.text
+
+
 def test_conflicting_claims_are_side_by_side_with_their_sources(client):
     page = get(client, "/id/mission/change-6.html")
     claims = re.search(r"planned launch year sources disagree (.*?) sample return date", page.text).group(1)
