@@ -215,6 +215,7 @@ def test_ask_and_construct_answers_are_shown(client):
     construct = get(client, "/query?query=" + quote(
         "CONSTRUCT { <https://w3id.org/ilrs/id/agency/cnsa> ?p ?o } WHERE { <https://w3id.org/ilrs/id/agency/cnsa> ?p ?o }"))
     assert "subject predicate object" in construct.text and "/id/country/china" in construct.links
+    assert re.search(r"\b\d+ triples in [\d.]+ ms\b", construct.text)  # not "rows": they are triples
     assert {parse_qs(urlsplit(h).query)["format"][0] for h in construct.links if h.startswith("/sparql?")} == {"turtle", "jsonld"}
 
 
