@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from http import HTTPStatus
 
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -45,6 +46,14 @@ def _unexpected(error: Exception) -> Response:
     return render(ApiError(500, "The server failed to answer this request; the failure has been logged."))
 
 
+def _reason(status: int) -> str:
+    """The status's name for a page's heading ("Not Found"), as HTTP gives it."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
 def render(error: ApiError) -> Response:
     """The error as JSON, HTML or plain text, whichever the client prefers (plain text by default)."""
     body: dict = {"status": error.status, "message": error.message}
@@ -55,7 +64,7 @@ def render(error: ApiError) -> Response:
     if preferred == "application/json" or request.accept_mimetypes.best == "application/sparql-results+json":
         response = Response(json.dumps(body), mimetype="application/json")
     elif preferred == "text/html":
-        response = Response(render_template("error.html", error=error), mimetype="text/html")
+        response = Response(render_template("error.html", error=error, reason=_reason(error.status)), mimetype="text/html")
     else:
         where = f" (line {error.line}, column {error.column})" if error.line is not None else ""
         response = Response(f"{error.status} {_reason(error.status)}: {error.message}{where}\n", mimetype="text/plain")

@@ -242,6 +242,13 @@ def test_a_resource_page_groups_facts_formats_dates_and_cites_each_source(client
     assert "/ontology#plannedLaunchYear" in page.links  # the property's human label links to its definition
 
 
+def test_an_error_page_says_what_went_wrong_in_words(client):
+    answer = client.get("/id/agency/nowhere.html", headers={"Accept": "text/html"})
+    assert answer.status_code == 404
+    page = Page(answer.get_data(as_text=True))
+    assert "Not Found (404)" in page.text and "The graph has nothing about" in page.text
+
+
 def test_a_web_address_is_shown_as_people_write_it(client):
     page = get(client, "/id/source/spacenews-venezuela-2023.html")
     assert "https://spacenews.com/" in page.text and "<https://spacenews.com/" not in page.text
