@@ -16,6 +16,8 @@ from ilrs_graph.overview import AgreementNetwork, Joining, MissionDates, Phase, 
 
 WIDTH = 900.0
 CHAR_WIDTH = 6.6       # an average character of the 12px labels
+NAME_CHAR_WIDTH = 7.4  # one of the roadmap's row names, in semibold (DejaVu Sans: "China's crewed lunar landing" 196 px)
+NAME_WIDTH = 230.0     # the most the roadmap's names take: a longer one is cut, whole in its title
 ROW = 22.0             # one partner, one mission
 PHASE_ROW = 30.0       # one phase: its name and, below, its years
 AXIS_TOP = 28.0
@@ -216,6 +218,7 @@ class Segment:
 @dataclass(frozen=True)
 class PhaseLane:
     phase: Phase
+    label: str  # its name, cut to the names' column
     y: float
     segments: list[Segment]
     span: str  # the years in words: "2021 to 2025", "from 2035 or 2036", "until 2028 or 2035"
@@ -231,6 +234,7 @@ class Marker:
 @dataclass(frozen=True)
 class MissionLane:
     mission: MissionDates
+    label: str  # its name, cut to the names' column
     y: float
     markers: list[Marker]
     x1: float  # the line joining its markers: how far its date moved between sources
@@ -259,12 +263,12 @@ def roadmap(plan: Roadmap, today: date | None) -> RoadmapChart:
     years = [y for p in plan.phases for y in p.start_years + p.end_years] + [y for m in dated for y in m.years]
     first, last = (min(years), max(years) + 1) if years else (date.today().year, date.today().year + 1)
     names = [p.name for p in plan.phases] + [m.name for m in dated]
-    label_width = min(max((_text_width(n) for n in names), default=0.0), 220.0) + 16
+    label_width = min(max((len(n) * NAME_CHAR_WIDTH for n in names), default=0.0), NAME_WIDTH) + 16
     axis = TimeAxis(first, last, label_width, WIDTH - 14.0)
     phases = []
     for index, phase in enumerate(plan.phases):
-        phases.append(PhaseLane(phase, AXIS_TOP + PHASE_ROW * index + PHASE_ROW / 2, _segments(phase, axis),
-                                _span(phase)))
+        phases.append(PhaseLane(phase, _fitted(phase.name), AXIS_TOP + PHASE_ROW * index + PHASE_ROW / 2,
+                                _segments(phase, axis), _span(phase)))
     missions_top = AXIS_TOP + PHASE_ROW * len(plan.phases) + 18
     missions = []
     for index, mission in enumerate(dated):
@@ -275,10 +279,17 @@ def roadmap(plan: Roadmap, today: date | None) -> RoadmapChart:
             markers.append(Marker(axis.x(mission.launched.start), kind, f"launched {mission.launched}"
                                   + (" (failed)" if kind == "failed" else "")))
         xs = [m.x for m in markers]
-        missions.append(MissionLane(mission, missions_top + ROW * index + ROW / 2, markers, min(xs), max(xs)))
+        missions.append(MissionLane(mission, _fitted(mission.name), missions_top + ROW * index + ROW / 2, markers,
+                                    min(xs), max(xs)))
     height = missions_top + ROW * len(dated) + 8
     return RoadmapChart(WIDTH, height, first, last - 1, axis.ticks(), axis.at(today), phases, missions_top, missions,
                         [m for m in plan.missions if not m.years])
+
+
+def _fitted(name: str) -> str:
+    """``name`` as the roadmap's names' column can hold it: cut, with "…", if longer."""
+    most = int(NAME_WIDTH // NAME_CHAR_WIDTH)
+    return name if len(name) <= most else name[:most - 1].rstrip() + "…"
 
 
 def _segments(phase: Phase, axis: TimeAxis) -> list[Segment]:

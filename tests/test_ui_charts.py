@@ -138,3 +138,15 @@ def test_the_roadmap_shows_agreed_disputed_and_open_spans_and_each_planned_and_a
     assert [m.name for m in chart.undated_missions] == ["Probe 4"]
     assert chart.missions_top > max(lane.y for lane in chart.phases)
     assert all(lane.y < chart.height for lane in chart.missions)
+
+
+def test_a_roadmap_name_longer_than_its_column_is_cut_and_never_reaches_the_years():
+    long_name = "The International Lunar Research Station's first crewed construction flight"
+    missions = [MissionDates("m1", "China's crewed lunar landing", None, (2030,), "planned"),
+                MissionDates("m2", long_name, None, (2031,), "planned")]
+    chart = charts.roadmap(Roadmap([], missions), today=None)
+    labels = {lane.mission.name: lane.label for lane in chart.missions}
+    assert labels["China's crewed lunar landing"] == "China's crewed lunar landing"
+    assert labels[long_name].endswith("…") and long_name.startswith(labels[long_name][:-1])
+    left = chart.ticks[0].x  # where the years begin; the names start at x=4, 7.4 px a semibold character at most
+    assert all(4 + len(label) * charts.NAME_CHAR_WIDTH <= left for label in labels.values())
