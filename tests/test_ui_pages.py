@@ -249,6 +249,13 @@ def test_an_error_page_says_what_went_wrong_in_words(client):
     assert "Not Found (404)" in page.text and "The graph has nothing about" in page.text
 
 
+def test_each_terms_own_page_link_has_a_name_of_its_own(client):
+    """A screen reader's list of links shows each link's name alone: 83 called "its own page" told them apart by nothing."""
+    html = client.get("/ontology.html").get_data(as_text=True)
+    names = re.findall(r'>its own page<span class="visually-hidden">: ([^<]+)</span></a>', html)
+    assert len(names) > 50 and len(set(names)) == len(names) and "its own page</a>" not in html
+
+
 def test_a_web_address_is_shown_as_people_write_it(client):
     page = get(client, "/id/source/spacenews-venezuela-2023.html")
     assert "https://spacenews.com/" in page.text and "<https://spacenews.com/" not in page.text
