@@ -16,7 +16,7 @@ from ilrs_graph.overview import AgreementNetwork, Joining, MissionDates, Phase, 
 
 WIDTH = 900.0
 CHAR_WIDTH = 6.6       # an average character of the 12px labels
-NAME_CHAR_WIDTH = 7.4  # one of the roadmap's row names, in semibold (DejaVu Sans: "China's crewed lunar landing" 196 px)
+NAME_CHAR_WIDTH = 7.4  # a roadmap row name's, semibold (DejaVu Sans: "China's crewed lunar landing" 196 px)
 NAME_WIDTH = 230.0     # the most the roadmap's names take: a longer one is cut, whole in its title
 ROW = 22.0             # one partner, one mission
 PHASE_ROW = 30.0       # one phase: its name and, below, its years

@@ -64,7 +64,8 @@ def render(error: ApiError) -> Response:
     if preferred == "application/json" or request.accept_mimetypes.best == "application/sparql-results+json":
         response = Response(json.dumps(body), mimetype="application/json")
     elif preferred == "text/html":
-        response = Response(render_template("error.html", error=error, reason=_reason(error.status)), mimetype="text/html")
+        response = Response(render_template("error.html", error=error, reason=_reason(error.status)),
+                            mimetype="text/html")
     else:
         where = f" (line {error.line}, column {error.column})" if error.line is not None else ""
         response = Response(f"{error.status} {_reason(error.status)}: {error.message}{where}\n", mimetype="text/plain")

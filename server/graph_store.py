@@ -12,7 +12,7 @@ from ilrs_graph import formats, resources
 from . import negotiation
 from .encoding import answer_response
 from .errors import ApiError
-from .parameters import decoded_pairs
+from .parameters import decoded
 from .state import dataset_of
 
 blueprint = Blueprint("graph_store", __name__)
@@ -23,9 +23,7 @@ ONE_GRAPH = "Name one graph: ?graph=IRI (GET /sparql with an RDF Accept header l
 
 @blueprint.route("/store")
 def graph_store() -> Response:
-    params: dict[str, list[str]] = {}
-    for name, value in decoded_pairs(request.query_string):
-        params.setdefault(name, []).append(value)
+    params = decoded(request.query_string)
     graphs, default, explicit = params.get("graph", []), "default" in params, params.get("format", [])
     if len(graphs) > 1 or (graphs and default):
         raise ApiError(400, f"A request to /store names at most one graph. {ONE_GRAPH}")

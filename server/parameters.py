@@ -15,8 +15,22 @@ from .errors import ApiError
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
-def decoded_pairs(raw: bytes) -> list[tuple[str, str]]:
-    """The name/value pairs of a query string or form body, in order (blank values kept)."""
+def decoded(raw: bytes, into: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """The parameters of a query string or form body, each name's values in order (blank values kept),
+    added to ``into`` if given (a form's to its URL's)."""
+    params = {} if into is None else into
+    for name, value in _pairs(raw):
+        params.setdefault(name, []).append(value)
+    return params
+
+
+def content_coding(environ: dict) -> str | None:
+    """The content coding a request's body is sent in (gzip…), None for none (identity)."""
+    coding = environ.get("HTTP_CONTENT_ENCODING", "").strip().lower()
+    return None if coding in ("", "identity") else coding
+
+
+def _pairs(raw: bytes) -> list[tuple[str, str]]:
     text = utf8(raw, "parameters")
     stray = _STRAY_PERCENT.search(text)
     if stray:

@@ -23,6 +23,7 @@ from flask import Flask
 from ilrs_graph.dataset import Answer
 
 from .guards import header_bytes, lacks_host
+from .parameters import content_coding
 from .reloading import store_check_due
 from .state import state_of
 
@@ -88,7 +89,7 @@ def _replayable(environ: dict, max_body_bytes: int) -> tuple | None:
     method = environ.get("REQUEST_METHOD")
     if method not in ("GET", "POST") or environ.get("PATH_INFO") != "/sparql" or lacks_host(environ) \
             or any(name.startswith("HTTP_IF_") for name in environ) \
-            or environ.get("HTTP_CONTENT_ENCODING", "identity").strip().lower() not in ("", "identity"):
+            or content_coding(environ) is not None:
         return None  # (a body with a content coding is refused by the view: 415)
     body = b""
     if method == "POST":

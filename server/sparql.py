@@ -15,7 +15,7 @@ from ilrs_graph.service_description import service_description
 from . import negotiation
 from .encoding import answer_response
 from .errors import ApiError
-from .parameters import decoded_pairs, request_body, utf8
+from .parameters import content_coding, decoded, request_body, utf8
 from .repeated import ANSWER_SENT
 from .state import dataset_of, state_of
 
@@ -51,15 +51,12 @@ def sparql() -> Response:
 
 def _protocol_parameters() -> dict[str, list[str]]:
     """The protocol's parameters, from the URL and (for POST) the body, as the media type says."""
-    params: dict[str, list[str]] = {}
-    for name, value in decoded_pairs(request.query_string):
-        params.setdefault(name, []).append(value)
+    params = decoded(request.query_string)
     if request.method != "POST":
         return params
     media_type = (request.mimetype or "").lower()
     limit = state_of(current_app).config.limits.max_request_bytes
-    coding = request.headers.get("Content-Encoding", "identity").strip().lower()
-    if coding not in ("", "identity"):  # RFC 9110, 8.4: a coding the server does not read is 415
+    if (coding := content_coding(request.environ)) is not None:  # RFC 9110, 8.4: one not read is 415
         raise ApiError(415, f"The body is sent with Content-Encoding {coding}, which this endpoint does not "
                             "decode: send it as it is.")
     charset = request.mimetype_params.get("charset", "utf-8").lower()
@@ -67,8 +64,7 @@ def _protocol_parameters() -> dict[str, list[str]]:
         raise ApiError(415, f"The body is said to be in {charset}; this endpoint reads queries in UTF-8 "
                             f"(the SPARQL protocol's encoding).")
     if media_type == FORM_TYPE:
-        for name, value in decoded_pairs(request_body(limit)):
-            params.setdefault(name, []).append(value)
+        decoded(request_body(limit), into=params)
     elif media_type == QUERY_TYPE:
         if "query" in params:
             raise ApiError(400, "With Content-Type application/sparql-query the query is the body; "
