@@ -287,4 +287,6 @@ def syntax_error(error: Exception) -> QueryError:
     message = str(error)
     found = _ENGINE_POSITION.search(message)
     line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
+    if found is not None and found.start() == 0:  # shown apart, beside the message: not twice
+        message = message[found.end():].lstrip(": ")
     return QueryError(f"Syntax error in the query: {message}", 400, line=line, column=column)

@@ -228,6 +228,7 @@ def test_a_parse_error_is_shown_with_its_line_column_and_the_line_itself(client)
     assert "?s nowhere:thing ?x }" in page.text and "^" in page.text
     html = response.get_data(as_text=True)
     assert 'data-error-line="3"' in html  # for the editor to mark the place
+    assert "error at 3:" not in page.text  # the place is said once, in words
 
 
 # --- resource pages -----------------------------------------------------------------------------------
