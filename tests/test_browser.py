@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -125,6 +126,16 @@ def test_an_example_runs_from_the_menu_and_shows_the_right_rows(page, server, da
     assert page.input_value("textarea#query") == example.text
     assert example.question in page.locator(".chosen").inner_text()
     screenshot(page, "query-example")
+
+
+def test_a_long_answers_column_headers_stay_in_view(page, server):
+    page.goto(server + "query?query=" + quote("SELECT * WHERE { ?s ?p ?o } LIMIT 300"))
+    box = page.locator(".answer .table-scroll")
+    box.evaluate("element => { element.scrollTop = 3000; }")
+    page.wait_for_timeout(100)
+    header = page.locator(".answer thead th").first.bounding_box()
+    assert box.evaluate("element => element.scrollTop") > 1000  # it did scroll
+    assert abs(header["y"] - box.bounding_box()["y"]) < 3, header
 
 
 def test_a_typed_query_runs_with_the_keyboard_and_leads_to_a_page_with_its_sources(page, server):
