@@ -211,6 +211,58 @@ def test_a_parse_error_is_shown_at_its_position(page, server, dataset):
     screenshot(page, "parse-error")
 
 
+# Where each line of the highlighting layer starts, as offsets into the query: the first character drawn
+# lower than the one before it begins a line.
+HIGHLIGHT_LINE_STARTS = """() => {
+  const starts = [0];
+  const walker = document.createTreeWalker(document.querySelector(".editor pre code"), NodeFilter.SHOW_TEXT);
+  const length = document.getElementById("query").value.length;
+  let offset = 0, lastTop = null;
+  for (let node = walker.nextNode(); node && offset < length; node = walker.nextNode()) {
+    for (let index = 0; index < node.data.length && offset < length; index++, offset++) {
+      const range = document.createRange();
+      range.setStart(node, index);
+      range.setEnd(node, index + 1);
+      const rect = range.getClientRects()[0];
+      if (!rect) continue;
+      if (lastTop !== null && rect.top > lastTop + 1) starts.push(offset);
+      lastTop = rect.top;
+    }
+  }
+  return starts;
+}"""
+
+
+def textarea_line_starts(page) -> list[int]:
+    """Where each line the textarea itself draws starts: Home goes to the start of the line as wrapped."""
+    page.evaluate("document.getElementById('query').focus(); document.getElementById('query').setSelectionRange(0, 0)")
+    starts = []
+    while True:
+        page.keyboard.press("Home")
+        start = page.evaluate("document.getElementById('query').selectionStart")
+        if starts and start == starts[-1]:
+            return starts
+        starts.append(start)
+        page.keyboard.press("ArrowDown")
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_highlighting_wraps_the_query_where_the_textarea_does(page, server, width):
+    # One long line: variables, IRIs, a long string, and a comment with marks the monospace font lacks
+    # (a fallback font draws them, in other widths if the comment's face differed from the textarea's).
+    line = ('SELECT ?mission ?launchYear ?name WHERE { ?mission a ilrs:Mission ; rdfs:label ?name ; '
+            '<https://w3id.org/ilrs/ontology/plannedLaunchYear> ?launchYear . '
+            'FILTER (CONTAINS(LCASE(STR(?name)), "a long string that runs on past the edge of the box")) } '
+            'ORDER BY ?launchYear ?name '
+            '# ✓ checked ★ missions with a planned year ✓✓ and a name ★★ so ✓ it ★ wraps ✓ more ★ than once ✓★✓★')
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(server + "query")
+    page.locator("textarea#query").fill(line)
+    highlighted = page.evaluate(HIGHLIGHT_LINE_STARTS)
+    assert len(highlighted) > 4, highlighted  # the line does wrap
+    assert highlighted == textarea_line_starts(page)
+
+
 def test_pages_fit_a_phone_and_the_pictures_scroll_inside_them(page, server):
     page.set_viewport_size(PHONE)
     for path in ("", "query", "id/mission/change-6.html", "ontology"):
