@@ -211,6 +211,19 @@ def test_a_parse_error_is_shown_at_its_position(page, server, dataset):
     screenshot(page, "parse-error")
 
 
+def test_a_query_opened_from_its_url_keeps_its_leading_blank_lines(page, server, dataset):
+    # An HTML parser drops one newline right after <textarea>: the editor held one line fewer than the
+    # query the server read, and a parse error was marked a line off.
+    text = "\n\nSELECT ?s WHERE {\n  BIND (1 AS 2)\n}"
+    with pytest.raises(QueryError) as raised:
+        result_table.run(dataset, text)
+    assert raised.value.line == 4
+    page.goto(server + "query?query=" + quote(text))
+    assert page.input_value("textarea#query") == text
+    assert f"Line 4, column {raised.value.column}" in page.get_by_role("alert").inner_text()
+    assert page.locator(".editor .error-mark").inner_text() == "2"
+
+
 # Where each line of the highlighting layer starts, as offsets into the query: the first character drawn
 # lower than the one before it begins a line.
 HIGHLIGHT_LINE_STARTS = """() => {
