@@ -289,35 +289,51 @@ def test_pages_fit_a_phone_and_the_pictures_scroll_inside_them(page, server):
 
 
 PICTURE_BOXES = ["timeline-caption", "network-caption", "roadmap-caption"]  # each named by its caption
+FOLDED_TABLES = ["Partners and when they joined", "Agreements and their parties", "Phases and missions",
+                 "Source documents"]
 
 
-def pictures_scrolling_and_tab_stops(page, width: int) -> tuple[list[str], list[str]]:
-    """At ``width``: the captions of the picture boxes whose picture overflows, and of those that are tab stops."""
+def scrolling_and_tab_stops(page, width: int, boxes: str) -> tuple[list[str], list[str]]:
+    """At ``width``: the names of the ``boxes`` whose content overflows them, and of those that are tab stops."""
     page.set_viewport_size({"width": width, "height": 900})
     # Two frames: the size observers of the first have been told by the second.
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
-    boxes = page.locator(".chart-scroll")
-    return (boxes.evaluate_all("boxes => boxes.filter(box => box.scrollWidth > box.clientWidth)"
-                               ".map(box => box.getAttribute('aria-labelledby'))"),
-            boxes.evaluate_all("boxes => boxes.filter(box => box.tabIndex === 0)"
-                               ".map(box => box.getAttribute('aria-labelledby'))"))
+    name = "box.getAttribute('aria-labelledby') || box.getAttribute('aria-label')"
+    found = page.locator(boxes)
+    return (found.evaluate_all("boxes => boxes.filter(box => box.scrollWidth > box.clientWidth || "
+                               f"box.scrollHeight > box.clientHeight).map(box => {name})"),
+            found.evaluate_all(f"boxes => boxes.filter(box => box.tabIndex === 0).map(box => {name})"))
 
 
 def test_a_pictures_box_is_a_tab_stop_only_while_the_picture_overflows_it(page, server):
     page.set_viewport_size({"width": 375, "height": 900})
     page.goto(server)
-    assert pictures_scrolling_and_tab_stops(page, 375) == (PICTURE_BOXES, PICTURE_BOXES)
-    assert pictures_scrolling_and_tab_stops(page, 1280) == ([], [])  # the whole pictures show
-    assert pictures_scrolling_and_tab_stops(page, 375) == (PICTURE_BOXES, PICTURE_BOXES)
+    assert scrolling_and_tab_stops(page, 375, ".chart-scroll") == (PICTURE_BOXES, PICTURE_BOXES)
+    assert scrolling_and_tab_stops(page, 1280, ".chart-scroll") == ([], [])  # the whole pictures show
+    assert scrolling_and_tab_stops(page, 375, ".chart-scroll") == (PICTURE_BOXES, PICTURE_BOXES)
     for caption in ("Partners joining the ILRS", "Who signed with whom", "The roadmap: phases and missions"):
         assert page.get_by_role("region", name=caption).count() == 1, caption  # a named region at any width
 
 
-def test_without_its_script_every_pictures_box_stays_a_tab_stop(page, server):
-    # Better a useless stop than a picture the keyboard cannot scroll.
-    page.route("**/chart-scroll.js", lambda route: route.fulfill(body="", content_type="text/javascript"))
+def test_a_tables_box_is_a_tab_stop_only_while_the_table_overflows_it(page, server):
     page.goto(server)
-    assert pictures_scrolling_and_tab_stops(page, 1280) == ([], PICTURE_BOXES)
+    page.set_viewport_size({"width": 375, "height": 900})  # narrowed while the table is folded away
+    page.locator("summary", has_text="source documents, newest first").click()
+    opened = "details[open] .table-scroll"
+    assert scrolling_and_tab_stops(page, 375, opened) == (["Source documents"], ["Source documents"])
+    assert scrolling_and_tab_stops(page, 1280, opened) == ([], [])
+    page.goto(server + "query?query=" + quote("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"))
+    assert scrolling_and_tab_stops(page, 1280, ".answer .table-scroll") == ([], [])
+    page.goto(server + "query?query=" + quote("SELECT * WHERE { ?s ?p ?o } LIMIT 300"))  # taller than its box
+    assert scrolling_and_tab_stops(page, 1280, ".answer .table-scroll") == (["answer-title"], ["answer-title"])
+
+
+def test_without_its_script_every_scrolling_box_stays_a_tab_stop(page, server):
+    # Better a useless stop than a picture or a table the keyboard cannot scroll.
+    page.route("**/scroll-boxes.js", lambda route: route.fulfill(body="", content_type="text/javascript"))
+    page.goto(server)
+    assert scrolling_and_tab_stops(page, 1280, ".chart-scroll") == ([], PICTURE_BOXES)
+    assert scrolling_and_tab_stops(page, 1280, "details .table-scroll") == ([], FOLDED_TABLES)
 
 
 def test_the_keyboard_reaches_the_content_and_the_picture_links(page, server):
