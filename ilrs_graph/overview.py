@@ -2,7 +2,9 @@
 behind three pictures (partners joining, the network of agreements, the roadmap).
 
 Each function is one or two SPARQL queries through the dataset's engine, so the pages change when the
-data does and work the same on the embedded store and on an external one.
+data does and work the same on the embedded store and on an external one. What may grow with the graph
+(partners, agreements, missions, sources) is a :class:`Listing`: the page shows its first rows only, so
+that it stays small and quick whatever the size of the graph, and links to the query listing them all.
 """
 
 from __future__ import annotations
@@ -22,12 +24,84 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 
-# The most precise of the dates the sources give for ?thing ?property (a day beats a month beats a
+# The most precise of the dates the sources give for {thing} {property} (a day beats a month beats a
 # year), the earliest of those: the same rule as queries/partners-timeline.rq.
 _MOST_PRECISE = """
-  ?thing {property} ?date .
-  FILTER NOT EXISTS {{ ?thing {property} ?finer . FILTER (STRLEN(STR(?finer)) > STRLEN(STR(?date))) }}
+  {thing} {property} ?date .
+  FILTER NOT EXISTS {{ {thing} {property} ?finer . FILTER (STRLEN(STR(?finer)) > STRLEN(STR(?date))) }}
 """
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Things of one kind, one a row, in the order the home page chooses the ones it shows by (the most
+    recent first); it shows the first ``most`` rows. The bounds are above what the shipped graph holds
+    (22 partners and agreements, 11 missions, 69 sources), so that its home page shows all of it."""
+
+    query: str  # a SELECT query without its prefixes
+    most: int
+
+    @property
+    def text(self) -> str:
+        """The query as it runs on its own, on the query page."""
+        return _PREFIXES + self.query
+
+    @property
+    def first(self) -> str:
+        """The query of its first ``most`` rows, those the page shows (without its prefixes)."""
+        return self.query + f"\nLIMIT {self.most}"
+
+
+@dataclass(frozen=True)
+class Extent:
+    """How much of a listing the page shows: ``shown`` of ``total``; ``query`` lists them all."""
+
+    shown: int
+    total: int
+    query: str
+
+    @property
+    def left_out(self) -> int:
+        return self.total - self.shown
+
+
+# Each in the order of its date, the latest first; what has no date last, as "" (rdflib's evaluator, the
+# second engine, cannot order by an unbound value).
+PARTNERS = Listing("""SELECT ?partner ?name (MIN(?date) AS ?since) WHERE {
+  ?thing a ilrs:Partnership ; org:member ?partner .
+  ?partner rdfs:label ?name .
+  OPTIONAL {""" + _MOST_PRECISE.format(thing="?thing", property="ilrs:partnerSince") + """}
+}
+GROUP BY ?partner ?name
+ORDER BY DESC(COALESCE(STR(?since), "")) LCASE(STR(?name))""", most=40)
+
+AGREEMENTS = Listing("""SELECT ?instrument (SAMPLE(?label) AS ?name) (MIN(?date) AS ?signed) WHERE {
+  ?instrument ilrs:party ?party ; rdfs:label ?label .
+  ?party rdfs:label ?partyName .
+  OPTIONAL {""" + _MOST_PRECISE.format(thing="?instrument", property="ilrs:signedOn") + """}
+}
+GROUP BY ?instrument
+ORDER BY DESC(COALESCE(STR(?signed), "")) LCASE(STR(?name))""", most=40)
+
+# A mission's latest date: the last year a source plans it for or says it launched in.
+MISSIONS = Listing("""SELECT ?mission (SAMPLE(?label) AS ?name) (MAX(?year) AS ?latestYear) WHERE {
+  ?mission a ilrs:Mission ; rdfs:label ?label .
+  OPTIONAL {
+    { ?mission ilrs:plannedLaunchYear ?date } UNION { ?mission ilrs:launchDate ?date }
+    BIND (SUBSTR(STR(?date), 1, 4) AS ?year)
+  }
+}
+GROUP BY ?mission
+ORDER BY DESC(COALESCE(?latestYear, "")) LCASE(STR(?name))""", most=40)
+
+SOURCES = Listing("""SELECT ?source ?label ?publisherName ?issued (COUNT(*) AS ?facts) WHERE {
+  ?source a ilrs:SourceDocument ; rdfs:label ?label .
+  OPTIONAL { ?source dcterms:publisher/rdfs:label ?publisherName }
+  OPTIONAL { ?source dcterms:issued ?issued }
+  GRAPH ?source { ?s ?p ?o }
+}
+GROUP BY ?source ?label ?publisherName ?issued
+ORDER BY DESC(COALESCE(STR(?issued), "")) LCASE(STR(?label))""", most=100)
 
 
 @dataclass(frozen=True)
@@ -36,6 +110,7 @@ class Counts:
     agreements: int
     missions: int
     sources: int
+    publishers: int  # distinct names of the sources' publishers
     facts: int  # distinct triples stated by source documents
 
 
@@ -118,30 +193,37 @@ def counts(dataset: Dataset) -> Counts:
         SELECT
           (COUNT(DISTINCT ?partner) AS ?partners) (COUNT(DISTINCT ?agreement) AS ?agreements)
           (COUNT(DISTINCT ?mission) AS ?missions) (COUNT(DISTINCT ?source) AS ?sources)
+          (COUNT(DISTINCT ?publisherName) AS ?publishers)
         WHERE {
           { ?partnership a ilrs:Partnership ; org:member ?partner }
           UNION { ?agreement a/rdfs:subClassOf* ilrs:Agreement }
           UNION { ?mission a ilrs:Mission }
           UNION { ?source a ilrs:SourceDocument }
+          UNION { ?publishing a ilrs:SourceDocument ; dcterms:publisher/rdfs:label ?publisherName }
         }""")[0]
     facts = dataset.select(_PREFIXES + """
         SELECT (COUNT(*) AS ?facts) WHERE {
           SELECT DISTINCT ?s ?p ?o WHERE { ?source a ilrs:SourceDocument . GRAPH ?source { ?s ?p ?o } }
         }""")[0]
-    return Counts(*(int(row[name].value) for name in ("partners", "agreements", "missions", "sources")),
+    return Counts(*(int(row[name].value) for name in ("partners", "agreements", "missions", "sources", "publishers")),
                   facts=int(facts["facts"].value))
 
 
+def extents(dataset: Dataset) -> dict[str, Extent]:
+    """How much of each listing the home page shows, by name: partners, agreements, missions, sources."""
+    found = {}
+    for name, listing in (("partners", PARTNERS), ("agreements", AGREEMENTS), ("missions", MISSIONS),
+                          ("sources", SOURCES)):
+        row = dataset.select(_PREFIXES + "SELECT (COUNT(*) AS ?total) WHERE { { " + listing.query + " } }")[0]
+        total = int(row["total"].value)
+        found[name] = Extent(min(total, listing.most), total, listing.text)
+    return found
+
+
 def sources(dataset: Dataset) -> list[Source]:
-    """Every source document with its publisher, date and number of facts; the newest first."""
-    rows = dataset.select(_PREFIXES + """
-        SELECT ?source ?label ?publisherName ?issued (COUNT(*) AS ?facts) WHERE {
-          ?source a ilrs:SourceDocument ; rdfs:label ?label .
-          OPTIONAL { ?source dcterms:publisher/rdfs:label ?publisherName }
-          OPTIONAL { ?source dcterms:issued ?issued }
-          GRAPH ?source { ?s ?p ?o }
-        }
-        GROUP BY ?source ?label ?publisherName ?issued""")
+    """The newest source documents (:data:`SOURCES`) with their publisher, date and number of facts; the
+    newest first."""
+    rows = dataset.select(_PREFIXES + SOURCES.first)
     found = [Source(r["source"].value, term_text(r["label"]), _text(r.get("publisherName")),
                     _date(r.get("issued")), int(r["facts"].value)) for r in rows]
     dated = sorted((s for s in found if s.issued), key=lambda s: (-s.issued.start.toordinal(), s.label.lower()))
@@ -149,51 +231,45 @@ def sources(dataset: Dataset) -> list[Source]:
 
 
 def joinings(dataset: Dataset) -> list[Joining]:
-    """Every partner of the programme and when it joined, in the order they joined; undated ones last."""
-    rows = dataset.select(_PREFIXES + """
-        SELECT ?partner ?name (MIN(?date) AS ?since) WHERE {
-          ?thing a ilrs:Partnership ; org:member ?partner .
-          ?partner rdfs:label ?name .
-          OPTIONAL {""" + _MOST_PRECISE.format(property="ilrs:partnerSince") + """}
-        }
-        GROUP BY ?partner ?name""")
+    """The partners that joined the programme most recently (:data:`PARTNERS`) and when, in the order they
+    joined; undated ones last."""
+    rows = dataset.select(_PREFIXES + PARTNERS.first)
     found = [Joining(r["partner"].value, term_text(r["name"]), _date(r.get("since"))) for r in rows]
     dated = sorted((j for j in found if j.since), key=lambda j: (j.since.start, j.since.end, j.name.lower()))
     return dated + sorted((j for j in found if not j.since), key=lambda j: j.name.lower())
 
 
 def agreement_network(dataset: Dataset) -> AgreementNetwork:
-    """Who is bound by which instrument (agreements and laws), and when each was signed."""
+    """Who is bound by which of the instruments (agreements and laws) signed most recently
+    (:data:`AGREEMENTS`), and when each was signed."""
     rows = dataset.select(_PREFIXES + """
-        SELECT ?instrument ?name ?kind ?party ?partyName WHERE {
-          ?instrument ilrs:party ?party ; rdfs:label ?name .
+        SELECT ?instrument ?name ?signed ?kind ?party ?partyName ?other WHERE {
+          { """ + AGREEMENTS.first + """ }
+          ?instrument ilrs:party ?party .
           ?party rdfs:label ?partyName .
+          OPTIONAL { ?party skos:altLabel ?other }
           OPTIONAL {
             ?instrument a ?class . ?class rdfs:subClassOf+ ilrs:Instrument ; rdfs:label ?kind .
             FILTER NOT EXISTS { ?instrument a ?narrower . ?narrower rdfs:subClassOf+ ?class }
           }
         }""")
-    other_names = dataset.select(_PREFIXES + """
-        SELECT DISTINCT ?party ?other WHERE { ?instrument ilrs:party ?party . ?party skos:altLabel ?other }""")
-    signed = {r["thing"].value: _date(r.get("signed")) for r in dataset.select(
-        _PREFIXES + "SELECT ?thing (MIN(?date) AS ?signed) WHERE {" + _MOST_PRECISE.format(property="ilrs:signedOn")
-        + "} GROUP BY ?thing")}
-    names: dict[str, list[str]] = {}
-    for row in other_names:
-        names.setdefault(row["party"].value, []).append(term_text(row["other"]))
-    parties: dict[str, Party] = {}
+    party_names: dict[str, str] = {}
+    other_names: dict[str, set[str]] = {}
     instrument_names: dict[str, str] = {}
+    signed: dict[str, PartialDate | None] = {}
     members: dict[str, set[str]] = {}
     kinds: dict[str, set[str]] = {}
     for row in rows:
         iri, party = row["instrument"].value, row["party"].value
-        if party not in parties:
-            name = term_text(row["partyName"])
-            parties[party] = Party(party, name, min([name, *names.get(party, [])], key=lambda n: (len(n), n)))
+        party_names.setdefault(party, term_text(row["partyName"]))
+        other_names.setdefault(party, set()).update([term_text(row["other"])] if "other" in row else [])
         instrument_names[iri] = term_text(row["name"])
+        signed[iri] = _date(row.get("signed"))
         members.setdefault(iri, set()).add(party)
         kinds.setdefault(iri, set()).add(_text(row.get("kind")) or "instrument")
-    instruments = [Instrument(iri, name, ", ".join(sorted(kinds[iri])), signed.get(iri),
+    parties = {iri: Party(iri, name, min([name, *other_names[iri]], key=lambda n: (len(n), n)))
+               for iri, name in party_names.items()}
+    instruments = [Instrument(iri, name, ", ".join(sorted(kinds[iri])), signed[iri],
                               tuple(sorted(members[iri], key=lambda p: parties[p].name.lower())))
                    for iri, name in instrument_names.items()]
     never = PartialDate(9999)
@@ -202,7 +278,8 @@ def agreement_network(dataset: Dataset) -> AgreementNetwork:
 
 
 def roadmap(dataset: Dataset) -> Roadmap:
-    """The programme's phases with the years each source gives, and its missions with their dates."""
+    """The programme's phases with the years each source gives, and the missions with the latest dates
+    (:data:`MISSIONS`) with every date the sources give them."""
     phase_rows = dataset.select(_PREFIXES + """
         SELECT ?phase ?name ?order ?planName ?start ?end WHERE {
           ?phase a ilrs:Phase ; rdfs:label ?name .
@@ -213,7 +290,7 @@ def roadmap(dataset: Dataset) -> Roadmap:
         }""")
     mission_rows = dataset.select(_PREFIXES + """
         SELECT ?mission ?name ?launched ?planned WHERE {
-          ?mission a ilrs:Mission ; rdfs:label ?name .
+          { """ + MISSIONS.first + """ }
           OPTIONAL { ?mission ilrs:launchDate ?launched }
           OPTIONAL { ?mission ilrs:plannedLaunchYear ?planned }
         }""")
@@ -221,6 +298,7 @@ def roadmap(dataset: Dataset) -> Roadmap:
     # picked here: as a FILTER NOT EXISTS it took seconds at 100k quads.
     status_rows = dataset.select(_PREFIXES + """
         SELECT ?mission ?status ?issued WHERE {
+          { """ + MISSIONS.first + """ }
           GRAPH ?source { ?mission ilrs:missionStatus ?value } ?source dcterms:issued ?issued .
           OPTIONAL { ?value rdfs:label ?status }
         }""")

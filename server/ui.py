@@ -37,13 +37,16 @@ SHOWN_ROWS = 1000
 
 @blueprint.route("/")
 def home() -> str:
+    """The graph's size, three pictures and its sources; of what grows with the graph, the most recent
+    only (:class:`overview.Listing`), with how many are left out and a link to list them all."""
     dataset = dataset_of(current_app)
     agreements = overview.agreement_network(dataset)
     today = None if state_of(current_app).config.static_site else date.today()
     return render_template(
-        "home.html", counts=overview.counts(dataset), sources=overview.sources(dataset),
-        timeline=charts.timeline(overview.joinings(dataset), today), agreements=agreements,
-        network=charts.network(agreements), roadmap=charts.roadmap(overview.roadmap(dataset), today))
+        "home.html", counts=overview.counts(dataset), extents=overview.extents(dataset),
+        sources=overview.sources(dataset), timeline=charts.timeline(overview.joinings(dataset), today),
+        agreements=agreements, network=charts.network(agreements),
+        roadmap=charts.roadmap(overview.roadmap(dataset), today))
 
 
 @blueprint.route("/query")

@@ -6,6 +6,7 @@ style, every asset served here)."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
@@ -17,7 +18,7 @@ import rdflib
 from ilrs_graph import examples, ontology_docs, overview, result_table, shipped
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.namespaces import ILRS, ONTOLOGY, RDF, RDFS
-from ilrs_server import create_app
+from ilrs_server import Config, create_app
 
 ORG = "http://www.w3.org/ns/org#"
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -170,6 +171,65 @@ def test_the_pictures_change_when_the_data_does(tmp_path):
     assert "Atlantis · 3 February 2025" in after.text                     # the timeline
     assert "/id/country/lemuria" in after.links and "/id/country/lemuria" not in before.links  # the network
     assert "Atlantis 1" in after.text and re.search(r"phases and missions, 20\d\d–2044", after.text)  # the roadmap
+
+
+def many_of_each(tmp_path: Path, count: int) -> Dataset:
+    """A graph with ``count`` partners, agreements, missions and source documents, each later than the one
+    before (item ``i`` joined, was signed and published on day ``i``, planned for year 1900 + ``i``), one
+    source each."""
+    graphs = []
+    for i in range(1, count + 1):
+        day = (date(2000, 1, 1) + timedelta(days=i)).isoformat()
+        graphs.append(f"""
+        id:source\\/s{i:03} {{
+          id:source\\/s{i:03} a ilrs:SourceDocument ; rdfs:label "Source {i:03}"@en ; dcterms:issued "{day}"^^xsd:date .
+          id:country\\/p{i:03} a ilrs:Country ; rdfs:label "Partner {i:03}"@en .
+          id:partnership\\/p{i:03} a ilrs:Partnership ; org:member id:country\\/p{i:03} ;
+              org:organization id:programme\\/ilrs ; ilrs:partnerSince "{day}"^^xsd:date .
+          id:agreement\\/a{i:03} a ilrs:JointStatement ; rdfs:label "Agreement {i:03}"@en ;
+              ilrs:party id:agency\\/hub, id:country\\/p{i:03} ; ilrs:signedOn "{day}"^^xsd:date .
+          id:agency\\/hub a ilrs:SpaceAgency ; rdfs:label "Hub Space Agency"@en .
+          id:mission\\/m{i:03} a ilrs:Mission ; rdfs:label "Mission {i:03}"@en ; ilrs:plannedLaunchYear "{1900 + i}"^^xsd:gYear .
+        }}""")
+    data = tmp_path / "many.trig"
+    data.write_text("""
+        PREFIX ilrs: <https://w3id.org/ilrs/ontology/>  PREFIX org: <http://www.w3.org/ns/org#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>  PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>  PREFIX id: <https://w3id.org/ilrs/id/>
+        """ + "".join(graphs))
+    return Dataset.open([shipped.ontology_file(), data])
+
+
+LISTED = [(overview.PARTNERS, "partners, those that joined most recently", "/id/country/p"),
+          (overview.AGREEMENTS, "agreements and laws, those signed most recently", "/id/agreement/a"),
+          (overview.MISSIONS, "missions, those with the latest dates", "/id/mission/m"),
+          (overview.SOURCES, "source documents, the newest", "/id/source/s")]
+
+
+def test_the_home_page_of_a_large_graph_shows_the_most_recent_says_what_it_leaves_out_and_links_to_them_all(tmp_path):
+    """Partners, agreements, missions and sources grow with the graph: the page shows the most recent of
+    each, says how many it leaves out, and links to a query listing them all, the shown ones first."""
+    count = 105
+    assert count > max(listing.most for listing, _, _ in LISTED)
+    dataset = many_of_each(tmp_path, count)
+    page = get(create_app(dataset=dataset).test_client(), "/")
+    everything = [h for h in page.links if h.startswith("/query?")]
+    assert len(everything) == len(LISTED)
+    for (listing, what, prefix), link in zip(LISTED, everything):
+        assert f"Showing {listing.most} of {count} {what}. List all {count}" in page.text
+        newest = {f"{prefix}{i:03}" for i in range(count - listing.most + 1, count + 1)}
+        assert {h for h in page.links if h.startswith(prefix)} == newest, what
+        listed = result_table.run(dataset, parse_qs(urlsplit(link).query)["query"][0])
+        assert listed.total_rows == count, what
+        iris = [row[0].value.removeprefix("https://w3id.org/ilrs") for row in listed.rows]
+        assert set(iris) == {f"{prefix}{i:03}" for i in range(1, count + 1)} and set(iris[:listing.most]) == newest
+    assert f"The {overview.SOURCES.most} newest of {count} source documents" in page.text
+
+
+def test_a_static_site_says_what_its_home_page_leaves_out_without_a_link_to_a_query(tmp_path):
+    page = get(create_app(Config(static_site=True), dataset=many_of_each(tmp_path, 45)).test_client(), "/")
+    assert f"Showing {overview.MISSIONS.most} of 45 missions, those with the latest dates." in page.text
+    assert "List all" not in page.text and not any(h.startswith("/query") for h in page.links)
 
 
 # --- the query page -----------------------------------------------------------------------------------
