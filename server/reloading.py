@@ -13,6 +13,7 @@ every server over one store serves a new load within seconds (and SIGHUP makes i
 from __future__ import annotations
 
 import logging
+import math
 import time
 
 from flask import Flask, Response, current_app
@@ -83,7 +84,7 @@ def follow_store() -> None:
 def store_changed(error: StoreChanged) -> Response:
     """A dump or description read while a new version was loaded into the store is not sent under the
     old version's name: the client asks again, and this server serves the new version from then on."""
-    state_of(current_app).store_checked_at = 0.0  # read the store's version before the next request
+    state_of(current_app).store_checked_at = -math.inf  # read the store's version before the next request
     return render(ApiError(503, f"The data changed while it was read: {error}. Ask again; the new version "
                            "is served from the next request.", headers={"Retry-After": "1"}))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from flask import Flask
@@ -19,7 +20,7 @@ class ServerState:
     dataset: Dataset
     problem: str | None = None  # why the newest data is not the one served (see server/reloading.py)
     good_since: str = ""        # when the data served was found good
-    store_checked_at: float = 0.0  # time.monotonic() when the store's version was last read (--store)
+    store_checked_at: float = -math.inf  # time.monotonic() when the store's version was last read (--store)
 
 
 def state_of(app: Flask) -> ServerState:
