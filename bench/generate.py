@@ -129,6 +129,7 @@ class Generator:
         partnership, mission = r("partnership", f"c{n}"), r("mission", f"m{n}")
         instruments = [r("agreement", f"ag{n}-{k}") for k in range(rng.randint(1, 3))]
         city, event = r("place", f"city{n % 97}"), r("event", f"e{n % 41}")
+        event_year = 2022 + n % 41 % 4  # the event's own: partners' clusters share it (as IAC is shared)
 
         def stated(facts, how_many=1):
             for source in rng.sample(sources, min(how_many, len(sources))):
@@ -175,8 +176,8 @@ class Generator:
                                (instruments[0], p("ilrs:entryIntoForce"), _date(rng, year + 1, "date"))], 2)
         yield from stated([(city, RDF_TYPE, p("schema:City")), (city, p("rdfs:label"), en(f"City {n % 97}")),
                            (event, RDF_TYPE, p("ilrs:Event")), (event, p("rdfs:label"), en(f"Event {n % 41}")),
-                           (event, p("schema:startDate"), typed(f"{year}-10-02", "date")),
-                           (event, p("schema:endDate"), typed(f"{year}-10-06", "date")), (event, p("schema:location"), city),
+                           (event, p("schema:startDate"), typed(f"{event_year}-10-02", "date")),
+                           (event, p("schema:endDate"), typed(f"{event_year}-10-06", "date")), (event, p("schema:location"), city),
                            (event, p("schema:organizer"), organisation), (event, p("schema:attendee"), rng.choice(people))])
         mission_facts = [(mission, RDF_TYPE, p("ilrs:Mission")), (mission, p("rdfs:label"), en(f"Mission {n}")),
                          (mission, p("ilrs:operator"), country), (mission, p("ilrs:phase"), r("phase", rng.choice(PHASES))),
