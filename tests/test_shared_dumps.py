@@ -150,7 +150,11 @@ def _dump_and_its_directory(served) -> tuple[bytes, Path]:
     dump = requests.get(served.base + "data.nq", headers={"Accept-Encoding": "identity"}, timeout=30)
     assert dump.status_code == 200
     for worker in psutil.Process(served.process.pid).children():
-        for mapping in worker.memory_maps(grouped=False):
+        try:
+            mappings = worker.memory_maps(grouped=False)
+        except psutil.NoSuchProcess:  # an old worker ending after a reload (ZombieProcess is one)
+            continue
+        for mapping in mappings:
             if mapping.path.endswith("/data.nq") and Path(mapping.path).exists():
                 return dump.content, Path(mapping.path).parent
     raise AssertionError("no worker maps the dump")
