@@ -94,14 +94,15 @@ MISSIONS = Listing("""SELECT ?mission (SAMPLE(?label) AS ?name) (MAX(?year) AS ?
 GROUP BY ?mission
 ORDER BY DESC(COALESCE(?latestYear, "")) LCASE(STR(?name))""", most=40)
 
-SOURCES = Listing("""SELECT ?source ?label ?publisherName ?issued (COUNT(*) AS ?facts) WHERE {
+# One row per source whatever unvalidated data says of it (the shapes allow one title and date). Its
+# publisher and facts are looked up for the shown ones only (sources()): at 1M quads, for all of them,
+# they took 0.6 and 0.4 s.
+SOURCES = Listing("""SELECT ?source (SAMPLE(?label) AS ?title) (SAMPLE(?date) AS ?issued) WHERE {
   ?source a ilrs:SourceDocument ; rdfs:label ?label .
-  OPTIONAL { ?source dcterms:publisher/rdfs:label ?publisherName }
-  OPTIONAL { ?source dcterms:issued ?issued }
-  GRAPH ?source { ?s ?p ?o }
+  OPTIONAL { ?source dcterms:issued ?date }
 }
-GROUP BY ?source ?label ?publisherName ?issued
-ORDER BY DESC(COALESCE(STR(?issued), "")) LCASE(STR(?label))""", most=100)
+GROUP BY ?source
+ORDER BY DESC(COALESCE(STR(?issued), "")) LCASE(STR(?title))""", most=100)
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,10 @@ def counts(dataset: Dataset) -> Counts:
           UNION { ?agreement a/rdfs:subClassOf* ilrs:Agreement }
           UNION { ?mission a ilrs:Mission }
           UNION { ?source a ilrs:SourceDocument }
-          UNION { ?publishing a ilrs:SourceDocument ; dcterms:publisher/rdfs:label ?publisherName }
+          UNION {  # the publishers first: joined with every label, 0.6 s at 1M quads; so, 0.05 s
+            { SELECT DISTINCT ?publisher WHERE { ?publishing a ilrs:SourceDocument ; dcterms:publisher ?publisher } }
+            ?publisher rdfs:label ?publisherName
+          }
         }""")[0]
     facts = dataset.select(_PREFIXES + """
         SELECT (COUNT(*) AS ?facts) WHERE {
@@ -223,8 +227,17 @@ def extents(dataset: Dataset) -> dict[str, Extent]:
 def sources(dataset: Dataset) -> list[Source]:
     """The newest source documents (:data:`SOURCES`) with their publisher, date and number of facts; the
     newest first."""
-    rows = dataset.select(_PREFIXES + SOURCES.first)
-    found = [Source(r["source"].value, term_text(r["label"]), _text(r.get("publisherName")),
+    rows = dataset.select(_PREFIXES + """
+        SELECT ?source ?title ?issued ?facts (SAMPLE(?publisherName) AS ?publisher) WHERE {
+          { SELECT ?source ?title ?issued (COUNT(*) AS ?facts) WHERE {
+              { """ + SOURCES.first + """ }
+              GRAPH ?source { ?s ?p ?o }
+            }
+            GROUP BY ?source ?title ?issued }
+          OPTIONAL { ?source dcterms:publisher/rdfs:label ?publisherName }
+        }
+        GROUP BY ?source ?title ?issued ?facts""")
+    found = [Source(r["source"].value, term_text(r["title"]), _text(r.get("publisher")),
                     _date(r.get("issued")), int(r["facts"].value)) for r in rows]
     dated = sorted((s for s in found if s.issued), key=lambda s: (-s.issued.start.toordinal(), s.label.lower()))
     return dated + sorted((s for s in found if not s.issued), key=lambda s: s.label.lower())
