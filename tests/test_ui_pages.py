@@ -5,6 +5,7 @@ style, every asset served here)."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -399,6 +400,18 @@ def test_the_ontology_documentation_covers_every_term_with_its_rules(client):
     messages = {" ".join(str(m).split()) for m in shapes.objects(None, SH.message)}
     missing = [m for m in messages if m not in page.text]
     assert missing == [] and len(messages) > 50
+
+
+def test_each_terms_count_of_uses_links_to_a_query_listing_them(client, dataset):
+    """A class's "N instances", a property's "N statements": the query behind the link runs as it is."""
+    page = client.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)
+    links = re.findall(r'<a href="(/query\?[^"]+)">(\d+) (instance|statement)s?</a>', page)
+    assert len(links) > 70
+    for href, count, kind in links:
+        query = parse_qs(urlsplit(html.unescape(href)).query)["query"][0]
+        listed = result_table.run(dataset, query)
+        found = len({row[0] for row in listed.rows}) if kind == "instance" else listed.total_rows
+        assert found == int(count), query
 
 
 def test_a_graph_without_the_ontology_has_no_ontology_document():
