@@ -24,11 +24,12 @@ DUMP_STEM = "data"                  # dumps are data.ttl, data.nq…, as the ser
 CONTEXT_FILE = "context.jsonld"     # the JSON-LD context the dump uses, published on its own
 DESCRIPTION_FILE = "void.ttl"       # the VoID/DCAT description of the dumps
 CHECKSUMS_FILE = "SHA256SUMS"       # `sha256sum -c SHA256SUMS` checks every file written
+_EXPORT_NAMES = frozenset({f"{DUMP_STEM}.{fmt.extension}" for fmt in EXPORT_FORMATS} | {CONTEXT_FILE, DESCRIPTION_FILE})
 _TYPE = ox.NamedNode(RDF + "type")
 
 
 class ExportError(Exception):
-    """The export would overwrite one of the files it reads."""
+    """The export cannot be written where it was asked to be, and nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -104,12 +105,13 @@ def write_export(loaded: LoadedGraph, out_dir: Path, formats: Sequence[Format], 
     in_the_way = sorted(name for name in files if (out_dir / name).is_dir())
     if in_the_way:
         raise ExportError(f"{out_dir / in_the_way[0]}: is a directory, where the export writes a file")
+    previous = _previous_export(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    _write_all_or_none(out_dir, files)
+    _write_all_or_none(out_dir, files, previous)
     return sorted(name for name in files if name != CHECKSUMS_FILE)
 
 
-def _write_all_or_none(out_dir: Path, files: dict[str, bytes]) -> None:
+def _write_all_or_none(out_dir: Path, files: dict[str, bytes], previous: dict[str, str]) -> None:
     """Write every file beside its place first, then move them all in (SHA256SUMS last): a full disk
     or an unwritable name leaves the directory as it was, not half of one export and half another's."""
     written: list[tuple[Path, Path]] = []
@@ -123,18 +125,38 @@ def _write_all_or_none(out_dir: Path, files: dict[str, bytes]) -> None:
             raise ExportError(f"{out_dir / name}: cannot write: {error.strerror or error}; nothing in {out_dir} "
                               "was changed") from None
         written.append((temporary, out_dir / name))
-    stale = _previous_export(out_dir) - set(files)
+    stale = [name for name, digest in sorted(previous.items()) if name not in files and _holds(out_dir / name, digest)]
     for temporary, target in sorted(written, key=lambda pair: pair[1].name == CHECKSUMS_FILE):
         temporary.replace(target)
-    for name in sorted(stale):  # written by the export before, which listed them; this one does not
+    for name in stale:  # written by the export before, unchanged since; this one does not write it
         (out_dir / name).unlink(missing_ok=True)
 
 
-def _previous_export(out_dir: Path) -> set[str]:
-    """The files a previous export into ``out_dir`` wrote: those its SHA256SUMS lists, in that directory."""
+def _previous_export(out_dir: Path) -> dict[str, str]:
+    """What a previous export into ``out_dir`` wrote, as its SHA256SUMS lists it: file name → digest.
+
+    A SHA256SUMS listing anything else is someone else's (a release folder's own, say): the export
+    would overwrite it, and it must not remove the files it lists, so it is refused."""
+    checksums = out_dir / CHECKSUMS_FILE
     try:
-        listed = (out_dir / CHECKSUMS_FILE).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return set()
-    names = {line.split("  ", 1)[1] for line in listed if "  " in line}
-    return {name for name in names if "/" not in name and (out_dir / name).is_file()}
+        lines = checksums.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise ExportError(f"{checksums}: cannot be read as an export's checksums ({reason}); write the export "
+                          "to a directory of its own") from None
+    listed = dict(reversed(line.split("  ", 1)) for line in lines if "  " in line)
+    foreign = sorted(set(listed) - _EXPORT_NAMES) or [line for line in lines if "  " not in line]
+    if foreign:
+        raise ExportError(f"{checksums}: lists {foreign[0]!r}, which no export writes, so it is not an export's; "
+                          "nothing was written: write the export to a directory of its own")
+    return listed
+
+
+def _holds(path: Path, digest: str) -> bool:
+    """Whether ``path`` is a file with the SHA-256 ``digest`` (left as an export wrote it)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    except OSError:
+        return False

@@ -280,3 +280,23 @@ def test_dumps_are_not_written_among_the_data_they_come_from(tmp_path):
     result = run_cli("export", data, "-o", data)
     assert result.returncode == 2 and "a directory of their own" in result.stderr
     assert [path.name for path in data.iterdir()] == ["base.trig"]
+
+
+def test_a_directory_whose_checksums_are_not_an_exports_is_refused_and_left_as_it_was(tmp_path):
+    """A release folder's own SHA256SUMS: the export would overwrite it and remove what it lists."""
+    (tmp_path / "important.txt").write_text("precious")
+    (tmp_path / "SHA256SUMS").write_text(f"{hashlib.sha256(b'precious').hexdigest()}  important.txt\n")
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+    result = run_cli("export", "--format", "ttl", "-o", tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "lists 'important.txt', which no export writes" in result.stderr
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before
+
+
+def test_a_new_export_leaves_a_dump_changed_since_the_last_one(tmp_path):
+    """Only what the previous export wrote, as it wrote it, goes: an edited dump is someone's work."""
+    assert run_cli("export", "--format", "all", "-o", tmp_path).returncode == 0
+    (tmp_path / "data.nt").write_text("<urn:edited> <urn:by> <urn:hand> .\n")
+    assert run_cli("export", "--format", "ttl", "-o", tmp_path).returncode == 0
+    assert (tmp_path / "data.nt").read_text() == "<urn:edited> <urn:by> <urn:hand> .\n"
+    assert not (tmp_path / "data.trig").exists() and (tmp_path / "data.ttl").exists()
