@@ -168,9 +168,10 @@ class Dataset:
                named_graph_uris: Sequence[str] = ()) -> Answer:
         """Answer a client's checked query, from the cache when the same question (the same normal form)
         was (or is being) asked of this version, else in an executor (when isolated). A volatile query
-        (NOW(), RAND()…) is run every time, and its answer has no entity tag."""
-        return self._answer(self.executors or self.engine, plan, fmt, tuple(default_graph_uris),
-                            tuple(named_graph_uris))
+        (NOW(), RAND()…) is run every time, and its answer has no entity tag. The graphs chosen are a set:
+        one named twice is taken once (Oxigraph would read it twice, doubling every count)."""
+        return self._answer(self.executors or self.engine, plan, fmt, tuple(dict.fromkeys(default_graph_uris)),
+                            tuple(dict.fromkeys(named_graph_uris)))
 
     def _answer(self, runner: Engine | ExecutorPool, plan: QueryPlan, fmt: Format,
                 default_graph_uris: tuple[str, ...], named_graph_uris: tuple[str, ...]) -> Answer:

@@ -274,6 +274,16 @@ def test_default_and_named_graph_uris_select_the_datasets_own_graphs(server):
     assert foreign.status_code == 400 and "never fetches" in foreign.text
 
 
+def test_a_graph_chosen_twice_is_chosen_once(server):
+    """The protocol's graphs are a set (SPARQL 1.1, 13.2): repeating one changes no count."""
+    def count(query: str, **graphs) -> int:
+        answer = requests.get(server + "sparql", params={"query": query, **graphs}).json()
+        return int(answer["results"]["bindings"][0]["n"]["value"])
+    triples, in_graphs = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert count(triples, **{"default-graph-uri": [WIKI_GRAPH] * 3}) == count(triples, **{"default-graph-uri": WIKI_GRAPH})
+    assert count(in_graphs, **{"named-graph-uri": [WIKI_GRAPH] * 2}) == count(in_graphs, **{"named-graph-uri": WIKI_GRAPH})
+
+
 # --- service description ---------------------------------------------------------------------------
 
 def test_the_service_description_parses_as_rdf(server):
