@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 
+from .namespaces import PREFIXES
+
 
 class QueryError(Exception):
     """Why a query cannot be answered: an HTTP-style status and a message for the person who sent it."""
@@ -280,13 +282,56 @@ def _position(text: str, offset: int) -> dict[str, int]:
 
 
 _ENGINE_POSITION = re.compile(r"(?:error at|at line) (\d+)[: ](?:column )?(\d+)")
+# What Oxigraph's parser expected, one item each: a "token", a [character class], a KEYWORD or a sentence.
+_EXPECTED = re.compile(r'"(?:[^"\\]|\\.)*"|\[(?:\'[^\']*\'|[^\]\'])*\]|[^,]+')
+_UNDECLARED_PREFIX = ("Prefix not found", "Unknown namespace prefix")  # Oxigraph's, rdflib's
 
 
-def syntax_error(error: Exception) -> QueryError:
-    """A :class:`QueryError` for an engine's parse error, keeping its line and column."""
+def syntax_error(error: Exception, text: str = "") -> QueryError:
+    """A :class:`QueryError` for an engine's parse error (of ``text``), keeping its line and column."""
     message = str(error)
     found = _ENGINE_POSITION.search(message)
     line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
+    # Oxigraph does not always say "Prefix not found" (after a blank node, "expected <unreported>"): a
+    # prefix undeclared before where the parser stopped is what stopped it.
+    undeclared = _undeclared_prefix(text)
+    if undeclared and (any(sign in message for sign in _UNDECLARED_PREFIX)
+                       or (line is not None and tuple(_position(text, undeclared[1]).values()) <= (line, column))):
+        prefix, offset = undeclared
+        namespace = f"<{PREFIXES[prefix]}>" if prefix in PREFIXES else "<…>"
+        return QueryError(f"The prefix {prefix}: is not declared: add PREFIX {prefix}: {namespace} before the "
+                          "query.", 400, **_position(text, offset))
     if found is not None and found.start() == 0:  # shown apart, beside the message: not twice
         message = message[found.end():].lstrip(": ")
+    if message.startswith("expected "):
+        message = _expected(message.removeprefix("expected ").removeprefix("one of "))
     return QueryError(f"Syntax error in the query: {message}", 400, line=line, column=column)
+
+
+def _expected(items_text: str) -> str:
+    """Oxigraph's list of what it expected, for a person: its own sentences where it has some ("The query
+    limit should be a non negative integer"), else its tokens and keywords without the Unicode ranges
+    that name and number characters are spelt with."""
+    items = [item.strip() for item in _EXPECTED.findall(items_text) if item.strip()]
+    sentences = [item for item in items if " " in item and item[0] not in "[\"" and not item.isupper()]
+    if sentences:
+        return "; ".join(sentences) + "."
+    shown = [item for item in items if not item.startswith("[")]
+    if not shown:
+        return "the query cannot be read on from here."
+    more = " or a name, number or other term" if len(shown) < len(items) else ""
+    return ("expected " + ("one of " if len(shown) > 1 else "") + ", ".join(shown) + more + ".")
+
+
+def _undeclared_prefix(text: str) -> tuple[str, int] | None:
+    """The first prefixed name of ``text`` whose prefix no PREFIX before it declares, and its offset."""
+    declared: set[str] = set()
+    tokens, _ = _tokens(text)
+    for index, (kind, value, offset) in enumerate(tokens):
+        if kind == "word" and value.upper() == "PREFIX" and index + 1 < len(tokens):
+            declared.add(tokens[index + 1][1].split(":", 1)[0])
+        elif kind == "pname" and value.split(":", 1)[0] not in declared:
+            blank_node = index > 0 and tokens[index - 1][:2] == ("word", "_") and tokens[index - 1][2] + 1 == offset
+            if not blank_node:
+                return value.split(":", 1)[0], offset
+    return None

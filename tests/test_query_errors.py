@@ -1,0 +1,50 @@
+"""What a person reads when their query cannot be parsed: what to change, where, in words rather than
+the parser's grammar (Oxigraph lists the Unicode ranges a name may hold), on both engines."""
+
+from __future__ import annotations
+
+import pytest
+
+from ilrs_graph import formats
+from ilrs_graph.dataset import Dataset
+from ilrs_graph.query import QueryError
+
+JSON = formats.by_name("json")
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
+def dataset(request):
+    return Dataset.open(engine=request.param, cache_entries=0)
+
+
+def refusal(dataset: Dataset, text: str) -> QueryError:
+    with pytest.raises(QueryError) as raised:
+        dataset.answer(dataset.plan(text), JSON)
+    assert raised.value.status == 400
+    return raised.value
+
+
+@pytest.mark.parametrize("text, line, column", [
+    ("SELECT ?thing WHERE {\n  ?thing a/ilrs:partnerSince ?date }", 2, 12),
+    ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT * { _:b rdfs:label ?y . ?y ilrs:party ?z }", 2, 35),
+])
+def test_an_undeclared_prefix_is_named_with_the_declaration_to_add_and_where_it_is_used(dataset, text, line, column):
+    error = refusal(dataset, text)
+    assert error.message == ("The prefix ilrs: is not declared: add PREFIX ilrs: "
+                             "<https://w3id.org/ilrs/ontology/> before the query.")
+    assert (error.line, error.column) == (line, column)
+
+
+def test_a_prefix_the_graph_does_not_use_is_named_too(dataset):
+    assert refusal(dataset, "SELECT * { ?s mine:p ?o }").message.startswith("The prefix mine: is not declared")
+
+
+@pytest.mark.parametrize("text, words", [
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 99999999999999999999999", "The query limit should be a non negative integer."),
+    ("SELECT ?x WHERE { ?s ?p ?o } GROUP BY ?s", "The SELECT contains a variable that is unbound."),
+    ("SELECT * WHERE { FILTER(?s = ", "STRLEN"),
+])
+def test_oxigraphs_message_is_its_sentence_or_its_words_without_character_ranges(text, words):
+    error = refusal(Dataset.open(), text)
+    assert words in error.message and "\\u{" not in error.message and "..=" not in error.message
+    assert error.message.startswith("Syntax error in the query: ") and error.line == 1
