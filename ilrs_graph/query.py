@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
@@ -119,6 +120,8 @@ _TOKEN = re.compile(
 #   letters, would read to its end every time).
 _NAME_PARTS = re.compile(r"(?P<word>[A-Za-z_]\w*)|(?P<other>.)", re.DOTALL)
 
+_NUMBER = re.compile(r"\s*(\d+)")
+_LARGEST_COUNT = sys.maxsize  # rdflib's LIMIT and OFFSET (itertools.islice); Oxigraph's go to 2**64 - 1
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 VOLATILE_FUNCTIONS = ("NOW", "RAND", "UUID", "STRUUID", "BNODE")
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING")
@@ -181,6 +184,7 @@ def _read(text: str, max_depth: int) -> QueryPlan:
                 iri = _iri(target, prefixes)
                 if iri is not None:
                     (from_named if named else from_graphs).append(iri)
+    counted = 0
     for word, offset in words:
         if word in UPDATE_KEYWORDS:
             raise QueryError(f"This endpoint is read-only: SPARQL Update ({word}) is not accepted.", 403,
@@ -188,6 +192,12 @@ def _read(text: str, max_depth: int) -> QueryPlan:
         if word == "SERVICE":
             raise QueryError("SERVICE is not allowed: this endpoint never sends requests to other "
                              "endpoints. Query this dataset's own graphs instead.", **_position(text, offset))
+        if word in ("LIMIT", "OFFSET") and (number := _NUMBER.match(text, offset + len(word))):
+            digits = number.group(1).lstrip("0")
+            counted += int(digits or 0) if len(digits) <= len(str(_LARGEST_COUNT)) else _LARGEST_COUNT + 1
+            if counted > _LARGEST_COUNT:  # rdflib stops at their sum
+                raise QueryError(f"LIMIT and OFFSET count to more than either engine can ({_LARGEST_COUNT:,}).",
+                                 **_position(text, offset))
     form = next((word for word, _ in words if word in FORMS), None)
     if form is None:
         raise QueryError("This is not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE.")

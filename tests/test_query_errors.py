@@ -40,7 +40,7 @@ def test_a_prefix_the_graph_does_not_use_is_named_too(dataset):
 
 
 @pytest.mark.parametrize("text, words", [
-    ("SELECT * WHERE { ?s ?p ?o } LIMIT 99999999999999999999999", "The query limit should be a non negative integer."),
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT -1", "expected one of HAVING, OFFSET, OPTIONAL, VALUES or a name, number"),
     ("SELECT ?x WHERE { ?s ?p ?o } GROUP BY ?s", "The SELECT contains a variable that is unbound."),
     ("SELECT * WHERE { FILTER(?s = ", "STRLEN"),
 ])
@@ -48,3 +48,11 @@ def test_oxigraphs_message_is_its_sentence_or_its_words_without_character_ranges
     error = refusal(Dataset.open(), text)
     assert words in error.message and "\\u{" not in error.message and "..=" not in error.message
     assert error.message.startswith("Syntax error in the query: ") and error.line == 1
+
+
+@pytest.mark.parametrize("text", ["SELECT * { ?s ?p ?o } LIMIT 99999999999999999999999",
+                                  "SELECT * { ?s ?p ?o } LIMIT 2 OFFSET 9223372036854775807"])
+def test_a_limit_and_offset_beyond_what_the_engines_count_are_refused_alike(dataset, text):
+    """rdflib failed with a traceback (itertools.islice stops at LIMIT + OFFSET, at most sys.maxsize)."""
+    assert refusal(dataset, text).message == ("LIMIT and OFFSET count to more than either engine can "
+                                              "(9,223,372,036,854,775,807).")
