@@ -13,7 +13,11 @@ from .state import state_of
 
 log = logging.getLogger("ilrs_server.access")
 
-CORS_PATHS = ("/sparql", "/data.", "/context.jsonld", "/void")
+# Open to scripts of any site (as Oxigraph server, Fuseki and Wikidata are): the endpoint, which takes POST
+# too, and every document of the data, which is only read.
+QUERY_PATHS = ("/sparql",)
+DOCUMENT_PATHS = ("/data.", "/context.jsonld", "/void", "/store", "/id/", "/ontology")
+CORS_PATHS = QUERY_PATHS + DOCUMENT_PATHS
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -25,14 +29,15 @@ SECURITY_HEADERS = {
 def register(app: Flask) -> None:
     cors = {
         "Access-Control-Allow-Origin": state_of(app).config.cors_origin,
-        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
         "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Match, If-Modified-Since, If-Unmodified-Since",
         "Access-Control-Expose-Headers": "ETag, Content-Location, Location",
         "Access-Control-Max-Age": "86400",
     }
+    security = tuple(SECURITY_HEADERS.items())
+    query, document = ({**cors, "Access-Control-Allow-Methods": methods} for methods in ("GET, POST, OPTIONS",
+                                                                                         "GET, HEAD, OPTIONS"))
     app.before_request(_preflight)
-    app.after_request(partial(_headers, tuple(cors.items()) + tuple(SECURITY_HEADERS.items()),
-                              tuple(SECURITY_HEADERS.items())))
+    app.after_request(partial(_headers, tuple(query.items()) + security, tuple(document.items()) + security, security))
 
 
 def _preflight() -> Response | None:
@@ -41,10 +46,12 @@ def _preflight() -> Response | None:
     return None
 
 
-def _headers(with_cors: tuple[tuple[str, str], ...], without: tuple[tuple[str, str], ...],
-             response: Response) -> Response:
+def _headers(for_queries: tuple[tuple[str, str], ...], for_documents: tuple[tuple[str, str], ...],
+             for_the_rest: tuple[tuple[str, str], ...], response: Response) -> Response:
     """Add the fixed headers a view has not set itself, in one pass over the response's headers."""
-    fixed = with_cors if request.path.startswith(CORS_PATHS) else without
+    path = request.path
+    fixed = for_queries if path.startswith(QUERY_PATHS) else for_documents if path.startswith(DOCUMENT_PATHS) \
+        else for_the_rest
     present = {name.lower() for name in response.headers.keys()}
     response.headers.extend([(name, value) for name, value in fixed if name.lower() not in present])
     return response

@@ -467,6 +467,17 @@ def test_cors_on_sparql_and_dumps(server):
     assert requests.get(server + "data.nt").headers["Access-Control-Allow-Origin"] == "*"
 
 
+@pytest.mark.parametrize("path", ["data.ttl", "void", "store?graph=" + WIKI_GRAPH, "id/agency/cnsa.ttl",
+                                  "id/agency/cnsa", "ontology"])
+def test_every_document_of_the_data_is_open_to_scripts_of_other_sites_which_may_only_read_it(server, path):
+    read = requests.get(server + path, headers={"Origin": "https://example.org", "Accept": "text/turtle"})
+    assert read.status_code == 200 and read.headers["Access-Control-Allow-Origin"] == "*"
+    preflight = requests.options(server + path, headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "GET"})
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+
+
 def test_healthz(server):
     health = requests.get(server + "healthz").json()
     assert health["status"] == "ok" and health["quads"] > 1000 and len(health["version"]) == 64
