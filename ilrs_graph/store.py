@@ -154,12 +154,14 @@ class RdflibEngine(Engine):
                     str(error).startswith("Unknown namespace prefix"):  # a bare Exception, for an undeclared prefix
                 raise syntax_error(error, plan.text) from None
             raise
+        # Re-serialised through Oxigraph so both engines write answers byte-for-byte alike. No name holds
+        # Oxigraph's answer: this frame outlives the call (pyparsing's exceptions, caught while rdflib parsed
+        # the query, keep it in a reference cycle), and the garbage collector, on whatever thread it runs
+        # next (the command line's), would drop the answer there, which pyoxigraph refuses.
         if plan.answers_with_triples:
-            triples = ox.parse(result.serialize(format="nt"), format=ox.RdfFormat.N_TRIPLES)
-            return ox.serialize(triples, format=fmt.oxigraph)
-        # Re-serialise through Oxigraph so both engines write results byte-for-byte alike.
-        parsed = ox.parse_query_results(result.serialize(format="json"), format=ox.QueryResultsFormat.JSON)
-        return parsed.serialize(format=fmt.oxigraph)
+            return write_answer(ox.parse(result.serialize(format="nt"), format=ox.RdfFormat.N_TRIPLES), fmt)
+        return write_answer(ox.parse_query_results(result.serialize(format="json"),
+                                                   format=ox.QueryResultsFormat.JSON), fmt)
 
     def _view(self, default_graph_uris: Iterable[str], named_graph_uris: Iterable[str]) -> rdflib.Dataset:
         view = rdflib.Dataset()

@@ -151,3 +151,10 @@ def test_a_query_past_its_timeout_is_given_up_with_exit_1():
     quick = run_cli("query", "--timeout", "30", "ASK { ?s ?p ?o }")
     assert quick.returncode == 0 and quick.stdout.strip() == "yes"
     assert run_cli("query", "--timeout", "0", "ASK {}").returncode == 2
+
+
+@pytest.mark.parametrize("name", ["joined-in-2023", "change-6-launch-by-source", "everything-about-cnsa",
+                                  "partners-per-year", "agreement-network"])
+def test_the_rdflib_engine_answers_with_nothing_on_stderr(name):
+    result = run_cli("query", ROOT / "queries" / f"{name}.rq", "--engine", "rdflib")
+    assert result.returncode == 0 and result.stdout and result.stderr == ""
