@@ -426,9 +426,9 @@ def _is_iri(text: str) -> bool:
 
 def _is_path(name: str) -> bool:
     """Whether ``name`` names something on disk, a file or not (a query text does not: it may even be too
-    long for a path)."""
+    long for a path). An empty name is an empty query, not the current directory Path('') stands for."""
     try:
-        return Path(name).exists()
+        return bool(name) and Path(name).exists()
     except OSError:
         return False
 

@@ -158,3 +158,8 @@ def test_a_query_past_its_timeout_is_given_up_with_exit_1():
 def test_the_rdflib_engine_answers_with_nothing_on_stderr(name):
     result = run_cli("query", ROOT / "queries" / f"{name}.rq", "--engine", "rdflib")
     assert result.returncode == 0 and result.stdout and result.stderr == ""
+
+
+def test_an_empty_query_is_refused_as_the_server_refuses_it():
+    result = run_cli("query", "")
+    assert result.returncode == 2 and result.stderr == "ilrs-graph: error: The query is empty.\n"
