@@ -227,7 +227,7 @@ def _query(args: argparse.Namespace) -> int:
     text = args.query
     if text.endswith(".rq") or _is_path(text):
         try:
-            text = Path(text).read_text(encoding="utf-8")
+            text = Path(text).read_text(encoding="utf-8-sig")  # a BOM, as Windows editors write, dropped
         except (OSError, UnicodeDecodeError) as error:
             return _fail(f"{args.query}: cannot read the query: {error}")
     try:

@@ -163,3 +163,10 @@ def test_the_rdflib_engine_answers_with_nothing_on_stderr(name):
 def test_an_empty_query_is_refused_as_the_server_refuses_it():
     result = run_cli("query", "")
     assert result.returncode == 2 and result.stderr == "ilrs-graph: error: The query is empty.\n"
+
+
+def test_a_query_file_starting_with_a_byte_order_mark_is_read(tmp_path):
+    query = tmp_path / "bom.rq"
+    query.write_bytes("\N{BYTE ORDER MARK}ASK { ?s ?p ?o }\n".encode())
+    result = run_cli("query", query)
+    assert result.returncode == 0 and result.stdout == "yes\n", result.stderr
