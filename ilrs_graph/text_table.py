@@ -18,7 +18,7 @@ def render(results_json: bytes, *, max_width: int = 60) -> str:
     columns = results["head"].get("vars", [])
     rows = [[_cell(binding.get(name), max_width) for name in columns] for binding in results["results"]["bindings"]]
     widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(columns)]
-    line = "+".join("-" * (w + 2) for w in widths)
+    line = "-+-".join("-" * w for w in widths)  # "-+-" under each " | " of the rows
     out = [" | ".join(name.ljust(w) for name, w in zip(columns, widths)), line]
     out += [" | ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
     out.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")

@@ -170,3 +170,15 @@ def test_a_query_file_starting_with_a_byte_order_mark_is_read(tmp_path):
     query.write_bytes("\N{BYTE ORDER MARK}ASK { ?s ?p ?o }\n".encode())
     result = run_cli("query", query)
     assert result.returncode == 0 and result.stdout == "yes\n", result.stderr
+
+
+def column_edges(line: str, mark: str) -> list[int]:
+    return [index for index, character in enumerate(line) if character == mark]
+
+
+def test_the_table_separator_lines_up_with_the_header_and_rows():
+    result = run_cli("query", 'SELECT ?a ?b ?c WHERE { VALUES (?a ?b ?c) { ("x" "longer value" "z") ("wide one" "y" "") } }')
+    header, separator, *rows, count = result.stdout.splitlines()
+    assert result.returncode == 0 and count == "(2 rows)"
+    assert {len(line) for line in (header, separator, *rows)} == {len(separator)}
+    assert all(column_edges(line, "|") == column_edges(separator, "+") for line in (header, *rows))
