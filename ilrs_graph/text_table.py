@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+import unicodedata
 
 from .namespaces import shorten
 
@@ -17,10 +19,10 @@ def render(results_json: bytes, *, max_width: int = 60) -> str:
         return ("yes" if results["boolean"] else "no") + "\n"
     columns = results["head"].get("vars", [])
     rows = [[_cell(binding.get(name), max_width) for name in columns] for binding in results["results"]["bindings"]]
-    widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(columns)]
+    widths = [max([_width(name)] + [_width(row[i]) for row in rows]) for i, name in enumerate(columns)]
     line = "-+-".join("-" * w for w in widths)  # "-+-" under each " | " of the rows
-    out = [" | ".join(name.ljust(w) for name, w in zip(columns, widths)), line]
-    out += [" | ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
+    out = [" | ".join(_padded(name, w) for name, w in zip(columns, widths)), line]
+    out += [" | ".join(_padded(cell, w) for cell, w in zip(row, widths)) for row in rows]
     out.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")
     return "\n".join(out) + "\n"
 
@@ -29,7 +31,20 @@ def _cell(term: dict | None, max_width: int) -> str:
     if term is None:
         return ""
     text = _CONTROL.sub(lambda c: f"\\u{ord(c.group()):04x}", " ".join(_text(term).split()))  # no terminal escapes
-    return text if len(text) <= max_width else text[: max_width - 1] + "…"
+    if _width(text) <= max_width:
+        return text
+    fitting = sum(1 for used in itertools.accumulate(map(_width, text)) if used < max_width)  # with room for "…"
+    return text[:fitting] + "…"
+
+
+def _width(text: str) -> int:
+    """The columns ``text`` takes in a terminal: two for a wide (CJK) character, none for a combining mark."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _padded(text: str, width: int) -> str:
+    """``text`` filled with spaces to ``width`` terminal columns (str.ljust counts characters)."""
+    return text + " " * (width - _width(text))
 
 
 def _text(term: dict) -> str:

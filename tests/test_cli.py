@@ -182,3 +182,13 @@ def test_the_table_separator_lines_up_with_the_header_and_rows():
     assert result.returncode == 0 and count == "(2 rows)"
     assert {len(line) for line in (header, separator, *rows)} == {len(separator)}
     assert all(column_edges(line, "|") == column_edges(separator, "+") for line in (header, *rows))
+
+
+def test_the_table_lines_up_wide_characters_by_the_columns_they_take():
+    long = "国" * 40  # 80 columns: cut to 29 of them (58 columns) and "…", within the 60 a cell may take
+    result = run_cli("query", f'SELECT ?a ?b WHERE {{ VALUES (?a ?b) {{ ("月球" "x") ("ILRS" "{long}") }} }}')
+    assert result.stdout == ("a    | b" + " " * 58 + "\n"
+                             "-----+-" + "-" * 59 + "\n"
+                             "月球 | x" + " " * 58 + "\n"
+                             "ILRS | " + "国" * 29 + "…\n"
+                             "(2 rows)\n"), result.stderr
