@@ -248,7 +248,13 @@ def _query(args: argparse.Namespace) -> int:
     except QueryError as error:
         where = f" (line {error.line}, column {error.column})" if error.line else ""
         return _fail(f"{error.message}{where}")
-    return _write(text_table.render(answer) if table else answer, EXIT_OK)
+    return _write(text_table.render(answer) if table else _with_final_newline(answer), EXIT_OK)
+
+
+def _with_final_newline(answer: bytes) -> bytes:
+    """The engine's answer (the server's bytes) with its last line ended, for a terminal or a shell's
+    `$(…)`: JSON, XML, JSON-LD, RDF/XML and an ASK's CSV/TSV end without one. An empty answer stays empty."""
+    return answer if not answer or answer.endswith(b"\n") else answer + b"\n"
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -192,3 +192,19 @@ def test_the_table_lines_up_wide_characters_by_the_columns_they_take():
                              "月球 | x" + " " * 58 + "\n"
                              "ILRS | " + "国" * 29 + "…\n"
                              "(2 rows)\n"), result.stderr
+
+
+@pytest.mark.parametrize("query, fmt", [
+    ("ASK {}", "json"), ("ASK {}", "xml"), ("ASK {}", "csv"), ("ASK {}", "tsv"),
+    ("SELECT ?x WHERE { VALUES ?x { 1 } }", "json"), ("SELECT ?x WHERE { VALUES ?x { 1 } }", "xml"),
+    ("SELECT ?x WHERE { VALUES ?x { 1 } }", "csv"), ("CONSTRUCT { <a:b> <a:c> 1 } WHERE {}", "turtle"),
+    ("CONSTRUCT { <a:b> <a:c> 1 } WHERE {}", "jsonld"), ("CONSTRUCT { <a:b> <a:c> 1 } WHERE {}", "rdfxml"),
+])
+def test_an_answer_written_to_the_terminal_ends_its_last_line_once(query, fmt):
+    result = run_cli("query", query, "--format", fmt)
+    assert result.returncode == 0 and result.stdout.endswith("\n") and not result.stdout.endswith("\n\n")
+
+
+def test_an_empty_answer_stays_empty():
+    result = run_cli("query", "CONSTRUCT { <a:b> <a:c> 1 } WHERE { FILTER(false) }", "--format", "ntriples")
+    assert result.returncode == 0 and result.stdout == ""
