@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pyoxigraph as ox
 import pytest
 import rdflib
+import rdflib.compare
 
 from ilrs_graph import examples, ontology_docs, overview, result_table, shipped
 from ilrs_graph.dataset import Dataset
@@ -122,12 +123,24 @@ def test_the_home_page_draws_three_pictures_and_links_everywhere_it_should(clien
     assert {"timeline-title", "network-title", "roadmap-title"} <= page.ids
     assert "Partners joining the ILRS" in page.text and "Who signed with whom" in page.text
     assert re.search(r"The roadmap: phases and missions, 20\d\d–2040", page.text)
-    for target in ("/query", "/ontology", "/void", "/data.ttl", "/data.nt", "/data.trig", "/data.nq", "/data.jsonld", "/data.rdf"):
+    for target in ("/query", "/ontology", "/data.ttl", "/data.nt", "/data.trig", "/data.nq", "/data.jsonld", "/data.rdf"):
         assert target in page.links, target
     assert "Venezuela · 17 July 2023" in page.text          # a partner, when it joined
     assert "/id/agency/cnsa" in page.links                    # a party of the network, linked
     assert "Chang'e 8" in page.text and "/id/phase/basic-model" in page.links
     assert "No source dates the joining of" in page.text and "Bolivia" in page.text
+
+
+def test_the_home_pages_void_link_gives_turtle_to_a_browser(client, dataset):
+    """/void negotiates, and a browser's Accept header prefers RDF/XML, which Chromium downloads."""
+    home = get(client, "/")
+    void_link = next(h for h in home.links if urlsplit(h).path == "/void")
+    answer = client.get(void_link, headers={"Accept": BROWSER_ACCEPT})
+    assert answer.status_code == 200 and answer.mimetype == "text/turtle"
+    served = rdflib.Graph().parse(data=answer.get_data(as_text=True), format="turtle")
+    described = rdflib.Graph().parse(data=ox.serialize(dataset.description("http://localhost/"), format=ox.RdfFormat.N_TRIPLES),
+                                     format="nt")
+    assert len(served) > 20 and rdflib.compare.isomorphic(served, described)
 
 
 def test_the_roadmap_gives_each_mission_the_status_its_newest_dated_source_gives(dataset):
