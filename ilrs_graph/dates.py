@@ -81,6 +81,12 @@ def most_precise(dates) -> PartialDate | None:
     return min(dates, key=lambda d: (-d.precision, d.start), default=None)
 
 
+def chronological(when: PartialDate) -> tuple[int, bool, date]:
+    """A key ordering dates as they fall, a bare year after the dates within it: "2024" may be any day of
+    2024, "3 May 2024" is known to come before the year's end."""
+    return when.year, when.month is None, when.start
+
+
 def fractional_year(day: date) -> float:
     """``day`` as a position on a time axis measured in years (1 July 2023 ≈ 2023.5)."""
     first = date(day.year, 1, 1).toordinal()

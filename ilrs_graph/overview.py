@@ -10,11 +10,12 @@ that it stays small and quick whatever the size of the graph, and links to the q
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pyoxigraph as ox
 
 from .dataset import Dataset
-from .dates import PartialDate, most_precise
+from .dates import PartialDate, chronological, most_precise
 from .resources import term_text
 
 _PREFIXES = """PREFIX ilrs: <https://w3id.org/ilrs/ontology/>
@@ -182,6 +183,14 @@ class MissionDates:
         """Every year the mission is placed in: its launch and its planned launches."""
         return tuple(sorted({*self.planned_years, *([self.launched.year] if self.launched else [])}))
 
+    @property
+    def roadmap_order(self) -> tuple:
+        """Its earliest date, a launch known to the day before a bare planned year of the same year, then its
+        name: Queqiao-2 (launched 20 March 2024) comes before Chang'e 6 (planned for 2024, launched 3 May).
+        Missions no source dates come last."""
+        dates = [*([self.launched] if self.launched else []), *(PartialDate(year) for year in self.planned_years)]
+        return min((chronological(when) for when in dates), default=(9999, True, date.max)), self.name
+
 
 @dataclass(frozen=True)
 class Roadmap:
@@ -344,7 +353,7 @@ def roadmap(dataset: Dataset) -> Roadmap:
         missions=sorted((MissionDates(iri, m["name"], most_precise(m["launched"]), tuple(sorted(m["planned"])),
                                       statuses.get(iri))
                          for iri, m in missions.items()),
-                        key=lambda m: (min(m.years, default=9999), m.name)),
+                        key=lambda m: m.roadmap_order),
     )
 
 

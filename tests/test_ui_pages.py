@@ -151,6 +151,17 @@ def test_the_roadmap_gives_each_mission_the_status_its_newest_dated_source_gives
     assert {m.name: m.status for m in overview.roadmap(dataset).missions if m.status} == expected
 
 
+def test_the_roadmap_orders_missions_by_their_earliest_date_a_launch_before_a_bare_year(client):
+    """Queqiao-2 launched on 20 March 2024, Chang'e 6 on 3 May 2024 (and was planned for 2024 and 2026)."""
+    html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    figure = html[html.index('id="roadmap-caption"'):]
+    figure = figure[:figure.index("</figure>")]
+    picture, table = figure.split('<table>', 1)  # the lanes of the picture, then the facts behind it
+    for part in (picture, table):
+        missions = re.findall(r'href="/id/mission/([^"]+)"', part)
+        assert missions.index("queqiao-2") < missions.index("change-6"), missions
+
+
 def test_a_status_the_newest_source_gives_without_a_name_is_not_replaced_by_an_older_one(tmp_path):
     data = tmp_path / "statuses.trig"
     data.write_text("""
