@@ -8,6 +8,7 @@ shapes file (``ontology/shapes.ttl``), examples from the data: the page is alway
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +27,7 @@ _OWL_KINDS = {"http://www.w3.org/2002/07/owl#Class": "class",
               "http://www.w3.org/2002/07/owl#ObjectProperty": "object property",
               "http://www.w3.org/2002/07/owl#DatatypeProperty": "datatype property",
               "http://www.w3.org/2002/07/owl#AnnotationProperty": "annotation property"}
+_PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")  # in an sh:message: {?value}, {$this}…
 # How a term relates to a term of another vocabulary, in words.
 _ALIGNMENTS = {"http://www.w3.org/2000/01/rdf-schema#subClassOf": "narrower than",
                "http://www.w3.org/2000/01/rdf-schema#subPropertyOf": "narrower than",
@@ -60,7 +62,7 @@ class Rule:
     """One SHACL constraint, as its message says it."""
 
     shape: Ref
-    message: str
+    message: str  # its sh:message, the placeholders named for a reader (:func:`_readable_message`)
     severity: str  # "violation" or "warning"
     path: str | None
 
@@ -236,6 +238,12 @@ def _shapes_store(path: Path, modified: float) -> ox.Store:
     return store
 
 
+def _readable_message(message: str) -> str:
+    """``message`` with pySHACL's placeholders, which a validation report fills in with what it found,
+    named instead: ``{?value}`` → "‹value›", ``{$this}`` → "‹this›", ``{?phaseLabel}`` → "‹phase label›"."""
+    return _PLACEHOLDER.sub(lambda found: f"‹{human_label(found[1])}›", message)
+
+
 def _rules(path: Path, ref) -> tuple[dict[str, list[Rule]], dict[str, list[Rule]], dict[str, list[Rule]]]:
     """The rules that apply to the instances of each class (sh:targetClass), to each property (a
     property shape's sh:path), and to whatever uses a property (sh:targetSubjectsOf)."""
@@ -260,7 +268,7 @@ def _rules(path: Path, ref) -> tuple[dict[str, list[Rule]], dict[str, list[Rule]
         shape = row["shape"].value
         severity = row["severity"] or row["nodeSeverity"]
         path = row["path"].value if row["path"] is not None else None
-        rule = Rule(Ref(shape, shape_labels.get(shape) or shorten(shape)), row["message"].value,
+        rule = Rule(Ref(shape, shape_labels.get(shape) or shorten(shape)), _readable_message(row["message"].value),
                     "violation" if severity is None or severity.value == _VIOLATION else "warning", path)
         if row["targetClass"] is not None:
             by_class[row["targetClass"].value].append(rule)
