@@ -129,3 +129,14 @@ def test_a_gzipped_copy_is_made_once_and_kept_a_query_answers_in_the_cache_a_dum
         assert gzip.decompress(copy.body) == original.body and copy.etag == original.etag + ":gzip"
         assert dataset.gzipped(original) is copy
     assert dataset.cache.answer(("gzip", query_answer.etag), pytest.fail) is dataset.gzipped(query_answer)
+
+
+def test_an_answer_in_other_bytes_has_another_entity_tag_and_the_same_bytes_the_same(shipped):
+    """Two workers (here two datasets) label a CONSTRUCT's blank nodes each their own way: a strong ETag
+    must tell the bytes apart (RFC 9110, 8.8.1), and stay the same where the bytes are."""
+    workers = [Dataset.of(shipped), Dataset.of(shipped)]
+    turtle = formats.by_name("turtle")
+    blank = [w.answer(w.plan("CONSTRUCT { [] <urn:p> 1 } WHERE {}"), turtle) for w in workers]
+    assert bytes(blank[0].body) != bytes(blank[1].body) and blank[0].etag != blank[1].etag
+    named = [w.answer(w.plan("SELECT ?s WHERE { ?s a ?c } ORDER BY ?s LIMIT 5"), JSON) for w in workers]
+    assert bytes(named[0].body) == bytes(named[1].body) and named[0].etag == named[1].etag
