@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -80,6 +81,8 @@ def validate(loaded: LoadedGraph, shapes_path: Path | None = None) -> Report:
             allow_warnings=True, allow_infos=True)
     except (ConstraintLoadError, ShapeLoadError, RuleLoadError, ReportableRuntimeError, ParseException) as error:
         raise LoadError(shapes_path, f"cannot use the shapes: {_first_line(error)}") from None
+    except re.error as error:  # pySHACL compiles an sh:pattern when it first checks the shape
+        raise LoadError(shapes_path, f"cannot use the shapes: {_broken_pattern(shapes, error)}") from None
     if not isinstance(results_graph, rdflib.Graph):  # pyshacl's ValidationFailure: a constraint it could not run
         raise LoadError(shapes_path, f"cannot use the shapes: {_first_line(results_graph)}")
     findings = sorted(
@@ -105,6 +108,22 @@ class _ParsingEachQueryOnce(rdflib.Graph):
                 self._parsed[query_object] = translateQuery(parseQuery(query_object), None, dict(self.namespaces()))
             query_object = self._parsed[query_object]
         return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+
+
+def _broken_pattern(shapes: rdflib.Graph, error: re.error) -> str:
+    """Which shape's sh:pattern is not a regular expression, and why: re.error names neither the shape nor
+    the file."""
+    holder = next((s for s, pattern in shapes.subject_objects(SH.pattern) if str(pattern) == error.pattern), None)
+    shape = _named_shape(shapes, holder)
+    name = shape.n3(shapes.namespace_manager) if isinstance(shape, rdflib.URIRef) else "a shape"
+    return f'{name}: sh:pattern "{error.pattern}" is not a regular expression ({error})'
+
+
+def _named_shape(shapes: rdflib.Graph, shape):
+    """A property shape is a blank node: name the node shape it belongs to, as the shapes file does."""
+    if isinstance(shape, rdflib.BNode):
+        return shapes.value(predicate=SH.property, object=shape) or shape
+    return shape
 
 
 def _first_line(error: object) -> str:
@@ -183,9 +202,7 @@ def _finding(results: rdflib.Graph, result, statements, loaded: LoadedGraph, sha
     focus = results.value(result, SH.focusNode)
     path = results.value(result, SH.resultPath)
     value = results.value(result, SH.value)
-    shape = results.value(result, SH.sourceShape)
-    if isinstance(shape, rdflib.BNode):  # a property shape: name the node shape it belongs to
-        shape = shapes.value(predicate=SH.property, object=shape) or shape
+    shape = _named_shape(shapes, results.value(result, SH.sourceShape))
     message = results.value(result, SH.resultMessage)
     component = results.value(result, SH.sourceConstraintComponent)
     if focus in statements:  # a result about a fact: point at the fact's own line

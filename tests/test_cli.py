@@ -3,6 +3,7 @@ output, clear messages instead of tracebacks on bad input, and the documented wa
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -105,6 +106,7 @@ ex:Shape a sh:NodeShape ; sh:targetClass <https://w3id.org/ilrs/ontology/Partner
     ('sh:sparql [ sh:select "SELECT $this WHERE { ( }" ] .', "Expected"),
     ('sh:property [ sh:path ex:p ; sh:minCount "many" ] .', "minCount"),
     ('sh:sparql [ sh:select "SELECT $this WHERE { SERVICE <http://127.0.0.1:9/> { $this ?p ?o } }" ] .', "SERVICE"),
+    ('sh:property [ sh:path ex:p ; sh:pattern "([" ] .', 'ex:Shape: sh:pattern "([" is not a regular expression'),
 ])
 def test_shapes_that_cannot_be_used_are_bad_input(tmp_path, constraint, words):
     shapes = tmp_path / "shapes.ttl"
@@ -112,6 +114,20 @@ def test_shapes_that_cannot_be_used_are_bad_input(tmp_path, constraint, words):
     result = run_cli("validate", "--shapes", shapes, FIXTURES / "base.trig")
     assert result.returncode == 2 and "cannot use the shapes" in result.stderr and words in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1, result.stderr
+
+
+def test_shapes_with_a_broken_pattern_still_give_ci_a_document(tmp_path):
+    """The bad-input report of json and sarif covers broken shapes as it does broken data."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(SHAPES + 'sh:property [ sh:path ex:p ; sh:pattern "([" ] .')
+    as_json = run_cli("validate", "--format", "json", "--shapes", shapes, FIXTURES / "base.trig")
+    report = json.loads(as_json.stdout)
+    assert as_json.returncode == 2 and report["conforms"] is None
+    assert report["error"]["file"].endswith("shapes.ttl") and "sh:pattern" in report["error"]["message"]
+    sarif = run_cli("validate", "--format", "sarif", "--shapes", shapes, FIXTURES / "base.trig")
+    invocation = json.loads(sarif.stdout)["runs"][0]["invocations"][0]
+    assert sarif.returncode == 2 and invocation["executionSuccessful"] is False
+    assert "sh:pattern" in invocation["toolExecutionNotifications"][0]["message"]["text"]
 
 
 def test_a_query_too_deep_for_rdflib_is_refused_with_a_message():
