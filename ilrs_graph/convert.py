@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+
+def _not_a_failed_literal_conversion(record: logging.LogRecord) -> bool:
+    """rdflib logs a traceback for each ill-typed literal it is given (``"2023-13-45"^^xsd:date``), on
+    stderr and in the server's log, naming neither the value nor its file. It keeps the literal, and
+    validation reports it where it is written."""
+    return not record.getMessage().startswith("Failed to convert Literal lexical form to value")
+
+
+# Here because every part of the project that hands literals to rdflib imports this module.
+logging.getLogger("rdflib.term").addFilter(_not_a_failed_literal_conversion)
 
 
 def term(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:

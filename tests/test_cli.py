@@ -4,6 +4,7 @@ output, clear messages instead of tracebacks on bad input, and the documented wa
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -11,8 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 
 from .conftest import FIXTURES, ROOT, ilrs_graph_command, run_cli
+from .server_process import running_server_process
 
 BAD = FIXTURES / "bad" / "partnership-before-2021.trig"
 
@@ -224,3 +227,41 @@ def test_an_answer_written_to_the_terminal_ends_its_last_line_once(query, fmt):
 def test_an_empty_answer_stays_empty():
     result = run_cli("query", "CONSTRUCT { <a:b> <a:c> 1 } WHERE { FILTER(false) }", "--format", "ntriples")
     assert result.returncode == 0 and result.stdout == ""
+
+
+@pytest.fixture
+def ill_typed_data(tmp_path) -> Path:
+    """A copy of the shipped data in which a partnership starts on a date that is no date."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    partnerships = data / "partnerships.trig"
+    text = partnerships.read_text(encoding="utf-8")
+    assert '"2021-06"^^xsd:gYearMonth' in text
+    partnerships.write_text(text.replace('"2021-06"^^xsd:gYearMonth', '"2023-13-45"^^xsd:date', 1), encoding="utf-8")
+    return data
+
+
+@pytest.mark.parametrize("report_format", ["text", "json", "sarif", "junit", "github"])
+def test_an_ill_typed_literal_is_a_violation_without_a_traceback(ill_typed_data, report_format):
+    """rdflib logs a traceback for each literal it cannot convert; the report already says it all."""
+    result = run_cli("validate", "--format", report_format, ill_typed_data)
+    assert result.returncode == 1 and "2023-13-45" in result.stdout
+    assert "Traceback" not in result.stderr and result.stderr == "", result.stderr
+
+
+QUERY_PARTNERSHIP_DATES = "SELECT ?since WHERE { ?partnership <https://w3id.org/ilrs/ontology/partnerSince> ?since }"
+
+
+def test_querying_an_ill_typed_literal_with_rdflib_gives_no_traceback(ill_typed_data):
+    result = run_cli("query", QUERY_PARTNERSHIP_DATES, "--engine", "rdflib", "--data", ill_typed_data)
+    assert result.returncode == 0 and "2023-13-45" in result.stdout
+    assert "Traceback" not in result.stderr and result.stderr == "", result.stderr
+
+
+def test_serving_an_ill_typed_literal_with_rdflib_logs_no_traceback(ill_typed_data):
+    with running_server_process("--data", ill_typed_data, "--engine", "rdflib") as served:
+        answer = requests.get(served.base + "sparql", params={"query": QUERY_PARTNERSHIP_DATES},
+                              headers={"Accept": "text/csv"}, timeout=60)
+        assert answer.status_code == 200 and "2023-13-45" in answer.text
+        log = served.log.read_text(encoding="utf-8")
+    assert "Traceback" not in log, log
