@@ -155,12 +155,17 @@ def _sarif_location(path: str, line: int | None) -> dict:
 
 
 def summary(report: Report) -> str:
-    """One line: how much was checked and what was found."""
-    violations, warnings = report.count("violation"), report.count("warning")
+    """One line: how much was checked and what was found (infos only when there are some: the shipped
+    shapes make none, and custom --shapes may)."""
+    counts = [_counted(report.count("violation"), "violation"), _counted(report.count("warning"), "warning")]
+    if report.count("info"):
+        counts.append(_counted(report.count("info"), "info"))
     verdict = "conforms" if report.conforms else "does not conform"
-    return (f"{len(report.files)} files, {report.triples:,} facts: {violations} violation"
-            f"{'' if violations == 1 else 's'}, {warnings} warning{'' if warnings == 1 else 's'}; "
-            f"the data {verdict}.")
+    return f"{len(report.files)} files, {report.triples:,} facts: {', '.join(counts)}; the data {verdict}."
+
+
+def _counted(number: int, severity: str) -> str:
+    return f"{number} {severity}{'' if number == 1 else 's'}"
 
 
 def details(finding: Finding) -> str:

@@ -60,3 +60,17 @@ def test_validate_never_changes_the_files_it_reads(tmp_path: Path):
     before = copy.read_bytes()
     assert run_cli("validate", copy, cwd=tmp_path).returncode == 0
     assert copy.read_bytes() == before
+
+
+def test_the_summary_counts_infos_when_there_are_some(tmp_path: Path):
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("""@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:Note a sh:NodeShape ; sh:targetNode <https://w3id.org/ilrs/id/agency/cnsa> ;
+  sh:property [ sh:path ex:remark ; sh:minCount 1 ; sh:severity sh:Info ; sh:message "Worth a remark." ] .
+""")
+    result = run_cli("validate", "--shapes", shapes, FIXTURES / "base.trig")
+    assert result.returncode == 0 and ": info: Worth a remark." in result.stdout
+    assert result.stdout.endswith(": 0 violations, 0 warnings, 1 info; the data conforms.\n"), result.stdout
+    plain = run_cli("validate", FIXTURES / "base.trig")
+    assert plain.stdout.endswith(": 0 violations, 0 warnings; the data conforms.\n"), plain.stdout
