@@ -203,9 +203,9 @@ def _validate(args: argparse.Namespace) -> int:
     from .reports import FORMATS, UNREADABLE_FORMATS
     from .validate import validate
 
-    if args.shapes is not None and not args.shapes.is_file():
-        return _fail(f"{args.shapes}: no such shapes file")
     try:
+        if args.shapes is not None and not args.shapes.is_file():
+            raise LoadError(args.shapes, "no such shapes file")
         loaded = load_files(rdf_files(args.files)) if args.files else load_shipped()
         report = validate(loaded, args.shapes)
     except LoadError as error:

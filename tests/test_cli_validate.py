@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from .conftest import FIXTURES, run_cli
 
 
@@ -49,9 +51,12 @@ def test_a_missing_file_exits_2(tmp_path: Path):
     assert result.returncode == 2 and "no such file" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_a_missing_shapes_file_exits_2(tmp_path: Path):
-    result = run_cli("validate", "--shapes", tmp_path / "absent.ttl")
+@pytest.mark.parametrize("report", ["text", "json", "sarif"])
+def test_a_missing_shapes_file_exits_2_with_the_report_of_bad_input(tmp_path: Path, report):
+    result = run_cli("validate", "--shapes", tmp_path / "absent.ttl", "--format", report)
     assert result.returncode == 2 and "no such shapes file" in result.stderr
+    if report != "text":
+        assert "no such shapes file" in json.dumps(json.loads(result.stdout))
 
 
 def test_validate_never_changes_the_files_it_reads(tmp_path: Path):
