@@ -6,9 +6,12 @@ found that were rdflib's mistakes. Importing this module applies them (the evalu
 
 from __future__ import annotations
 
+import operator
+import re
 from collections import defaultdict
 
-from rdflib.plugins.sparql import aggregates, evaluate
+from rdflib import XSD, Literal
+from rdflib.plugins.sparql import aggregates, evaluate, parser
 from rdflib.plugins.sparql.aggregates import Aggregator
 from rdflib.plugins.sparql.evalutils import _eval, _join
 from rdflib.plugins.sparql.sparql import FrozenBindings, NotBoundError, SPARQLError
@@ -78,7 +81,59 @@ def _no_group_without_solutions(ctx, aggregate_join):
         yield FrozenBindings(ctx, aggregator.get_bindings())
 
 
+_relational = parser.RelationalExpression.evalfn
+_ORDERED = {"<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge}
+_NUMERIC = {XSD[name] for name in (
+    "integer decimal float double nonPositiveInteger negativeInteger long int short byte nonNegativeInteger "
+    "unsignedLong unsignedInt unsignedShort unsignedByte positiveInteger").split()}
+_YEARS = {XSD.gYear: re.compile(r"(-?\d{4,})"), XSD.gYearMonth: re.compile(r"(-?\d{4,})-(\d\d)")}
+
+
+def _kind(literal: Literal):
+    """What a literal can be ordered against (SPARQL 1.1, 17.3): numbers with numbers, strings with
+    strings, strings in one language with each other, and any other datatype with itself only."""
+    if literal.language:
+        return "string in", literal.language.lower()
+    if literal.datatype in (None, XSD.string):
+        return "string"
+    return "number" if literal.datatype in _NUMERIC else literal.datatype
+
+
+def _ordered_comparison(comparison, ctx):
+    """rdflib ordered values of any two kinds (2021 as a year before 1 January 2023 as a date, "abc"
+    after 5: a FILTER on dates kept 27 partners where Oxigraph keeps 11), and no years (xsd:gYear,
+    xsd:gYearMonth: "2021-06" < "2021-07" was an error). Ordering values of different kinds is a type
+    error, as Oxigraph has it; years are ordered as the calendar orders them."""
+    if comparison.other is None or comparison.op not in _ORDERED:
+        return _relational(comparison, ctx)
+    left, right = comparison.expr, comparison.other
+    if not (isinstance(left, Literal) and isinstance(right, Literal)) or _kind(left) != _kind(right):
+        raise SPARQLError(f"{left!r} and {right!r} cannot be ordered")
+    if left.datatype in _YEARS:
+        left, right = (_calendar(term) for term in (left, right))
+    elif left == right:  # the same term: equal, whatever its datatype
+        left = right = 0
+    elif left.datatype is not None and not str(left.datatype).startswith(str(XSD)):
+        raise SPARQLError(f"values of {left.datatype} cannot be ordered")
+    try:
+        result = _ORDERED[comparison.op](left, right)
+    except TypeError as error:
+        raise SPARQLError(*error.args) from None
+    if result is NotImplemented:
+        raise SPARQLError("error when comparing")
+    return Literal(result)
+
+
+def _calendar(literal: Literal) -> tuple[int, ...]:
+    """A year or a year and month as numbers (without a time zone, as the project's data writes them)."""
+    found = _YEARS[literal.datatype].fullmatch(str(literal))
+    if found is None:
+        raise SPARQLError(f"{literal!r} is no {literal.datatype}")
+    return tuple(int(part) for part in found.groups())
+
+
 aggregates._eval = _aggregated_value
+parser.RelationalExpression.evalfn = _ordered_comparison
 aggregates.Accumulator.use_row = _distinct_aggregate_skips_unbound
 evaluate.evalJoin = _join_binding_into_patterns
 evaluate.evalMultiset = _values_without_rows
