@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ilrs_graph import formats, shipped
+from ilrs_graph import examples, formats, shipped
 from ilrs_graph.query import analyse
 from ilrs_graph.store import OxigraphEngine
 
@@ -36,7 +36,10 @@ EXPECTED: dict[str, Expect] = {
         ("South Africa", "2023-09-01"), ("Azerbaijan", "2023-10-03"), ("Pakistan", "2023-10-18"),
         ("Belarus", "2023-10-23"), ("Egypt", "2023-12-06"), ("Nicaragua", "2024-04"), ("Thailand", "2024-04-05"),
         ("Arab Union for Astronomy and Space Sciences", "2024-04-24"), ("Serbia", "2024-05"),
-        ("Kazakhstan", "2024-07-03"), ("Senegal", "2024-09-05")]),
+        ("Kazakhstan", "2024-07-03"), ("Senegal", "2024-09-05"),
+        # no source dates these: last, without a date
+        ("Bolivia", ""), ("Djibouti", ""), ("Ethiopia", ""), ("Nano-SPACE", ""),
+        ("National Astronomical Research Institute of Thailand", ""), ("United Arab Emirates", "")]),
     "joined-in-2023": Expect(["name", "joined"], [
         ("International Lunar Observatory Association", "2023"),
         ("Asia-Pacific Space Cooperation Organization", "2023-04-25"), ("Venezuela", "2023-07-17"),
@@ -222,6 +225,15 @@ def test_facts_per_source_ranks_the_wiki_first(engine):
     counts = [int(b["facts"]["value"]) for b in bindings]
     assert bindings[0]["sourceLabel"]["value"] == "Space Wiki: International Lunar Research Station"
     assert counts == sorted(counts, reverse=True) and len(counts) == 10
+
+
+def test_partners_per_year_says_it_leaves_out_the_partners_no_source_dates(engine):
+    per_year = json.loads(answer(engine, QUERIES["partners-per-year"], "json"))["results"]["bindings"]
+    timeline = json.loads(answer(engine, QUERIES["partners-timeline"], "json"))["results"]["bindings"]
+    counted, undated = sum(int(b["partners"]["value"]) for b in per_year), [b for b in timeline if "joined" not in b]
+    assert (counted, len(undated), len(timeline)) == (16, 6, 22)
+    question = next(e.question for e in examples.examples() if e.name == "partners-per-year")
+    assert "partners no source dates are not counted" in question
 
 
 @pytest.mark.parametrize("name", sorted(ASK_EXPECTED))
