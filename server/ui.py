@@ -25,12 +25,15 @@ blueprint = Blueprint("ui", __name__)
 # The query the editor holds when nothing else is asked: the project's prefixes, then a first question.
 STARTING_QUERY = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items()
                          if prefix in ("ilrs", "org", "rdfs", "xsd")) + """
-# Who are the ILRS partners, and when did each join?
-SELECT ?partner ?name ?since WHERE {
-  ?partnership a ilrs:Partnership ; org:member ?partner ; ilrs:partnerSince ?since .
+# Who are the ILRS partners, and when did each join? Each partner with each date a source gives, and
+# that source (sources differ: some give the day, some the month or the year); the partners no source
+# dates have one row, without a date or source.
+SELECT ?partner ?name ?since ?source WHERE {
+  ?partnership a ilrs:Partnership ; org:member ?partner .
   ?partner rdfs:label ?name .
+  OPTIONAL { GRAPH ?source { ?partnership ilrs:partnerSince ?since } }
 }
-ORDER BY ?since ?name
+ORDER BY ?name COALESCE(STR(?since), "") COALESCE(STR(?source), "")
 """
 SHOWN_ROWS = 1000
 

@@ -21,6 +21,7 @@ from ilrs_graph import examples, ontology_docs, overview, result_table, shipped
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.namespaces import ILRS, ONTOLOGY, RDF, RDFS
 from ilrs_server import Config, create_app
+from ilrs_server.ui import STARTING_QUERY
 
 ORG = "http://www.w3.org/ns/org#"
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -296,6 +297,23 @@ def test_the_query_page_offers_every_competency_question_with_its_question_in_wo
         assert "/query?query=" + quote(example.text, safe="") in {href.replace("+", "%20") for href in page.links} \
             or any(parse_qs(urlsplit(h).query).get("query") == [example.text] for h in page.links)
     assert "PREFIX ilrs: <https://w3id.org/ilrs/ontology/>" in page.text  # the editor starts with the prefixes
+
+
+def test_the_starting_query_gives_each_partner_each_date_with_its_source(client, dataset):
+    """Read from the quads without SPARQL: every partner, once per (source, date) that dates it, and the
+    partners no source dates once each, without a date or source; the comment says what the rows are."""
+    assert STARTING_QUERY in html.unescape(client.get("/query").get_data(as_text=True))  # in the editor
+    members = {q.subject.value: q.object.value for q in quads(dataset) if q.predicate.value == ORG + "member"}
+    claims = {(members[q.subject.value], q.object.value, q.graph_name.value) for q in quads(dataset)
+              if q.predicate.value == ILRS + "partnerSince"}
+    dated = {partner for partner, _, _ in claims}
+    wanted = sorted(claims) + sorted((partner, "", "") for partner in set(members.values()) - dated)
+    table = result_table.run(dataset, STARTING_QUERY)
+    assert table.columns == ("partner", "name", "since", "source")
+    got = [(row[0].value, row[2].value if row[2] else "", row[3].value if row[3] else "") for row in table.rows]
+    assert sorted(got) == sorted(wanted) and len(set(members.values())) == 22
+    said = " ".join(STARTING_QUERY.replace("#", " ").split())
+    assert "each date a source gives, and that source" in said and "no source dates have one row, without a date" in said
 
 
 def test_an_example_runs_and_its_rows_are_the_answer(client, dataset):
