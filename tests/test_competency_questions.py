@@ -139,9 +139,10 @@ EXPECTED: dict[str, Expect] = {
     "signatories": Expect(["name", "signed"], [
         ("Zhang Kejian", "5"), ("Li Guoping", "2"), ("Chen Xiaodong", "1"), ("Dmitry Rogozin", "1"),
         ("Gabriela Jimenez", "1")]),
-    "launch-timeline": Expect(["missionLabel", "launched", "landed", "returned"], [
-        ("Chang'e 4", "2018-12-08", "2019-01-03", ""), ("Luna 25", "2023-08-11", "", ""),
-        ("Queqiao-2", "2024-03-20", "", ""), ("Chang'e 6", "2024-05-03", "2024-06-02", "2024-06-25")]),
+    "launch-timeline": Expect(["missionLabel", "launched", "landed", "returned", "status"], [
+        ("Chang'e 4", "2018-12-08", "2019-01-03", "", ""), ("Luna 25", "2023-08-11", "", "", "failed"),
+        ("Queqiao-2", "2024-03-20", "", "", "launched"),
+        ("Chang'e 6", "2024-05-03", "2024-06-02", "2024-06-25", "completed")]),
     "wikidata-links": Expect(["name", "wikidata"], [
         (name, "http://www.wikidata.org/entity/" + q) for name, q in (
             ("Azerbaijan", "Q227"), ("Bahrain", "Q398"), ("Belarus", "Q184"), ("Bolivia", "Q750"), ("China", "Q148"),
