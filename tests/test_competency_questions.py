@@ -237,6 +237,19 @@ def test_partners_per_year_says_it_leaves_out_the_partners_no_source_dates(engin
     assert "partners no source dates are not counted" in question
 
 
+NUMBERS = {1: "one", 2: "two", 3: "three", 5: "five", 10: "ten", 20: "twenty"}
+
+
+@pytest.mark.parametrize("name", sorted(name for name, path in QUERIES.items() if "LIMIT" in path.read_text()))
+def test_a_question_answered_in_part_says_how_much(name):
+    """A LIMIT leaves rows out: the question (or title) says how many it gives, so a reader does not take
+    the first rows for all of them."""
+    example = next(e for e in examples.examples() if e.name == name)
+    limit = int(example.text.rsplit("LIMIT", 1)[1].split()[0])
+    said = f"{example.title} {example.question}".lower()
+    assert f" {limit} " in f" {said} " or NUMBERS.get(limit, "?") in said.split(), (name, limit)
+
+
 @pytest.mark.parametrize("name", sorted(ASK_EXPECTED))
 def test_ask_questions(engine, name):
     assert json.loads(answer(engine, QUERIES[name], "json"))["boolean"] is ASK_EXPECTED[name]
