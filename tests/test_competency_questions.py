@@ -19,6 +19,7 @@ from ilrs_graph.store import OxigraphEngine
 
 QUERIES = {p.stem: p for p in shipped.query_files()}
 ILRS, ID = "https://w3id.org/ilrs/ontology/", "https://w3id.org/ilrs/id/"
+DC, ORG = "http://purl.org/dc/terms/", "http://www.w3.org/ns/org#"
 
 
 @dataclass
@@ -107,13 +108,48 @@ EXPECTED: dict[str, Expect] = {
         ("Chang'e 6", "completed", "2024-06-28"), ("Chang'e 7", "planned", "2024-04-26"),
         ("Chang'e 8", "planned", "2025-04-24"), ("China's crewed lunar landing", "planned", "2023-10-10"),
         ("Luna 25", "failed", "2023-08-20"), ("Queqiao-2", "launched", "2024-03-20")]),
-    "everything-about-cnsa": Expect(["property", "value"], [
-        (RDF_TYPE := "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ILRS + "Publisher"),
-        (RDF_TYPE, ILRS + "SpaceAgency"),
-        ("http://www.w3.org/2000/01/rdf-schema#label", "China National Space Administration"),
-        ("http://www.w3.org/2004/02/skos/core#altLabel", "CNSA"),
-        ("http://www.w3.org/2004/02/skos/core#altLabel", "China National Space Agency"),
-        (ILRS + "country", ID + "country/china")]),
+    "everything-about-cnsa": Expect(["subject", "property", "value", "label"], [
+        (CNSA := ID + "agency/cnsa", RDF_TYPE := "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+         ILRS + "Publisher", "publisher"),
+        (CNSA, RDF_TYPE, ILRS + "SpaceAgency", "space agency"),
+        (CNSA, "http://www.w3.org/2000/01/rdf-schema#label", "China National Space Administration", ""),
+        (CNSA, "http://www.w3.org/2004/02/skos/core#altLabel", "CNSA", ""),
+        (CNSA, "http://www.w3.org/2004/02/skos/core#altLabel", "China National Space Agency", ""),
+        (CNSA, ILRS + "country", ID + "country/china", "China"),
+        # what refers to CNSA, by property, then by the label of what refers to it
+        *[(ID + subject, property, CNSA, label) for subject, property, label in (
+            ("document/guide-for-partnership-v1", DC + "creator",
+             "International Lunar Research Station Guide for Partnership (V1.0)"),
+            ("document/roadmap-v1", DC + "creator", "International Lunar Research Station Roadmap (V1.0)"),
+            ("source/cnsa-c6811380", DC + "publisher", "CNSA web page cited by Space Wiki (footnote 1)"),
+            ("source/cnsa-c6812150", DC + "publisher", "CNSA web page cited by Space Wiki (footnote 2)"),
+            ("person/li-guoping", ORG + "memberOf", "Li Guoping"), ("person/wu-yanhua", ORG + "memberOf", "Wu Yanhua"),
+            ("person/xu-zhanbin", ORG + "memberOf", "Xu Zhanbin"),
+            ("person/zhang-kejian", ORG + "memberOf", "Zhang Kejian"),
+            ("organisation/dsel", ORG + "subOrganizationOf", "Deep Space Exploration Laboratory"),
+            ("event/global-network-forum-2021", "https://schema.org/organizer",
+             "Global Network Forum: Roadmap For The Creation of The International Lunar Research Station (ILRS)"),
+            ("programme/ilrs", ILRS + "initiatedBy", "International Lunar Research Station"),
+            ("mission/change-6", ILRS + "operator", "Chang'e 6"), ("mission/change-7", ILRS + "operator", "Chang'e 7"),
+            ("mission/change-8", ILRS + "operator", "Chang'e 8"),
+            ("agreement/senegal-2024", ILRS + "party",
+             "Agreement on Cooperation in the ILRS with Senegal's space agency (2024)"),
+            ("agreement/cnsa-apsco-2024", ILRS + "party", "CNSA–APSCO agreement on the ILRS (2024)"),
+            ("agreement/cnsa-apsco-2023", ILRS + "party", "CNSA–APSCO joint statement on the ILRS (2023)"),
+            ("agreement/cnsa-auass-2024", ILRS + "party",
+             "CNSA–Arab Union for Astronomy and Space Sciences agreement on the ILRS (2024)"),
+            ("agreement/cnsa-azercosmos-2023", ILRS + "party", "CNSA–Azercosmos joint statement on ILRS cooperation (2023)"),
+            ("agreement/cnsa-belarus-2023", ILRS + "party", "CNSA–Belarus cooperation document on the ILRS (2023)"),
+            ("agreement/cnsa-abae-2023", ILRS + "party", "CNSA–Bolivarian Space Agency memorandum on the ILRS (2023)"),
+            ("agreement/cnsa-egsa-2023", ILRS + "party",
+             "CNSA–Egyptian Space Agency cooperation agreement on the ILRS (2023)"),
+            ("agreement/cnsa-mhesi-2024", ILRS + "party", "CNSA–MHESI memorandum of understanding on the ILRS (2024)"),
+            ("agreement/cnsa-roscosmos-joint-statement-2021", ILRS + "party",
+             "CNSA–Roscosmos joint statement on the ILRS (April 2021)"),
+            ("agreement/cnsa-sansa-2023", ILRS + "party", "CNSA–SANSA memorandum of understanding on the ILRS (2023)"),
+            ("agreement/cnsa-suparco-2023", ILRS + "party", "CNSA–SUPARCO cooperation document on the ILRS (2023)"),
+            ("agreement/cnsa-serbia-2024", ILRS + "party",
+             "CNSA–Serbian Ministry of Science memorandum of understanding on the ILRS (2024)"))]]),
     "payload-masses": Expect(["payloadName", "missionName", "massKg"], [
         ("DORN", "Chang'e 6", "4.5"), ("China-Thailand Space Weather Monitoring Sensor Package", "Chang'e 7", "3"),
         ("INRRI", "Chang'e 6", "0.05")]),
