@@ -9,6 +9,7 @@ from __future__ import annotations
 import operator
 import re
 from collections import defaultdict
+from types import SimpleNamespace
 
 from rdflib import XSD, Literal
 from rdflib.plugins.sparql import aggregates, evaluate, parser
@@ -83,6 +84,7 @@ def _no_group_without_solutions(ctx, aggregate_join):
 
 _relational = parser.RelationalExpression.evalfn
 _ORDERED = {"<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge}
+_COMPARED = {**_ORDERED, "=": operator.eq, "!=": operator.ne}
 _NUMERIC = {XSD[name] for name in (
     "integer decimal float double nonPositiveInteger negativeInteger long int short byte nonNegativeInteger "
     "unsignedLong unsignedInt unsignedShort unsignedByte positiveInteger").split()}
@@ -101,27 +103,40 @@ def _kind(literal: Literal):
 
 def _ordered_comparison(comparison, ctx):
     """rdflib ordered values of any two kinds (2021 as a year before 1 January 2023 as a date, "abc"
-    after 5: a FILTER on dates kept 27 partners where Oxigraph keeps 11), and no years (xsd:gYear,
-    xsd:gYearMonth: "2021-06" < "2021-07" was an error). Ordering values of different kinds is a type
-    error, as Oxigraph has it; years are ordered as the calendar orders them."""
-    if comparison.other is None or comparison.op not in _ORDERED:
+    after 5: a FILTER on dates kept 27 partners where Oxigraph keeps 11), and compared no years
+    (xsd:gYear, xsd:gYearMonth: "2021-06" < "2021-07" and "2021" = "2022" were errors). Ordering values
+    of different kinds is a type error, as Oxigraph has it, and so is telling whether a value of an
+    unknown datatype equals another term; years are compared as the calendar does."""
+    if comparison.other is None or comparison.op not in _COMPARED:
         return _relational(comparison, ctx)
     left, right = comparison.expr, comparison.other
-    if not (isinstance(left, Literal) and isinstance(right, Literal)) or _kind(left) != _kind(right):
+    literals = isinstance(left, Literal) and isinstance(right, Literal)
+    if comparison.op in ("=", "!="):
+        if literals and left != right and (_unknown(left) or _unknown(right)) and not (left.language or right.language):
+            raise SPARQLError(f"whether {left!r} and {right!r} are equal cannot be told")
+        if not (literals and left.datatype in _YEARS and left.datatype == right.datatype):
+            # rdflib's own, given the values evaluated once: only two years of one datatype are compared here
+            return _relational(SimpleNamespace(expr=left, other=right, op=comparison.op), ctx)
+    if not literals or _kind(left) != _kind(right):
         raise SPARQLError(f"{left!r} and {right!r} cannot be ordered")
     if left.datatype in _YEARS:
         left, right = (_calendar(term) for term in (left, right))
     elif left == right:  # the same term: equal, whatever its datatype
         left = right = 0
-    elif left.datatype is not None and not str(left.datatype).startswith(str(XSD)):
+    elif _unknown(left):
         raise SPARQLError(f"values of {left.datatype} cannot be ordered")
     try:
-        result = _ORDERED[comparison.op](left, right)
+        result = _COMPARED[comparison.op](left, right)
     except TypeError as error:
         raise SPARQLError(*error.args) from None
     if result is NotImplemented:
         raise SPARQLError("error when comparing")
     return Literal(result)
+
+
+def _unknown(literal: Literal) -> bool:
+    """Of a datatype neither engine knows the values of (not XSD's)."""
+    return literal.datatype is not None and not str(literal.datatype).startswith(str(XSD))
 
 
 def _calendar(literal: Literal) -> tuple[int, ...]:
