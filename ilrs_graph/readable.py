@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from . import resources
 from .dataset import Dataset
 from .dates import DATE_TYPES, PartialDate
-from .namespaces import BASE, shorten
+from .namespaces import BASE, ILRS, shorten
 from .resources import Value, term_text
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -111,10 +111,22 @@ class Backlink:
 
 
 @dataclass(frozen=True)
+class Membership:
+    """The resource's partnership in a programme, with the date each source says it joined: the date sits
+    on the partnership (``ilrs:partnerSince``), which the member's page otherwise reaches only through
+    a backlink few readers would follow."""
+
+    partnership: str
+    programme_name: str
+    since: tuple[Claim, ...]  # the most precise first
+
+
+@dataclass(frozen=True)
 class Page:
     iri: str
     label: str | None
     types: tuple[Claim, ...]
+    memberships: tuple[Membership, ...]
     groups: tuple[Group, ...]
     backlinks: tuple[Backlink, ...]
     sources: tuple[Citation, ...]  # every source cited on the page, the newest first
@@ -134,6 +146,8 @@ def page(dataset: Dataset, iri: str) -> Page | None:
         return None
     cited = {source.value for values in description.properties.values() for v in values for source in v.sources}
     cited |= {source.value for t in description.types for source in t.sources}
+    joined = _partner_since(dataset, iri)
+    cited |= {source.value for values in joined.values() for v in values for source in v.sources}
     citations = _citations(dataset, cited, description.source_labels)
     kinds = _kinds(dataset, iri)
     labels = _property_labels(dataset, [*description.properties, *(p for _, p, _ in description.incoming)],
@@ -151,6 +165,7 @@ def page(dataset: Dataset, iri: str) -> Page | None:
     return Page(
         iri=iri, label=description.label,
         types=tuple(_claim(t, citations) for t in description.types),
+        memberships=_memberships(dataset, joined, citations),
         groups=groups,
         backlinks=tuple(Backlink(p, labels[p], tuple(sorted(s, key=lambda item: item[1].lower())))
                         for p, s in sorted(backlinks.items(), key=lambda item: labels[item[0]].lower())),
@@ -174,6 +189,49 @@ def _claim(value: Value, citations: dict[str, Citation]) -> Claim:
     term = value.term
     date = PartialDate.parse(term.value) if isinstance(term, ox.Literal) and term.datatype.value in DATE_TYPES else None
     return Claim(term, value.label, date, tuple(citations[s.value] for s in value.sources))
+
+
+def _partner_since(dataset: Dataset, iri: str) -> dict[tuple[str, str], list[Value]]:
+    """(partnership, programme) → its ``ilrs:partnerSince`` dates and the sources that state each, for
+    the partnerships whose ``org:member`` is ``iri``."""
+    rows = dataset.select(_PREFIXES + f"""
+        PREFIX ilrs: <{ILRS}>
+        SELECT DISTINCT ?partnership ?programme ?since ?source WHERE {{
+          ?partnership org:member {resources.iri_term(iri)} ; org:organization ?programme .
+          GRAPH ?source {{ ?partnership ilrs:partnerSince ?since }}
+        }}""")
+    found: dict[tuple[str, str], dict[ox.Literal, Value]] = {}
+    for row in rows:
+        since = found.setdefault((row["partnership"].value, row["programme"].value), {})
+        since.setdefault(row["since"], Value(row["since"])).sources.append(row["source"])
+    return {key: list(values.values()) for key, values in found.items()}
+
+
+def _memberships(dataset: Dataset, joined: dict[tuple[str, str], list[Value]],
+                 citations: dict[str, Citation]) -> tuple[Membership, ...]:
+    """Each partnership with its dates, the programme named as people name it ("ILRS": its
+    ``skos:altLabel``, else its label)."""
+    if not joined:
+        return ()
+    programmes = " ".join(str(ox.NamedNode(programme)) for _, programme in sorted(joined))
+    names = {row["programme"].value: term_text(row["name"]) for row in dataset.select(_PREFIXES + f"""
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?programme (MIN(COALESCE(?short, ?label)) AS ?name) WHERE {{
+          VALUES ?programme {{ {programmes} }}
+          OPTIONAL {{ ?programme skos:altLabel ?short }}
+          OPTIONAL {{ ?programme rdfs:label ?label }}
+        }} GROUP BY ?programme""") if "name" in row}
+    memberships = []
+    for (partnership, programme), values in sorted(joined.items()):
+        claims = sorted((_claim(v, citations) for v in values), key=_most_precise_first)
+        memberships.append(Membership(partnership, names.get(programme) or shorten(programme), tuple(claims)))
+    return tuple(memberships)
+
+
+def _most_precise_first(claim: Claim) -> tuple:
+    if claim.date is None:
+        return (1, 0, claim.text)
+    return (0, -claim.date.precision, claim.date.start.toordinal(), claim.text)
 
 
 def _group_of(value: Value, kinds: dict[str, str]) -> str:
@@ -221,12 +279,15 @@ def _number(term) -> float | None:
 
 
 def _citations(dataset: Dataset, sources: set[str], labels: dict[str, str]) -> dict[str, Citation]:
+    """The sources as citations; ``labels`` are the titles already known, the others are looked up
+    (a partnership's sources, cited on its member's page, state nothing about the member itself)."""
     if not sources:
         return {}
     values = " ".join(str(ox.NamedNode(s)) for s in sorted(sources))
     rows = dataset.select(_PREFIXES + f"""
-        SELECT ?source ?publisher ?issued WHERE {{
+        SELECT ?source ?title ?publisher ?issued WHERE {{
           VALUES ?source {{ {values} }}
+          OPTIONAL {{ ?source rdfs:label ?title }}
           OPTIONAL {{ ?source dcterms:publisher/rdfs:label ?publisher }}
           OPTIONAL {{ ?source dcterms:issued ?issued }}
         }}""")
@@ -234,7 +295,8 @@ def _citations(dataset: Dataset, sources: set[str], labels: dict[str, str]) -> d
     for row in rows:
         source = row["source"].value
         issued = PartialDate.parse(row["issued"].value) if isinstance(row.get("issued"), ox.Literal) else None
-        found[source] = Citation(source, labels.get(source) or shorten(source),
+        title = labels.get(source) or (term_text(row["title"]) if "title" in row else shorten(source))
+        found[source] = Citation(source, title,
                                  term_text(row["publisher"]) if "publisher" in row else None, issued)
     return found
 

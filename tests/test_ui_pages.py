@@ -414,6 +414,30 @@ def test_a_month_and_a_day_within_it_do_not_disagree(client):
     assert "sources disagree" not in page.text
 
 
+def test_a_partners_page_says_when_it_joined_with_every_date_and_its_source(client):
+    """The dates sit on the partnership (ilrs:partnerSince), not on the partner."""
+    page = get(client, "/id/country/pakistan.html")
+    joined = re.search(r"ILRS partner since (.*?) About ", page.text).group(1)
+    assert joined == ("18 October 2023 ( Pakistan joins China's International Lunar Research Station program ); "
+                      "October 2023 ( Space Wiki: International Lunar Research Station )")
+    assert "/id/partnership/pakistan" in page.links and "/id/source/islamabad-scene-2023" in page.links
+
+
+def test_every_partner_shows_each_date_its_partnership_gives_with_its_sources(client, dataset):
+    """Checked against the quads: each date a source states on a partnership is at the top of its
+    member's page, citing that source."""
+    members = {q.subject.value: q.object.value for q in quads(dataset) if q.predicate.value == ORG + "member"}
+    joined = {(members[q.subject.value], q.object.value, q.graph_name.value) for q in quads(dataset)
+              if q.predicate.value == ILRS + "partnerSince" and q.subject.value in members}
+    assert len({member for member, _, _ in joined}) > 15
+    for member, since, source in joined:
+        local = member.removeprefix("https://w3id.org/ilrs")
+        page = client.get(local + ".html").get_data(as_text=True)
+        header = page.split('<article class="resource">')[1].split("</header>")[0]
+        cites = re.search(f'<time datetime="{since}">[^<]*</time></span> \\((<span class="cites">.*?</span>)\\)', header)
+        assert cites and f'href="{source.removeprefix("https://w3id.org/ilrs")}"' in cites.group(1), (member, since, source)
+
+
 def test_a_source_page_lists_what_it_states(client, dataset):
     page = get(client, "/id/source/spacenews-venezuela-2023.html")
     stated = next(h for h in page.links if h.startswith("/query?"))
