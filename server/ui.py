@@ -6,6 +6,7 @@ Each view asks ilrs_graph for what it shows and renders a template; the pictures
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pyoxigraph as ox
@@ -96,6 +97,16 @@ def term_href(iri: str) -> str:
 
 
 blueprint.add_app_template_filter(term_text, "term_text")  # an RDF 1.2 triple term, as Turtle writes it
+
+
+_UNBREAKABLE_RUN = re.compile(r"\S{30}")
+
+
+@blueprint.app_template_test("unbreakable")
+def has_unbreakable_run(text: str) -> bool:
+    """Whether ``text`` holds 30 characters without a space (a URL literal), which widen a table cell past
+    the window unless it may break them anywhere."""
+    return bool(_UNBREAKABLE_RUN.search(text))
 
 
 @blueprint.app_template_test("iri")

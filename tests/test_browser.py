@@ -138,6 +138,16 @@ def test_a_long_answers_column_headers_stay_in_view(page, server):
     assert abs(header["y"] - box.bounding_box()["y"]) < 3, header
 
 
+def test_a_long_unbreakable_value_wraps_in_its_cell_and_every_column_starts_in_view(page, server):
+    """The quads' objects include GitHub URL literals of a hundred characters without a space."""
+    page.goto(server + "query?query=" + quote("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"))
+    page.wait_for_selector("table.results")
+    long_value = page.locator("table.results td", has_text="European_Space_Agency.md").first.bounding_box()
+    assert long_value["x"] + long_value["width"] <= DESKTOP["width"], long_value
+    lefts = page.locator("table.results thead th").evaluate_all("cells => cells.map(c => c.getBoundingClientRect().left)")
+    assert len(lefts) == 4 and all(0 <= left < DESKTOP["width"] for left in lefts), lefts
+
+
 def test_a_typed_query_runs_with_the_keyboard_and_leads_to_a_page_with_its_sources(page, server):
     page.goto(server + "query")
     editor = page.locator("textarea#query")
