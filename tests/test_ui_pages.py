@@ -327,6 +327,13 @@ def test_an_example_runs_and_its_rows_are_the_answer(client, dataset):
         assert "/" + partner.removeprefix("https://w3id.org/ilrs/") in page.links and name in page.text
 
 
+def test_a_large_answers_row_count_is_written_with_thousands_separators(client, dataset):
+    text = "SELECT * WHERE { ?s ?p ?o }"
+    total = result_table.run(dataset, text).total_rows
+    assert total > 1000
+    assert re.search(rf"\b{total:,} rows in [\d.]+ ms\b", get(client, "/query?query=" + quote(text)).text)
+
+
 def test_results_download_as_csv_and_json_with_the_same_rows(client):
     text = "SELECT ?m ?label WHERE { ?m a <https://w3id.org/ilrs/ontology/Mission> ; <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
     page = get(client, "/query?query=" + quote(text))
