@@ -21,6 +21,7 @@ from pyparsing import ParseException
 from pyshacl import validate as pyshacl_validate
 from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, RuleLoadError, ShapeLoadError
 from rdflib.namespace import PROV, RDF, RDFS, SH
+from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 
@@ -167,6 +168,9 @@ def _read_shapes(path: Path) -> rdflib.Graph:
         return rdflib.Graph().parse(path, format="turtle")
     except FileNotFoundError:
         raise LoadError(path, "no such shapes file") from None
+    except BadSyntax as error:  # its str() quotes the bytes around the error as Python writes bytes
+        raise LoadError(path, f"cannot read the shapes as Turtle: {getattr(error, '_why', error)}",
+                        error.lines + 1) from None
     except Exception as error:  # rdflib's parsers raise many types; all mean "not readable shapes"
         raise LoadError(path, f"cannot read the shapes: {error}") from None
 

@@ -59,6 +59,15 @@ def test_a_missing_shapes_file_exits_2_with_the_report_of_bad_input(tmp_path: Pa
         assert "no such shapes file" in json.dumps(json.loads(result.stdout))
 
 
+def test_shapes_that_are_not_turtle_are_named_with_the_line_in_words(tmp_path: Path):
+    shapes = tmp_path / "shapes.trig"
+    shapes.write_text("@prefix ex: <http://example.org/> .\n\nex:g {\n  ex:a ex:b ex:c .\n}\n")
+    result = run_cli("validate", "--shapes", shapes, FIXTURES / "base.trig")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"ilrs-graph: error: {shapes}:3: cannot read the shapes as Turtle: "), result.stderr
+    assert "b'" not in result.stderr and "^" not in result.stderr
+
+
 def test_validate_never_changes_the_files_it_reads(tmp_path: Path):
     copy = tmp_path / "base.trig"
     copy.write_bytes((FIXTURES / "base.trig").read_bytes())
