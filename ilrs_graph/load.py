@@ -147,6 +147,8 @@ def _parse(data: bytes, fmt: ox.RdfFormat, path: Path, shown: str, graph_name: o
         parsed = list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
     except SyntaxError as error:
         message = re.sub(r"^Parser error at line \d+ column \d+: ", "", str(error))
+        if "LoadDocumentCallback" in message:  # Oxigraph's words for a remote JSON-LD context
+            message = "its @context names another document, which is never fetched: write the context in the file"
         raise LoadError(shown, message, error.lineno, error.offset) from None
     if graph_name is None:
         return parsed

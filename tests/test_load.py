@@ -20,6 +20,14 @@ def test_a_syntax_error_names_file_line_and_column(tmp_path: Path):
     assert str(caught.value).startswith("broken.ttl:5:")
 
 
+def test_a_json_ld_file_whose_context_is_elsewhere_is_refused_in_words(tmp_path: Path):
+    """Never fetched (no request leaves the machine); Oxigraph says "No LoadDocumentCallback has been set"."""
+    linked = tmp_path / "linked.jsonld"
+    linked.write_text('{"@context": "https://schema.org/", "@id": "https://example.org/x", "name": "X"}')
+    with pytest.raises(LoadError, match="its @context names another document, which is never fetched"):
+        load_files([linked])
+
+
 def test_a_missing_file_is_named(tmp_path: Path):
     with pytest.raises(LoadError, match="no such file"):
         load_files([tmp_path / "absent.ttl"])
