@@ -14,7 +14,7 @@ from .load import RDF_FILE_FORMATS, LoadError
 
 
 def rdf_files(paths: Sequence[Path]) -> list[Path]:
-    """The files of ``paths``, each directory replaced by the RDF files in it."""
+    """The files of ``paths``, each directory replaced by the RDF files in it; a file named twice, once."""
     found: list[Path] = []
     for path in paths:
         if not path.exists():
@@ -26,4 +26,7 @@ def rdf_files(paths: Sequence[Path]) -> list[Path]:
         if not inside:
             raise LoadError(path, f"no RDF files in this directory (known: {', '.join(sorted(RDF_FILE_FORMATS))})")
         found += inside
-    return found
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())

@@ -88,3 +88,9 @@ ex:Note a sh:NodeShape ; sh:targetNode <https://w3id.org/ilrs/id/agency/cnsa> ;
     assert result.stdout.endswith(": 0 violations, 0 warnings, 1 info; the data conforms.\n"), result.stdout
     plain = run_cli("validate", FIXTURES / "base.trig")
     assert plain.stdout.endswith(": 0 violations, 0 warnings; the data conforms.\n"), plain.stdout
+
+
+def test_a_file_named_twice_is_read_once():
+    once, twice = run_cli("validate", "data"), run_cli("validate", "data/sources.trig", "data", "data")
+    assert once.returncode == twice.returncode == 0
+    assert once.stdout.splitlines()[-1] == twice.stdout.splitlines()[-1]
