@@ -106,29 +106,34 @@ def _ordered_comparison(comparison, ctx):
     after 5: a FILTER on dates kept 27 partners where Oxigraph keeps 11), and compared no years
     (xsd:gYear, xsd:gYearMonth: "2021-06" < "2021-07" and "2021" = "2022" were errors). Ordering values
     of different kinds is a type error, as Oxigraph has it, and so is telling whether a value of an
-    unknown datatype equals another term; years are compared as the calendar does."""
-    if comparison.other is None or comparison.op not in _COMPARED:
-        return _relational(comparison, ctx)
-    left, right = comparison.expr, comparison.other
+    unknown datatype equals another term; years are compared as the calendar does. Each side is
+    evaluated once (reading ``comparison.other`` evaluates it) and handed to rdflib's own otherwise."""
+    left, right, op = comparison.expr, comparison.other, comparison.op
+    evaluated = SimpleNamespace(expr=left, other=right, op=op)
+    if right is None or op not in _COMPARED:
+        return _relational(evaluated, ctx)
     literals = isinstance(left, Literal) and isinstance(right, Literal)
-    if comparison.op in ("=", "!="):
+    years = literals and left.datatype in _YEARS and left.datatype == right.datatype and left != right \
+        and (_calendar(left), _calendar(right))
+    if op in ("=", "!="):
         if literals and left != right and (_unknown(left) or _unknown(right)) and not (left.language or right.language):
             raise SPARQLError(f"whether {left!r} and {right!r} are equal cannot be told")
-        if not (literals and left.datatype in _YEARS and left.datatype == right.datatype):
-            # rdflib's own, given the values evaluated once: only two years of one datatype are compared here
-            return _relational(SimpleNamespace(expr=left, other=right, op=comparison.op), ctx)
+        if not (years and all(years)):  # rdflib's own, but for two years it reads
+            return _relational(evaluated, ctx)
     if not literals or _kind(left) != _kind(right):
         raise SPARQLError(f"{left!r} and {right!r} cannot be ordered")
-    if left.datatype in _YEARS:
-        left, right = (_calendar(term) for term in (left, right))
-    elif left == right:  # the same term: equal, whatever its datatype
+    if left == right:  # the same term: equal, whatever its datatype
         left = right = 0
+    elif years:
+        if not all(years):
+            raise SPARQLError(f"{left!r} and {right!r} cannot be ordered")
+        left, right = years
     elif _unknown(left):
         raise SPARQLError(f"values of {left.datatype} cannot be ordered")
     try:
-        result = _COMPARED[comparison.op](left, right)
-    except TypeError as error:
-        raise SPARQLError(*error.args) from None
+        result = _COMPARED[op](left, right)
+    except (TypeError, ArithmeticError) as error:  # decimal.InvalidOperation for NaN, among others
+        raise SPARQLError(str(error)) from None
     if result is NotImplemented:
         raise SPARQLError("error when comparing")
     return Literal(result)
@@ -139,12 +144,10 @@ def _unknown(literal: Literal) -> bool:
     return literal.datatype is not None and not str(literal.datatype).startswith(str(XSD))
 
 
-def _calendar(literal: Literal) -> tuple[int, ...]:
-    """A year or a year and month as numbers (without a time zone, as the project's data writes them)."""
+def _calendar(literal: Literal) -> tuple[int, ...] | None:
+    """A year or a year and month as numbers; None with a time zone or not well formed (left to rdflib)."""
     found = _YEARS[literal.datatype].fullmatch(str(literal))
-    if found is None:
-        raise SPARQLError(f"{literal!r} is no {literal.datatype}")
-    return tuple(int(part) for part in found.groups())
+    return None if found is None else tuple(int(part) for part in found.groups())
 
 
 aggregates._eval = _aggregated_value

@@ -107,3 +107,12 @@ def test_values_are_compared_alike_on_both_engines():
     triples, (oxigraph, rdflib_engine) = engine_answers([OxigraphEngine([], "v"), RdflibEngine([], "v")], query)
     assert same_answer(query, triples, oxigraph, rdflib_engine)
     assert len(json.loads(oxigraph)["results"]["bindings"]) == len(values) ** 2
+
+
+def test_a_year_with_a_time_zone_equals_itself_and_nan_is_unordered_on_both_engines():
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    query = (f'SELECT ("2021Z"^^<{xsd}gYear> = "2021Z"^^<{xsd}gYear> AS ?same) '
+             f'("NaN"^^<{xsd}double> < 1.0 AS ?nan) WHERE {{}}')
+    triples, (oxigraph, rdflib_engine) = engine_answers([OxigraphEngine([], "v"), RdflibEngine([], "v")], query)
+    assert same_answer(query, triples, oxigraph, rdflib_engine), (oxigraph, rdflib_engine)
+    assert json.loads(oxigraph)["results"]["bindings"][0]["same"]["value"] == "true"
