@@ -164,6 +164,7 @@ def _read(text: str, max_depth: int) -> QueryPlan:
     from_graphs: list[str] = []
     from_named: list[str] = []
     depth = 0
+    undeclared: tuple[str, int] | None = None  # the first prefix used undeclared (rdflib knows some; SPARQL none)
     tokens, normal_form = _tokens(text)
     for index, (kind, value, offset) in enumerate(tokens):
         if kind == "other" and value in "{([":
@@ -173,6 +174,9 @@ def _read(text: str, max_depth: int) -> QueryPlan:
                                  **_position(text, offset))
         elif kind == "other" and value in "})]":
             depth -= 1
+        elif kind == "pname" and undeclared is None and value.split(":", 1)[0] not in prefixes \
+                and _is_prefixed_name(tokens, index):
+            undeclared = (value.split(":", 1)[0], offset)
         elif kind == "word":
             words.append((value.upper(), offset))
             keyword = value.upper()
@@ -201,8 +205,24 @@ def _read(text: str, max_depth: int) -> QueryPlan:
     form = next((word for word, _ in words if word in FORMS), None)
     if form is None:
         raise QueryError("This is not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE.")
+    if undeclared is not None:
+        prefix, offset = undeclared
+        namespace = f"<{PREFIXES[prefix]}>" if prefix in PREFIXES else "<…>"
+        raise QueryError(f"The prefix {prefix}: is not declared: add PREFIX {prefix}: {namespace} before the query.",
+                         **_position(text, offset))
     volatile = any(word in VOLATILE_FUNCTIONS for word, _ in words)
     return QueryPlan(text, form, tuple(from_graphs), tuple(from_named), prefixes, normal_form, volatile)
+
+
+def _is_prefixed_name(tokens: list[tuple[str, str, int]], index: int) -> bool:
+    """Whether the pname token at ``index`` uses a prefix: not one being declared (after PREFIX), not a
+    blank node's label (``_:b``), not the inside of an IRI the tokens could not read (``<http://x/\\u00e9>``:
+    escapes are no IRI characters until decoded)."""
+    if index == 0:
+        return True
+    kind, value, offset = tokens[index - 1]
+    adjacent = offset + len(value) == tokens[index][2]
+    return not ((kind, value.upper()) == ("word", "PREFIX") or (adjacent and (kind, value) in (("word", "_"), ("other", "<"))))
 
 
 def _tokens(text: str) -> tuple[list[tuple[str, str, int]], str]:
@@ -294,23 +314,13 @@ def _position(text: str, offset: int) -> dict[str, int]:
 _ENGINE_POSITION = re.compile(r"(?:error at|at line) (\d+)[: ](?:column )?(\d+)")
 # What Oxigraph's parser expected, one item each: a "token", a [character class], a KEYWORD or a sentence.
 _EXPECTED = re.compile(r'"(?:[^"\\]|\\.)*"|\[(?:\'[^\']*\'|[^\]\'])*\]|[^,]+')
-_UNDECLARED_PREFIX = ("Prefix not found", "Unknown namespace prefix")  # Oxigraph's, rdflib's
 
 
-def syntax_error(error: Exception, text: str = "") -> QueryError:
-    """A :class:`QueryError` for an engine's parse error (of ``text``), keeping its line and column."""
+def syntax_error(error: Exception) -> QueryError:
+    """A :class:`QueryError` for an engine's parse error, keeping its line and column."""
     message = str(error)
     found = _ENGINE_POSITION.search(message)
     line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
-    # Oxigraph does not always say "Prefix not found" (after a blank node, "expected <unreported>"): a
-    # prefix undeclared before where the parser stopped is what stopped it.
-    undeclared = _undeclared_prefix(text)
-    if undeclared and (any(sign in message for sign in _UNDECLARED_PREFIX)
-                       or (line is not None and tuple(_position(text, undeclared[1]).values()) <= (line, column))):
-        prefix, offset = undeclared
-        namespace = f"<{PREFIXES[prefix]}>" if prefix in PREFIXES else "<…>"
-        return QueryError(f"The prefix {prefix}: is not declared: add PREFIX {prefix}: {namespace} before the "
-                          "query.", 400, **_position(text, offset))
     if found is not None and found.start() == 0:  # shown apart, beside the message: not twice
         message = message[found.end():].lstrip(": ")
     if message.startswith("expected "):
@@ -333,15 +343,3 @@ def _expected(items_text: str) -> str:
     return ("expected " + ("one of " if len(shown) > 1 else "") + ", ".join(shown) + more + ".")
 
 
-def _undeclared_prefix(text: str) -> tuple[str, int] | None:
-    """The first prefixed name of ``text`` whose prefix no PREFIX before it declares, and its offset."""
-    declared: set[str] = set()
-    tokens, _ = _tokens(text)
-    for index, (kind, value, offset) in enumerate(tokens):
-        if kind == "word" and value.upper() == "PREFIX" and index + 1 < len(tokens):
-            declared.add(tokens[index + 1][1].split(":", 1)[0])
-        elif kind == "pname" and value.split(":", 1)[0] not in declared:
-            blank_node = index > 0 and tokens[index - 1][:2] == ("word", "_") and tokens[index - 1][2] + 1 == offset
-            if not blank_node:
-                return value.split(":", 1)[0], offset
-    return None

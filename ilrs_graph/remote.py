@@ -239,7 +239,7 @@ class RemoteEngine(Engine):
         except AnswerTooLarge:
             raise self._too_large() from None
         if response.status == 400:  # the store's parser refused the query
-            raise syntax_error(Exception(_message(response)), plan.text)
+            raise syntax_error(Exception(_message(response)))
         if response.status != 200:
             raise QueryError(f"The SPARQL store answered {response.status}: {_message(response)}", 502)
         try:

@@ -117,7 +117,7 @@ class OxigraphEngine(Engine):
         try:
             return self.store.query(text, **options)
         except SyntaxError as error:
-            raise syntax_error(error, text) from None
+            raise syntax_error(error) from None
         except RuntimeError as error:  # refused before evaluation, as a function Oxigraph does not provide
             hint = (" This engine provides the functions and casts SPARQL 1.1 defines; a query calling another is "
                     "refused (SPARQL 1.1, 17.6).") if "function" in str(error) else ""
@@ -152,7 +152,7 @@ class RdflibEngine(Engine):
         except Exception as error:  # rdflib raises pyparsing's ParseException, among others
             if type(error).__name__ in ("ParseException", "ParseSyntaxException") or \
                     str(error).startswith("Unknown namespace prefix"):  # a bare Exception, for an undeclared prefix
-                raise syntax_error(error, plan.text) from None
+                raise syntax_error(error) from None
             raise
         # Re-serialised through Oxigraph so both engines write answers byte-for-byte alike. No name holds
         # Oxigraph's answer: this frame outlives the call (pyparsing's exceptions, caught while rdflib parsed

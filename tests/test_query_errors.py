@@ -35,6 +35,26 @@ def test_an_undeclared_prefix_is_named_with_the_declaration_to_add_and_where_it_
     assert (error.line, error.column) == (line, column)
 
 
+def test_a_prefix_rdflib_knows_by_itself_must_be_declared_too(dataset):
+    """rdflib's parser knows rdf:, rdfs:, xsd:… undeclared, and answered where Oxigraph refused."""
+    error = refusal(dataset, "SELECT ?o WHERE { ?s rdfs:label ?o }")
+    assert error.message.startswith("The prefix rdfs: is not declared") and (error.line, error.column) == (1, 22)
+
+
+def test_what_only_looks_like_a_prefixed_name_is_none(dataset):
+    """A blank node's label, and an IRI written with an escape, which the check reads before decoding."""
+    plan = dataset.plan("SELECT ?o WHERE { _:b <http://x/\\u00e9> ?o }")
+    assert dataset.answer(plan, JSON).body is not None
+    error = refusal(dataset, "SELECT * WHERE { ?s <http://x/\\u00e9> ?o . ?s ?p }")
+    assert "prefix" not in error.message
+
+
+def test_an_update_is_refused_as_one_whatever_prefixes_it_uses(dataset):
+    with pytest.raises(QueryError) as raised:
+        dataset.plan("INSERT DATA { ex:a ex:b ex:c }")
+    assert raised.value.status == 403
+
+
 def test_a_prefix_the_graph_does_not_use_is_named_too(dataset):
     assert refusal(dataset, "SELECT * { ?s mine:p ?o }").message.startswith("The prefix mine: is not declared")
 
