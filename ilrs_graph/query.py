@@ -120,7 +120,6 @@ _TOKEN = re.compile(
 #   letters, would read to its end every time).
 _NAME_PARTS = re.compile(r"(?P<word>[A-Za-z_]\w*)|(?P<other>.)", re.DOTALL)
 
-_NUMBER = re.compile(r"\s*(\d+)")
 _LARGEST_COUNT = sys.maxsize  # rdflib's LIMIT and OFFSET (itertools.islice); Oxigraph's go to 2**64 - 1
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 VOLATILE_FUNCTIONS = ("NOW", "RAND", "UUID", "STRUUID", "BNODE")
@@ -165,6 +164,7 @@ def _read(text: str, max_depth: int) -> QueryPlan:
     from_named: list[str] = []
     depth = 0
     undeclared: tuple[str, int] | None = None  # the first prefix used undeclared (rdflib knows some; SPARQL none)
+    too_large: tuple[str, int] | None = None  # a LIMIT or OFFSET beyond what the engines count to
     tokens, normal_form = _tokens(text)
     for index, (kind, value, offset) in enumerate(tokens):
         if kind == "other" and value in "{([":
@@ -180,6 +180,8 @@ def _read(text: str, max_depth: int) -> QueryPlan:
         elif kind == "word":
             words.append((value.upper(), offset))
             keyword = value.upper()
+            if keyword in ("LIMIT", "OFFSET") and too_large is None and _count_after(tokens, index) > _LARGEST_COUNT:
+                too_large = (keyword, offset)
             if keyword == "PREFIX" and index + 2 < len(tokens) and tokens[index + 2][0] == "iri":
                 prefixes[tokens[index + 1][1].rstrip(":")] = tokens[index + 2][1][1:-1]
             elif keyword == "FROM" and index + 1 < len(tokens):
@@ -188,7 +190,6 @@ def _read(text: str, max_depth: int) -> QueryPlan:
                 iri = _iri(target, prefixes)
                 if iri is not None:
                     (from_named if named else from_graphs).append(iri)
-    counted = 0
     for word, offset in words:
         if word in UPDATE_KEYWORDS:
             raise QueryError(f"This endpoint is read-only: SPARQL Update ({word}) is not accepted.", 403,
@@ -196,15 +197,13 @@ def _read(text: str, max_depth: int) -> QueryPlan:
         if word == "SERVICE":
             raise QueryError("SERVICE is not allowed: this endpoint never sends requests to other "
                              "endpoints. Query this dataset's own graphs instead.", **_position(text, offset))
-        if word in ("LIMIT", "OFFSET") and (number := _NUMBER.match(text, offset + len(word))):
-            digits = number.group(1).lstrip("0")
-            counted += int(digits or 0) if len(digits) <= len(str(_LARGEST_COUNT)) else _LARGEST_COUNT + 1
-            if counted > _LARGEST_COUNT:  # rdflib stops at their sum
-                raise QueryError(f"LIMIT and OFFSET count to more than either engine can ({_LARGEST_COUNT:,}).",
-                                 **_position(text, offset))
     form = next((word for word, _ in words if word in FORMS), None)
     if form is None:
         raise QueryError("This is not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE.")
+    if too_large is not None:
+        keyword, offset = too_large
+        raise QueryError(f"This {keyword} is more than this endpoint counts to ({_LARGEST_COUNT:,}).",
+                         **_position(text, offset))
     if undeclared is not None:
         prefix, offset = undeclared
         namespace = f"<{PREFIXES[prefix]}>" if prefix in PREFIXES else "<…>"
@@ -212,6 +211,18 @@ def _read(text: str, max_depth: int) -> QueryPlan:
                          **_position(text, offset))
     volatile = any(word in VOLATILE_FUNCTIONS for word, _ in words)
     return QueryPlan(text, form, tuple(from_graphs), tuple(from_named), prefixes, normal_form, volatile)
+
+
+def _count_after(tokens: list[tuple[str, str, int]], keyword: int) -> int:
+    """The number written after the keyword token at index ``keyword`` (comments between left out; its
+    digits are one token each), or 0; a number too long to read is taken as more than any count."""
+    index, digits = keyword + 1, ""
+    while index < len(tokens) and tokens[index][0] == "other" and tokens[index][1].isdigit() \
+            and (not digits or tokens[index][2] == tokens[index - 1][2] + 1):
+        digits += tokens[index][1]
+        index += 1
+    digits = digits.lstrip("0")
+    return int(digits or 0) if len(digits) <= len(str(_LARGEST_COUNT)) else _LARGEST_COUNT + 1
 
 
 def _is_prefixed_name(tokens: list[tuple[str, str, int]], index: int) -> bool:

@@ -9,6 +9,7 @@ graphs instead; they may only name graphs of this dataset: nothing is ever fetch
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
@@ -153,6 +154,9 @@ class RdflibEngine(Engine):
             if type(error).__name__ in ("ParseException", "ParseSyntaxException") or \
                     str(error).startswith("Unknown namespace prefix"):  # a bare Exception, for an undeclared prefix
                 raise syntax_error(error) from None
+            if isinstance(error, ValueError) and "islice" in str(error):  # it stops at OFFSET + LIMIT
+                raise QueryError(f"OFFSET and LIMIT add up to more than the rdflib engine counts to "
+                                 f"({sys.maxsize:,}).") from None
             raise
         # Re-serialised through Oxigraph so both engines write answers byte-for-byte alike. No name holds
         # Oxigraph's answer: this frame outlives the call (pyparsing's exceptions, caught while rdflib parsed
