@@ -24,7 +24,9 @@ DUMP_STEM = "data"                  # dumps are data.ttl, data.nq…, as the ser
 CONTEXT_FILE = "context.jsonld"     # the JSON-LD context the dump uses, published on its own
 DESCRIPTION_FILE = "void.ttl"       # the VoID/DCAT description of the dumps
 CHECKSUMS_FILE = "SHA256SUMS"       # `sha256sum -c SHA256SUMS` checks every file written
-_EXPORT_NAMES = frozenset({f"{DUMP_STEM}.{fmt.extension}" for fmt in EXPORT_FORMATS} | {CONTEXT_FILE, DESCRIPTION_FILE})
+# What an export writes, or wrote: the dumps were ilrs.ttl, ilrs.nq… before they took the server's names.
+_EXPORT_NAMES = frozenset({f"{stem}.{fmt.extension}" for stem in (DUMP_STEM, "ilrs") for fmt in EXPORT_FORMATS}
+                          | {CONTEXT_FILE, DESCRIPTION_FILE})
 _TYPE = ox.NamedNode(RDF + "type")
 
 
@@ -139,7 +141,7 @@ def _previous_export(out_dir: Path) -> dict[str, str]:
     would overwrite it, and it must not remove the files it lists, so it is refused."""
     checksums = out_dir / CHECKSUMS_FILE
     try:
-        lines = checksums.read_text(encoding="utf-8").splitlines()
+        lines = [line for line in checksums.read_text(encoding="utf-8").splitlines() if line.strip()]
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError) as error:

@@ -300,3 +300,12 @@ def test_a_new_export_leaves_a_dump_changed_since_the_last_one(tmp_path):
     assert run_cli("export", "--format", "ttl", "-o", tmp_path).returncode == 0
     assert (tmp_path / "data.nt").read_text() == "<urn:edited> <urn:by> <urn:hand> .\n"
     assert not (tmp_path / "data.trig").exists() and (tmp_path / "data.ttl").exists()
+
+
+def test_an_export_by_an_earlier_version_is_replaced_like_any_other(tmp_path):
+    """Its dumps were named ilrs.ttl, ilrs.nq…; a blank line in its SHA256SUMS (an editor's) changes nothing."""
+    old = b"<urn:a> <urn:b> <urn:c> .\n"
+    (tmp_path / "ilrs.nt").write_bytes(old)
+    (tmp_path / "SHA256SUMS").write_text(f"{hashlib.sha256(old).hexdigest()}  ilrs.nt\n\n")
+    assert run_cli("export", "--format", "ttl", "-o", tmp_path).returncode == 0
+    assert {path.name for path in tmp_path.iterdir()} == {"data.ttl", "void.ttl", "SHA256SUMS"}
