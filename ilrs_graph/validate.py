@@ -113,8 +113,10 @@ class _ParsingEachQueryOnce(rdflib.Graph):
 
 def _broken_pattern(shapes: rdflib.Graph, error: re.error) -> str:
     """Which shape's sh:pattern is not a regular expression, and why: re.error names neither the shape nor
-    the file."""
+    the file (nor whether it came from an sh:pattern or a REGEX in a SPARQL-based constraint)."""
     holder = next((s for s, pattern in shapes.subject_objects(SH.pattern) if str(pattern) == error.pattern), None)
+    if holder is None:  # a REGEX() in a SPARQL-based constraint, say
+        return f'"{error.pattern}" is not a regular expression ({error})'
     shape = _named_shape(shapes, holder)
     name = shape.n3(shapes.namespace_manager) if isinstance(shape, rdflib.URIRef) else "a shape"
     return f'{name}: sh:pattern "{error.pattern}" is not a regular expression ({error})'

@@ -110,6 +110,8 @@ ex:Shape a sh:NodeShape ; sh:targetClass <https://w3id.org/ilrs/ontology/Partner
     ('sh:property [ sh:path ex:p ; sh:minCount "many" ] .', "minCount"),
     ('sh:sparql [ sh:select "SELECT $this WHERE { SERVICE <http://127.0.0.1:9/> { $this ?p ?o } }" ] .', "SERVICE"),
     ('sh:property [ sh:path ex:p ; sh:pattern "([" ] .', 'ex:Shape: sh:pattern "([" is not a regular expression'),
+    ('sh:sparql [ sh:select "SELECT $this WHERE { $this ?p ?o FILTER REGEX(STR(?o), \\"([\\") }" ] .',
+     'shapes: "([" is not a regular expression'),
 ])
 def test_shapes_that_cannot_be_used_are_bad_input(tmp_path, constraint, words):
     shapes = tmp_path / "shapes.ttl"
