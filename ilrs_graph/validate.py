@@ -84,6 +84,12 @@ def validate(loaded: LoadedGraph, shapes_path: Path | None = None) -> Report:
         raise LoadError(shapes_path, f"cannot use the shapes: {_first_line(error)}") from None
     except re.error as error:  # pySHACL compiles an sh:pattern when it first checks the shape
         raise LoadError(shapes_path, f"cannot use the shapes: {_broken_pattern(shapes, error)}") from None
+    except Exception as error:  # rdflib's bare Exception for a SPARQL-based constraint's undeclared prefix
+        if not str(error).startswith("Unknown namespace prefix"):
+            raise
+        prefix = str(error).rsplit(":", 1)[-1].strip()
+        raise LoadError(shapes_path, f"cannot use the shapes: a SPARQL-based constraint uses the prefix {prefix}: "
+                                     "without declaring it (sh:prefixes, or PREFIX in its query)") from None
     if not isinstance(results_graph, rdflib.Graph):  # pyshacl's ValidationFailure: a constraint it could not run
         raise LoadError(shapes_path, f"cannot use the shapes: {_first_line(results_graph)}")
     findings = sorted(

@@ -112,6 +112,8 @@ ex:Shape a sh:NodeShape ; sh:targetClass <https://w3id.org/ilrs/ontology/Partner
     ('sh:property [ sh:path ex:p ; sh:pattern "([" ] .', 'ex:Shape: sh:pattern "([" is not a regular expression'),
     ('sh:sparql [ sh:select "SELECT $this WHERE { $this ?p ?o FILTER REGEX(STR(?o), \\"([\\") }" ] .',
      'shapes: "([" is not a regular expression'),
+    ('sh:sparql [ sh:select "SELECT $this WHERE { $this ex:p ?o }" ] .',
+     "a SPARQL-based constraint uses the prefix ex: without declaring it"),
 ])
 def test_shapes_that_cannot_be_used_are_bad_input(tmp_path, constraint, words):
     shapes = tmp_path / "shapes.ttl"
