@@ -25,7 +25,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 
-from . import __version__, convert, shipped
+from . import __version__, convert, rdflib_fixes, shipped  # noqa: F401 (pySHACL evaluates with the fixed evaluator, as serve does)
 from .load import LoadedGraph, LoadError, Location, load_files
 from .namespaces import ONTOLOGY, shorten
 

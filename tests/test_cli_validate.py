@@ -94,3 +94,22 @@ def test_a_file_named_twice_is_read_once():
     once, twice = run_cli("validate", "data"), run_cli("validate", "data/sources.trig", "data", "data")
     assert once.returncode == twice.returncode == 0
     assert once.stdout.splitlines()[-1] == twice.stdout.splitlines()[-1]
+
+
+def test_validation_compares_values_as_the_query_engines_do(tmp_path: Path):
+    """pySHACL's SPARQL runs on rdflib's evaluator, which the server's processes use fixed
+    (ilrs_graph/rdflib_fixes.py): `validate` used it unfixed, so a year and a date were ordered in
+    one and not in the other, and a verdict depended on which process checked the data first."""
+    data, shapes = tmp_path / "data.ttl", tmp_path / "shapes.ttl"
+    data.write_text('@prefix ex: <http://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+                    'ex:a a ex:Thing ; ex:start "2024"^^xsd:gYear ; ex:end "2023-01-01"^^xsd:date .\n')
+    shapes.write_text('@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n'
+                      'ex:Shape a sh:NodeShape ; sh:targetClass ex:Thing ; sh:sparql [ sh:message "Ends before it starts." ;\n'
+                      '  sh:select "SELECT $this WHERE { $this <http://example.org/start> ?s ; <http://example.org/end> ?e '
+                      'FILTER (?e < ?s) }" ] .\n')
+    query = ("SELECT ?a WHERE { ?a <http://example.org/start> ?s ; <http://example.org/end> ?e FILTER (?e < ?s) }")
+    for engine in ("oxigraph", "rdflib"):
+        answered = run_cli("query", query, "--data", data, "--engine", engine, "--format", "csv")
+        assert answered.returncode == 0 and answered.stdout.strip() == "a", (engine, answered.stdout)
+    result = run_cli("validate", "--shapes", shapes, data)
+    assert result.returncode == 0 and "Ends before it starts" not in result.stdout, result.stdout
