@@ -81,10 +81,10 @@ def most_precise(dates) -> PartialDate | None:
     return min(dates, key=lambda d: (-d.precision, d.start), default=None)
 
 
-def chronological(when: PartialDate) -> tuple[int, bool, date]:
-    """A key ordering dates as they fall, a bare year after the dates within it: "2024" may be any day of
-    2024, "3 May 2024" is known to come before the year's end."""
-    return when.year, when.month is None, when.start
+def chronological(when: PartialDate) -> tuple[int, int, int]:
+    """A key ordering dates as they fall, a year or a month after the dates within it: "2024" may be any
+    day of 2024, "3 May 2024" is known to come before its end (and "May 2024" after "3 May 2024")."""
+    return when.year, when.month or 13, when.day or 32
 
 
 def fractional_year(day: date) -> float:

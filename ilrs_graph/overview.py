@@ -10,7 +10,6 @@ that it stays small and quick whatever the size of the graph, and links to the q
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import pyoxigraph as ox
 
@@ -189,7 +188,7 @@ class MissionDates:
         name: Queqiao-2 (launched 20 March 2024) comes before Chang'e 6 (planned for 2024, launched 3 May).
         Missions no source dates come last."""
         dates = [*([self.launched] if self.launched else []), *(PartialDate(year) for year in self.planned_years)]
-        return min((chronological(when) for when in dates), default=(9999, True, date.max)), self.name
+        return min((chronological(when) for when in dates), default=(9999, 13, 32)), self.name
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from ilrs_graph.dates import PartialDate, fractional_year, most_precise
+from ilrs_graph.dates import PartialDate, chronological, fractional_year, most_precise
 from ilrs_graph.overview import AgreementNetwork, Instrument, Joining, MissionDates, Party, Phase, Roadmap
 from ilrs_server import charts
 
@@ -35,6 +35,13 @@ def test_dates_agree_when_one_lies_within_the_other():
     assert month.agrees_with(day) and day.agrees_with(month) and year.agrees_with(day)
     assert not day.agrees_with(other_day) and not PartialDate(2024).agrees_with(PartialDate(2026))
     assert most_precise([year, month, other_day, day]) == day
+
+
+def test_dates_fall_in_order_each_span_after_the_dates_within_it():
+    """"May 2024" may be any day of May: it comes after 3 May 2024, as "2024" after both."""
+    spans = [PartialDate(2024), PartialDate(2024, 5), PartialDate(2024, 5, 3), PartialDate(2024, 3, 20), PartialDate(2023)]
+    assert sorted(spans, key=chronological) == [PartialDate(2023), PartialDate(2024, 3, 20), PartialDate(2024, 5, 3),
+                                               PartialDate(2024, 5), PartialDate(2024)]
 
 
 def test_a_fractional_year_places_a_day_on_a_time_axis():
