@@ -76,9 +76,15 @@ class PartialDate:
         return "-".join([f"{self.year:04d}"] + [f"{part:02d}" for part in (self.month, self.day) if part is not None])
 
 
+def precision_first(when: PartialDate) -> tuple[int, date]:
+    """A key putting the most precise dates first (a day beats a month beats a year), the earliest first
+    among equals."""
+    return -when.precision, when.start
+
+
 def most_precise(dates) -> PartialDate | None:
-    """The most precise of ``dates`` (a day beats a month beats a year), the earliest of those."""
-    return min(dates, key=lambda d: (-d.precision, d.start), default=None)
+    """The most precise of ``dates``, the earliest of those."""
+    return min(dates, key=precision_first, default=None)
 
 
 def chronological(when: PartialDate) -> tuple[int, int, int]:

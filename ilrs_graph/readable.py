@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from . import resources
 from .dataset import Dataset
-from .dates import DATE_TYPES, PartialDate
+from .dates import DATE_TYPES, PartialDate, precision_first
 from .namespaces import BASE, ILRS, shorten
 from .resources import Value, term_text
 
@@ -229,9 +229,8 @@ def _memberships(dataset: Dataset, joined: dict[tuple[str, str], list[Value]],
 
 
 def _most_precise_first(claim: Claim) -> tuple:
-    if claim.date is None:
-        return (1, 0, claim.text)
-    return (0, -claim.date.precision, claim.date.start.toordinal(), claim.text)
+    """Dated claims by :func:`precision_first`, then those without a date."""
+    return (0, *precision_first(claim.date), claim.text) if claim.date else (1, claim.text)
 
 
 def _group_of(value: Value, kinds: dict[str, str]) -> str:
