@@ -38,8 +38,10 @@ def _cell(term: dict | None, max_width: int) -> str:
 
 
 def _width(text: str) -> int:
-    """The columns ``text`` takes in a terminal: two for a wide (CJK) character, none for a combining mark."""
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """The columns ``text`` takes in a terminal: two for a wide (CJK) character, none for a mark joined to
+    the one before or a format character (combining accents, variation selectors, the zero-width joiner)."""
+    return sum(0 if unicodedata.category(c) in ("Mn", "Me", "Cf") else 2 if unicodedata.east_asian_width(c) in "WF"
+               else 1 for c in text)
 
 
 def _padded(text: str, width: int) -> str:

@@ -217,6 +217,13 @@ def test_the_table_lines_up_wide_characters_by_the_columns_they_take():
                              "(2 rows)\n"), result.stderr
 
 
+def test_marks_joined_to_a_character_take_no_column():
+    """An accent written apart (e + U+0301), a variation selector (U+FE0F), a zero-width joiner (U+200D)."""
+    joined = "e\u0301\u2764\ufe0f\u200d"
+    result = run_cli("query", f'SELECT ?a ?b WHERE {{ VALUES (?a ?b) {{ ("{joined}" 1) ("ab" 2) }} }}')
+    assert result.stdout.splitlines()[2:4] == [f"{joined} | 1", "ab | 2"], result.stdout
+
+
 @pytest.mark.parametrize("query, fmt", [
     ("ASK {}", "json"), ("ASK {}", "xml"), ("ASK {}", "csv"), ("ASK {}", "tsv"),
     ("SELECT ?x WHERE { VALUES ?x { 1 } }", "json"), ("SELECT ?x WHERE { VALUES ?x { 1 } }", "xml"),
