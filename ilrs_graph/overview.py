@@ -233,20 +233,21 @@ def extents(dataset: Dataset) -> dict[str, Extent]:
 
 
 def sources(dataset: Dataset) -> list[Source]:
-    """The newest source documents (:data:`SOURCES`) with their publisher, date and number of facts; the
-    newest first."""
-    rows = dataset.select(_PREFIXES + """
-        SELECT ?source ?title ?issued ?facts (SAMPLE(?publisherName) AS ?publisher) WHERE {
-          { SELECT ?source ?title ?issued (COUNT(*) AS ?facts) WHERE {
-              { """ + SOURCES.first + """ }
-              GRAPH ?source { ?s ?p ?o }
-            }
-            GROUP BY ?source ?title ?issued }
-          OPTIONAL { ?source dcterms:publisher/rdfs:label ?publisherName }
-        }
-        GROUP BY ?source ?title ?issued ?facts""")
-    found = [Source(r["source"].value, term_text(r["title"]), _text(r.get("publisher")),
-                    _date(r.get("issued")), int(r["facts"].value)) for r in rows]
+    """The newest source documents (:data:`SOURCES`) with their publisher, date and number of facts (0 for
+    one without a graph of its own, which unvalidated data may have); the newest first."""
+    shown = dataset.select(_PREFIXES + SOURCES.first)
+    named = " ".join(str(row["source"]) for row in shown if isinstance(row["source"], ox.NamedNode))
+    facts: dict[str, int] = {}
+    publishers: dict[str, str] = {}
+    if named:  # looked up for the shown ones only, by a join the engine makes one source at a time
+        for row in dataset.select(_PREFIXES + f"""SELECT ?source (COUNT(*) AS ?facts) WHERE {{
+                VALUES ?source {{ {named} }} GRAPH ?source {{ ?s ?p ?o }} }} GROUP BY ?source"""):
+            facts[row["source"].value] = int(row["facts"].value)
+        for row in dataset.select(_PREFIXES + f"""SELECT ?source (SAMPLE(?name) AS ?publisher) WHERE {{
+                VALUES ?source {{ {named} }} ?source dcterms:publisher/rdfs:label ?name }} GROUP BY ?source"""):
+            publishers[row["source"].value] = term_text(row["publisher"])
+    found = [Source(r["source"].value, term_text(r["title"]), publishers.get(r["source"].value),
+                    _date(r.get("issued")), facts.get(r["source"].value, 0)) for r in shown]
     dated = sorted((s for s in found if s.issued), key=lambda s: (-s.issued.start.toordinal(), s.label.lower()))
     return dated + sorted((s for s in found if not s.issued), key=lambda s: s.label.lower())
 

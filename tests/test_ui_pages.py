@@ -255,7 +255,7 @@ def test_the_home_page_of_a_large_graph_shows_the_most_recent_says_what_it_leave
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_each_source_is_one_row_with_its_publisher_and_the_facts_its_graph_holds(tmp_path, engine):
-    """Even where unvalidated data gives a source two titles and two publishers."""
+    """Even where unvalidated data gives a source two titles and two publishers, or no graph of its own."""
     data = tmp_path / "sources.trig"
     data.write_text("""
         PREFIX ilrs: <https://w3id.org/ilrs/ontology/>  PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -269,15 +269,16 @@ def test_each_source_is_one_row_with_its_publisher_and_the_facts_its_graph_holds
         <urn:source:plain> {
           <urn:source:plain> a ilrs:SourceDocument ; rdfs:label "Notes"@en .
           <urn:thing> rdfs:comment "Said once" .
+          <urn:source:without-a-graph> a ilrs:SourceDocument ; rdfs:label "Annex"@en .
         }""")
     page = create_app(dataset=Dataset.open([data], engine=engine)).test_client().get("/").get_data(as_text=True)
     rows = [re.sub(r"<[^>]+>|\s+", " ", row).split() for row in re.findall(r"<tr>(.*?)</tr>", page, re.S)]
     sources = [row for row in rows if row[-1].isdigit()]
-    assert len(sources) == 2, sources
-    twice, plain = sources
+    assert len(sources) == 3, sources
+    twice, without_a_graph, plain = sources
     assert (twice[0] in ("Report", "Rapport") and twice[1] in ("Alpha", "Beta") and twice[-4:] == ["6", "May", "2024", "9"])
-    assert plain == ["Notes", "—", "—", "3"]
-    assert re.search(r"\b2 documents from 2\s+publishers", page)
+    assert plain == ["Notes", "—", "—", "5"] and without_a_graph == ["Annex", "—", "—", "0"]
+    assert re.search(r"\b3 documents from 2\s+publishers", page)
 
 
 def test_a_static_site_says_what_its_home_page_leaves_out_without_a_link_to_a_query(tmp_path):
