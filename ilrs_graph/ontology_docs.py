@@ -98,7 +98,7 @@ class Term:
         """A SPARQL query listing the class's instances or the property's statements."""
         if self.kind == "class":
             return (f"PREFIX rdfs: <{RDFS}>\n"
-                    f"SELECT ?thing ?label WHERE {{\n  ?thing a/rdfs:subClassOf* <{self.iri}> .\n"
+                    f"SELECT DISTINCT ?thing ?label WHERE {{\n  ?thing a/rdfs:subClassOf* <{self.iri}> .\n"
                     "  OPTIONAL { ?thing rdfs:label ?label }\n}\nORDER BY ?label")
         if self.kind.endswith("property"):
             return f"SELECT ?subject ?value WHERE {{\n  ?subject <{self.iri}> ?value .\n}}\nORDER BY ?subject ?value"

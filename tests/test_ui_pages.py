@@ -498,9 +498,7 @@ def test_each_terms_count_of_uses_links_to_a_query_listing_them(client, dataset)
     assert len(links) > 70
     for href, count, kind in links:
         query = parse_qs(urlsplit(html.unescape(href)).query)["query"][0]
-        listed = result_table.run(dataset, query)
-        found = len({row[0] for row in listed.rows}) if kind == "instance" else listed.total_rows
-        assert found == int(count), query
+        assert result_table.run(dataset, query).total_rows == int(count), query  # one row each
 
 
 def test_a_graph_without_the_ontology_has_no_ontology_document():
