@@ -192,18 +192,19 @@ def _claim(value: Value, citations: dict[str, Citation]) -> Claim:
 
 
 def _partner_since(dataset: Dataset, iri: str) -> dict[tuple[str, str], list[Value]]:
-    """(partnership, programme) → its ``ilrs:partnerSince`` dates and the sources that state each, for
-    the partnerships whose ``org:member`` is ``iri``."""
+    """(partnership, programme) → its ``ilrs:partnerSince`` dates and the sources that state each (none
+    when no source dates it), for the partnerships whose ``org:member`` is ``iri``."""
     rows = dataset.select(_PREFIXES + f"""
         PREFIX ilrs: <{ILRS}>
         SELECT DISTINCT ?partnership ?programme ?since ?source WHERE {{
           ?partnership org:member {resources.iri_term(iri)} ; org:organization ?programme .
-          GRAPH ?source {{ ?partnership ilrs:partnerSince ?since }}
+          OPTIONAL {{ GRAPH ?source {{ ?partnership ilrs:partnerSince ?since }} }}
         }}""")
     found: dict[tuple[str, str], dict[ox.Literal, Value]] = {}
     for row in rows:
         since = found.setdefault((row["partnership"].value, row["programme"].value), {})
-        since.setdefault(row["since"], Value(row["since"])).sources.append(row["source"])
+        if "since" in row:
+            since.setdefault(row["since"], Value(row["since"])).sources.append(row["source"])
     return {key: list(values.values()) for key, values in found.items()}
 
 

@@ -431,6 +431,17 @@ def test_a_partners_page_says_when_it_joined_with_every_date_and_its_source(clie
     assert "/id/partnership/pakistan" in page.links and "/id/source/islamabad-scene-2023" in page.links
 
 
+def test_a_partner_no_source_dates_says_it_is_one_all_the_same(client, dataset):
+    """Bolivia, Djibouti… are partners; the home page says no source dates their joining, and so do their pages."""
+    members = {q.subject.value: q.object.value for q in quads(dataset) if q.predicate.value == ORG + "member"}
+    dated = {members[q.subject.value] for q in quads(dataset) if q.predicate.value == ILRS + "partnerSince"}
+    undated = set(members.values()) - dated
+    assert len(undated) >= 5
+    for member in undated:
+        page = get(client, member.removeprefix("https://w3id.org/ilrs") + ".html")
+        assert re.search(r"ILRS partner\s*; no source dates its joining", page.text), member
+
+
 def test_every_partner_shows_each_date_its_partnership_gives_with_its_sources(client, dataset):
     """Checked against the quads: each date a source states on a partnership is at the top of its
     member's page, citing that source."""
