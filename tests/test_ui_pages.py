@@ -592,3 +592,14 @@ def test_the_focus_ring_network_lines_and_query_box_stand_out_3_to_1():
     for name, colour in (("focus", variables["focus"]), ("network lines", edge), ("query box", box)):
         for background in (variables["bg"], variables["panel"], variables["soft"]):
             assert _contrast(colour, background) >= 3, (name, colour, background)
+
+
+def test_a_class_rules_each_say_which_property_they_check(client):
+    """"A mass is a positive xsd:decimal number of kilograms." held for three properties of a mission,
+    listed three times alike."""
+    html = client.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)
+    blocks = [block.split("</details>")[0] for block in html.split('<details class="rules"')[1:]]
+    assert len(blocks) > 20
+    for block in blocks:
+        rules = [re.sub(r"<[^>]+>", "", rule) for rule in re.findall(r"<li>(.*?)</li>", block.split("<ul>", 2)[-1])]
+        assert len(rules) == len(set(rules)), rules
