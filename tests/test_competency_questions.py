@@ -54,10 +54,10 @@ EXPECTED: dict[str, Expect] = {
                        "Kazakhstan", "Senegal"})], lists={"names"}),
     "founding-members": Expect(["name"], [("China",), ("Russia",)]),
     "partners-as-of-date": Expect(["name", "joined"], [
-        ("China", "2021"), ("Russia", "2021"), ("International Lunar Observatory Association", "2023"),
-        ("Asia-Pacific Space Cooperation Organization", "2023-04-25"), ("Venezuela", "2023-07"),
-        ("South Africa", "2023-09"), ("Azerbaijan", "2023-10"), ("Belarus", "2023-10"), ("Pakistan", "2023-10"),
-        ("Egypt", "2023-12")]),
+        ("China", "2021-06"), ("Russia", "2021-06"), ("International Lunar Observatory Association", "2023"),
+        ("Asia-Pacific Space Cooperation Organization", "2023-04-25"), ("Venezuela", "2023-07-17"),
+        ("South Africa", "2023-09-01"), ("Azerbaijan", "2023-10-03"), ("Pakistan", "2023-10-18"),
+        ("Belarus", "2023-10-23"), ("Egypt", "2023-12-06")]),
     "partner-dates-by-source": Expect(["name", "since"], [
         ("Azerbaijan", "2023-10"), ("Azerbaijan", "2023-10"), ("Azerbaijan", "2023-10-03"), ("Belarus", "2023-10"), ("Belarus", "2023-10-23"),
         ("China", "2021"), ("China", "2021-06"), ("Egypt", "2023-12"), ("Egypt", "2023-12-06"),
