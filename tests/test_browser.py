@@ -346,6 +346,20 @@ def test_without_its_script_every_scrolling_box_stays_a_tab_stop(page, server):
     assert scrolling_and_tab_stops(page, 1280, "details .table-scroll") == ([], FOLDED_TABLES)
 
 
+def test_a_picture_mark_the_keyboard_is_on_shows_it_in_its_shapes(page, server):
+    """Its label was the only sign (bold, underlined) on the timeline and the roadmap."""
+    page.goto(server)
+    look = """(selector) => { const shape = document.querySelector(selector + ' .mark :is(circle, rect)');
+        const style = getComputedStyle(shape); return [style.fill, style.stroke, style.strokeWidth].join(' '); }"""
+    for chart in ("svg.timeline", "svg.roadmap"):
+        before = page.evaluate(look, chart)
+        page.locator(f"{chart} .mark").first.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")  # focus from the keyboard: :focus-visible
+        assert page.evaluate("(chart) => document.activeElement.closest(chart) !== null", chart)
+        assert page.evaluate(look, chart) != before, chart
+
+
 def test_the_keyboard_reaches_the_content_and_the_picture_links(page, server):
     page.goto(server)
     page.keyboard.press("Tab")
