@@ -188,7 +188,7 @@ class MissionDates:
         name: Queqiao-2 (launched 20 March 2024) comes before Chang'e 6 (planned for 2024, launched 3 May).
         Missions no source dates come last."""
         dates = [*([self.launched] if self.launched else []), *(PartialDate(year) for year in self.planned_years)]
-        return min((chronological(when) for when in dates), default=(9999, 13, 32)), self.name
+        return min((chronological(when) for when in dates), default=chronological(PartialDate(9999))), self.name
 
 
 @dataclass(frozen=True)

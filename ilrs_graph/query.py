@@ -120,7 +120,7 @@ _TOKEN = re.compile(
 #   letters, would read to its end every time).
 _NAME_PARTS = re.compile(r"(?P<word>[A-Za-z_]\w*)|(?P<other>.)", re.DOTALL)
 
-_LARGEST_COUNT = sys.maxsize  # rdflib's LIMIT and OFFSET (itertools.islice); Oxigraph's go to 2**64 - 1
+LARGEST_COUNT = sys.maxsize  # rdflib's LIMIT and OFFSET (itertools.islice); Oxigraph's go to 2**64 - 1
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 VOLATILE_FUNCTIONS = ("NOW", "RAND", "UUID", "STRUUID", "BNODE")
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING")
@@ -180,7 +180,7 @@ def _read(text: str, max_depth: int) -> QueryPlan:
         elif kind == "word":
             words.append((value.upper(), offset))
             keyword = value.upper()
-            if keyword in ("LIMIT", "OFFSET") and too_large is None and _count_after(tokens, index) > _LARGEST_COUNT:
+            if keyword in ("LIMIT", "OFFSET") and too_large is None and _count_after(tokens, index) > LARGEST_COUNT:
                 too_large = (keyword, offset)
             if keyword == "PREFIX" and index + 2 < len(tokens) and tokens[index + 2][0] == "iri":
                 prefixes[tokens[index + 1][1].rstrip(":")] = tokens[index + 2][1][1:-1]
@@ -202,7 +202,7 @@ def _read(text: str, max_depth: int) -> QueryPlan:
         raise QueryError("This is not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE.")
     if too_large is not None:
         keyword, offset = too_large
-        raise QueryError(f"This {keyword} is more than this endpoint counts to ({_LARGEST_COUNT:,}).",
+        raise QueryError(f"This {keyword} is more than this endpoint counts to ({LARGEST_COUNT:,}).",
                          **_position(text, offset))
     if undeclared is not None:
         prefix, offset = undeclared
@@ -222,7 +222,7 @@ def _count_after(tokens: list[tuple[str, str, int]], keyword: int) -> int:
         digits += tokens[index][1]
         index += 1
     digits = digits.lstrip("0")
-    return int(digits or 0) if len(digits) <= len(str(_LARGEST_COUNT)) else _LARGEST_COUNT + 1
+    return int(digits or 0) if len(digits) <= len(str(LARGEST_COUNT)) else LARGEST_COUNT + 1
 
 
 def _is_prefixed_name(tokens: list[tuple[str, str, int]], index: int) -> bool:

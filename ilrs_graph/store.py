@@ -9,7 +9,6 @@ graphs instead; they may only name graphs of this dataset: nothing is ever fetch
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
@@ -18,7 +17,7 @@ import rdflib.plugins.sparql
 from . import convert, memory, rdflib_fixes  # noqa: F401 (rdflib's evaluator, fixed on import)
 from .formats import CannotWrite, Format, writable
 from .load import LoadedGraph
-from .query import QueryError, QueryPlan, syntax_error
+from .query import LARGEST_COUNT, QueryError, QueryPlan, syntax_error
 
 # rdflib would otherwise fetch FROM / FROM NAMED IRIs from the web.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -156,7 +155,7 @@ class RdflibEngine(Engine):
                 raise syntax_error(error) from None
             if isinstance(error, ValueError) and "islice" in str(error):  # it stops at OFFSET + LIMIT
                 raise QueryError(f"OFFSET and LIMIT add up to more than the rdflib engine counts to "
-                                 f"({sys.maxsize:,}).") from None
+                                 f"({LARGEST_COUNT:,}).") from None
             raise
         # Re-serialised through Oxigraph so both engines write answers byte-for-byte alike. No name holds
         # Oxigraph's answer: this frame outlives the call (pyparsing's exceptions, caught while rdflib parsed
