@@ -70,7 +70,7 @@ EXPECTED: dict[str, Expect] = {
         ("CNSA–Azercosmos joint statement on ILRS cooperation (2023)", {"Li Guoping", "Samaddin Asadov"})],
         lists={"signatories"}),
     "agreements-and-signatories": Expect(["signed", "signatories"], [
-        ("2021-03-09", {"Zhang Kejian", "Dmitry Rogozin"}), ("2021-04-24", set()), ("2022-11-25", set()),
+        ("2021-03-09", {"Zhang Kejian", "Dmitry Rogozin"}), ("2021-04", set()), ("2022-11-25", set()),
         ("2023", set()), ("2023-04-25", set()), ("2023-07-17", {"Gabriela Jimenez", "Zhang Kejian"}),
         ("2023-09-01", {"Humbulani Mudau", "Chen Xiaodong"}), ("2023-09-25", set()),
         ("2023-10-03", {"Samaddin Asadov", "Li Guoping"}), ("2023-10-18", {"Moin ul Haque", "Zhang Kejian"}),
@@ -187,6 +187,8 @@ EXPECTED: dict[str, Expect] = {
             ("Switzerland", "Q39"), ("Thailand", "Q869"), ("United Arab Emirates", "Q878"), ("Venezuela", "Q717"))]),
     "conflicting-claims": Expect(["subjectLabel", "propertyLabel", "value"], [
         ("Basic model", "end year", "2028"), ("Basic model", "end year", "2028"), ("Basic model", "end year", "2035"),
+        ("CNSA–Roscosmos joint statement on the ILRS (April 2021)", "issued", "2021-04-23"),
+        ("CNSA–Roscosmos joint statement on the ILRS (April 2021)", "issued", "2021-04-24"),
         ("Chang'e 6", "planned launch year", "2024"), ("Chang'e 6", "planned launch year", "2024"),
         ("Chang'e 6", "planned launch year", "2026"),
         *[("Chang'e 8", "planned launch year", "2028")] * 5, ("Chang'e 8", "planned launch year", "2029"),
