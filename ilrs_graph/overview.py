@@ -36,7 +36,7 @@ _MOST_PRECISE = """
 class Listing:
     """Things of one kind, one a row, in the order the home page chooses the ones it shows by (the most
     recent first); it shows the first ``most`` rows. The bounds are above what the shipped graph holds
-    (22 partners and agreements, 11 missions, 69 sources), so that its home page shows all of it."""
+    (22 partners and agreements, 11 missions, 71 sources), so that its home page shows all of it."""
 
     query: str  # a SELECT query without its prefixes
     most: int
