@@ -258,7 +258,7 @@ def _rules(path: Path, ref) -> tuple[dict[str, list[Rule]], dict[str, list[Rule]
           UNION { ?shape sh:sparql/sh:message ?message }
           UNION { ?shape sh:message ?message }
           { ?shape sh:targetClass ?targetClass } UNION { ?shape sh:targetSubjectsOf ?targetSubjectsOf }
-        } ORDER BY ?shape ?message""")
+        } ORDER BY ?shape ?message ?path ?severity ?targetClass ?targetSubjectsOf""")
     shape_labels = {s["shape"].value: s["label"].value for s in store.query(
         _PREFIXES + "SELECT ?shape ?label WHERE { ?shape a sh:NodeShape ; rdfs:label ?label }")}
     by_class: dict[str, list[Rule]] = defaultdict(list)
