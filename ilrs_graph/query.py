@@ -325,6 +325,8 @@ def _position(text: str, offset: int) -> dict[str, int]:
 _ENGINE_POSITION = re.compile(r"(?:error at|at line) (\d+)[: ](?:column )?(\d+)")
 # What Oxigraph's parser expected, one item each: a "token", a [character class], a KEYWORD or a sentence.
 _EXPECTED = re.compile(r'"(?:[^"\\]|\\.)*"|\[(?:\'[^\']*\'|[^\]\'])*\]|[^,]+')
+# Not offered as what could come next: SERVICE is refused here; LATERAL is Oxigraph's own, not SPARQL 1.1.
+_NOT_SUGGESTED = ("SERVICE", "LATERAL")
 
 
 def syntax_error(error: Exception) -> QueryError:
@@ -347,10 +349,11 @@ def _expected(items_text: str) -> str:
     sentences = [item for item in items if " " in item and item[0] not in "[\"" and not item.isupper()]
     if sentences:
         return "; ".join(sentences) + "."
-    shown = [item for item in items if not item.startswith("[")]
+    shown = [item for item in items if not item.startswith("[") and item not in _NOT_SUGGESTED]
+    if any(item.startswith("[") for item in items):
+        shown.append("a name, number or other term")
     if not shown:
         return "the query cannot be read on from here."
-    more = " or a name, number or other term" if len(shown) < len(items) else ""
-    return ("expected " + ("one of " if len(shown) > 1 else "") + ", ".join(shown) + more + ".")
+    return f"expected {shown[0]}." if len(shown) == 1 else f"expected one of {', '.join(shown[:-1])} or {shown[-1]}."
 
 

@@ -70,6 +70,13 @@ def test_oxigraphs_message_is_its_sentence_or_its_words_without_character_ranges
     assert error.message.startswith("Syntax error in the query: ") and error.line == 1
 
 
+def test_what_oxigraph_expected_names_nothing_this_endpoint_refuses_or_sparql_lacks():
+    """A missing object got "expected one of LATERAL, SERVICE or a name…": SERVICE is refused here, and
+    LATERAL is Oxigraph's extension, in no SPARQL 1.1 query a reader could copy elsewhere."""
+    message = refusal(Dataset.open(), "SELECT * WHERE { ?x ?p }").message
+    assert message == "Syntax error in the query: expected a name, number or other term."
+
+
 @pytest.mark.parametrize("text", ["SELECT * { ?s ?p ?o } LIMIT 99999999999999999999999",
                                   "SELECT * { ?s ?p ?o } OFFSET # a comment\n 9223372036854775808"])
 def test_a_limit_or_offset_beyond_what_the_engines_count_is_refused_alike(dataset, text):
