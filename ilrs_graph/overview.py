@@ -108,10 +108,13 @@ ORDER BY DESC(COALESCE(STR(?issued), "")) LCASE(STR(?title))""", most=100)
 @dataclass(frozen=True)
 class Counts:
     partners: int
+    partner_countries: int  # of the partners, those that are countries (the others are organisations)
     agreements: int
     missions: int
     sources: int
     publishers: int  # distinct names of the sources' publishers
+    newest_source: PartialDate | None  # the latest publication date of a source
+    programme: str | None  # the programme the partners are partners of
     facts: int  # distinct triples stated by source documents
 
 
@@ -200,11 +203,13 @@ class Roadmap:
 def counts(dataset: Dataset) -> Counts:
     row = dataset.select(_PREFIXES + """
         SELECT
-          (COUNT(DISTINCT ?partner) AS ?partners) (COUNT(DISTINCT ?agreement) AS ?agreements)
+          (COUNT(DISTINCT ?partner) AS ?partners) (COUNT(DISTINCT ?partnerCountry) AS ?partnerCountries)
+          (SAMPLE(?ofProgramme) AS ?programme) (COUNT(DISTINCT ?agreement) AS ?agreements)
           (COUNT(DISTINCT ?mission) AS ?missions) (COUNT(DISTINCT ?source) AS ?sources)
           (COUNT(DISTINCT ?publisherName) AS ?publishers)
         WHERE {
-          { ?partnership a ilrs:Partnership ; org:member ?partner }
+          { ?partnership a ilrs:Partnership ; org:member ?partner ; org:organization ?ofProgramme
+            OPTIONAL { ?partner a ilrs:Country BIND (?partner AS ?partnerCountry) } }
           UNION { ?agreement a/rdfs:subClassOf* ilrs:Agreement }
           UNION { ?mission a ilrs:Mission }
           UNION { ?source a ilrs:SourceDocument }
@@ -217,8 +222,13 @@ def counts(dataset: Dataset) -> Counts:
         SELECT (COUNT(*) AS ?facts) WHERE {
           SELECT DISTINCT ?s ?p ?o WHERE { ?source a ilrs:SourceDocument . GRAPH ?source { ?s ?p ?o } }
         }""")[0]
-    return Counts(*(int(row[name].value) for name in ("partners", "agreements", "missions", "sources", "publishers")),
-                  facts=int(facts["facts"].value))
+    newest = dataset.select(_PREFIXES + """
+        SELECT (MAX(STR(?issued)) AS ?newest) WHERE { ?source a ilrs:SourceDocument ; dcterms:issued ?issued }""")[0]
+    number = {name: int(row[name].value) for name in ("partners", "partnerCountries", "agreements", "missions", "sources",
+                                                      "publishers")}
+    return Counts(number["partners"], number["partnerCountries"], number["agreements"], number["missions"],
+                  number["sources"], number["publishers"], _date(newest.get("newest")),
+                  row["programme"].value if "programme" in row else None, facts=int(facts["facts"].value))
 
 
 def extents(dataset: Dataset) -> dict[str, Extent]:

@@ -19,11 +19,13 @@ import rdflib.compare
 
 from ilrs_graph import examples, ontology_docs, overview, result_table, shipped
 from ilrs_graph.dataset import Dataset
+from ilrs_graph.dates import PartialDate
 from ilrs_graph.namespaces import ILRS, ONTOLOGY, RDF, RDFS
 from ilrs_server import Config, create_app
 from ilrs_server.ui import STARTING_QUERY
 
 ORG = "http://www.w3.org/ns/org#"
+DCTERMS = "http://purl.org/dc/terms/"
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # Chromium's, following a link
 
@@ -117,6 +119,15 @@ def test_the_home_page_counts_what_the_graph_holds(client, dataset):
                          (len(facts), "facts"), (len(sources), "source documents")):
         assert f"{what} {number}" in page.text, what  # <dt>what</dt><dd>number</dd>
     assert len(partners) > 15 and len(agreements) > 15 and len(facts) > 1000
+    # What the partners are, and how recent the sources (a reader's review: "22" explained nowhere, and no
+    # word on how current the data is, beside the roadmap's line for today)
+    countries = partners & typed[ILRS + "Country"]
+    newest = max(q.object.value for q in quads(dataset) if q.predicate.value == DCTERMS + "issued" and q.subject.value in sources)
+    assert (f"The partners are the {len(countries)} countries and {len(partners - countries)} organisations that at least "
+            "one source records as partners") in page.text
+    assert f"The newest source was published on {PartialDate.parse(newest)}" in page.text
+    assert "what officials and reports have said of their number is on the programme's page" in page.text
+    assert "http://localhost/id/programme/ilrs" in page.links or "/id/programme/ilrs" in page.links
 
 
 def test_the_home_page_draws_three_pictures_and_links_everywhere_it_should(client, dataset):
