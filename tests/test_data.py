@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pyoxigraph as ox
+import pytest
 
 from ilrs_graph.namespaces import ONTOLOGY, RESOURCE, SOURCE
 from ilrs_graph.store import OxigraphEngine
@@ -80,3 +82,17 @@ def test_the_data_files_are_split_by_topic():
     names = {p.stem for p in (ROOT / "data").glob("*.trig")}
     assert {"sources", "organisations", "partnerships", "agreements", "missions", "payloads", "phases",
             "documents", "events"} <= names
+
+
+def test_the_releases_modified_date_is_no_older_than_the_last_change_to_its_facts(shipped):
+    """VoID and DCAT publish the ontology header's dcterms:modified as the dataset's last change, which
+    harvesters read to decide whether to fetch again: it said 2026-11-21 while the data had changed on
+    11-22 and 12-05 (a developer's review). Checked against the history where there is one."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: no history to compare with")
+    last_change = subprocess.run(["git", "log", "-1", "--format=%cs", "--", "data", "ontology/ilrs.ttl"], cwd=ROOT,
+                                 capture_output=True, text=True).stdout.strip()
+    if not last_change:
+        pytest.skip("the history does not reach the data's commits (a shallow clone)")
+    [row] = select(shipped, f"SELECT ?modified WHERE {{ GRAPH <{ONTOLOGY}> {{ <{ONTOLOGY}> <http://purl.org/dc/terms/modified> ?modified }} }}")
+    assert row["modified"] >= last_change
