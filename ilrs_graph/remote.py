@@ -26,6 +26,7 @@ switch leaves the previous version as it was and removes its staging graphs, and
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,9 +40,11 @@ from .formats import Format
 from .load import LoadedGraph
 from .execution import RETRY_AFTER_SECONDS
 from .query import Limits, QueryError, QueryPlan, syntax_error
-from .store import Engine, write_answer
+from .store import Engine, evaluation_refused, write_answer
 
 MANIFEST_GRAPH = "urn:ilrs-graph:loaded"
+# How Oxigraph server words its refusal of a function it does not provide (with a 500).
+_UNSUPPORTED_FUNCTION = re.compile(r"The custom function <[^>]*> is not supported")
 STAGING_PREFIX = "urn:ilrs-graph:staging:"
 LOAD_TIMEOUT_SECONDS = 600.0  # one PUT of a million-triple graph takes a while
 
@@ -240,6 +243,8 @@ class RemoteEngine(Engine):
             raise self._too_large() from None
         if response.status == 400:  # the store's parser refused the query
             raise syntax_error(Exception(_message(response)))
+        if response.status == 500 and _UNSUPPORTED_FUNCTION.fullmatch(_message(response).strip()):
+            raise evaluation_refused(_message(response).strip())  # Oxigraph server's 500, the embedded engine's 400
         if response.status != 200:
             raise QueryError(f"The SPARQL store answered {response.status}: {_message(response)}", 502)
         try:

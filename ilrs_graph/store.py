@@ -38,6 +38,14 @@ def write_answer(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples |
     raise QueryError(str(CannotWrite(fmt)), 406)
 
 
+def evaluation_refused(reason: str) -> QueryError:
+    """Oxigraph's refusal to evaluate a query (a function it does not provide, embedded or as a store's
+    server): the client's mistake, a 400."""
+    hint = (" This engine provides the functions and casts SPARQL 1.1 defines; a query calling another is "
+            "refused (SPARQL 1.1, 17.6).") if "function" in reason else ""
+    return QueryError(f"The query cannot be evaluated: {reason}.{hint}", 400)
+
+
 class Engine:
     """What every engine offers. ``version`` identifies the data it holds (a content hash)."""
 
@@ -119,9 +127,7 @@ class OxigraphEngine(Engine):
         except SyntaxError as error:
             raise syntax_error(error) from None
         except RuntimeError as error:  # refused before evaluation, as a function Oxigraph does not provide
-            hint = (" This engine provides the functions and casts SPARQL 1.1 defines; a query calling another is "
-                    "refused (SPARQL 1.1, 17.6).") if "function" in str(error) else ""
-            raise QueryError(f"The query cannot be evaluated: {error}.{hint}", 400) from None
+            raise evaluation_refused(str(error)) from None
 
 
 class RdflibEngine(Engine):
