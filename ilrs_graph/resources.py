@@ -18,6 +18,7 @@ from .formats import Format
 from .export import serialize
 
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+MOST_LINKS_IN = 500  # statements linking to a resource that its page and documents show
 _PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -85,27 +86,31 @@ def _reserialized(dataset: Dataset, construct: str, fmt: Format) -> bytes:
 
 
 def rdf(dataset: Dataset, iri: str, fmt: Format) -> bytes:
-    """The resource's concise bounded description plus the labels of what it links to, in ``fmt``.
+    """The resource's concise bounded description, the statements that link to it (as its page's "Linked
+    from", at most ``MOST_LINKS_IN``) and the labels of the resources on their other ends, in ``fmt``.
 
-    Dataset formats (TriG, N-Quads) keep each statement in the graph of the source that states it.
+    Dataset formats (TriG, N-Quads) keep each statement, labels included, in the graph of the source (or
+    the ontology) that states it.
     """
     term = iri_term(iri)
+    links_in = f"""{{ SELECT DISTINCT ?s ?ip WHERE {{ ?s ?ip {term} FILTER(isIRI(?s)) }} ORDER BY ?ip ?s LIMIT {MOST_LINKS_IN} }}"""
     if fmt.kind == "dataset":
-        stated = dataset.select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {term} ?p ?o }} }}")
-        labels = dataset.select(f"""{_PREFIXES}
-            SELECT DISTINCT ?o ?label WHERE {{ {term} ?p ?o . ?o rdfs:label ?label }}""")
-        quads = [ox.Quad(term, row["p"], row["o"], row["g"]) for row in stated]
-        quads += [ox.Quad(row["o"], ox.NamedNode(LABEL), row["label"], ox.DefaultGraph()) for row in labels]
-        return serialize(quads, fmt)
+        rows = dataset.select(f"""{_PREFIXES}
+            SELECT ?s ?p ?o ?g WHERE {{
+              {{ GRAPH ?g {{ {term} ?p ?o }} BIND({term} AS ?s) }}
+              UNION {{ {links_in} GRAPH ?g {{ ?s ?ip {term} }} BIND(?ip AS ?p) BIND({term} AS ?o) }}
+              UNION {{ {{ SELECT DISTINCT ?s WHERE {{ {{ {term} ?p ?s FILTER(isIRI(?s)) }} UNION {links_in} }} }}
+                      GRAPH ?g {{ ?s rdfs:label ?o }} BIND(rdfs:label AS ?p) }}
+            }}""")
+        return serialize([ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows], fmt)
     return _reserialized(dataset, f"""{_PREFIXES}
-        CONSTRUCT {{ {term} ?p ?o . ?o ?bp ?bo . ?o rdfs:label ?label }}
+        CONSTRUCT {{ {term} ?p ?o . ?o ?bp ?bo . ?o rdfs:label ?label . ?s ?ip {term} . ?s rdfs:label ?sLabel }}
         WHERE {{
-          {term} ?p ?o .
-          OPTIONAL {{ FILTER(isBlank(?o)) ?o ?bp ?bo }}
-          OPTIONAL {{ FILTER(isIRI(?o)) ?o rdfs:label ?label }}
+          {{ {term} ?p ?o .
+            OPTIONAL {{ FILTER(isBlank(?o)) ?o ?bp ?bo }}
+            OPTIONAL {{ FILTER(isIRI(?o)) ?o rdfs:label ?label }} }}
+          UNION {{ {links_in} OPTIONAL {{ ?s rdfs:label ?sLabel }} }}
         }}""", fmt)
-
-
 
 
 def describe(dataset: Dataset, iri: str) -> Description | None:
@@ -143,7 +148,7 @@ def describe(dataset: Dataset, iri: str) -> Description | None:
         SELECT DISTINCT ?s ?p ?sLabel WHERE {{
           ?s ?p {term} . FILTER(isIRI(?s))
           OPTIONAL {{ ?s rdfs:label ?sLabel }}
-        }} ORDER BY ?p ?s LIMIT 500""")]
+        }} ORDER BY ?p ?s LIMIT {MOST_LINKS_IN}""")]
     for _, prop, _ in incoming:
         property_labels.setdefault(prop, "")
     return Description(iri, term_text(labels[0].term) if labels else None, types, properties, property_labels,

@@ -349,6 +349,22 @@ def test_a_resource_as_trig_keeps_each_statement_in_its_source_graph(server):
     assert {WIKI_GRAPH, "https://w3id.org/ilrs/id/source/spacenews-venezuela-2023"} <= graphs
 
 
+def test_a_resources_documents_hold_what_links_to_it_and_each_statement_in_its_source_graph(server):
+    """/id/country/venezuela.ttl held 4 triples: nothing of the partnership its page shows under "Linked
+    from", so an RDF client could not find it; the by-source documents put the labels of what a
+    resource links to in no source graph (a developer's review)."""
+    venezuela = rdflib.URIRef("https://w3id.org/ilrs/id/country/venezuela")
+    partnership = rdflib.URIRef("https://w3id.org/ilrs/id/partnership/venezuela")
+    turtle = rdflib.Graph().parse(data=requests.get(server + "id/country/venezuela.ttl").text, format="turtle")
+    assert (partnership, rdflib.URIRef("http://www.w3.org/ns/org#member"), venezuela) in turtle
+    assert (partnership, rdflib.RDFS.label, rdflib.Literal("Venezuela's ILRS partnership", lang="en")) in turtle
+    for document in ("id/payload/inrri", "id/country/venezuela"):
+        quads = list(ox.parse(requests.get(server + document + ".nq").content, format=ox.RdfFormat.N_QUADS))
+        assert quads and all(isinstance(quad.graph_name, ox.NamedNode) for quad in quads), document
+        merged = ox.parse(requests.get(server + document + ".nt").content, format=ox.RdfFormat.N_TRIPLES)
+        assert {quad.triple for quad in quads} == {quad.triple for quad in merged}, document
+
+
 def test_unknown_resources_are_404_in_the_negotiated_format(server):
     as_json = requests.get(server + "id/agency/nowhere", headers={"Accept": "application/json"})
     assert as_json.status_code == 404 and as_json.json()["status"] == 404
