@@ -101,7 +101,7 @@ EXPECTED: dict[str, Expect] = {
         lists={"missions"}),
     "change-6-launch-by-source": Expect(["published", "plannedYear", "launched", "status"], [
         ("2024-06-28", "", "", "completed"), ("2024-05-04", "", "2024-05-03", "launched"),
-        ("2023-12-03", "2024", "", "planned"), ("2023-10-10", "2026", "", "planned"),
+        ("2023-10-10", "2024", "", "planned"), ("2023-10-10", "2026", "", "planned"),
         ("2023-04-25", "2024", "", ""), ("", "", "", "completed")]),
     "latest-mission-status": Expect(["missionLabel", "status", "published"], [
         ("Chang'e 6", "completed", "2024-06-28"), ("Chang'e 7", "planned", "2024-04-26"),
