@@ -141,6 +141,14 @@ class Party:
     iri: str
     name: str
     short_name: str  # the shortest of its label and other names (CNSA rather than China National Space Administration)
+    # The countries it is or belongs to: a country itself; an organisation its ilrs:country, or that of the
+    # organisation it is part of (a laboratory of CNSA: China); none for an organisation of no country (APSCO).
+    countries: frozenset[str] = frozenset()
+
+    def same_side(self, other: Party) -> bool:
+        """Whether the two stand for one country: a country and its agency, or two organisations of one
+        country, which sources name in turn as the party to one signing (CNSA, or China)."""
+        return bool(self.countries & other.countries)
 
 
 @dataclass(frozen=True)
@@ -299,7 +307,9 @@ def agreement_network(dataset: Dataset) -> AgreementNetwork:
         signed[iri] = _date(row.get("signed"))
         members.setdefault(iri, set()).add(party)
         kinds.setdefault(iri, set()).add(_text(row.get("kind")) or "instrument")
-    parties = {iri: Party(iri, name, min([name, *other_names[iri]], key=lambda n: (len(n), n)))
+    countries = _countries(dataset, [row["party"] for row in rows])
+    parties = {iri: Party(iri, name, min([name, *other_names[iri]], key=lambda n: (len(n), n)),
+                          frozenset(countries.get(iri, ())))
                for iri, name in party_names.items()}
     instruments = [Instrument(iri, name, ", ".join(sorted(kinds[iri])), signed[iri],
                               tuple(sorted(members[iri], key=lambda p: parties[p].name.lower())))
@@ -307,6 +317,21 @@ def agreement_network(dataset: Dataset) -> AgreementNetwork:
     never = PartialDate(9999)
     instruments.sort(key=lambda i: ((i.signed or never).start, i.name.lower()))
     return AgreementNetwork(dict(sorted(parties.items(), key=lambda item: item[1].name.lower())), instruments)
+
+
+def _countries(dataset: Dataset, parties: list[ox.Term]) -> dict[str, set[str]]:
+    """The countries each of ``parties`` is or belongs to (see :class:`Party`), by party IRI."""
+    named = " ".join(sorted({str(party) for party in parties if isinstance(party, ox.NamedNode)}))
+    if not named:
+        return {}
+    found: dict[str, set[str]] = {}
+    for row in dataset.select(_PREFIXES + f"""SELECT DISTINCT ?party ?country WHERE {{
+            VALUES ?party {{ {named} }}
+            {{ ?party a ilrs:Country BIND (?party AS ?country) }}
+            UNION {{ ?party org:subOrganizationOf*/ilrs:country ?country }}
+            FILTER (isIRI(?country)) }}"""):
+        found.setdefault(row["party"].value, set()).add(row["country"].value)
+    return found
 
 
 def roadmap(dataset: Dataset) -> Roadmap:

@@ -125,7 +125,7 @@ class NetworkNode:
     x: float
     y: float
     radius: float
-    partners: int      # how many others it is bound with
+    partners: int      # how many parties on other sides it is bound with
     instruments: int   # how many instruments bind it
     label: Label
 
@@ -151,7 +151,9 @@ class NetworkChart:
 
 def network(graph: AgreementNetwork) -> NetworkChart:
     """The most connected party in the middle, the others on a ring in the order they first signed,
-    so that parties of the same instrument sit side by side; a line for each pair bound together."""
+    so that parties of the same instrument sit side by side; a line for each pair bound together. Parties
+    on the same side of an instrument (a country and its agency, two organisations of one country:
+    :meth:`Party.same_side`) are not bound to each other by it, so they are not joined."""
     shared: dict[tuple[str, str], list[str]] = {}
     bound: dict[str, int] = {iri: 0 for iri in graph.parties}
     for instrument in graph.instruments:
@@ -159,7 +161,8 @@ def network(graph: AgreementNetwork) -> NetworkChart:
             bound[party] += 1
         for i, a in enumerate(instrument.parties):
             for b in instrument.parties[i + 1:]:
-                shared.setdefault(tuple(sorted((a, b))), []).append(instrument.name)
+                if not graph.parties[a].same_side(graph.parties[b]):
+                    shared.setdefault(tuple(sorted((a, b))), []).append(instrument.name)
     neighbours: dict[str, set[str]] = {iri: set() for iri in graph.parties}
     for a, b in shared:
         neighbours[a].add(b)

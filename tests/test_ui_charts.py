@@ -75,8 +75,10 @@ def test_the_timeline_gives_each_partner_its_own_row_in_order():
 
 # --- the network of agreements ----------------------------------------------------------------------------
 
-def party(name: str, short: str | None = None) -> Party:
-    return Party(f"https://w3id.org/ilrs/id/agency/{name.lower()}", name, short or name)
+def party(name: str, short: str | None = None, country: str | None = None) -> Party:
+    """A party; ``country`` names the country it is or belongs to (its IRI made the same way)."""
+    return Party(f"https://w3id.org/ilrs/id/agency/{name.lower()}", name, short or name,
+                 frozenset({f"https://w3id.org/ilrs/id/agency/{country.lower()}"} if country else ()))
 
 
 def test_the_network_puts_the_most_connected_party_in_the_middle_and_joins_co_signers():
@@ -104,6 +106,27 @@ def test_the_network_puts_the_most_connected_party_in_the_middle_and_joins_co_si
     for node in ring:  # labels sit outside the ring, away from the middle
         assert math.dist((node.label.x, node.label.y), (centre.x, centre.y)) > math.dist((node.x, node.y), (centre.x, centre.y))
         assert 0 <= node.label.x <= chart.width and 0 <= node.label.y <= chart.height
+
+
+def test_parties_of_one_country_are_one_side_and_are_not_joined_to_each_other():
+    """A source names the agency, another the country, of the same signing: they are one side of it, not two
+    parties bound to each other. An organisation of no country is joined to every party as before."""
+    hsa, hub_land, lab = (party("Hub Space Administration", "HSA", "Hubland"), party("Hubland", None, "Hubland"),
+                          party("Hub Lab", None, "Hubland"))
+    alba_agency, alba = party("Alba Space Agency", None, "Alba"), party("Alba", None, "Alba")
+    union = party("Union of Space Agencies")  # intergovernmental: no country
+    instruments = [Instrument("i1", "Hub–Alba statement", "joint statement", PartialDate(2023),
+                              (alba.iri, alba_agency.iri, hsa.iri, hub_land.iri)),
+                   Instrument("i2", "Hub–Union agreement", "agreement", PartialDate(2024), (hsa.iri, lab.iri, union.iri))]
+    chart = charts.network(AgreementNetwork({p.iri: p for p in (hsa, hub_land, lab, alba_agency, alba, union)}, instruments))
+    pairs = {frozenset(edge.names) for edge in chart.edges}
+    assert pairs == {frozenset(pair) for pair in (
+        ("Hub Space Administration", "Alba"), ("Hub Space Administration", "Alba Space Agency"),
+        ("Hubland", "Alba"), ("Hubland", "Alba Space Agency"),
+        ("Hub Space Administration", "Union of Space Agencies"), ("Hub Lab", "Union of Space Agencies"))}
+    nodes = {node.name: node for node in chart.nodes}
+    assert (nodes["Hub Space Administration"].instruments, nodes["Hub Space Administration"].partners) == (2, 3)
+    assert (nodes["Alba"].partners, nodes["Hub Lab"].partners, nodes["Union of Space Agencies"].partners) == (2, 1, 2)
 
 
 # --- the roadmap ----------------------------------------------------------------------------------------------

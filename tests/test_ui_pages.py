@@ -21,7 +21,7 @@ from ilrs_graph import examples, ontology_docs, overview, result_table, shipped
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.dates import PartialDate
 from ilrs_graph.namespaces import ILRS, ONTOLOGY, RDF, RDFS
-from ilrs_server import Config, create_app
+from ilrs_server import Config, charts, create_app
 from ilrs_server.ui import STARTING_QUERY
 
 ORG = "http://www.w3.org/ns/org#"
@@ -141,6 +141,34 @@ def test_the_home_page_draws_three_pictures_and_links_everywhere_it_should(clien
     assert "/id/agency/cnsa" in page.links                    # a party of the network, linked
     assert "Chang'e 8" in page.text and "/id/phase/basic-model" in page.links
     assert "No source dates the joining of" in page.text and "Bolivia" in page.text
+
+
+def test_the_network_joins_no_party_to_its_own_country(client, dataset):
+    """One source says CNSA and SUPARCO signed, another China and Pakistan: one side each, not four parties
+    bound to one another."""
+    chart = charts.network(overview.agreement_network(dataset))
+    pairs = {frozenset(edge.names) for edge in chart.edges}
+    cnsa, china, pakistan = "China National Space Administration", "China", "Pakistan"
+    assert {cnsa, china} not in pairs and {pakistan, "Pakistan Space and Upper Atmosphere Research Commission"} not in pairs
+    assert {china, pakistan} in pairs and {cnsa, "Asia-Pacific Space Cooperation Organization"} in pairs
+    bound_to_cnsa = {name for pair in pairs if cnsa in pair for name in pair} - {cnsa}
+    assert f"{cnsa}: bound by 13 instruments, with {len(bound_to_cnsa)} parties on other sides" in get(client, "/").text
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_partys_country_is_itself_its_own_or_that_of_the_organisation_it_is_part_of(tmp_path, engine):
+    data = tmp_path / "sides.trig"
+    data.write_text("""
+        PREFIX ilrs: <https://w3id.org/ilrs/ontology/>  PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX org: <http://www.w3.org/ns/org#>  PREFIX ex: <http://example.org/>
+        ex:source { ex:statement a ilrs:JointStatement ; rdfs:label "S" ; ilrs:party ex:agency, ex:hubland, ex:union . }
+        ex:other { ex:agreement a ilrs:Agreement ; rdfs:label "A" ; ilrs:party ex:lab, ex:alba .
+                   ex:agency rdfs:label "Agency" ; ilrs:country ex:hubland .  ex:hubland a ilrs:Country ; rdfs:label "Hubland" .
+                   ex:lab rdfs:label "Lab" ; org:subOrganizationOf ex:agency .  ex:union rdfs:label "Union" .
+                   ex:alba a ilrs:Country ; rdfs:label "Alba" . }""")
+    parties = overview.agreement_network(Dataset.open([data], engine=engine)).parties
+    countries = {p.name: {c.removeprefix("http://example.org/") for c in p.countries} for p in parties.values()}
+    assert countries == {"Agency": {"hubland"}, "Hubland": {"hubland"}, "Lab": {"hubland"}, "Union": set(), "Alba": {"alba"}}
 
 
 def test_the_home_pages_void_link_gives_turtle_to_a_browser(client, dataset):
