@@ -20,6 +20,7 @@ NAME_CHAR_WIDTH = 7.4  # a roadmap row name's, semibold (DejaVu Sans: "China's c
 NAME_WIDTH = 230.0     # the most the roadmap's names take: a longer one is cut, whole in its title
 ROW = 22.0             # one partner, one mission
 PHASE_ROW = 30.0       # one phase: its name and, below, its years
+PLAN_ROW = 20.0        # the heading of one plan's phases
 AXIS_TOP = 28.0
 
 
@@ -228,6 +229,17 @@ class PhaseLane:
 
 
 @dataclass(frozen=True)
+class PlanLanes:
+    """The phases of one plan under its heading: those defined in one programme document, in their order;
+    or those no source places in a document (``plan`` None), which the chart does not mix with a plan."""
+
+    plan: str | None
+    heading: str
+    y: float  # the heading's baseline
+    phases: list[PhaseLane]
+
+
+@dataclass(frozen=True)
 class Marker:
     x: float
     kind: str  # "launched", "failed" or "planned"
@@ -252,27 +264,35 @@ class RoadmapChart:
     last_year: int
     ticks: list[Tick]
     today: float | None
-    phases: list[PhaseLane]
+    plans: list[PlanLanes]
     missions_top: float
     missions: list[MissionLane]
     undated_missions: list[MissionDates]
 
+    @property
+    def phases(self) -> list[PhaseLane]:
+        """Every phase's lane, top to bottom."""
+        return [lane for plan in self.plans for lane in plan.phases]
 
 
 def roadmap(plan: Roadmap, today: date | None) -> RoadmapChart:
-    """Phases, then missions, each in its own lane on one time axis from the earliest year any source
-    gives to the latest; a line at ``today`` (None: no line)."""
+    """Phases under the plan that defines them, then missions, each in its own lane on one time axis from
+    the earliest year any source gives to the latest; a line at ``today`` (None: no line)."""
     dated = [m for m in plan.missions if m.years]
     years = [y for p in plan.phases for y in p.start_years + p.end_years] + [y for m in dated for y in m.years]
     first, last = (min(years), max(years) + 1) if years else (date.today().year, date.today().year + 1)
     names = [p.name for p in plan.phases] + [m.name for m in dated]
     label_width = min(max((len(n) * NAME_CHAR_WIDTH for n in names), default=0.0), NAME_WIDTH) + 16
     axis = TimeAxis(first, last, label_width, WIDTH - 14.0)
-    phases = []
-    for index, phase in enumerate(plan.phases):
-        phases.append(PhaseLane(phase, _fitted(phase.name), AXIS_TOP + PHASE_ROW * index + PHASE_ROW / 2,
-                                _segments(phase, axis), _span(phase)))
-    missions_top = AXIS_TOP + PHASE_ROW * len(plan.phases) + 18
+    plans = []
+    top = AXIS_TOP
+    for name, phases in _by_plan(plan.phases):
+        lanes = [PhaseLane(phase, _fitted(phase.name), top + PLAN_ROW + PHASE_ROW * index + PHASE_ROW / 2,
+                           _segments(phase, axis), _span(phase)) for index, phase in enumerate(phases)]
+        heading = f"Phases defined in the {name}" if name else "Phases no source places in a programme document"
+        plans.append(PlanLanes(name, heading, top + PLAN_ROW - 6, lanes))
+        top += PLAN_ROW + PHASE_ROW * len(phases)
+    missions_top = top + 18
     missions = []
     for index, mission in enumerate(dated):
         markers = [Marker(axis.x(year + 0.5), "planned", f"planned for {year} by a source")
@@ -285,8 +305,26 @@ def roadmap(plan: Roadmap, today: date | None) -> RoadmapChart:
         missions.append(MissionLane(mission, _fitted(mission.name), missions_top + ROW * index + ROW / 2, markers,
                                     min(xs), max(xs)))
     height = missions_top + ROW * len(dated) + 8
-    return RoadmapChart(WIDTH, height, first, last - 1, axis.ticks(), axis.at(today), phases, missions_top, missions,
+    return RoadmapChart(WIDTH, height, first, last - 1, axis.ticks(), axis.at(today), plans, missions_top, missions,
                         [m for m in plan.missions if not m.years])
+
+
+def _by_plan(phases: list[Phase]) -> list[tuple[str | None, list[Phase]]]:
+    """The phases of each programme document, the earliest plan first, each in its own order (the years
+    where none is given); then those no source places in a document. Two plans each have a phase 1."""
+    plans: dict[str | None, list[Phase]] = {}
+    for phase in phases:
+        plans.setdefault(phase.plan, []).append(phase)
+
+    def earliest(phase: Phase) -> int:
+        return min(phase.start_years + phase.end_years, default=9999)
+
+    def in_order(phase: Phase) -> tuple:
+        return phase.order is None, phase.order or 0, earliest(phase), phase.name
+
+    named = sorted((name for name in plans if name is not None),
+                   key=lambda name: (min(map(earliest, plans[name])), name))
+    return [(name, sorted(plans[name], key=in_order)) for name in [*named, *([None] if None in plans else [])]]
 
 
 def _fitted(name: str) -> str:

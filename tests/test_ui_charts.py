@@ -170,6 +170,27 @@ def test_the_roadmap_shows_agreed_disputed_and_open_spans_and_each_planned_and_a
     assert all(lane.y < chart.height for lane in chart.missions)
 
 
+def test_the_roadmap_shows_each_plans_phases_apart_under_its_name_in_their_order():
+    """Two plans each number their phases from 1: interleaved by year, they read as one plan of six."""
+    phases = [Phase("a1", "Scouting", 1, "Plan A", (2021,), (2025,)),
+              Phase("b1", "Base", 1, None, (), (2028,)),
+              Phase("a2", "Building", 2, "Plan A", (2026,), (2035,)),
+              Phase("b2", "Extended base", 2, None, (), (2040,)),
+              Phase("z1", "Zero", 1, "Plan Z", (2030,), ()),
+              Phase("b3", "Station", 3, None, (), ()),
+              Phase("a3", "Using", 3, "Plan A", (2036,), ())]
+    chart = charts.roadmap(Roadmap(phases, [MissionDates("m1", "Probe 1", None, (2024,), "planned")]), today=None)
+    assert [(plan.plan, [lane.phase.name for lane in plan.phases]) for plan in chart.plans] == [
+        ("Plan A", ["Scouting", "Building", "Using"]), ("Plan Z", ["Zero"]), (None, ["Base", "Extended base", "Station"])]
+    assert [plan.heading for plan in chart.plans] == [
+        "Phases defined in the Plan A", "Phases defined in the Plan Z", "Phases no source places in a programme document"]
+    below = [20.0]  # the years' labels, above the gridlines
+    for plan in chart.plans:  # each heading below the lanes before it, above its own
+        assert plan.y > max(below) and all(lane.y - 12 > plan.y for lane in plan.phases)
+        below = [lane.y + 12 for lane in plan.phases]
+    assert chart.missions_top > max(below) and [lane.phase.name for lane in chart.phases][:3] == ["Scouting", "Building", "Using"]
+
+
 def test_a_roadmap_name_longer_than_its_column_is_cut_and_never_reaches_the_years():
     long_name = "The International Lunar Research Station's first crewed construction flight"
     missions = [MissionDates("m1", "China's crewed lunar landing", None, (2030,), "planned"),

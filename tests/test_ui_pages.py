@@ -202,6 +202,19 @@ def test_the_roadmap_orders_missions_by_their_earliest_date_a_launch_before_a_ba
         assert missions.index("queqiao-2") < missions.index("change-6"), missions
 
 
+def test_the_roadmap_shows_each_plans_phases_under_its_own_heading(client):
+    """data/phases.trig holds two plans side by side, each with a phase 1: the three phases of the Roadmap
+    V1.0, and the basic and extended models, which no source places in a programme document."""
+    html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    picture = html[html.index('<svg class="roadmap"'):html.index("</svg>", html.index('<svg class="roadmap"'))]
+    shown = re.findall(r'class="plan">([^<]+)<|href="/id/phase/([^"]+)"', picture)
+    assert [heading or phase for heading, phase in shown] == [
+        "Phases defined in the International Lunar Research Station Roadmap (V1.0)",
+        "reconnaissance", "construction", "utilization",
+        "Phases no source places in a programme document", "basic-model", "extended-model", "application-station"]
+    assert "Extended model: until 2040" in Page(html).text
+
+
 def test_a_status_the_newest_source_gives_without_a_name_is_not_replaced_by_an_older_one(tmp_path):
     data = tmp_path / "statuses.trig"
     data.write_text("""
