@@ -216,7 +216,9 @@ def _node(graph: AgreementNetwork, iri: str, x: float, y: float, neighbours: dic
 class Segment:
     x1: float
     x2: float
-    kind: str  # "firm": the sources agree; "disputed": sources give different years; "open": no source says
+    # "firm": the sources agree; "disputed": sources give different years; "no-start" (from the axis's left
+    # end) and "no-end" (to its right end): no source gives the start or the end, drawn fading away
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -341,9 +343,9 @@ def _segments(phase: Phase, axis: TimeAxis) -> list[Segment]:
     if start is not None and end is not None:
         segments.append(Segment(start, end, "firm"))
     elif start is not None:
-        segments.append(Segment(start, axis.right, "open"))
+        segments.append(Segment(start, axis.right, "no-end"))
     elif end is not None:
-        segments.append(Segment(axis.left, end, "open"))
+        segments.append(Segment(axis.left, end, "no-start"))
     if len(starts) > 1:
         segments.append(Segment(axis.x(min(starts)), axis.x(max(starts)), "disputed"))
     if len(ends) > 1:

@@ -360,6 +360,20 @@ def test_a_picture_mark_the_keyboard_is_on_shows_it_in_its_shapes(page, server):
         assert page.evaluate(look, chart) != before, chart
 
 
+def test_a_phase_whose_start_no_source_gives_has_no_edge_at_the_charts_left(page, server):
+    """It was a dashed box from the axis's first year, as if under way since then: it fades in from nothing,
+    without an outline, on hover too."""
+    page.goto(server)
+    look = """(rect) => { const style = getComputedStyle(rect), id = style.fill.match(/#([^")]+)/)[1];
+        const stops = [...document.getElementById(id).querySelectorAll('stop')].map(s => getComputedStyle(s).stopOpacity);
+        return [id, style.stroke, stops[0], stops[stops.length - 1]]; }"""
+    assert page.locator("svg.roadmap rect.no-start").count() >= 1  # the Extended model's, "until 2040"
+    shape = page.locator("svg.roadmap rect.no-start").first
+    assert shape.evaluate(look) == ["fade-in", "none", "0", "1"]
+    shape.hover()
+    assert shape.evaluate(look) == ["fade-in-focus", "none", "0", "1"]
+
+
 def test_the_keyboard_reaches_the_content_and_the_picture_links(page, server):
     page.goto(server)
     page.keyboard.press("Tab")

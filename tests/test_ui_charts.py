@@ -131,7 +131,7 @@ def test_parties_of_one_country_are_one_side_and_are_not_joined_to_each_other():
 
 # --- the roadmap ----------------------------------------------------------------------------------------------
 
-def test_the_roadmap_shows_agreed_disputed_and_open_spans_and_each_planned_and_actual_launch():
+def test_the_roadmap_shows_agreed_disputed_and_unknown_spans_and_each_planned_and_actual_launch():
     phases = [Phase("p1", "Scouting", 1, "Plan A", (2021,), (2025,)),
               Phase("p2", "Building", 2, "Plan A", (2026, 2027), (2035,)),
               Phase("p3", "Base", 1, None, (), (2028, 2030)),
@@ -156,8 +156,8 @@ def test_the_roadmap_shows_agreed_disputed_and_open_spans_and_each_planned_and_a
     left, right = chart.ticks[0].x, chart.ticks[-1].x
     assert spans("Scouting") == [("firm", at(0), at(5))]
     assert spans("Building") == [("firm", at(6), at(15)), ("disputed", at(5), at(6))]
-    assert spans("Base") == [("open", left, at(8)), ("disputed", at(8), at(10))]
-    assert spans("Using") == [("open", at(15), right)]
+    assert spans("Base") == [("no-start", left, at(8)), ("disputed", at(8), at(10))]  # drawn fading in: no start
+    assert spans("Using") == [("no-end", at(15), right)]
     assert spans("Someday") == [] and lanes["Someday"].span == "no source gives its years"
     assert (lanes["Building"].span, lanes["Base"].span, lanes["Using"].span) == ("2026 or 2027 to 2035", "until 2028 or 2030", "from 2036")
     probes = {lane.mission.name: lane for lane in chart.missions}
