@@ -93,6 +93,15 @@ def chronological(when: PartialDate) -> tuple[int, int, int]:
     return when.year, when.month or 13, when.day or 32
 
 
+def newest_first(items, issued, name) -> list:
+    """``items`` as lists of sources are ordered: the newest first by ``issued(item)`` (a
+    :class:`PartialDate` or None), those without a date last, each by ``name(item)`` (case aside) among
+    equals."""
+    items = list(items)
+    dated = sorted((i for i in items if issued(i)), key=lambda i: (-issued(i).start.toordinal(), name(i).lower()))
+    return dated + sorted((i for i in items if not issued(i)), key=lambda i: name(i).lower())
+
+
 def fractional_year(day: date) -> float:
     """``day`` as a position on a time axis measured in years (1 July 2023 ≈ 2023.5)."""
     first = date(day.year, 1, 1).toordinal()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .dataset import Dataset
-from .dates import PartialDate, chronological, most_precise
+from .dates import PartialDate, chronological, most_precise, newest_first
 from .resources import term_text
 
 _PREFIXES = """PREFIX ilrs: <https://w3id.org/ilrs/ontology/>
@@ -266,8 +266,7 @@ def sources(dataset: Dataset) -> list[Source]:
             publishers[row["source"].value] = term_text(row["publisher"])
     found = [Source(r["source"].value, term_text(r["title"]), publishers.get(r["source"].value),
                     _date(r.get("issued")), facts.get(r["source"].value, 0)) for r in shown]
-    dated = sorted((s for s in found if s.issued), key=lambda s: (-s.issued.start.toordinal(), s.label.lower()))
-    return dated + sorted((s for s in found if not s.issued), key=lambda s: s.label.lower())
+    return newest_first(found, lambda s: s.issued, lambda s: s.label)
 
 
 def joinings(dataset: Dataset) -> list[Joining]:

@@ -9,13 +9,13 @@ few more SPARQL lookups: what kind of thing each linked resource is, and who pub
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 
 from . import resources
 from .dataset import Dataset
-from .dates import DATE_TYPES, PartialDate, precision_first
+from .dates import DATE_TYPES, PartialDate, newest_first, precision_first
 from .namespaces import BASE, ILRS, shorten
 from .resources import Value, term_text
 
@@ -69,7 +69,8 @@ class Citation:
 
 @dataclass(frozen=True)
 class Claim:
-    """One value of a property and the sources that state it."""
+    """One value of a property and the sources that state it, the newest first (as the page's list of
+    sources)."""
 
     term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
     label: str | None
@@ -129,7 +130,7 @@ class Page:
     memberships: tuple[Membership, ...]
     groups: tuple[Group, ...]
     backlinks: tuple[Backlink, ...]
-    sources: tuple[Citation, ...]  # every source cited on the page, the newest first
+    sources: tuple[Citation, ...]  # every source cited on the page, the newest first; not the page's own
     facts_stated: int              # for a source document: how many facts its graph holds
 
     @property
@@ -155,7 +156,7 @@ def page(dataset: Dataset, iri: str) -> Page | None:
     grouped: dict[str, list[Fact]] = {title: [] for title in GROUPS}
     for prop, values in description.properties.items():
         claims = tuple(_claim(v, citations) for v in values)
-        fact = Fact(prop, labels[prop], claims, _disputed(claims))
+        fact = Fact(prop, labels[prop], _not_citing(claims, iri), _disputed(claims))
         grouped[_group_of(values[0], kinds)].append(fact)
     groups = tuple(Group(title, tuple(sorted(facts, key=lambda f: f.label.lower())))
                    for title, facts in grouped.items() if facts)
@@ -164,12 +165,12 @@ def page(dataset: Dataset, iri: str) -> Page | None:
         backlinks.setdefault(prop, []).append((subject.value, label or shorten(subject.value)))
     return Page(
         iri=iri, label=description.label,
-        types=tuple(_claim(t, citations) for t in description.types),
+        types=_not_citing(tuple(_claim(t, citations) for t in description.types), iri),
         memberships=_memberships(dataset, joined, citations),
         groups=groups,
         backlinks=tuple(Backlink(p, labels[p], tuple(sorted(s, key=lambda item: item[1].lower())))
                         for p, s in sorted(backlinks.items(), key=lambda item: labels[item[0]].lower())),
-        sources=_newest_first(citations.values()),
+        sources=_newest_first(c for c in citations.values() if c.iri != iri),
         facts_stated=description.graph_size,
     )
 
@@ -188,7 +189,12 @@ def human_label(iri: str, label: str | None = None) -> str:
 def _claim(value: Value, citations: dict[str, Citation]) -> Claim:
     term = value.term
     date = PartialDate.parse(term.value) if isinstance(term, ox.Literal) and term.datatype.value in DATE_TYPES else None
-    return Claim(term, value.label, date, tuple(citations[s.value] for s in value.sources))
+    return Claim(term, value.label, date, _newest_first(citations[s.value] for s in value.sources))
+
+
+def _not_citing(claims: tuple[Claim, ...], source: str) -> tuple[Claim, ...]:
+    """The claims as a page of ``source`` shows them: without citing the page's own source on every line."""
+    return tuple(replace(c, citations=tuple(x for x in c.citations if x.iri != source)) for c in claims)
 
 
 def _partner_since(dataset: Dataset, iri: str) -> dict[tuple[str, str], list[Value]]:
@@ -251,8 +257,8 @@ def _group_of(value: Value, kinds: dict[str, str]) -> str:
 
 
 def _newest_first(citations) -> tuple[Citation, ...]:
-    dated = sorted((c for c in citations if c.issued), key=lambda c: (-c.issued.start.toordinal(), c.title))
-    return tuple(dated + sorted((c for c in citations if not c.issued), key=lambda c: c.title))
+    """The order of citations everywhere on a page: beside each fact as in its list of sources."""
+    return tuple(newest_first(citations, lambda c: c.issued, lambda c: c.title))
 
 
 def _disputed(claims: tuple[Claim, ...]) -> bool:

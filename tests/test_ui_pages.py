@@ -510,6 +510,36 @@ def test_every_partner_shows_each_date_its_partnership_gives_with_its_sources(cl
         assert cites and f'href="{source.removeprefix("https://w3id.org/ilrs")}"' in cites.group(1), (member, since, source)
 
 
+def _cited_in_order(html: str) -> tuple[list[list[str]], list[str]]:
+    """The sources each fact's citation names, in the order it names them, and the page's list of sources."""
+    cites = [re.findall(r'href="([^"]+)"', span) for span in re.findall(r'<span class="cites">(.*?)</span>', html)]
+    listed = html.split('id="sources-title"')[1].split("</ul>")[0] if 'id="sources-title"' in html else ""
+    return cites, re.findall(r'href="([^"]+)"', listed)
+
+
+@pytest.mark.parametrize("url", ["/id/mission/change-8", "/id/mission/change-6", "/id/agreement/cnsa-abae-2023",
+                                 "/id/country/pakistan", "/id/person/zhang-kejian"])
+def test_each_facts_citations_are_in_the_order_of_the_pages_sources_newest_first(client, url):
+    """Chang'e 8's planned 2028 cited CGTN 2023, People's Daily 2024, SpaceNews (undated), Li Guoping 2023…"""
+    cites, listed = _cited_in_order(client.get(url + ".html").get_data(as_text=True))
+    assert len(listed) >= 2 and any(len(c) >= 2 for c in cites)
+    for cited in cites:
+        assert cited == sorted(cited, key=listed.index), cited
+
+
+def test_a_source_page_does_not_cite_itself_beside_each_fact(client):
+    own = "/id/source/li-guoping-iac-2023-report"
+    html = client.get(own + ".html").get_data(as_text=True)
+    page = Page(html)
+    cites, listed = _cited_in_order(html)
+    assert own not in {href for cited in cites for href in cited} and own not in listed
+    assert "It prints no title, publisher or URL. local copy" in page.text  # no "— Report on Li Guoping's…" after it
+    assert "published 10 October 2023 What this document states" in page.text
+    # another source's page still cites the sources it shows, itself left out
+    assert "/id/source/spacenews-venezuela-2023" not in _cited_in_order(
+        client.get("/id/source/spacenews-venezuela-2023.html").get_data(as_text=True))[1]
+
+
 def test_a_source_page_lists_what_it_states(client, dataset):
     page = get(client, "/id/source/spacenews-venezuela-2023.html")
     stated = next(h for h in page.links if h.startswith("/query?"))
