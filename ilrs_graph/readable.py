@@ -126,7 +126,7 @@ class Membership:
 class Page:
     iri: str
     label: str | None
-    types: tuple[Claim, ...]
+    types: tuple[Claim, ...]  # each with a name in words: its label, else its local name's words (a reused class)
     memberships: tuple[Membership, ...]
     groups: tuple[Group, ...]
     backlinks: tuple[Backlink, ...]
@@ -165,7 +165,7 @@ def page(dataset: Dataset, iri: str) -> Page | None:
         backlinks.setdefault(prop, []).append((subject.value, label or shorten(subject.value)))
     return Page(
         iri=iri, label=description.label,
-        types=_not_citing(tuple(_claim(t, citations) for t in description.types), iri),
+        types=_not_citing(tuple(_claim(_named(t), citations) for t in description.types), iri),
         memberships=_memberships(dataset, joined, citations),
         groups=groups,
         backlinks=tuple(Backlink(p, labels[p], tuple(sorted(s, key=lambda item: item[1].lower())))
@@ -184,6 +184,14 @@ def human_label(iri: str, label: str | None = None) -> str:
         return _REUSED_TERM_LABELS[iri]
     local = re.split(r"[#/]", iri.rstrip("/#"))[-1]
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower() or iri
+
+
+def _named(value: Value) -> Value:
+    """``value`` with a name: the graph's label, else (a term the data reuses, as ``foaf:Person``) its local
+    name in words, as :func:`human_label` names properties."""
+    if value.label or not isinstance(value.term, ox.NamedNode):
+        return value
+    return Value(value.term, human_label(value.term.value), value.sources)
 
 
 def _claim(value: Value, citations: dict[str, Citation]) -> Claim:

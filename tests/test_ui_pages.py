@@ -510,6 +510,25 @@ def test_every_partner_shows_each_date_its_partnership_gives_with_its_sources(cl
         assert cites and f'href="{source.removeprefix("https://w3id.org/ilrs")}"' in cites.group(1), (member, since, source)
 
 
+def _kind_line(html: str) -> str:
+    return Page(html.split('<p class="kind">')[1].split("</p>")[0]).text if '<p class="kind">' in html else ""
+
+
+def test_every_kind_is_named_in_words_reused_classes_too(client, dataset):
+    """Zhang Kejian's page said "foaf:Person" and Baku's "schema:City" where others say "country": one page
+    of each class the data gives a resource, checked for a name in words."""
+    pages = {}
+    for q in quads(dataset):
+        if q.predicate.value == RDF + "type" and q.subject.value.startswith("https://w3id.org/ilrs/id/"):
+            pages.setdefault(q.object.value, q.subject.value)
+    assert {"http://xmlns.com/foaf/0.1/Person", "https://schema.org/City"} <= set(pages) and len(pages) > 15
+    for kind, subject in pages.items():
+        line = _kind_line(client.get(subject.removeprefix("https://w3id.org/ilrs") + ".html").get_data(as_text=True))
+        assert line and not re.search(r"\w:\w", line), (kind, subject, line)
+    assert _kind_line(client.get("/id/person/zhang-kejian.html").get_data(as_text=True)) == "person"
+    assert _kind_line(client.get("/id/place/baku.html").get_data(as_text=True)) == "city"
+
+
 def _cited_in_order(html: str) -> tuple[list[list[str]], list[str]]:
     """The sources each fact's citation names, in the order it names them, and the page's list of sources."""
     cites = [re.findall(r'href="([^"]+)"', span) for span in re.findall(r'<span class="cites">(.*?)</span>', html)]
