@@ -127,6 +127,8 @@ class Page:
     iri: str
     label: str | None
     types: tuple[Claim, ...]  # each with a name in words: its label, else its local name's words (a reused class)
+    types_by_all: frozenset[str]  # the kinds every source stating a kind states, shown without their sources
+    types_disputed: bool          # two sources state kinds neither of which is a narrower kind of the other
     memberships: tuple[Membership, ...]
     groups: tuple[Group, ...]
     backlinks: tuple[Backlink, ...]
@@ -163,9 +165,13 @@ def page(dataset: Dataset, iri: str) -> Page | None:
     backlinks: dict[str, list[tuple[str, str]]] = {}
     for subject, prop, label in description.incoming:
         backlinks.setdefault(prop, []).append((subject.value, label or shorten(subject.value)))
+    types = tuple(_claim(_named(t), citations) for t in description.types)
+    typing = {c for t in types for c in t.citations}
     return Page(
         iri=iri, label=description.label,
-        types=_not_citing(tuple(_claim(_named(t), citations) for t in description.types), iri),
+        types=_not_citing(types, iri),
+        types_by_all=frozenset(t.term.value for t in types if set(t.citations) == typing),
+        types_disputed=len(types) > 1 and _disputed(types, _unrelated_kinds(dataset, types)),
         memberships=_memberships(dataset, joined, citations),
         groups=groups,
         backlinks=tuple(Backlink(p, labels[p], tuple(sorted(s, key=lambda item: item[1].lower())))
@@ -269,18 +275,32 @@ def _newest_first(citations) -> tuple[Citation, ...]:
     return tuple(newest_first(citations, lambda c: c.issued, lambda c: c.title))
 
 
-def _disputed(claims: tuple[Claim, ...]) -> bool:
-    """Whether two sources give values that cannot both be true: dates whose intervals do not nest, or
-    different numbers — each stated by a source that does not state the other."""
+def _disputed(claims: tuple[Claim, ...], conflict=None) -> bool:
+    """Whether two sources give values that cannot both be true — each stated by a source that does not
+    state the other: by default dates whose intervals do not nest, or different numbers; else the pairs
+    for which ``conflict(a, b)`` is true."""
     for i, a in enumerate(claims):
         for b in claims[i + 1:]:
             if not set(a.citations) - set(b.citations) or not set(b.citations) - set(a.citations):
                 continue
-            if a.date and b.date and not a.date.agrees_with(b.date):
-                return True
-            if _number(a.term) is not None and _number(b.term) is not None and _number(a.term) != _number(b.term):
+            if (conflict or _values_conflict)(a, b):
                 return True
     return False
+
+
+def _values_conflict(a: Claim, b: Claim) -> bool:
+    if a.date and b.date:
+        return not a.date.agrees_with(b.date)
+    return _number(a.term) is not None and _number(b.term) is not None and _number(a.term) != _number(b.term)
+
+
+def _unrelated_kinds(dataset: Dataset, types: tuple[Claim, ...]):
+    """Whether two kinds cannot both be true, as two dates that do not nest: neither is a narrower kind of
+    the other (a joint statement and a memorandum of understanding; not an agreement and a joint declaration)."""
+    classes = " ".join(str(t.term) for t in types if isinstance(t.term, ox.NamedNode))
+    narrower = {(row["a"].value, row["b"].value) for row in dataset.select(_PREFIXES + f"""
+        SELECT DISTINCT ?a ?b WHERE {{ VALUES ?a {{ {classes} }} VALUES ?b {{ {classes} }} ?a rdfs:subClassOf+ ?b }}""")}
+    return lambda a, b: (a.term.value, b.term.value) not in narrower and (b.term.value, a.term.value) not in narrower
 
 
 def _number(term) -> float | None:

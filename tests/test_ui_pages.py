@@ -529,6 +529,35 @@ def test_every_kind_is_named_in_words_reused_classes_too(client, dataset):
     assert _kind_line(client.get("/id/place/baku.html").get_data(as_text=True)) == "city"
 
 
+def test_kinds_the_sources_differ_on_stand_each_with_its_sources(client, dataset):
+    """The CNSA–ABAE instrument's page said "joint statement, memorandum of understanding" where SpaceNews
+    says the one and Space Wiki the other: checked against the quads, each kind not every source gives
+    names its sources, and kinds neither of which is narrower than the other are marked as disputed."""
+    stated: dict[str, dict[str, set[str]]] = {}
+    for q in quads(dataset):
+        if q.predicate.value == RDF + "type" and q.subject.value.startswith("https://w3id.org/ilrs/id/"):
+            stated.setdefault(q.subject.value, {}).setdefault(q.object.value, set()).add(q.graph_name.value)
+    differ = {s: kinds for s, kinds in stated.items() if len({frozenset(g) for g in kinds.values()}) > 1}
+    agreements = {f"https://w3id.org/ilrs/id/agreement/{slug}" for slug in (
+        "cnsa-abae-2023", "cnsa-roscosmos-joint-statement-2021", "cnsa-belarus-2023", "cnsa-suparco-2023")}
+    assert agreements <= set(differ)
+    for subject in [*differ, "https://w3id.org/ilrs/id/mission/change-6"]:
+        html = client.get(subject.removeprefix("https://w3id.org/ilrs") + ".html").get_data(as_text=True)
+        line = html.split('<p class="kind">')[1].split("</p>")[0]
+        shown = sorted(sorted(re.findall(r'href="/id/source/([^"]+)"', cites or ""))
+                       for cites in re.findall(r'</a>(?: \((<span class="cites">.*?</span>)\))?', line))
+        kinds = stated[subject]
+        typing = set().union(*kinds.values())
+        expected = sorted(sorted(g.rsplit("/", 1)[1] for g in graphs) if graphs != typing else []
+                          for graphs in kinds.values())
+        assert shown == expected, (subject, shown, expected)
+    disputed = {s for s in agreements if "sources disagree" in _kind_line(
+        client.get(s.removeprefix("https://w3id.org/ilrs") + ".html").get_data(as_text=True))}
+    # a joint statement is no memorandum of understanding; an agreement may be a joint declaration
+    assert {s.rsplit("/", 1)[1] for s in disputed} == {"cnsa-abae-2023", "cnsa-roscosmos-joint-statement-2021"}
+    assert _kind_line(client.get("/id/mission/change-6.html").get_data(as_text=True)) == "mission"
+
+
 def _cited_in_order(html: str) -> tuple[list[list[str]], list[str]]:
     """The sources each fact's citation names, in the order it names them, and the page's list of sources."""
     cites = [re.findall(r'href="([^"]+)"', span) for span in re.findall(r'<span class="cites">(.*?)</span>', html)]
