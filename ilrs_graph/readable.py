@@ -120,6 +120,7 @@ class Membership:
     partnership: str
     programme_name: str
     since: tuple[Claim, ...]  # the most precise first
+    stated_by: tuple[Citation, ...]  # the sources that say it is a partner (cited where none dates it), newest first
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ def page(dataset: Dataset, iri: str) -> Page | None:
     cited = {source.value for values in description.properties.values() for v in values for source in v.sources}
     cited |= {source.value for t in description.types for source in t.sources}
     joined = _partner_since(dataset, iri)
-    cited |= {source.value for values in joined.values() for v in values for source in v.sources}
+    cited |= {source.value for stated, dates in joined.values() for v in (stated, *dates) for source in v.sources}
     citations = _citations(dataset, cited, description.source_labels)
     kinds = _kinds(dataset, iri)
     labels = _property_labels(dataset, [*description.properties, *(p for _, p, _ in description.incoming)],
@@ -211,24 +212,32 @@ def _not_citing(claims: tuple[Claim, ...], source: str) -> tuple[Claim, ...]:
     return tuple(replace(c, citations=tuple(x for x in c.citations if x.iri != source)) for c in claims)
 
 
-def _partner_since(dataset: Dataset, iri: str) -> dict[tuple[str, str], list[Value]]:
-    """(partnership, programme) → its ``ilrs:partnerSince`` dates and the sources that state each (none
-    when no source dates it), for the partnerships whose ``org:member`` is ``iri``."""
+def _partner_since(dataset: Dataset, iri: str) -> dict[tuple[str, str], tuple[Value, list[Value]]]:
+    """(partnership, programme) → the partnership with the sources that say ``iri`` is its ``org:member``,
+    and its ``ilrs:partnerSince`` dates with the sources that state each (none when no source dates it),
+    for the partnerships whose ``org:member`` is ``iri``."""
+    term = resources.iri_term(iri)
     rows = dataset.select(_PREFIXES + f"""
         PREFIX ilrs: <{ILRS}>
-        SELECT DISTINCT ?partnership ?programme ?since ?source WHERE {{
-          ?partnership org:member {resources.iri_term(iri)} ; org:organization ?programme .
-          OPTIONAL {{ GRAPH ?source {{ ?partnership ilrs:partnerSince ?since }} }}
+        SELECT DISTINCT ?partnership ?programme ?since ?source ?member WHERE {{
+          ?partnership org:member {term} ; org:organization ?programme .
+          OPTIONAL {{
+            {{ GRAPH ?source {{ ?partnership ilrs:partnerSince ?since }} }}
+            UNION {{ GRAPH ?member {{ ?partnership org:member {term} }} }}
+          }}
         }}""")
-    found: dict[tuple[str, str], dict[ox.Literal, Value]] = {}
+    found: dict[tuple[str, str], tuple[Value, dict[ox.Literal, Value]]] = {}
     for row in rows:
-        since = found.setdefault((row["partnership"].value, row["programme"].value), {})
+        stated, since = found.setdefault((row["partnership"].value, row["programme"].value),
+                                         (Value(row["partnership"]), {}))
         if "since" in row:
             since.setdefault(row["since"], Value(row["since"])).sources.append(row["source"])
-    return {key: list(values.values()) for key, values in found.items()}
+        if "member" in row:
+            stated.sources.append(row["member"])
+    return {key: (stated, list(since.values())) for key, (stated, since) in found.items()}
 
 
-def _memberships(dataset: Dataset, joined: dict[tuple[str, str], list[Value]],
+def _memberships(dataset: Dataset, joined: dict[tuple[str, str], tuple[Value, list[Value]]],
                  citations: dict[str, Citation]) -> tuple[Membership, ...]:
     """Each partnership with its dates, the programme named as people name it ("ILRS": its
     ``skos:altLabel``, else its label)."""
@@ -243,9 +252,10 @@ def _memberships(dataset: Dataset, joined: dict[tuple[str, str], list[Value]],
           OPTIONAL {{ ?programme rdfs:label ?label }}
         }} GROUP BY ?programme""") if "name" in row}
     memberships = []
-    for (partnership, programme), values in sorted(joined.items()):
+    for (partnership, programme), (stated, values) in sorted(joined.items()):
         claims = sorted((_claim(v, citations) for v in values), key=_most_precise_first)
-        memberships.append(Membership(partnership, names.get(programme) or shorten(programme), tuple(claims)))
+        memberships.append(Membership(partnership, names.get(programme) or shorten(programme), tuple(claims),
+                                      _claim(stated, citations).citations))
     return tuple(memberships)
 
 
