@@ -350,14 +350,6 @@ def roadmap(dataset: Dataset) -> Roadmap:
           OPTIONAL { ?mission ilrs:launchDate ?launched }
           OPTIONAL { ?mission ilrs:plannedLaunchYear ?planned }
         }""")
-    # The status the most recent dated source gives (sources without a date cannot say what is latest),
-    # picked here: as a FILTER NOT EXISTS it took seconds at 100k quads.
-    status_rows = dataset.select(_PREFIXES + """
-        SELECT ?mission ?status ?issued WHERE {
-          { """ + MISSIONS.first + """ }
-          GRAPH ?source { ?mission ilrs:missionStatus ?value } ?source dcterms:issued ?issued .
-          OPTIONAL { ?value rdfs:label ?status }
-        }""")
     phases: dict[str, dict] = {}
     for row in phase_rows:
         phase = phases.setdefault(row["phase"].value, {
@@ -375,10 +367,7 @@ def roadmap(dataset: Dataset) -> Roadmap:
             mission["launched"].add(launched)
         if "planned" in row and (year := _int(row["planned"])) is not None:
             mission["planned"].add(year)
-    latest: dict[str, tuple[str, str]] = {}  # mission → (issued, status) of its newest source
-    for row in status_rows:
-        dated = (term_text(row["issued"]), _text(row.get("status")) or "")
-        latest[row["mission"].value] = max(latest.get(row["mission"].value, dated), dated)
+    latest = latest_statuses(dataset, "{ " + MISSIONS.first + " }")
     statuses = {mission: status for mission, (_, status) in latest.items() if status}  # unnamed: none shown
     return Roadmap(
         phases=sorted((Phase(iri, p["name"], p["order"], p["plan"], tuple(sorted(p["start"])), tuple(sorted(p["end"])))
@@ -389,6 +378,26 @@ def roadmap(dataset: Dataset) -> Roadmap:
                          for iri, m in missions.items()),
                         key=lambda m: m.roadmap_order),
     )
+
+
+def latest_statuses(dataset: Dataset, missions: str) -> dict[str, tuple[ox.NamedNode, str | None]]:
+    """Mission → the status its most recently published dated source gives, and the status's label (None
+    when it has none): the rule of queries/latest-mission-status.rq (a source without a date cannot say
+    what is latest), for the missions the graph pattern ``missions`` binds to ``?mission``. Picked here: as
+    a FILTER NOT EXISTS it took seconds at 100k quads."""
+    rows = dataset.select(_PREFIXES + """
+        SELECT ?mission ?value ?status ?issued WHERE {
+          """ + missions + """
+          GRAPH ?source { ?mission ilrs:missionStatus ?value } ?source dcterms:issued ?issued .
+          OPTIONAL { ?value rdfs:label ?status }
+        }""")
+    latest: dict[str, tuple[str, str, str]] = {}  # mission → (issued, status, value) of its newest source
+    values = {}
+    for row in rows:
+        dated = (term_text(row["issued"]), _text(row.get("status")) or "", term_text(row["value"]))
+        values[dated[2]] = row["value"]
+        latest[row["mission"].value] = max(latest.get(row["mission"].value, dated), dated)
+    return {mission: (values[value], status or None) for mission, (_, status, value) in latest.items()}
 
 
 # Data served without validation may hold anything where a label, a number or a date is expected (an

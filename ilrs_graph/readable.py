@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 
-from . import resources
+from . import overview, resources
 from .dataset import Dataset
 from .dates import DATE_TYPES, PartialDate, newest_first, precision_first
 from .namespaces import BASE, ILRS, shorten
@@ -23,6 +23,8 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMBER_TYPES = frozenset(XSD + name for name in (
     "decimal", "integer", "double", "float", "int", "long", "short", "nonNegativeInteger", "positiveInteger"))
 TEXT_TYPES = frozenset((XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"))
+
+MISSION_STATUS = ILRS + "missionStatus"
 
 # The groups of a page, in the order they are shown.
 GROUPS = ("About", "When", "Figures", "Who", "Where", "Related", "Elsewhere on the web", "Other facts")
@@ -76,6 +78,7 @@ class Claim:
     label: str | None
     date: PartialDate | None  # for a date value, the date it names
     citations: tuple[Citation, ...]
+    latest: bool = False  # a mission's status its newest dated source gives (the home page's "latest status")
 
     @property
     def is_link(self) -> bool:
@@ -159,6 +162,8 @@ def page(dataset: Dataset, iri: str) -> Page | None:
     grouped: dict[str, list[Fact]] = {title: [] for title in GROUPS}
     for prop, values in description.properties.items():
         claims = tuple(_claim(v, citations) for v in values)
+        if prop == MISSION_STATUS:
+            claims = _latest_word_first(dataset, iri, claims)
         fact = Fact(prop, labels[prop], _not_citing(claims, iri), _disputed(claims))
         grouped[_group_of(values[0], kinds)].append(fact)
     groups = tuple(Group(title, tuple(sorted(facts, key=lambda f: f.label.lower())))
@@ -205,6 +210,18 @@ def _claim(value: Value, citations: dict[str, Citation]) -> Claim:
     term = value.term
     date = PartialDate.parse(term.value) if isinstance(term, ox.Literal) and term.datatype.value in DATE_TYPES else None
     return Claim(term, value.label, date, _newest_first(citations[s.value] for s in value.sources))
+
+
+def _latest_word_first(dataset: Dataset, iri: str, claims: tuple[Claim, ...]) -> tuple[Claim, ...]:
+    """A mission's statuses in the order of their newest sources (as the page's list of sources), the one
+    the home page gives as its latest status marked (:func:`overview.latest_statuses`; none when it has no
+    name)."""
+    latest = overview.latest_statuses(dataset, f"VALUES ?mission {{ {resources.iri_term(iri)} }}").get(iri)
+    ordered = newest_first(claims, lambda c: c.citations[0].issued if c.citations else None,
+                           lambda c: c.label or c.text)
+    named = latest is not None and latest[1] is not None
+    marked = [replace(c, latest=named and c.term == latest[0]) for c in ordered]
+    return tuple(sorted(marked, key=lambda c: not c.latest))  # first also among statuses of the same day
 
 
 def _not_citing(claims: tuple[Claim, ...], source: str) -> tuple[Claim, ...]:

@@ -594,6 +594,31 @@ def test_a_source_page_does_not_cite_itself_beside_each_fact(client):
         client.get("/id/source/spacenews-venezuela-2023.html").get_data(as_text=True))[1]
 
 
+def test_a_missions_statuses_come_newest_first_the_latest_word_marked_as_on_the_home_page(client, dataset):
+    """Chang'e 6's page listed completed, launched and planned with no date or mark. Each mission's statuses
+    now come in the order of their newest sources (as the page's list of sources), and the one the
+    competency question latest-mission-status gives (the home page's "latest status") is marked."""
+    question = next(path for path in shipped.query_files() if path.stem == "latest-mission-status")
+    expected = {row["missionLabel"].value: row["status"].value for row in dataset.select(question.read_text())}
+    missions = {q.subject.value for q in quads(dataset) if q.predicate.value == ILRS + "missionStatus"}
+    assert len(missions) >= 5
+    for mission in missions:
+        html = client.get(mission.removeprefix("https://w3id.org/ilrs") + ".html").get_data(as_text=True)
+        name = Page(html.split("<h1>")[1].split("</h1>")[0]).text
+        fact = html.split('<a href="/ontology#missionStatus">')[1].split("</div>")[0]
+        statuses = [(Page(value).text, bool(mark), re.findall(r'href="([^"]+)"', cites))
+                    for value, mark, cites in re.findall(r'<dd><span class="value">(.*?)</span>'
+                                                         r'( <strong class="latest"[^>]*>[^<]*</strong>)?(.*?)</dd>', fact)]
+        listed = _cited_in_order(html)[1]
+        newest = [listed.index(cites[0]) for _, _, cites in statuses]
+        assert newest == sorted(newest), (mission, statuses)
+        assert [status for status, marked, _ in statuses if marked] == ([expected[name]] if name in expected else [])
+        if mission.endswith("/change-6"):
+            assert [(status, marked) for status, marked, _ in statuses] == [
+                ("completed", True), ("launched", False), ("planned", False)]
+    assert "completed (the latest word) — TASS, 28 June 2024" in get(client, "/id/mission/change-6.html").text
+
+
 def test_a_source_page_lists_what_it_states(client, dataset):
     page = get(client, "/id/source/spacenews-venezuela-2023.html")
     stated = next(h for h in page.links if h.startswith("/query?"))
