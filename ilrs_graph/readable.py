@@ -131,7 +131,7 @@ class Page:
     iri: str
     label: str | None
     types: tuple[Claim, ...]  # each with a name in words: its label, else its local name's words (a reused class)
-    types_by_all: frozenset[str]  # the kinds every source stating a kind states, shown without their sources
+    types_by_all: frozenset[str]  # the kinds (as text) every source stating a kind states, shown without sources
     types_disputed: bool          # two sources state kinds neither of which is a narrower kind of the other
     memberships: tuple[Membership, ...]
     groups: tuple[Group, ...]
@@ -176,7 +176,7 @@ def page(dataset: Dataset, iri: str) -> Page | None:
     return Page(
         iri=iri, label=description.label,
         types=_not_citing(types, iri),
-        types_by_all=frozenset(t.term.value for t in types if set(t.citations) == typing),
+        types_by_all=frozenset(t.text for t in types if set(t.citations) == typing),
         types_disputed=len(types) > 1 and _disputed(types, _unrelated_kinds(dataset, types)),
         memberships=_memberships(dataset, joined, citations),
         groups=groups,
@@ -326,8 +326,10 @@ def _unrelated_kinds(dataset: Dataset, types: tuple[Claim, ...]):
     the other (a joint statement and a memorandum of understanding; not an agreement and a joint declaration)."""
     classes = " ".join(str(t.term) for t in types if isinstance(t.term, ox.NamedNode))
     narrower = {(row["a"].value, row["b"].value) for row in dataset.select(_PREFIXES + f"""
-        SELECT DISTINCT ?a ?b WHERE {{ VALUES ?a {{ {classes} }} VALUES ?b {{ {classes} }} ?a rdfs:subClassOf+ ?b }}""")}
-    return lambda a, b: (a.term.value, b.term.value) not in narrower and (b.term.value, a.term.value) not in narrower
+        SELECT DISTINCT ?a ?b WHERE {{
+          VALUES ?a {{ {classes} }} VALUES ?b {{ {classes} }} ?a rdfs:subClassOf+ ?b
+        }}""")}
+    return lambda a, b: (a.text, b.text) not in narrower and (b.text, a.text) not in narrower
 
 
 def _number(term) -> float | None:

@@ -564,6 +564,19 @@ def test_kinds_the_sources_differ_on_stand_each_with_its_sources(client, dataset
     assert _kind_line(client.get("/id/mission/change-6.html").get_data(as_text=True)) == "mission"
 
 
+def test_kinds_that_are_no_iri_are_shown_as_text_with_their_sources(tmp_path):
+    """Unvalidated data may give a kind that is a literal or an RDF 1.2 triple term: the page showed a 500."""
+    data = tmp_path / "odd-kinds.trig"
+    data.write_text("""PREFIX ex: <http://example.org/>
+        ex:one { <https://w3id.org/ilrs/id/thing/x> a ex:Gadget, "a gadget" . }
+        ex:two { <https://w3id.org/ilrs/id/thing/x> a ex:Widget, <<( ex:s ex:p ex:o )>> . }""")
+    answer = create_app(dataset=Dataset.open([data])).test_client().get("/id/thing/x.html")
+    assert answer.status_code == 200
+    line = _kind_line(answer.get_data(as_text=True))
+    assert "a gadget ( <http://example.org/one> )" in line and "<<( <http://example.org/s>" in line
+    assert "sources disagree" in line  # a gadget and a widget, as far as the graph knows
+
+
 def _cited_in_order(html: str) -> tuple[list[list[str]], list[str]]:
     """The sources each fact's citation names, in the order it names them, and the page's list of sources."""
     cites = [re.findall(r'href="([^"]+)"', span) for span in re.findall(r'<span class="cites">(.*?)</span>', html)]
