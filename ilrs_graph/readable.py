@@ -123,7 +123,7 @@ class Membership:
     partnership: str
     programme_name: str
     since: tuple[Claim, ...]  # the most precise first
-    stated_by: tuple[Citation, ...]  # the sources that say it is a partner (cited where none dates it), newest first
+    stated_by: tuple[Citation, ...]  # where no source dates it: the sources that say it is a partner, newest first
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,8 @@ def page(dataset: Dataset, iri: str) -> Page | None:
     cited = {source.value for values in description.properties.values() for v in values for source in v.sources}
     cited |= {source.value for t in description.types for source in t.sources}
     joined = _partner_since(dataset, iri)
-    cited |= {source.value for stated, dates in joined.values() for v in (stated, *dates) for source in v.sources}
+    # the sources of its partnership: those of its dates, else (none dates it) those saying it is a partner
+    cited |= {source.value for stated, dates in joined.values() for v in (dates or [stated]) for source in v.sources}
     citations = _citations(dataset, cited, description.source_labels)
     kinds = _kinds(dataset, iri)
     labels = _property_labels(dataset, [*description.properties, *(p for _, p, _ in description.incoming)],
@@ -272,7 +273,7 @@ def _memberships(dataset: Dataset, joined: dict[tuple[str, str], tuple[Value, li
     for (partnership, programme), (stated, values) in sorted(joined.items()):
         claims = sorted((_claim(v, citations) for v in values), key=_most_precise_first)
         memberships.append(Membership(partnership, names.get(programme) or shorten(programme), tuple(claims),
-                                      _claim(stated, citations).citations))
+                                      () if values else _claim(stated, citations).citations))
     return tuple(memberships)
 
 

@@ -501,6 +501,15 @@ def test_a_partner_no_source_dates_says_it_is_one_all_the_same_citing_who_says_s
         assert set(re.findall(r'href="([^"]+)"', cites)) == saying, member
 
 
+def test_a_partners_sources_list_names_only_sources_its_page_cites(client, dataset):
+    """The Sources list says which documents state the facts on the page: each is cited beside one of them."""
+    members = {q.object.value for q in quads(dataset) if q.predicate.value == ORG + "member"}
+    for member in members:
+        html = client.get(member.removeprefix("https://w3id.org/ilrs") + ".html").get_data(as_text=True)
+        cites, listed = _cited_in_order(html)
+        assert listed and set(listed) <= {href for cited in cites for href in cited}, member
+
+
 def test_every_partner_shows_each_date_its_partnership_gives_with_its_sources(client, dataset):
     """Checked against the quads: each date a source states on a partnership is at the top of its
     member's page, citing that source."""
