@@ -35,6 +35,14 @@ class Format:
         """The media type's entry in IANA's register: what DCAT's ``dcat:mediaType`` points at."""
         return f"https://www.iana.org/assignments/media-types/{self.media_type}"
 
+    @property
+    def registry_iri(self) -> str:
+        """The format's IRI in W3C's register of file formats (https://www.w3.org/ns/formats/): what
+        the Service Description's ``sd:resultFormat`` and DCAT's ``dcterms:conformsTo`` name. Oxigraph's
+        own IRI is that one for every format but JSON-LD (``https://www.w3.org/ns/formats/data/JSON-LD``,
+        which the register does not define)."""
+        return _REGISTRY_IRIS.get(self.name, self.oxigraph.iri)
+
 
 RESULT_FORMATS: tuple[Format, ...] = (
     Format("json", "application/sparql-results+json", "results", ox.QueryResultsFormat.JSON, "srj",
@@ -60,6 +68,8 @@ DATASET_FORMATS: tuple[Format, ...] = (
 )
 
 ALL_FORMATS: tuple[Format, ...] = RESULT_FORMATS + GRAPH_FORMATS + DATASET_FORMATS
+
+_REGISTRY_IRIS = {"jsonld": "http://www.w3.org/ns/formats/JSON-LD"}
 
 
 class CannotWrite(ValueError):

@@ -32,7 +32,7 @@ def service_description(dataset: Dataset, server_root: str, fmt: Format) -> byte
         (default_graph, ox.NamedNode(void.VOID + "triples"), dataset.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]),
     ]
     for fmt_offered in formats.RESULT_FORMATS + formats.GRAPH_FORMATS + formats.DATASET_FORMATS:
-        triples.append((endpoint, _sd("resultFormat"), ox.NamedNode(fmt_offered.oxigraph.iri)))
+        triples.append((endpoint, _sd("resultFormat"), ox.NamedNode(fmt_offered.registry_iri)))
     for row in dataset.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"):
         named, graph = ox.BlankNode(), ox.BlankNode()
         triples += [

@@ -145,7 +145,7 @@ def _distributions(dataset: ox.NamedNode, here: str, dumps: Sequence[Dump], base
             _t(distribution, DCTERMS + "description", ox.Literal(_DUMP_CONTENT[dump.format.kind], language="en")),
             _t(distribution, DCAT + "downloadURL", download),
             _t(distribution, DCAT + "mediaType", ox.NamedNode(dump.format.iana_iri)),
-            _t(distribution, DCTERMS + "conformsTo", ox.NamedNode(dump.format.oxigraph.iri)),
+            _t(distribution, DCTERMS + "conformsTo", ox.NamedNode(dump.format.registry_iri)),
             _t(distribution, DCAT + "byteSize",
                ox.Literal(str(len(dump.body)), datatype=ox.NamedNode(XSD + "nonNegativeInteger"))),
             _t(distribution, SPDX + "checksum", checksum),

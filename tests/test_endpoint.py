@@ -590,3 +590,21 @@ def test_the_json_ld_context_reads_the_json_ld_dump(server):
     assert context.status_code == 200 and context.headers["Access-Control-Allow-Origin"] == "*"
     document = requests.get(server + "data.jsonld").json()
     assert document["@context"] == context.json()["@context"]
+
+
+def test_formats_are_named_by_the_w3c_register_of_file_formats(server):
+    """sd:resultFormat and the dumps' dcterms:conformsTo name each format by its IRI in
+    https://www.w3.org/ns/formats/ (JSON-LD too: not Oxigraph's https://www.w3.org/ns/formats/data/JSON-LD)."""
+    register = {f"http://www.w3.org/ns/formats/{name}" for name in (
+        "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle",
+        "N-Triples", "JSON-LD", "RDF_XML", "TriG", "N-Quads")}
+    description = rdflib.Graph().parse(data=requests.get(server + "sparql", headers={"Accept": "text/turtle"}).text,
+                                       format="turtle")
+    SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    assert {str(o) for o in description.objects(rdflib.URIRef(server + "sparql"), SD.resultFormat)} == register
+    void = rdflib.Graph().parse(data=requests.get(server + "void", headers={"Accept": "text/turtle"}).text,
+                                format="turtle")
+    DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    conforms = {str(void.value(d, rdflib.URIRef("http://purl.org/dc/terms/conformsTo")))
+                for d in void.objects(rdflib.URIRef(server + "void#dataset"), DCAT.distribution)}
+    assert conforms == {iri for iri in register if "SPARQL" not in iri}
