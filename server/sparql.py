@@ -102,11 +102,23 @@ def _answer(text: str, params: dict[str, list[str]]) -> Response:
 
 
 def _describe_service() -> Response:
+    """The service description for RDF clients; a browser goes to the query page (both vary with Accept);
+    a client asking for query results gets 400: it forgot its query."""
     if request.accept_mimetypes and request.accept_mimetypes.best == "text/html":
-        return redirect(url_for("ui.query_page"), code=303)
-    offered = formats.GRAPH_FORMATS + formats.DATASET_FORMATS
-    fmt = negotiation.choose(offered, formats.by_name("turtle"),
-                             explicit=request.args.getlist("format") + request.args.getlist("output"))
+        response = redirect(url_for("ui.query_page"), code=303)
+        response.headers["Vary"] = "Accept"
+        return response
+    explicit = request.args.getlist("format") + request.args.getlist("output")
+    try:
+        fmt = negotiation.choose(formats.GRAPH_FORMATS + formats.DATASET_FORMATS, formats.by_name("turtle"),
+                                 explicit=explicit)
+    except ApiError as refused:
+        try:
+            negotiation.choose(formats.RESULT_FORMATS, formats.by_name("json"), explicit=explicit)
+        except ApiError:
+            raise refused from None
+        raise ApiError(400, "The query is missing: send it as the 'query' parameter (GET /sparql?query=…), or "
+                            f"POST it. Without a query, /sparql describes the service in RDF.") from None
     dataset = dataset_of(current_app)
     root = request.url_root
     answer = dataset.document(("service description", root), fmt, lambda: service_description(dataset, root, fmt))

@@ -46,6 +46,11 @@ def local_json(local: Dataset, text: str) -> dict:
     return json.loads(local.answer(local.plan(text), formats.by_name("json")).body)
 
 
+def vary(response: requests.Response) -> set[str]:
+    """The header fields a response says it varies with, lower-cased ("Accept-Encoding" is not "Accept")."""
+    return {name.strip().lower() for name in response.headers.get("Vary", "").split(",")}
+
+
 def solutions(results: dict) -> list[dict]:
     return sorted((json.dumps({k: v["value"] for k, v in b.items()}, sort_keys=True)
                    for b in results["results"]["bindings"]))
@@ -302,13 +307,30 @@ def test_the_service_description_parses_as_rdf(server):
 def test_the_service_description_takes_output_as_format(server):
     as_ntriples = requests.get(server + "sparql", params={"output": "nt"})
     assert as_ntriples.status_code == 200 and as_ntriples.headers["Content-Type"].startswith("application/n-triples")
-    assert requests.get(server + "sparql", params={"output": "csv"}).status_code == 406  # results, not RDF
+    assert requests.get(server + "sparql", params={"output": "csv"}).status_code == 400  # results: no query
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/csv",
+                                    "application/sparql-results+xml, text/tab-separated-values;q=0.5"])
+def test_a_get_asking_for_results_without_a_query_is_told_the_query_is_missing(server, accept):
+    """Not 406 ("None of the media types…"): the results could be given, the query is what is missing,
+    as a POST without one is told; an RDF client still gets the service description."""
+    response = requests.get(server + "sparql", headers={"Accept": accept})
+    assert response.status_code == 400 and "query is missing" in response.text
+    post = requests.post(server + "sparql", headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
+    assert post.status_code == 400 and "query" in post.text
+    for rdf in ("text/turtle", "application/ld+json", "*/*"):
+        assert requests.get(server + "sparql", headers={"Accept": rdf}).status_code == 200, rdf
+    assert requests.get(server + "sparql", headers={"Accept": "image/png"}).status_code == 406
 
 
 def test_a_browser_on_sparql_is_sent_to_the_query_page(server):
     response = requests.get(server + "sparql", headers={"Accept": "text/html,application/xhtml+xml"},
                             allow_redirects=False)
     assert response.status_code == 303 and response.headers["Location"].endswith("/query")
+    assert "accept" in vary(response)  # the same URL describes the service to RDF clients
+    head = requests.head(server + "sparql", headers={"Accept": "text/html"})
+    assert head.status_code == 303 and "accept" in vary(head)
 
 
 # --- linked data ------------------------------------------------------------------------------------
