@@ -79,6 +79,13 @@ def ontology_document(suffix: str | None = None) -> Response:
     return response
 
 
+@blueprint.route("/ontology/")
+def ontology_namespace() -> Response:
+    """The namespace IRI (vann:preferredNamespaceUri, a slash namespace): 303 to the vocabulary, as W3C's
+    "Best Practice Recipes for Publishing RDF Vocabularies" (recipe 3) has it; /ontology negotiates."""
+    return _see_other("/ontology")
+
+
 @blueprint.route("/ontology/<path:name>")
 def ontology_term(name: str) -> Response:
     _refuse_encoded_slash()

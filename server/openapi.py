@@ -95,6 +95,8 @@ def description(limits) -> dict:
                                   "responses": {"200": _document(), "406": ERROR,
                                                 "404": {"description": "The graph served holds no ontology.",
                                                         "content": _error_content()}}}},
+            "/ontology/": {"get": {"summary": "The ontology's namespace IRI: 303 to /ontology.",
+                                   "responses": {"303": {"description": "See the ontology."}}}},
             "/ontology.{suffix}": {"get": {
                 "summary": "The ontology document in the format its suffix names.",
                 "parameters": [{"name": "suffix", "in": "path", "required": True,

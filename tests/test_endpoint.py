@@ -406,6 +406,16 @@ def test_the_ontology_is_negotiated_and_each_term_resolves(server):
     assert version.status_code == 303 and version.headers["Location"] == "/ontology"
 
 
+def test_the_ontology_namespace_iri_leads_to_the_vocabulary(server):
+    """vann:preferredNamespaceUri is https://w3id.org/ilrs/ontology/ (a slash namespace): 303 to the
+    vocabulary (W3C's Best Practice Recipes for Publishing RDF Vocabularies), negotiated there."""
+    for accept, suffix in (("text/html", "html"), ("text/turtle", "ttl"), ("application/rdf+xml", "rdf")):
+        moved = requests.get(server + "ontology/", headers={"Accept": accept}, allow_redirects=False)
+        assert moved.status_code == 303 and moved.headers["Location"] == "/ontology", accept
+        document = requests.get(server + "ontology/", headers={"Accept": accept})
+        assert document.status_code == 200 and document.headers["Content-Location"] == f"/ontology.{suffix}"
+
+
 # --- dumps --------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("suffix, rdflib_format", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"),
