@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 from .state import state_of
 
@@ -34,16 +34,20 @@ def register(app: Flask) -> None:
         "Access-Control-Max-Age": "86400",
     }
     security = tuple(SECURITY_HEADERS.items())
-    query, document = ({**cors, "Access-Control-Allow-Methods": methods} for methods in ("GET, POST, OPTIONS",
+    query, document = ({**cors, "Access-Control-Allow-Methods": methods} for methods in ("GET, HEAD, POST, OPTIONS",
                                                                                          "GET, HEAD, OPTIONS"))
     app.before_request(_preflight)
     app.after_request(partial(_headers, tuple(query.items()) + security, tuple(document.items()) + security, security))
 
 
 def _preflight() -> Response | None:
-    if request.method == "OPTIONS" and request.path.startswith(CORS_PATHS):
-        return Response(status=204)  # a CORS preflight: the headers are added below
-    return None
+    """A CORS preflight: 204 with Allow (RFC 9110, 9.3.7), the methods the path answers; the CORS headers
+    are added below. (OPTIONS elsewhere is Flask's own answer, with Allow too.)"""
+    if request.method != "OPTIONS" or not request.path.startswith(CORS_PATHS) or request.routing_exception:
+        return None
+    response = current_app.make_default_options_response()
+    response.status_code = 204
+    return response
 
 
 def _headers(for_queries: tuple[tuple[str, str], ...], for_documents: tuple[tuple[str, str], ...],

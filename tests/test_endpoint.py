@@ -511,7 +511,7 @@ def test_cors_on_sparql_and_dumps(server):
         "Origin": "https://example.org", "Access-Control-Request-Method": "POST"})
     assert preflight.status_code == 204
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
-    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert set(preflight.headers["Access-Control-Allow-Methods"].split(", ")) == {"GET", "HEAD", "POST", "OPTIONS"}
     assert requests.get(server + "data.nt").headers["Access-Control-Allow-Origin"] == "*"
 
 
@@ -640,3 +640,15 @@ def test_formats_are_named_by_the_w3c_register_of_file_formats(server):
     conforms = {str(void.value(d, rdflib.URIRef("http://purl.org/dc/terms/conformsTo")))
                 for d in void.objects(rdflib.URIRef(server + "void#dataset"), DCAT.distribution)}
     assert conforms == {iri for iri in register if "SPARQL" not in iri}
+
+
+@pytest.mark.parametrize("path, allowed", [("sparql", "GET, HEAD, POST, OPTIONS"), ("store", "GET, HEAD, OPTIONS"),
+                                           ("id/agency/cnsa", "GET, HEAD, OPTIONS"), ("data.ttl", "GET, HEAD, OPTIONS"),
+                                           ("ontology", "GET, HEAD, OPTIONS"), ("query", "GET, HEAD, OPTIONS")])
+def test_options_says_which_methods_the_path_allows(server, path, allowed):
+    """RFC 9110, 9.3.7: an OPTIONS answer names the methods in Allow, a CORS preflight as much as any."""
+    for headers in ({}, {"Origin": "https://example.org", "Access-Control-Request-Method": "GET"}):
+        response = requests.options(server + path, headers=headers)
+        assert response.status_code in (200, 204) and not response.content
+        assert set(response.headers["Allow"].split(", ")) == set(allowed.split(", ")), headers
+    assert requests.head(server + path).status_code in (200, 303)
