@@ -1,5 +1,6 @@
 """Conditional GETs, judged once for every answer with a validator (query answers, dumps, /void, the
-Service Description, /context.jsonld, assets), in the order of RFC 9110 §13.2.2: If-Match, else
+Service Description, /context.jsonld, assets; resource and ontology documents and /openapi.json, which
+``with_validators`` tags by their bytes), in the order of RFC 9110 §13.2.2: If-Match, else
 If-Unmodified-Since (412 when it fails), then If-None-Match, else If-Modified-Since (304 when it holds).
 
 It runs after compression, so that the ETag judged is the one sent (a gzipped answer has its own,
@@ -10,6 +11,8 @@ If-Unmodified-Since, and let a matching If-Match turn a matching If-None-Match i
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime
 from functools import partial
 
 from flask import Flask, Response, request, send_from_directory
@@ -24,6 +27,16 @@ def register(app: Flask) -> None:
     app.config["COMPRESS_EVALUATE_CONDITIONAL_REQUEST"] = False
     app.view_functions["static"] = partial(_asset, app)
     app.after_request(_judge_preconditions)
+
+
+def with_validators(response: Response, modified: datetime | None = None) -> Response:
+    """A document made anew at each request, given a strong ETag made from its bytes (so it changes with
+    them, whatever made them change: the data, a template) and ``modified`` as its Last-Modified."""
+    if response.status_code == 200 and response.get_etag()[0] is None:
+        response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
+    if modified is not None:
+        response.last_modified = modified
+    return response
 
 
 def _asset(app: Flask, filename: str) -> Response:

@@ -14,6 +14,7 @@ from ilrs_graph.formats import Format
 from ilrs_graph.namespaces import ONTOLOGY
 
 from . import negotiation, ui
+from .conditional import with_validators
 from .encoding import answer_response
 from .errors import ApiError
 from .links import iri_for_path, path_for
@@ -140,10 +141,11 @@ def _document(iri: str, suffix: str, *, whole_graph: bool = False) -> Response:
         response = ui.ontology_page() if whole_graph else ui.resource_page(iri)
         if response is None:
             raise ApiError(404, f"The graph has nothing about <{iri}>.")
+        with_validators(response)  # not the data's date: a page changes with its templates too
     else:
         fmt = DUMP_FORMATS[suffix]
         body = resources.graph_document(dataset, iri, fmt) if whole_graph else resources.rdf(dataset, iri, fmt)
-        response = Response(body, content_type=fmt.content_type)
+        response = with_validators(Response(body, content_type=fmt.content_type), dataset.modified)
     response.headers["Vary"] = "Accept"
     return response
 

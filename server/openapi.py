@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, jsonify
 
 from ilrs_graph import __version__, formats
 
+from .conditional import with_validators
 from .linked_data import DOCUMENT_FORMATS
 from .state import state_of
 
@@ -22,7 +23,7 @@ ERROR = {"$ref": "#/components/responses/Error"}
 
 @blueprint.route("/openapi.json")
 def openapi():
-    return jsonify(description(state_of(current_app).config.limits))
+    return with_validators(jsonify(description(state_of(current_app).config.limits)))
 
 
 def description(limits) -> dict:
@@ -90,9 +91,9 @@ def description(limits) -> dict:
                 "parameters": [{"name": "name", "in": "path", "required": True,
                                 "schema": {"type": "string", "pattern": "^[^/?#]+(/[^/?#]+)*$"}}],
                 "responses": {"200": _document(), "303": {"description": "See the description."},
-                              "404": ERROR, "406": ERROR}}},
+                              **_kept_document(), "404": ERROR, "406": ERROR}}},
             "/ontology": {"get": {"summary": "The ontology, in the negotiated format.",
-                                  "responses": {"200": _document(), "406": ERROR,
+                                  "responses": {"200": _document(), **_kept_document(), "406": ERROR,
                                                 "404": {"description": "The graph served holds no ontology.",
                                                         "content": _error_content()}}}},
             "/ontology/": {"get": {"summary": "The ontology's namespace IRI: 303 to /ontology.",
@@ -101,7 +102,7 @@ def description(limits) -> dict:
                 "summary": "The ontology document in the format its suffix names.",
                 "parameters": [{"name": "suffix", "in": "path", "required": True,
                                 "schema": {"type": "string", "enum": DOCUMENT_SUFFIXES}}],
-                "responses": {"200": _document(), "404": ERROR}}},
+                "responses": {"200": _document(), **_kept_document(), "404": ERROR}}},
             "/void": {"get": {
                 "summary": "The dataset's VoID/DCAT description: counts, licence, version, dumps with checksums.",
                 "parameters": [{"name": "format", "in": "query", "required": False,
@@ -119,7 +120,7 @@ def description(limits) -> dict:
                 "parameters": [{"name": "name", "in": "path", "required": True,
                                 "schema": {"type": "string", "pattern": "^[^/?#]+$"}}],
                 "responses": {"200": _document(), "303": {"description": "See the description."},
-                              "404": ERROR, "406": ERROR}}},
+                              **_kept_document(), "404": ERROR, "406": ERROR}}},
             "/data.{suffix}": {"get": {
                 "summary": "The whole graph as one file.",
                 "parameters": [{"name": "suffix", "in": "path", "required": True,
@@ -152,7 +153,8 @@ def description(limits) -> dict:
                                      "schema": {"$ref": "#/components/schemas/Health"}}}}}}},
             "/openapi.json": {"get": {"summary": "This description.",
                                       "responses": {"200": {"description": "OpenAPI 3.1.",
-                                                            "content": {"application/json": {}}}}}},
+                                                            "content": {"application/json": {}}},
+                                                    **_kept_document()}}},
         },
         "components": {
             "responses": {"Error": {"description": "Why the request cannot be answered.",
@@ -177,7 +179,7 @@ def _error_content() -> dict:
 
 
 def _kept_document() -> dict:
-    """What a document made once per version and sent with an ETag (/void, /context.jsonld) may answer too."""
+    """What a document sent with an ETag (/void, /context.jsonld, resources, the ontology) may answer too."""
     return {"304": {"description": "Not modified (If-None-Match)."},
             "412": {"description": "If-Match names no current version of the document.", "content": _error_content()}}
 

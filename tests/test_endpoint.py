@@ -451,7 +451,9 @@ def test_a_repeated_etag_gets_304(server):
     assert cached.status_code == 304
 
 
-@pytest.mark.parametrize("path", ["data.ttl", "sparql?query=" + quote(LABELS), "static/style.css"])
+@pytest.mark.parametrize("path", ["data.ttl", "sparql?query=" + quote(LABELS), "static/style.css",
+                                  "id/agency/cnsa.ttl", "id/agency/cnsa.html", "ontology.ttl", "ontology",
+                                  "ontology/Payload.ttl", "openapi.json"])
 @pytest.mark.parametrize("encoding", ["gzip", "identity"])
 def test_preconditions_are_judged_as_http_orders_them(server, path, encoding):
     """RFC 9110 13.2.2: If-Match (strong), else If-Unmodified-Since, fail with a short 412; then
