@@ -7,6 +7,11 @@ It runs after compression, so that the ETag judged is the one sent (a gzipped an
 ending in ``:gzip``: encoding.py). werkzeug's ``make_conditional``, which flask-compress and Flask's asset view called,
 answered a failed If-Match with 412 and the whole body, refused ``If-Match: *``, ignored
 If-Unmodified-Since, and let a matching If-Match turn a matching If-None-Match into a 200.
+
+Then a response offering byte ranges (``Accept-Ranges: bytes``: the dumps and /store's documents) that
+is still a 200 sends the one range a ``Range`` header asks for (RFC 9110, 14), of the bytes it sends
+(gzipped, when they are): 206 with Content-Range, 416 for a range past the end, and the whole when
+``If-Range`` names another version or several ranges are asked for (a server may ignore Range).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from functools import partial
 
 from flask import Flask, Response, request, send_from_directory
 
+from .encoding import Pieces
 from .errors import ApiError, render
 
 PRECONDITIONS = ("HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
@@ -26,7 +32,7 @@ def register(app: Flask) -> None:
     """Register before flask-compress: Flask runs after-request functions last registered first."""
     app.config["COMPRESS_EVALUATE_CONDITIONAL_REQUEST"] = False
     app.view_functions["static"] = partial(_asset, app)
-    app.after_request(_judge_preconditions)
+    app.after_request(_judge)
 
 
 def with_validators(response: Response, modified: datetime | None = None) -> Response:
@@ -43,6 +49,49 @@ def _asset(app: Flask, filename: str) -> Response:
     """Flask's asset view, leaving the preconditions to this module."""
     return send_from_directory(app.static_folder, filename, max_age=app.get_send_file_max_age(filename),
                                conditional=False)
+
+
+def _judge(response: Response) -> Response:
+    response = _judge_preconditions(response)
+    if response.status_code == 200 and "HTTP_RANGE" in request.environ:
+        return _ranged(response)
+    return response
+
+
+def _ranged(response: Response) -> Response:
+    """The one byte range asked for, of a response that offers ranges; else the response as it is."""
+    wanted, length = request.range, response.content_length
+    if (request.method not in ("GET", "HEAD") or response.headers.get("Accept-Ranges") != "bytes"
+            or length is None or wanted is None or wanted.units != "bytes" or len(wanted.ranges) != 1
+            or not _same_version(response)):
+        return response
+    span = wanted.range_for_length(length)
+    if span is None:
+        response.close()
+        refused = render(ApiError(416, f"The range asked for lies past the end: this representation has {length:,} "
+                                       "bytes."))
+        refused.headers["Content-Range"] = f"bytes */{length}"
+        return refused
+    start, stop = span
+    if isinstance(response.response, Pieces):
+        response.response = Pieces(response.response.body[start:stop])
+        response.content_length = stop - start
+    else:
+        response.set_data(response.get_data()[start:stop])
+    response.status_code = 206
+    response.headers["Content-Range"] = f"bytes {start}-{stop - 1}/{length}"
+    return response
+
+
+def _same_version(response: Response) -> bool:
+    """No If-Range, or one naming this version: its strong ETag, or exactly its Last-Modified date."""
+    if "HTTP_IF_RANGE" not in request.environ:
+        return True
+    named = request.if_range
+    if named.etag is not None:
+        etag, weak = response.get_etag()
+        return not weak and not request.environ["HTTP_IF_RANGE"].strip().startswith("W/") and named.etag == etag
+    return named.date is not None and response.last_modified == named.date
 
 
 def _judge_preconditions(response: Response) -> Response:

@@ -7,6 +7,8 @@ resource documents, volatile answers). Either way a gzipped answer's ETag ends i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from flask import Flask, Response, request
 from flask_compress import Compress
 
@@ -47,13 +49,23 @@ def answer_response(answer: Answer, dataset: Dataset, headers: dict | None = Non
     return response, sent
 
 
+class Pieces:
+    """A dump's bytes (a memoryview of a file the server's processes share), sent a piece at a time: the
+    WSGI server wants bytes, and copying the whole would make a copy per worker again."""
+
+    def __init__(self, body: memoryview):
+        self.body = body
+
+    def __iter__(self) -> Iterator[bytes]:
+        return (bytes(self.body[start:start + PIECE]) for start in range(0, len(self.body), PIECE))
+
+
 def _set_body(response: Response, body: bytes | memoryview) -> None:
-    """``body`` as ``response``'s. A dump's (a memoryview of a file the server's processes share) goes
-    in pieces: the WSGI server wants bytes, and copying the whole would make a copy per worker again."""
+    """``body`` as ``response``'s: a memoryview in :class:`Pieces`."""
     if isinstance(body, bytes):
         response.set_data(body)
         return
-    response.response = (bytes(body[start:start + PIECE]) for start in range(0, len(body), PIECE))
+    response.response = Pieces(body)
     response.content_length = len(body)
 
 

@@ -40,4 +40,5 @@ def graph_store() -> Response:
     response.last_modified = dataset.modified
     response.headers["Vary"] = "Accept"
     response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Accept-Ranges"] = "bytes"
     return response

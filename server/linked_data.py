@@ -130,7 +130,8 @@ def dump(suffix: str) -> Response:
     dataset = dataset_of(current_app)
     response = answer_response(dataset.dump(fmt), dataset)[0]
     response.last_modified = dataset.modified
-    response.headers["Content-Disposition"] = f'inline; filename="ilrs-graph.{suffix}"'
+    response.headers["Content-Disposition"] = f'inline; filename="{export.DUMP_STEM}.{suffix}"'  # as SHA256SUMS names it
+    response.headers["Accept-Ranges"] = "bytes"
     response.headers["Cache-Control"] = "public, no-cache"
     return response
 

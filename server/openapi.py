@@ -126,6 +126,7 @@ def description(limits) -> dict:
                 "parameters": [{"name": "suffix", "in": "path", "required": True,
                                 "schema": {"type": "string", "enum": DOCUMENT_SUFFIXES[1:]}}],
                 "responses": {"200": _document(), "304": {"description": "Not modified (If-None-Match, If-Modified-Since)."},
+                              **_ranges(),
                               "412": {"description": "A precondition failed (If-Match, If-Unmodified-Since): the data "
                                                      "changed.", "content": _error_content()},
                               "404": ERROR, **_read_whole(),
@@ -145,7 +146,7 @@ def description(limits) -> dict:
                      "schema": {"type": "string", "enum": [f.name for f in DOCUMENT_FORMATS]}}],
                 "responses": {"200": {"description": "The graph (Turtle by default) or the dataset (TriG by default).",
                                       "content": {f.media_type: {} for f in DOCUMENT_FORMATS}},
-                              **_kept_document(), **_read_whole(),
+                              **_kept_document(), **_ranges(), **_read_whole(),
                               "400": ERROR, "404": ERROR, "406": ERROR}}},
             "/healthz": {"get": {"summary": "Whether the server is up, what it serves, and any problem with "
                                             "newer data it refused.",
@@ -182,6 +183,13 @@ def _kept_document() -> dict:
     """What a document sent with an ETag (/void, /context.jsonld, resources, the ontology) may answer too."""
     return {"304": {"description": "Not modified (If-None-Match)."},
             "412": {"description": "If-Match names no current version of the document.", "content": _error_content()}}
+
+
+def _ranges() -> dict:
+    """What a document offering byte ranges (the dumps, /store) may answer to a Range header."""
+    return {"206": {"description": "The byte range asked for (Range; If-Range), of the bytes sent: gzipped, when "
+                                   "they are.", "headers": {"Content-Range": {"schema": {"type": "string"}}}},
+            "416": {"description": "The range lies past the end.", "content": _error_content()}}
 
 
 def _read_whole() -> dict:

@@ -29,8 +29,9 @@ SECURITY_HEADERS = {
 def register(app: Flask) -> None:
     cors = {
         "Access-Control-Allow-Origin": state_of(app).config.cors_origin,
-        "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Match, If-Modified-Since, If-Unmodified-Since",
-        "Access-Control-Expose-Headers": "ETag, Content-Location, Location",
+        "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Match, If-Modified-Since, "
+                                        "If-Unmodified-Since, Range, If-Range",
+        "Access-Control-Expose-Headers": "ETag, Content-Location, Location, Content-Range",
         "Access-Control-Max-Age": "86400",
     }
     security = tuple(SECURITY_HEADERS.items())

@@ -654,3 +654,55 @@ def test_options_says_which_methods_the_path_allows(server, path, allowed):
         assert response.status_code in (200, 204) and not response.content
         assert set(response.headers["Allow"].split(", ")) == set(allowed.split(", ")), headers
     assert requests.head(server + path).status_code in (200, 303)
+
+
+def test_a_downloaded_dump_is_named_as_the_checksums_name_it(server, tmp_path):
+    """curl -OJ saves a dump under its Content-Disposition name; `sha256sum -c SHA256SUMS` (export's,
+    VoID's dcterms:title) must find it there: data.ttl, not ilrs-graph.ttl."""
+    import hashlib
+
+    from werkzeug.http import parse_options_header
+
+    from .conftest import run_cli
+
+    assert run_cli("export", "-o", tmp_path / "export").returncode == 0
+    sums = dict(reversed(line.split("  ", 1)) for line in (tmp_path / "export" / "SHA256SUMS").read_text().splitlines())
+    for suffix in ("ttl", "nt", "jsonld", "rdf", "trig", "nq"):
+        response = requests.get(server + f"data.{suffix}", headers={"Accept-Encoding": "identity"})
+        disposition, options = parse_options_header(response.headers["Content-Disposition"])
+        assert disposition == "inline" and options["filename"] in sums, response.headers["Content-Disposition"]
+        assert hashlib.sha256(response.content).hexdigest() == sums[options["filename"]]
+
+
+@pytest.mark.parametrize("encoding", ["identity", "gzip"])
+@pytest.mark.parametrize("path", ["data.nq", "store?graph=" + WIKI_GRAPH])
+def test_dumps_are_sent_in_byte_ranges_of_the_bytes_sent(server, path, encoding):
+    """RFC 9110, 14: one range gets 206 with Content-Range, of the representation sent (gzipped, when it
+    is: a client resuming a gzipped download gets the gzipped bytes' rest); past the end 416; If-Range
+    naming another version, or several ranges, the whole."""
+    headers = {"Accept-Encoding": encoding}
+    whole = requests.get(server + path, headers=headers, stream=True)
+    body = whole.raw.read()  # the bytes sent, not decoded
+    assert whole.status_code == 200 and whole.headers["Accept-Ranges"] == "bytes"
+    assert whole.headers.get("Content-Encoding", "identity") == encoding and len(body) > 1000
+    etag, length = whole.headers["ETag"], len(body)
+
+    def ranged(**more):
+        answer = requests.get(server + path, headers={**headers, **{k.replace("_", "-"): v for k, v in more.items()}},
+                              stream=True)
+        return answer, answer.raw.read()
+    for asked, (start, stop) in (("bytes=0-99", (0, 100)), ("bytes=-50", (length - 50, length)),
+                                 (f"bytes=1000-{length + 5}", (1000, length))):
+        answer, part = ranged(Range=asked)
+        assert answer.status_code == 206, asked
+        assert answer.headers["Content-Range"] == f"bytes {start}-{stop - 1}/{length}" and part == body[start:stop]
+        assert answer.headers["ETag"] == etag and int(answer.headers["Content-Length"]) == stop - start
+    assert ranged(Range="bytes=0-99", If_Range=etag)[0].status_code == 206
+    assert ranged(Range="bytes=0-99", If_Range='"other"')[1] == body
+    assert ranged(Range="bytes=0-99", If_Range="W/" + etag)[1] == body
+    assert ranged(Range="bytes=0-1, 5-9")[1] == body
+    assert ranged(Range="bytes=0-99", If_None_Match=etag)[0].status_code == 304
+    past, _ = ranged(Range=f"bytes={length}-")
+    assert past.status_code == 416 and past.headers["Content-Range"] == f"bytes */{length}"
+    head = requests.head(server + path, headers={**headers, "Range": "bytes=0-99"})
+    assert head.status_code == 206 and head.headers["Content-Range"] == f"bytes 0-99/{length}"
