@@ -25,6 +25,9 @@ blueprint = Blueprint("linked_data", __name__)
 HTML = "html"
 DOCUMENT_FORMATS = formats.GRAPH_FORMATS + formats.DATASET_FORMATS
 DUMP_FORMATS = {f.extension: f for f in DOCUMENT_FORMATS}
+# A resource's or the ontology's page, as one more format a client may choose (by Accept or ?format=html).
+PAGE_FORMATS = (Format("html", "text/html", "page", formats.by_name("turtle").oxigraph, HTML,
+                       ("application/xhtml+xml",)), *DOCUMENT_FORMATS)
 
 
 def _suffix_format(name: str) -> tuple[str, str | None]:
@@ -36,10 +39,15 @@ def _suffix_format(name: str) -> tuple[str, str | None]:
 
 
 def _negotiated_suffix() -> str:
-    """The document suffix this request's Accept header prefers (HTML for browsers, Turtle by default)."""
-    html = Format("html", "text/html", "page", formats.by_name("turtle").oxigraph, HTML, ("application/xhtml+xml",))
-    chosen = negotiation.choose((html, *DOCUMENT_FORMATS), formats.by_name("turtle"))
-    return chosen.extension
+    """The document suffix ?format= names, or else the Accept header prefers (HTML for browsers, Turtle by
+    default)."""
+    return negotiation.choose(PAGE_FORMATS, formats.by_name("turtle"), explicit=negotiation.requested()).extension
+
+
+def _named_instead(path: str, suffix: str, offered: tuple[Format, ...]) -> Response | None:
+    """303 to ``path`` with the suffix of the other format ?format= names, if it names one."""
+    instead = negotiation.named_instead(next(f for f in offered if f.extension == suffix), offered)
+    return None if instead is None else _see_other(path_for(f"{path}.{instead.extension}"))
 
 
 def _refuse_encoded_slash() -> None:
@@ -60,7 +68,7 @@ def resource(name: str) -> Response:
         raise ApiError(404, f"The graph has nothing about <{iri}>.")
     if suffix is None:
         return _see_other(path_for(f"id/{stem}.{_negotiated_suffix()}"))
-    return _document(iri, suffix)
+    return _named_instead(f"id/{stem}", suffix, PAGE_FORMATS) or _document(iri, suffix)
 
 
 @blueprint.route("/ontology")
@@ -73,6 +81,8 @@ def ontology_document(suffix: str | None = None) -> Response:
     if ONTOLOGY not in dataset_of(current_app).graph_names:
         raise ApiError(404, f"The graph served holds no ontology (no graph <{ONTOLOGY}>): serve the ontology's "
                             "file with the data (ilrs-graph serve --data ONTOLOGY-FILE DATA…).")
+    if suffix is not None and (moved := _named_instead("ontology", suffix, PAGE_FORMATS)) is not None:
+        return moved
     chosen = suffix or _negotiated_suffix()
     response = _document(ONTOLOGY, chosen, whole_graph=True)
     if suffix is None:
@@ -98,13 +108,13 @@ def ontology_term(name: str) -> Response:
         raise ApiError(404, f"The ontology defines no term <{iri}>.")
     if suffix is None:
         return _see_other(path_for(f"ontology/{stem}.{_negotiated_suffix()}"))
-    return _document(iri, suffix)
+    return _named_instead(f"ontology/{stem}", suffix, PAGE_FORMATS) or _document(iri, suffix)
 
 
 @blueprint.route("/void")
 def void_description() -> Response:
     """The VoID/DCAT description of the dataset: counts, licence, version, dumps with checksums."""
-    fmt = negotiation.choose(DOCUMENT_FORMATS, formats.by_name("turtle"), explicit=request.args.getlist("format"))
+    fmt = negotiation.choose(DOCUMENT_FORMATS, formats.by_name("turtle"), explicit=negotiation.requested())
     dataset, root = dataset_of(current_app), request.url_root
     answer = dataset.document(("void", root), fmt,
                               lambda: export.serialize(dataset.description(root), fmt, void.PREFIXES))
@@ -127,6 +137,8 @@ def dump(suffix: str) -> Response:
     fmt = DUMP_FORMATS.get(suffix)
     if fmt is None:
         raise ApiError(404, f"No dump as .{suffix}; the dumps are " + ", ".join(f"/data.{s}" for s in DUMP_FORMATS) + ".")
+    if (moved := _named_instead("data", suffix, DOCUMENT_FORMATS)) is not None:
+        return moved
     dataset = dataset_of(current_app)
     response = answer_response(dataset.dump(fmt), dataset)[0]
     response.last_modified = dataset.modified

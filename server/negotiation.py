@@ -12,6 +12,7 @@ from ilrs_graph import formats
 from ilrs_graph.formats import Format
 
 from .errors import ApiError
+from .parameters import decoded
 
 
 def choose(offered: tuple[Format, ...], default: Format, *, explicit: Sequence[str] = ()) -> Format:
@@ -38,6 +39,24 @@ def choose(offered: tuple[Format, ...], default: Format, *, explicit: Sequence[s
         raise ApiError(406, f"None of the media types in the Accept header can be served here; "
                             f"available: {offered_types}.")
     return chosen
+
+
+def requested() -> list[str]:
+    """The formats this request's URL names by ?format= and ?output= (read strictly, as /sparql reads
+    them), for ``choose``'s ``explicit``: every document taking a format from its URL reads it here."""
+    params = decoded(request.query_string)
+    return params.get("format", []) + params.get("output", [])
+
+
+def named_instead(current: Format, offered: tuple[Format, ...]) -> Format | None:
+    """For a document whose URL names its format by a suffix (/id/x.ttl, /data.nq): the other format
+    ?format= (or ?output=) names, to be sent to; None when it names this one, or none is named; 406, as
+    on /sparql, when what it names is not offered."""
+    explicit = requested()
+    if not explicit:
+        return None
+    chosen = choose(offered, current, explicit=explicit)
+    return None if chosen == current else chosen
 
 
 @lru_cache(maxsize=256)  # clients send few distinct Accept headers: each is parsed and matched once

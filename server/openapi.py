@@ -18,6 +18,7 @@ blueprint = Blueprint("openapi", __name__)
 RESULT_TYPES = [f.media_type for f in formats.RESULT_FORMATS]
 TRIPLE_TYPES = [f.media_type for f in DOCUMENT_FORMATS]
 DOCUMENT_SUFFIXES = ["html"] + [f.extension for f in DOCUMENT_FORMATS]
+PAGE_NAMES = ["html"] + [f.name for f in DOCUMENT_FORMATS]
 ERROR = {"$ref": "#/components/responses/Error"}
 
 
@@ -89,10 +90,12 @@ def description(limits) -> dict:
                 "summary": "A resource of the graph: 303 to its description in the negotiated format; with a "
                            "suffix (" + ", ".join("." + s for s in DOCUMENT_SUFFIXES) + "), that description.",
                 "parameters": [{"name": "name", "in": "path", "required": True,
-                                "schema": {"type": "string", "pattern": "^[^/?#]+(/[^/?#]+)*$"}}],
+                                "schema": {"type": "string", "pattern": "^[^/?#]+(/[^/?#]+)*$"}},
+                               _document_format(PAGE_NAMES)],
                 "responses": {"200": _document(), "303": {"description": "See the description."},
                               **_kept_document(), "404": ERROR, "406": ERROR}}},
             "/ontology": {"get": {"summary": "The ontology, in the negotiated format.",
+                                  "parameters": [_document_format(PAGE_NAMES)],
                                   "responses": {"200": _document(), **_kept_document(), "406": ERROR,
                                                 "404": {"description": "The graph served holds no ontology.",
                                                         "content": _error_content()}}}},
@@ -101,8 +104,10 @@ def description(limits) -> dict:
             "/ontology.{suffix}": {"get": {
                 "summary": "The ontology document in the format its suffix names.",
                 "parameters": [{"name": "suffix", "in": "path", "required": True,
-                                "schema": {"type": "string", "enum": DOCUMENT_SUFFIXES}}],
-                "responses": {"200": _document(), **_kept_document(), "404": ERROR}}},
+                                "schema": {"type": "string", "enum": DOCUMENT_SUFFIXES}},
+                               _document_format(PAGE_NAMES)],
+                "responses": {"200": _document(), **_kept_document(), "303": _other_format(), "404": ERROR,
+                              "406": ERROR}}},
             "/void": {"get": {
                 "summary": "The dataset's VoID/DCAT description: counts, licence, version, dumps with checksums.",
                 "parameters": [{"name": "format", "in": "query", "required": False,
@@ -118,20 +123,24 @@ def description(limits) -> dict:
             "/ontology/{name}": {"get": {
                 "summary": "A term of the ontology: 303 to its description.",
                 "parameters": [{"name": "name", "in": "path", "required": True,
-                                "schema": {"type": "string", "pattern": "^[^/?#]+$"}}],
+                                "schema": {"type": "string", "pattern": "^[^/?#]+$"}},
+                               _document_format(PAGE_NAMES)],
                 "responses": {"200": _document(), "303": {"description": "See the description."},
                               **_kept_document(), "404": ERROR, "406": ERROR}}},
             "/data.{suffix}": {"get": {
                 "summary": "The whole graph as one file.",
                 "parameters": [{"name": "suffix", "in": "path", "required": True,
-                                "schema": {"type": "string", "enum": DOCUMENT_SUFFIXES[1:]}}],
+                                "schema": {"type": "string", "enum": DOCUMENT_SUFFIXES[1:]}},
+                               _document_format([f.name for f in DOCUMENT_FORMATS])],
                 "responses": {"200": _document(), "304": {"description": "Not modified (If-None-Match, If-Modified-Since)."},
+                              "303": _other_format(),
                               **_ranges(),
                               "412": {"description": "A precondition failed (If-Match, If-Unmodified-Since): the data "
                                                      "changed.", "content": _error_content()},
                               "404": ERROR, **_read_whole(),
                               "406": {"description": "The format cannot hold this data (JSON-LD, for data with RDF "
-                                                     "1.2 triple terms).", "content": _error_content()}}}},
+                                                     "1.2 triple terms), or ?format= names none offered.",
+                                      "content": _error_content()}}}},
             "/store": {"get": {
                 "summary": "The SPARQL 1.1 Graph Store Protocol, read-only: one named graph (?graph=IRI), the "
                            "default graph (?default, the merge of all), or without either the whole dataset by "
@@ -183,6 +192,18 @@ def _kept_document() -> dict:
     """What a document sent with an ETag (/void, /context.jsonld, resources, the ontology) may answer too."""
     return {"304": {"description": "Not modified (If-None-Match)."},
             "412": {"description": "If-Match names no current version of the document.", "content": _error_content()}}
+
+
+def _document_format(names: list[str]) -> dict:
+    """?format= on a document: as on /sparql, it wins over Accept, and over a suffix naming another."""
+    return {"name": "format", "in": "query", "required": False,
+            "description": "The format by name or media type (?output= is the same); overrides Accept, and on a "
+                           "document named by its suffix, a format naming another is 303 to that document.",
+            "schema": {"type": "string", "enum": names}}
+
+
+def _other_format() -> dict:
+    return {"description": "?format= names another format than the suffix: see the document in that one."}
 
 
 def _ranges() -> dict:

@@ -108,7 +108,7 @@ def _describe_service() -> Response:
         response = redirect(url_for("ui.query_page"), code=303)
         response.headers["Vary"] = "Accept"
         return response
-    explicit = request.args.getlist("format") + request.args.getlist("output")
+    explicit = negotiation.requested()
     try:
         fmt = negotiation.choose(formats.GRAPH_FORMATS + formats.DATASET_FORMATS, formats.by_name("turtle"),
                                  explicit=explicit)

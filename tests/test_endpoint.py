@@ -706,3 +706,31 @@ def test_dumps_are_sent_in_byte_ranges_of_the_bytes_sent(server, path, encoding)
     assert past.status_code == 416 and past.headers["Content-Range"] == f"bytes */{length}"
     head = requests.head(server + path, headers={**headers, "Range": "bytes=0-99"})
     assert head.status_code == 206 and head.headers["Content-Range"] == f"bytes 0-99/{length}"
+
+
+@pytest.mark.parametrize("path, named", [("id/agency/cnsa", "/id/agency/cnsa"), ("ontology/Payload", "/ontology/Payload"),
+                                         ("ontology", "/ontology"), ("data", "/data")])
+def test_documents_honour_the_format_parameter_as_sparql_does(server, path, named):
+    """?format= (or ?output=), by name or media type, wins over Accept and over a suffix (303 to the
+    document in that format); a format not offered there is 406 with the list, as on /sparql."""
+    def get(url, **params):
+        return requests.get(server + url, params=params, headers={"Accept": "text/turtle"}, allow_redirects=False)
+    bogus = get(path + ".ttl", format="bogus")
+    assert bogus.status_code == 406 and "choose one of: " in bogus.text and "jsonld" in bogus.text
+    assert get(path + ".ttl", format="").status_code == 406
+    moved = get(path + ".ttl", format="jsonld")
+    assert moved.status_code == 303 and moved.headers["Location"] == named + ".jsonld"
+    assert get(path + ".ttl", output="application/n-triples").headers["Location"] == named + ".nt"
+    same = get(path + ".ttl", format="ttl")
+    assert same.status_code == 200 and same.headers["Content-Type"].startswith("text/turtle")
+    if path == "data":  # the dumps have no page and no negotiated IRI
+        assert get("data.ttl", format="html").status_code == 406
+        return
+    assert get(path + ".nt", format="html").headers["Location"] == named + ".html"
+    plain = get(path, format="jsonld")
+    assert plain.status_code in (200, 303) and get(path, format="bogus").status_code == 406
+    if plain.status_code == 303:
+        assert plain.headers["Location"] == named + ".jsonld"
+    else:  # /ontology itself is the document, negotiated
+        assert plain.headers["Content-Location"] == "/ontology.jsonld"
+        assert plain.headers["Content-Type"].startswith("application/ld+json")
