@@ -118,6 +118,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
                        help="change one of the endpoint's limits (repeat for several; sizes may end in K, M "
                             "or G): " + ", ".join(f"{f.name}={f.default}" for f in fields(Limits)))
+    serve.add_argument("--base-url", metavar="URL",
+                       help="the URL clients reach the server at (behind a proxy), for the URLs it writes: the "
+                            "service description's endpoint, VoID's dumps (default: each request's Host)")
     serve.set_defaults(run=_serve)
 
     export = commands.add_parser(
@@ -371,6 +374,10 @@ def _serve(args: argparse.Namespace) -> int:
             config = Config(store=store_endpoints(args), limits=limits)
         except ValueError as error:
             return _fail(str(error))
+    try:
+        config = config.updated(base_url=args.base_url)
+    except ValueError as error:
+        return _fail(f"--base-url {error}")
     log_to_stderr()
     try:
         app = create_app(config)

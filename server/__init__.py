@@ -17,7 +17,7 @@ from ilrs_graph.remote import StoreChanged
 
 from . import conditional, encoding, errors, graph_store, guards, health, linked_data, openapi, sparql, ui, web
 from .config import Config
-from .links import local_href
+from .links import local_href, public_root
 from .repeated import RepeatedAnswers
 from .reloading import follow_store, load_state, store_changed
 from .state import EXTENSION, ServerState
@@ -43,5 +43,5 @@ def create_app(config: Config | None = None, *, dataset: Dataset | None = None) 
     encoding.register(app)
     app.wsgi_app = web.AccessLog(RepeatedAnswers(app))
     app.jinja_env.filters.update(local=local_href, short=shorten)
-    app.jinja_env.globals.update(prefixes=PREFIXES, static_site=config.static_site)
+    app.jinja_env.globals.update(prefixes=PREFIXES, static_site=config.static_site, public_root=public_root)
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ilrs_graph.namespaces import BASE
 from ilrs_graph.query import Limits
@@ -24,11 +25,29 @@ class Config:
     public_base: str = BASE
     limits: Limits = field(default_factory=Limits)
     result_cache_entries: int = 1024
+    # Where clients reach this server's root (serve --base-url), for the URLs it writes: the service
+    # description's endpoint, VoID's dumps, the home page's. None: each request's own (its Host header),
+    # which behind a proxy is the backend's address unless the proxy passes the client's Host on.
+    base_url: str | None = None
     # Access-Control-Allow-Origin for /sparql and the dumps.
     cors_origin: str = "*"
     # Rendering the pages into a static site (ilrs-graph export --site): they offer nothing that needs
     # this server (the query page, the endpoint), and the pictures draw no "today" (the bytes stay the same).
     static_site: bool = False
 
+    def __post_init__(self) -> None:
+        if self.base_url is not None:
+            object.__setattr__(self, "base_url", public_url(self.base_url))
+
     def updated(self, **changes) -> Config:
         return replace(self, **changes)
+
+
+def public_url(text: str) -> str:
+    """``text`` as the URL of a server's root: http or https, a host, no query or fragment (names are
+    appended to it), ending in ``/``; ValueError otherwise."""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or "?" in text \
+            or "#" in text or any(c.isspace() or ord(c) < 32 for c in text):
+        raise ValueError(f"must be an http or https URL without a query or fragment, not '{text}'")
+    return text if text.endswith("/") else text + "/"

@@ -17,7 +17,7 @@ from . import negotiation, ui
 from .conditional import with_validators
 from .encoding import answer_response
 from .errors import ApiError
-from .links import iri_for_path, path_for
+from .links import iri_for_path, path_for, public_root
 from .state import dataset_of
 
 blueprint = Blueprint("linked_data", __name__)
@@ -115,7 +115,7 @@ def ontology_term(name: str) -> Response:
 def void_description() -> Response:
     """The VoID/DCAT description of the dataset: counts, licence, version, dumps with checksums."""
     fmt = negotiation.choose(DOCUMENT_FORMATS, formats.by_name("turtle"), explicit=negotiation.requested())
-    dataset, root = dataset_of(current_app), request.url_root
+    dataset, root = dataset_of(current_app), public_root()
     answer = dataset.document(("void", root), fmt,
                               lambda: export.serialize(dataset.description(root), fmt, void.PREFIXES))
     response = answer_response(answer, dataset)[0]

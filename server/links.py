@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from flask import current_app
+from flask import current_app, request
 
 from .state import state_of
+
+
+def public_root() -> str:
+    """The URL of this server's root, as its clients reach it: serve --base-url when given, else the
+    request's own (from its Host header; X-Forwarded-Host is never read, a client could send any)."""
+    return state_of(current_app).config.base_url or request.url_root
 
 
 def iri_for_path(path: str) -> str:

@@ -15,6 +15,7 @@ from ilrs_graph.service_description import service_description
 from . import negotiation
 from .encoding import answer_response
 from .errors import ApiError
+from .links import public_root
 from .parameters import content_coding, decoded, request_body, utf8
 from .repeated import ANSWER_SENT
 from .state import dataset_of, state_of
@@ -120,7 +121,7 @@ def _describe_service() -> Response:
         raise ApiError(400, "The query is missing: send it as the 'query' parameter (GET /sparql?query=…), or "
                             f"POST it. Without a query, /sparql describes the service in RDF.") from None
     dataset = dataset_of(current_app)
-    root = request.url_root
+    root = public_root()
     answer = dataset.document(("service description", root), fmt, lambda: service_description(dataset, root, fmt))
     response = answer_response(answer, dataset)[0]
     response.headers["Vary"] = "Accept"

@@ -734,3 +734,34 @@ def test_documents_honour_the_format_parameter_as_sparql_does(server, path, name
     else:  # /ontology itself is the document, negotiated
         assert plain.headers["Content-Location"] == "/ontology.jsonld"
         assert plain.headers["Content-Type"].startswith("application/ld+json")
+
+
+def test_behind_a_proxy_base_url_names_the_public_urls_and_forwarded_headers_are_not_trusted(server):
+    """nginx's default proxy_pass sends Host: the backend's address: with serve --base-url the service
+    description, VoID and the home page name the public URLs whatever Host says; X-Forwarded-Host, which
+    any client can send, is never read."""
+    SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+    forged = {"X-Forwarded-Host": "evil.example", "Forwarded": "host=evil.example", "Accept": "text/turtle"}
+
+    def urls(base):
+        description = rdflib.Graph().parse(data=requests.get(base + "sparql", headers=forged).text, format="turtle")
+        void = rdflib.Graph().parse(data=requests.get(base + "void", headers=forged).text, format="turtle")
+        home = requests.get(base, headers={**forged, "Accept": "text/html"}).text
+        return ({str(s) for s in description.subjects(rdflib.RDF.type, SD.Service)},
+                {str(o) for o in void.objects(None, VOID.dataDump)}, home)
+    endpoints, dumps, home = urls(server)
+    assert endpoints == {server + "sparql"} and server + "data.ttl" in dumps and f"{server}sparql" in home
+    public = "https://ilrs.example.org/graph/"
+    with running_server("--base-url", public.rstrip("/")) as behind:
+        endpoints, dumps, home = urls(behind)
+        assert endpoints == {public + "sparql"} and public + "data.ttl" in dumps and f"{public}sparql" in home
+        assert all(url.startswith(public) for url in dumps) and "evil.example" not in home
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/", "https://example.org/?x=1", "example.org", "https:///a"])
+def test_serve_refuses_a_base_url_that_is_not_a_servers_root(url):
+    from .conftest import run_cli
+
+    refused = run_cli("serve", "--port", "5549", "--base-url", url, timeout=60)
+    assert refused.returncode == 2 and "--base-url must be an http or https URL" in refused.stderr
