@@ -75,11 +75,3 @@ def render(error: ApiError) -> Response:
         if name.lower() in ("allow", "retry-after", "location"):
             response.headers[name] = value
     return response
-
-
-def _reason(status: int) -> str:
-    from http import HTTPStatus
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"
