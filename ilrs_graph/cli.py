@@ -13,7 +13,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from . import __version__
-from .namespaces import BASE
+from .namespaces import BASE, ONTOLOGY
 from .query import Limits
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
@@ -323,6 +323,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> int:
+    from . import shipped
     from .inputs import rdf_files
     from .load import LoadError, load_files, load_shipped
     from .remote import LOAD_TIMEOUT_SECONDS, LoadFailed, load_into_store
@@ -344,7 +345,20 @@ def _load(args: argparse.Namespace) -> int:
     dropped = f"; dropped {len(report.dropped)} graphs of the previous version" if report.dropped else ""
     print(f"Loaded {report.quads:,} quads in {report.graphs} named graphs (default graph: their merge, "
           f"{report.merged_triples:,} triples) into {args.store}, version {report.version[:12]}{dropped}.")
+    if not any(quad.graph_name.value == ONTOLOGY for quad in loaded.quads):
+        print(f"ilrs-graph: note: the --data files hold no ontology (no graph <{ONTOLOGY}>), so the store now "
+              f"holds none: a server answering from it has no /ontology page. To load it, name the ontology's "
+              f"file with the data: --data {' '.join(map(str, args.data))} {_shown_path(shipped.ontology_file())}",
+              file=sys.stderr)
     return EXIT_OK
+
+
+def _shown_path(path: Path) -> str:
+    """``path`` relative to the current directory when it lies below it (as a user would type it)."""
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _serve(args: argparse.Namespace) -> int:

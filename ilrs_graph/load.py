@@ -2,10 +2,16 @@
 
 Parsing is done by Oxigraph's parsers (fast, and their errors carry line and column). Typed literals
 are then written in canonical form, as SPARQL stores keep them ("2.0"^^xsd:decimal is "2"): the same
-value, so that dumps, query answers, pages and a store's copy all write it alike. The ontology is
-placed in its own named graph; a data file's named graphs are kept as they are (one graph per source
-document, see the README's provenance model), and whatever a file states outside a named graph lands in
-the default graph, where validation reports it as a fact without a source.
+value, so that dumps, query answers, pages and a store's copy all write it alike.
+
+Where a triple goes is decided by the file's content, never by its path: a file's named graphs are kept
+as they are (one graph per source document, see the README's provenance model); what a file states
+outside a named graph goes into the default graph, where validation reports it as a fact without a
+source, except when the file declares an ontology there (``<iri> a owl:Ontology``, as
+``ontology/ilrs.ttl`` does, whichever path names it): then what it says of the ontology and of the
+terms the ontology defines (``rdfs:isDefinedBy <iri>``) goes into the graph named by the ontology's IRI. The
+shipped ontology is added (``ontology=True``) unless the files already hold its graph (a fork's own copy
+of ``ilrs.ttl``, or a dump that carries it), which then stands in its place.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import shipped, xml_entities
-from .namespaces import ONTOLOGY, RDF, XSD
+from .namespaces import ONTOLOGY, OWL, RDF, RDFS, XSD
 
 # File name endings → Oxigraph formats. The one table the loader, the CLI and the server share.
 RDF_FILE_FORMATS: dict[str, ox.RdfFormat] = {
@@ -85,41 +91,98 @@ class LoadedGraph:
 
 
 def load_files(files: list[Path], *, ontology: bool = True, display_root: Path | None = None) -> LoadedGraph:
-    """Parse ``files`` (and, unless ``ontology`` is false, the shipped ontology into its own graph).
+    """Parse ``files`` (and, unless ``ontology`` is false or the files hold it already, the shipped
+    ontology into its own graph).
 
     ``display_root`` makes the paths in locations and errors relative to it (as a contributor types
     them); by default they are shown relative to the current directory when they lie below it.
     """
-    paths = ([shipped.ontology_file()] if ontology else []) + [Path(f) for f in files]
+    given = [_read(Path(f), _display(Path(f), display_root)) for f in files]
+    if ontology and not any(q.graph_name == _SHIPPED_GRAPH for file in given for q in file.quads):
+        given.insert(0, _read(shipped.ontology_file(), _display(shipped.ontology_file(), display_root)))
     quads: list[ox.Quad] = []
     digest = hashlib.sha256()
-    loaded = LoadedGraph(quads=quads, files=paths)
-    for path in paths:
-        shown = _display(path, display_root)
-        loaded.shown_files.append(shown)
-        fmt = RDF_FILE_FORMATS.get(path.suffix.lower())
-        if fmt is None:
-            known = ", ".join(sorted(RDF_FILE_FORMATS))
-            raise LoadError(shown, f"unknown RDF file type '{path.suffix}' (known: {known})")
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise LoadError(shown, "no such file") from None
-        except IsADirectoryError:
-            raise LoadError(shown, "is a directory, not an RDF file") from None
-        except OSError as error:
-            raise LoadError(shown, f"cannot read: {error.strerror or error}") from None
-        digest.update(path.name.encode() + b"\0" + data + b"\0")
-        graph_name = ox.NamedNode(ONTOLOGY) if path == shipped.ontology_file() else None
-        parsed = _parse(data, fmt, path, shown, graph_name)
-        if any(isinstance(q.object, ox.Triple) for q in parsed):
-            loaded.triple_term_files.append(shown)
-        quads.extend(parsed)
-        if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-            _index_subjects(data.decode("utf-8"), shown, loaded, "" if graph_name is None else graph_name.value)
+    loaded = LoadedGraph(quads=quads, files=[file.path for file in given])
+    for file in given:
+        loaded.shown_files.append(file.shown)
+        digest.update(file.path.name.encode() + b"\0" + file.data + b"\0")
+        if any(isinstance(q.object, ox.Triple) for q in file.quads):
+            loaded.triple_term_files.append(file.shown)
+        quads.extend(file.quads)
+        if file.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+            _index_subjects(file.data.decode("utf-8"), file.shown, loaded, file.ontology or "")
     loaded.quads = _canonical_literals(quads)
     loaded.content_hash = digest.hexdigest()
     return loaded
+
+
+_SHIPPED_GRAPH = ox.NamedNode(ONTOLOGY)
+_A, _ONTOLOGY_CLASS = ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "Ontology")
+_DEFINED_BY = ox.NamedNode(RDFS + "isDefinedBy")
+
+
+@dataclass
+class _ReadFile:
+    path: Path
+    shown: str
+    data: bytes
+    format: ox.RdfFormat
+    quads: list[ox.Quad]
+    ontology: str | None  # the ontology the file declares outside its named graphs, whose graph they went to
+
+
+def _read(path: Path, shown: str) -> _ReadFile:
+    """One file parsed, its default graph's triples placed in the graph of the ontology it declares."""
+    fmt = RDF_FILE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(RDF_FILE_FORMATS))
+        raise LoadError(shown, f"unknown RDF file type '{path.suffix}' (known: {known})")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError(shown, "no such file") from None
+    except IsADirectoryError:
+        raise LoadError(shown, "is a directory, not an RDF file") from None
+    except OSError as error:
+        raise LoadError(shown, f"cannot read: {error.strerror or error}") from None
+    parsed = _parse(data, fmt, path, shown)
+    declared = sorted({q.subject.value for q in parsed if isinstance(q.graph_name, ox.DefaultGraph)
+                       and q.predicate == _A and q.object == _ONTOLOGY_CLASS and isinstance(q.subject, ox.NamedNode)})
+    if len(declared) > 1:
+        raise LoadError(shown, f"declares {len(declared)} ontologies ({', '.join(f'<{iri}>' for iri in declared)}) "
+                               "outside a named graph: an ontology's file declares one, whose IRI names the graph "
+                               "its triples go to")
+    if declared:
+        graph = ox.NamedNode(declared[0])
+        terms = _defined_by(parsed, graph)
+        parsed = [ox.Quad(q.subject, q.predicate, q.object, graph)
+                  if isinstance(q.graph_name, ox.DefaultGraph) and q.subject in terms else q for q in parsed]
+    return _ReadFile(path, shown, data, fmt, parsed, declared[0] if declared else None)
+
+
+def _defined_by(quads: list[ox.Quad], ontology: ox.NamedNode) -> set:
+    """The ontology, the terms it defines (``rdfs:isDefinedBy`` it) and the blank nodes they hold (OWL
+    restrictions, lists), in the default graph: the statements an ontology's graph holds. What else the
+    file says (a dump merging the ontology with data, say) are facts, which need a source."""
+    unnamed = [q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
+    terms = {ontology} | {q.subject for q in unnamed if q.predicate == _DEFINED_BY and q.object == ontology}
+    objects: dict = {}
+    for quad in unnamed:
+        objects.setdefault(quad.subject, []).append(quad.object)
+    waiting = list(terms)
+    while waiting:
+        for value in objects.get(waiting.pop(), ()):
+            if isinstance(value, ox.BlankNode) and value not in terms:
+                terms.add(value)
+                waiting.append(value)
+    return terms
+
+
+def ontology_graphs(quads: list[ox.Quad]) -> set[str]:
+    """The named graphs that are ontologies: each named by the ontology it declares (``<g> a owl:Ontology``
+    in graph ``<g>``), as the loader places an ontology's file."""
+    return {q.subject.value for q in quads if q.predicate == _A and q.object == _ONTOLOGY_CLASS
+            and q.graph_name == q.subject}
 
 
 def load_shipped() -> LoadedGraph:
@@ -135,7 +198,7 @@ def _display(path: Path, root: Path | None) -> str:
         return str(path)
 
 
-def _parse(data: bytes, fmt: ox.RdfFormat, path: Path, shown: str, graph_name: ox.NamedNode | None) -> list[ox.Quad]:
+def _parse(data: bytes, fmt: ox.RdfFormat, path: Path, shown: str) -> list[ox.Quad]:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -150,9 +213,7 @@ def _parse(data: bytes, fmt: ox.RdfFormat, path: Path, shown: str, graph_name: o
         if "LoadDocumentCallback" in message:  # Oxigraph's words for a remote JSON-LD context
             message = "its @context names another document, which is never fetched: write the context in the file"
         raise LoadError(shown, message, error.lineno, error.offset) from None
-    if graph_name is None:
-        return parsed
-    return [ox.Quad(q.subject, q.predicate, q.object, graph_name) for q in parsed]
+    return parsed
 
 
 def _canonical_literals(quads: list[ox.Quad]) -> list[ox.Quad]:

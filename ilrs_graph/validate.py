@@ -3,7 +3,7 @@
 SHACL sees one graph, so the named graphs (one per source document) are merged for it. To let a shape
 check that every fact has a source, each data triple is also written out as an ``rdf:Statement`` with a
 ``prov:wasDerivedFrom`` link to every source graph that states it (none for a triple written outside a
-source graph). Each result is then traced back to the ``file:line`` where its focus node is written.
+source graph); an ontology's graph holds terms, not facts, and is left out of this. Each result is then traced back to the ``file:line`` where its focus node is written.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 
 from . import __version__, convert, rdflib_fixes, shipped  # noqa: F401 (pySHACL evaluates with the fixed evaluator, as serve does)
-from .load import LoadedGraph, LoadError, Location, load_files
-from .namespaces import ONTOLOGY, shorten
+from .load import LoadedGraph, LoadError, Location, load_files, ontology_graphs
+from .namespaces import shorten
 
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
@@ -191,8 +191,9 @@ def validate_files(files: list[Path], shapes_path: Path | None = None) -> Report
 def _add_statement_provenance(data: rdflib.Graph, quads: list[ox.Quad]) -> dict[rdflib.BNode, tuple[ox.Quad, ...]]:
     """Add an rdf:Statement per distinct data triple, derived from each source graph that states it."""
     by_triple: dict[tuple, list[ox.Quad]] = {}
+    ontologies = {ox.NamedNode(iri) for iri in ontology_graphs(quads)}  # terms, not facts: no source needed
     for quad in quads:
-        if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value == ONTOLOGY:
+        if quad.graph_name in ontologies:
             continue
         by_triple.setdefault((quad.subject, quad.predicate, quad.object), []).append(quad)
     statements: dict[rdflib.BNode, tuple[ox.Quad, ...]] = {}

@@ -113,3 +113,56 @@ def test_validation_compares_values_as_the_query_engines_do(tmp_path: Path):
         assert answered.returncode == 0 and answered.stdout.strip() == "a", (engine, answered.stdout)
     result = run_cli("validate", "--shapes", shapes, data)
     assert result.returncode == 0 and "Ends before it starts" not in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("ontology", ["ontology/ilrs.ttl", "./ontology/../ontology/ilrs.ttl", "absolute"])
+def test_the_ontology_named_by_any_path_is_the_ontology(ontology):
+    """Which graph a file's triples go to follows from what the file says (it declares an owl:Ontology),
+    not from the path that names it: the same file gives the same report and the same export."""
+    named = str(Path(__file__).resolve().parent.parent / "ontology" / "ilrs.ttl") if ontology == "absolute" else ontology
+    result = run_cli("validate", "data", named)
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert result.stdout == run_cli("validate", "data").stdout
+
+
+def test_the_ontology_named_from_another_directory_is_the_ontology(tmp_path: Path):
+    root = Path(__file__).resolve().parent.parent
+    result = run_cli("validate", root / "data", root / "ontology" / "ilrs.ttl", cwd=tmp_path)
+    assert result.returncode == 0 and "0 violations" in result.stdout, result.stdout[-2000:]
+
+
+def test_exporting_the_data_with_the_ontology_named_gives_the_shipped_export(tmp_path: Path):
+    assert run_cli("export", "-o", tmp_path / "shipped").returncode == 0
+    assert run_cli("export", "data", "ontology/ilrs.ttl", "-o", tmp_path / "named").returncode == 0
+    for written in sorted((tmp_path / "shipped").iterdir()):
+        assert (tmp_path / "named" / written.name).read_bytes() == written.read_bytes(), written.name
+
+
+def test_a_forks_own_ontology_is_validated_with_its_data_in_place_of_the_shipped_one(tmp_path: Path):
+    root = Path(__file__).resolve().parent.parent
+    fork = tmp_path / "fork"
+    (fork / "ontology").mkdir(parents=True)
+    (fork / "data").mkdir()
+    for trig in (root / "data").glob("*.trig"):
+        (fork / "data" / trig.name).write_bytes(trig.read_bytes())
+    (fork / "ontology" / "ilrs.ttl").write_text((root / "ontology" / "ilrs.ttl").read_text() + """
+ilrs:habitatModule a owl:Class ;
+    rdfs:label "habitat module"@en ;
+    skos:definition "A pressurised module of the station."@en ;
+    rdfs:isDefinedBy <https://w3id.org/ilrs/ontology> .
+""")
+    result = run_cli("validate", "data", "ontology/ilrs.ttl", cwd=fork)
+    assert result.returncode == 0 and "0 violations" in result.stdout, result.stdout[-2000:]
+    asked = run_cli("query", "ASK { GRAPH <https://w3id.org/ilrs/ontology> { ?term a ?class } "
+                    "FILTER (?term = <https://w3id.org/ilrs/ontology/habitatModule>) }",
+                    "--data", "data", "ontology/ilrs.ttl", "--format", "csv", cwd=fork)
+    assert asked.stdout == "true\n", asked.stdout + asked.stderr
+
+
+def test_a_merged_dump_holding_the_ontology_still_needs_sources_for_its_facts(tmp_path: Path):
+    """A graph dump (data.nt) declares the ontology too, but its other facts are facts, not terms."""
+    assert run_cli("export", "-o", tmp_path, "--format", "nt").returncode == 0
+    result = run_cli("validate", tmp_path / "data.nt", "--format", "json")
+    unsourced = [f["focus"] for f in json.loads(result.stdout)["findings"] if f["message"].startswith("This fact has no source")]
+    assert result.returncode == 1 and any(focus.startswith("<https://w3id.org/ilrs/id/") for focus in unsourced)
+    assert not [focus for focus in unsourced if focus.startswith("<https://w3id.org/ilrs/ontology")]

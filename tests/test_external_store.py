@@ -236,3 +236,26 @@ def test_a_failed_load_of_blank_nodes_writes_nothing(tmp_path, store, shipped):
     assert result.returncode == 1 and "no staging graph was written" in result.stderr, result.stderr
     assert _graphs_in(store) == before
     assert RemoteEngine(StoreEndpoints.of(store)).version == shipped.content_hash
+
+
+def test_the_ontology_named_among_the_data_is_loaded_as_the_shipped_one_is(store, shipped):
+    """`load --data data ontology/ilrs.ttl` (a relative path, as a fork's CI names it) loads the ontology
+    into its graph: the same graphs and quads as the shipped load, nothing refused."""
+    root = FIXTURES.parent.parent
+    result = run_cli("load", "--store", store, "--data", "data", "ontology/ilrs.ttl", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "note" not in result.stderr
+    loaded = RemoteEngine(StoreEndpoints.of(store))
+    assert "https://w3id.org/ilrs/ontology" in loaded.graph_names
+    assert loaded.graph_names == {q.graph_name.value for q in shipped.quads}
+    assert loaded.quad_count == len(shipped.quads)
+
+
+def test_loading_data_without_an_ontology_says_the_store_now_holds_none(store):
+    root = FIXTURES.parent.parent
+    result = run_cli("load", "--store", store, "--data", "data", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "https://w3id.org/ilrs/ontology" not in RemoteEngine(StoreEndpoints.of(store)).graph_names
+    assert "the --data files hold no ontology" in result.stderr
+    assert "--data data ontology/ilrs.ttl" in result.stderr
+    assert run_cli("load", "--store", store).returncode == 0
