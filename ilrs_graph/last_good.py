@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import shipped
 from .inputs import rdf_files
 from .load import LoadedGraph, LoadError, load_files, load_shipped
 from .store import ENGINES
@@ -80,7 +81,8 @@ class _LastGoodCopy:
     """The last good version of one data source (shipped, or a list of files), as N-Quads on disk."""
 
     def __init__(self, files: tuple[Path, ...] | None, validate: bool, directory: Path):
-        source = "shipped" if files is None else "\n".join(str(Path(f).resolve()) for f in files)
+        # The shipped data is known by where it is: each checkout or installation keeps its own copy.
+        source = f"shipped {shipped.data_folder()}" if files is None else "\n".join(str(Path(f).resolve()) for f in files)
         key = hashlib.sha256(f"{source}\n{validate}".encode()).hexdigest()[:24]
         self.quads_path = directory / "last-good" / f"{key}.nq"
         self.about_path = self.quads_path.with_suffix(".json")

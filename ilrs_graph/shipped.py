@@ -24,9 +24,14 @@ def shapes_file() -> Path:
     return _folder("ontology") / "shapes.ttl"
 
 
+def data_folder() -> Path:
+    """The folder of the hand-edited data (a resolved path: it tells one checkout or installation from another)."""
+    return _folder("data")
+
+
 def data_files() -> list[Path]:
     """The hand-edited data, one TriG file per topic, in a stable order."""
-    return sorted(_folder("data").glob("*.trig"))
+    return sorted(data_folder().glob("*.trig"))
 
 
 def query_files() -> list[Path]:

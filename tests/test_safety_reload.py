@@ -133,3 +133,34 @@ def test_validate_and_export_never_modify_the_source_files(data, tmp_path):
     assert run_cli("export", *data["files"], "-o", tmp_path / "out").returncode == 0
     assert sources() == before
     assert sorted(p.name for p in Path(tmp_path).iterdir()) == ["base.trig", "extra.trig", "out"]
+
+
+def test_each_checkout_of_the_shipped_data_keeps_its_own_last_good_copy(tmp_path):
+    """Two copies of the package with their shipped data, one cache: the copy whose data breaks has no
+    good copy of its own and refuses to start, rather than serve the other copy's data."""
+    import socket
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    copies = [tmp_path / "one", tmp_path / "two"]
+    for copy in copies:
+        shutil.copytree(root / "ilrs_graph", copy / "ilrs_graph", ignore=shutil.ignore_patterns("__pycache__"))
+        for folder in ("ontology", "data", "queries"):
+            shutil.copytree(root / folder, copy / folder)
+    with socket.socket() as taken:  # the servers stop at the port, once their data is loaded (and kept)
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+
+        def serve(copy: Path) -> subprocess.CompletedProcess:
+            env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(copy)}
+            return subprocess.run([sys.executable, "-m", "ilrs_graph.cli", "serve", "--port", str(taken.getsockname()[1])],
+                                  cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+
+        first = serve(copies[0])
+        assert first.returncode == 2 and "cannot listen" in first.stderr, first.stderr
+        with (copies[1] / "data" / "partnerships.trig").open("a") as broken:
+            broken.write("\n<https://w3id.org/ilrs/id/x> <broken\n")
+        second = serve(copies[1])
+    assert second.returncode == 2 and "Traceback" not in second.stderr
+    assert "partnerships.trig" in second.stderr and "cannot listen" not in second.stderr, second.stderr
