@@ -1,7 +1,9 @@
 """Validation reports for continuous integration: SARIF 2.1.0, JUnit XML and GitHub workflow annotations.
 
 Each points at the ``file:line`` where a finding's focus node is written, so that code scanning,
-test-report viewers and pull-request annotations show the finding on the offending line. The wording of
+test-report viewers and pull-request annotations show the finding on the offending line (at the file
+alone for RDF/XML and JSON-LD, whose statements have no line: a SARIF physical location without a
+region, a GitHub annotation with ``file`` and no ``line``, both of which the formats allow). The wording of
 a finding's details and of the summary line is shared with the text report.
 """
 
@@ -107,8 +109,9 @@ def github(report: Report) -> str:
     lines = []
     for finding in report.findings:
         properties = [f"title={_escape_property(rule_of(finding))}"]
-        if finding.location:
-            properties[:0] = [f"file={_escape_property(finding.location.path)}", f"line={finding.location.line}"]
+        if finding.location:  # a file without a line (RDF/XML, JSON-LD) is annotated as a whole
+            properties[:0] = [f"file={_escape_property(finding.location.path)}"] + (
+                [f"line={finding.location.line}"] if finding.location.line else [])
         lines.append(f"::{_GITHUB_COMMANDS[finding.severity]} {','.join(properties)}::"
                      f"{_escape_data(finding.message + chr(10) + details(finding))}")
     return "\n".join(lines + [summary(report)]) + "\n"

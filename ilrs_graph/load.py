@@ -51,13 +51,14 @@ class LoadError(Exception):
 
 @dataclass(frozen=True)
 class Location:
-    """Where something is written: a file and a 1-based line."""
+    """Where something is written: a file and a 1-based line (None where the format has no lines to
+    point at: RDF/XML and JSON-LD, whose statements the parser does not place)."""
 
     path: str
-    line: int
+    line: int | None
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+        return self.path if self.line is None else f"{self.path}:{self.line}"
 
 
 @dataclass
@@ -111,6 +112,8 @@ def load_files(files: list[Path], *, ontology: bool = True, display_root: Path |
         quads.extend(file.quads)
         if file.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
             _index_subjects(file.data.decode("utf-8"), file.shown, loaded, file.ontology or "")
+        else:
+            _index_statements(file, loaded)
     loaded.quads = _canonical_literals(quads)
     loaded.content_hash = digest.hexdigest()
     return loaded
@@ -231,6 +234,26 @@ def _canonical_literals(quads: list[ox.Quad]) -> list[ox.Quad]:
         return quads
     return [ox.Quad(q.subject, q.predicate, changed[q.object], q.graph_name) if q.object in changed else q
             for q in quads]
+
+
+def _index_statements(file: _ReadFile, loaded: LoadedGraph) -> None:
+    """Where each subject of an N-Triples or N-Quads file is written: a statement per line, in the order
+    the parser gives them. RDF/XML and JSON-LD statements are only placed in their file."""
+    if file.format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+        lines = (number for number, text in enumerate(file.data.split(b"\n"), 1)
+                 if text.strip() and not text.lstrip().startswith(b"#"))
+    else:
+        lines = iter(())
+    for quad in file.quads:
+        location = Location(file.shown, next(lines, None))
+        if not isinstance(quad.subject, ox.NamedNode):
+            continue
+        subject = str(quad.subject)
+        graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+        loaded.first_in_graph.setdefault((graph, subject), location)
+        loaded.first_at.setdefault(subject, location)
+        if quad.predicate == _A:
+            loaded.typed_at.setdefault(subject, location)
 
 
 # --- where subjects are written ------------------------------------------------------------------

@@ -95,7 +95,7 @@ def validate(loaded: LoadedGraph, shapes_path: Path | None = None) -> Report:
     findings = sorted(
         (_finding(results_graph, result, statements, loaded, shapes)
          for result in results_graph.subjects(RDF.type, SH.ValidationResult)),
-        key=lambda f: (f.location.path if f.location else "~", f.location.line if f.location else 0,
+        key=lambda f: (f.location.path if f.location else "~", (f.location.line or 0) if f.location else 0,
                        f.severity, f.focus, f.path or "", f.message))
     return Report(tuple(findings), tuple(loaded.shown_files), triples, _node_shapes(shapes))
 

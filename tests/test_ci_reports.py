@@ -203,3 +203,43 @@ def test_unreadable_input_still_gives_ci_a_document_pointing_at_the_line(unreada
 def test_unreadable_input_in_text_is_the_message_alone(unreadable):
     result = run_cli("validate", unreadable)
     assert result.returncode == 2 and result.stdout == "" and "broken.ttl:4" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def dumps(tmp_path_factory) -> Path:
+    """The shipped graph exported in every format."""
+    out = tmp_path_factory.mktemp("dumps")
+    assert run_cli("export", "-o", out).returncode == 0
+    return out
+
+
+@pytest.mark.parametrize("name", ["data.nq", "data.nt"])
+def test_findings_in_n_quads_and_n_triples_point_at_the_subjects_line(dumps, name):
+    result = run_cli("validate", dumps / name, "--format", "sarif")
+    log = json.loads(result.stdout)
+    jsonschema.validate(log, SARIF_SCHEMA)
+    lines = (dumps / name).read_text().splitlines()
+    results = log["runs"][0]["results"]
+    assert results
+    for found in results:
+        (location,) = found["locations"]
+        assert location["physicalLocation"]["artifactLocation"]["uri"] == (dumps / name).as_uri()
+        line = lines[location["physicalLocation"]["region"]["startLine"] - 1]
+        focus = found["properties"]["focus"]
+        assert line.startswith(focus.split(" ")[0] + " "), (focus, line)
+
+
+@pytest.mark.parametrize("name", ["data.rdf", "data.jsonld"])
+def test_findings_in_rdf_xml_and_json_ld_name_their_file(dumps, name):
+    """Their statements have no line to point at: the file is named (SARIF allows a physical location
+    without a region, GitHub an annotation without a line)."""
+    log = json.loads(run_cli("validate", dumps / name, "--format", "sarif").stdout)
+    jsonschema.validate(log, SARIF_SCHEMA)
+    results = log["runs"][0]["results"]
+    assert results and all(found["locations"] == [{"physicalLocation": {"artifactLocation": {"uri": (dumps / name).as_uri()}}}]
+                           for found in results)
+    annotations = run_cli("validate", dumps / name, "--format", "github").stdout.splitlines()[:-1]
+    assert annotations and all(a.startswith(f"::error file={dumps / name},title=") or
+                               a.startswith(f"::warning file={dumps / name},title=") for a in annotations)
+    text = run_cli("validate", dumps / name).stdout
+    assert "(no file)" not in text and f"{dumps / name}: violation: " in text
