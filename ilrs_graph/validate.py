@@ -20,7 +20,7 @@ import rdflib
 from pyparsing import ParseException
 from pyshacl import validate as pyshacl_validate
 from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, RuleLoadError, ShapeLoadError
-from rdflib.namespace import PROV, RDF, RDFS, SH
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SH
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
@@ -71,6 +71,10 @@ def validate(loaded: LoadedGraph, shapes_path: Path | None = None) -> Report:
     """Validate parsed data (see :func:`ilrs_graph.load.load_files`) against the shapes."""
     shapes_path = shapes_path or shipped.shapes_file()
     shapes = _read_shapes(shapes_path)
+    if not _targets_something(shapes):  # pySHACL would say "conforms": validation silently off
+        raise LoadError(shapes_path, f"no SHACL shapes in {shapes_path} (no shape with a target: sh:targetClass, "
+                                     "sh:targetNode, sh:targetSubjectsOf, sh:targetObjectsOf, or a class that is "
+                                     "a sh:NodeShape), so nothing would be checked")
     loaded.refuse_triple_terms("validation (pySHACL)")
     data = convert.graph(loaded.quads, _ParsingEachQueryOnce())
     triples = len(data)
@@ -169,6 +173,18 @@ def _node_shapes(shapes: rdflib.Graph) -> dict[str, str]:
     """The named node shapes with their labels: the checks a report lists, passed or failed."""
     named = (s for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, rdflib.URIRef))
     return {_n3(shape): str(shapes.value(shape, RDFS.label) or "") for shape in sorted(named)}
+
+
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+
+
+def _targets_something(shapes: rdflib.Graph) -> bool:
+    """Whether a shape of ``shapes`` has a focus node to check: one with a target, or a node shape that is
+    also a class (an implicit class target). Shapes without targets validate nothing."""
+    if any(True for target in _TARGETS for _ in shapes.triples((None, target, None))):
+        return True
+    classes = set(shapes.subjects(RDF.type, RDFS.Class)) | set(shapes.subjects(RDF.type, OWL.Class))
+    return any(node in classes for node in shapes.subjects(RDF.type, SH.NodeShape))
 
 
 def _read_shapes(path: Path) -> rdflib.Graph:

@@ -166,3 +166,32 @@ def test_a_merged_dump_holding_the_ontology_still_needs_sources_for_its_facts(tm
     unsourced = [f["focus"] for f in json.loads(result.stdout)["findings"] if f["message"].startswith("This fact has no source")]
     assert result.returncode == 1 and any(focus.startswith("<https://w3id.org/ilrs/id/") for focus in unsourced)
     assert not [focus for focus in unsourced if focus.startswith("<https://w3id.org/ilrs/ontology")]
+
+
+@pytest.mark.parametrize("report", ["text", "json", "sarif", "junit", "github"])
+@pytest.mark.parametrize("content", [
+    "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n",
+    "",
+    "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+    "ex:Untargeted a sh:NodeShape ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .\n",
+], ids=["other-rdf", "empty", "no-target"])
+def test_shapes_that_check_nothing_are_bad_input_not_conformance(tmp_path: Path, report, content):
+    """--shapes naming a file without shapes would turn validation off in CI while saying 'conforms'."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(content)
+    result = run_cli("validate", "--shapes", shapes, "--format", report, FIXTURES / "base.trig")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"no SHACL shapes in {shapes}" in result.stderr
+    if report in ("json", "sarif"):
+        assert "no SHACL shapes" in json.dumps(json.loads(result.stdout))
+    elif report != "text":
+        assert "no SHACL shapes" in result.stdout
+
+
+def test_a_node_shape_that_is_a_class_targets_its_instances(tmp_path: Path):
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                      "<https://w3id.org/ilrs/ontology/Partnership> a rdfs:Class, sh:NodeShape ;\n"
+                      "    sh:property [ sh:path <http://example.org/never> ; sh:minCount 1 ] .\n")
+    result = run_cli("validate", "--shapes", shapes, FIXTURES / "base.trig")
+    assert result.returncode == 1 and "violation" in result.stdout, result.stdout + result.stderr
