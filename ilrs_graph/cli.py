@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from dataclasses import fields
 from pathlib import Path
@@ -83,11 +84,15 @@ def _parser() -> argparse.ArgumentParser:
 
     query = commands.add_parser(
         "query", help="answer a SPARQL query from the command line",
-        usage="%(prog)s [-h] QUERY|FILE.rq [--format FORMAT] [--data FILE [FILE ...]] [--engine {oxigraph,rdflib}] "
-              "[--timeout SECONDS]",
-        description="Answer a SPARQL query (the text, or a .rq file) over the shipped graph, or over the "
+        usage="%(prog)s [-h] QUERY|FILE.rq|NAME|- [--format FORMAT] [--data FILE [FILE ...]] "
+              "[--engine {oxigraph,rdflib}] [--timeout SECONDS]",
+        description="Answer a SPARQL query (the text, a .rq file, the name of a packaged competency question "
+                    "such as joined-in-2023, or - to read it from stdin) over the shipped graph, or over the "
                     "given --data files, with the same engine and checks as the server.")
-    query.add_argument("query", metavar="QUERY|FILE.rq", help="a SPARQL query, or a file holding one")
+    query.add_argument("query", metavar="QUERY|FILE.rq|NAME|-",
+                       help="a SPARQL query; a file holding one; the name of a packaged competency question "
+                            "(a file name without .rq, when no such file is here: "
+                            + ", ".join(_question_names()) + "); or - for stdin")
     query.add_argument("--format", default="table",
                        help="table (default; Turtle for CONSTRUCT/DESCRIBE), json, xml, csv or tsv for "
                             "SELECT/ASK; turtle, ntriples, jsonld, rdfxml, trig or nquads for CONSTRUCT/DESCRIBE")
@@ -228,11 +233,25 @@ def _query(args: argparse.Namespace) -> int:
     if args.timeout is not None and not _is_seconds(args.timeout):
         return _fail(TIMEOUT_REFUSED)
     text = args.query
-    if text.endswith(".rq") or _is_path(text):
+    if text == "-":
+        try:
+            text = sys.stdin.buffer.read().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            return _fail(f"cannot read the query from stdin: {error}")
+    elif text.endswith(".rq") or _is_path(text):
         try:
             text = Path(text).read_text(encoding="utf-8-sig")  # a BOM, as Windows editors write, dropped
         except (OSError, UnicodeDecodeError) as error:
-            return _fail(f"{args.query}: cannot read the query: {error}")
+            packaged = Path(text).stem in _question_names() and not _is_path(text)
+            also = f" (the packaged question is run by `ilrs-graph query {Path(text).stem}`)" if packaged else ""
+            return _fail(f"{args.query}: cannot read the query: {error}{also}")
+    elif _QUESTION_NAME.fullmatch(text):  # no SPARQL query is a single name
+        from . import shipped
+
+        questions = {path.stem: path for path in shipped.query_files()}
+        if text not in questions:
+            return _fail(f"'{text}' is neither a file nor a packaged question (known: {', '.join(questions)})")
+        text = questions[text].read_text(encoding="utf-8-sig")
     try:
         dataset = Dataset.open(rdf_files(args.data) if args.data else None, engine=args.engine)
         plan = dataset.plan(text)
@@ -252,6 +271,16 @@ def _query(args: argparse.Namespace) -> int:
         where = f" (line {error.line}, column {error.column})" if error.line else ""
         return _fail(f"{error.message}{where}")
     return _write(text_table.render(answer) if table else _with_final_newline(answer), EXIT_OK)
+
+
+_QUESTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _question_names() -> list[str]:
+    """The packaged competency questions, by name (their file names without .rq)."""
+    from . import shipped
+
+    return [path.stem for path in shipped.query_files()]
 
 
 def _with_final_newline(answer: bytes) -> bytes:

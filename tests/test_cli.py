@@ -64,7 +64,7 @@ def test_the_query_comes_before_the_data_files_as_the_usage_says():
                      "--data", FIXTURES / "base.trig", FIXTURES / "base.trig")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == "n" and int(result.stdout.splitlines()[1]) > 0
-    assert "QUERY|FILE.rq [--format" in run_cli("query", "--help").stdout
+    assert "QUERY|FILE.rq|NAME|- [--format" in run_cli("query", "--help").stdout
 
 
 def test_the_table_shows_control_characters_instead_of_sending_them_to_the_terminal():
@@ -276,3 +276,29 @@ def test_serving_an_ill_typed_literal_with_rdflib_logs_no_traceback(ill_typed_da
         assert answer.status_code == 200 and "2023-13-45" in answer.text
         log = served.log.read_text(encoding="utf-8")
     assert "Traceback" not in log, log
+
+
+def test_a_packaged_question_is_run_by_its_name_from_any_directory(tmp_path):
+    """The installed command carries the competency questions: `query joined-in-2023` runs it where no
+    such file is; a path to one that is not there says how to run it."""
+    by_file = run_cli("query", "queries/joined-in-2023.rq")
+    by_name = run_cli("query", "joined-in-2023", cwd=tmp_path)
+    assert by_name.returncode == 0 and by_name.stdout == by_file.stdout and "Egypt" in by_name.stdout
+    missing = run_cli("query", "queries/joined-in-2023.rq", cwd=tmp_path)
+    assert missing.returncode == 2 and "`ilrs-graph query joined-in-2023`" in missing.stderr
+    unknown = run_cli("query", "joined-in-2099", cwd=tmp_path)
+    assert unknown.returncode == 2 and "neither a file nor a packaged question" in unknown.stderr
+    assert "joined-in-2023" in unknown.stderr and "Traceback" not in unknown.stderr
+    assert "joined-in-2023" in run_cli("query", "--help").stdout
+
+
+def test_a_dash_reads_the_query_from_stdin():
+    def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess:
+        return subprocess.run([ilrs_graph_command(), "query", *args], input=stdin, cwd=ROOT, capture_output=True,
+                              timeout=120)
+
+    by_file = run("queries/joined-in-2023.rq", "--format", "csv")
+    piped = run("-", "--format", "csv", stdin=(ROOT / "queries" / "joined-in-2023.rq").read_bytes())
+    assert piped.returncode == 0 and piped.stdout == by_file.stdout and b"Egypt" in piped.stdout, piped.stderr
+    empty = run("-")
+    assert empty.returncode == 2 and b"Traceback" not in empty.stderr
