@@ -28,6 +28,7 @@ class Expect:
     rows: list[tuple]
     ordered: bool = True
     lists: set[str] = field(default_factory=set)  # GROUP_CONCAT columns, compared as sets
+    separator: str = ", "                         # the lists' GROUP_CONCAT separator
 
 
 EXPECTED: dict[str, Expect] = {
@@ -171,9 +172,16 @@ EXPECTED: dict[str, Expect] = {
         ("", "about 15"), ("", "at least 21"), ("", "at least 31"), ("", "about 12"), ("", "10"), ("", "9")]),
     "signing-places": Expect(["city", "instruments"], [
         ("Beijing", "3"), ("Wuhan", "2"), ("Baku", "1"), ("Hefei", "1"), ("Moscow", "1"), ("Tunxi", "1")]),
-    "signatories": Expect(["name", "signed"], [
-        ("Zhang Kejian", "5"), ("Li Guoping", "2"), ("Chen Xiaodong", "1"), ("Dmitry Rogozin", "1"),
-        ("Gabriela Jimenez", "1")]),
+    "signatories": Expect(["name", "signed", "posts"], [  # every post a source gives, not one of them
+        ("Zhang Kejian", "5", {"Director of the China National Space Administration",
+                               "China National Space Administration (CNSA) administrator", "CNSA administrator",
+                               "Administrator of the China National Space Administration"}),
+        ("Li Guoping", "2", {"Chief engineer of the China National Space Administration",
+                             "Chief Engineer at the China National Space Administration"}),
+        ("Chen Xiaodong", "1", {"Ambassador of the People's Republic of China in the Republic of South Africa"}),
+        ("Dmitry Rogozin", "1", {"Chief of Roscosmos"}),
+        ("Gabriela Jimenez", "1", {"Vice President of Venezuela and Minister of Science and Technology"})],
+        lists={"posts"}, separator=" | "),
     "launch-timeline": Expect(["missionLabel", "launched", "landed", "returned", "status"], [
         ("Chang'e 4", "2018-12-08", "2019-01-03", "", ""), ("Luna 25", "2023-08-11", "", "", "failed"),
         ("Queqiao-2", "2024-03-20", "", "", "launched"),
@@ -224,7 +232,7 @@ def rows_of(results_json: bytes, expect: Expect) -> list[tuple]:
         row = []
         for column in expect.columns:
             value = binding.get(column, {}).get("value", "")
-            row.append(frozenset(v for v in value.split(", ") if v) if column in expect.lists else value)
+            row.append(frozenset(v for v in value.split(expect.separator) if v) if column in expect.lists else value)
         rows.append(tuple(row))
     return rows
 
@@ -241,6 +249,12 @@ def test_every_query_states_its_question_and_has_an_expected_answer():
         checked = name in EXPECTED or name in ASK_EXPECTED or name in GRAPH_EXPECTED or name == "facts-per-source"
         assert checked, f"{name} has no expected answer"
     assert len(QUERIES) >= 25
+
+
+def test_no_question_answers_with_a_sample():
+    """SAMPLE picks any value of a group, and the engines pick differently (a signatory's post was one
+    title on Oxigraph and another on rdflib): an answer must be the same whichever engine gives it."""
+    assert not [name for name, path in QUERIES.items() if "SAMPLE(" in path.read_text().upper().replace(" ", "")]
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
