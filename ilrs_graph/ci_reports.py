@@ -19,6 +19,7 @@ from . import __version__
 from .load import LoadError
 from .namespaces import BASE, shorten_terms
 from .validate import Finding, Report
+from .wording import counted
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _SARIF_LEVELS = {"violation": "error", "warning": "warning", "info": "note"}
@@ -83,7 +84,7 @@ def junit(report: Report) -> str:
         others = [f for f in by_rule[rule_id] if f.severity != "violation"]
         if violations:
             failure = ET.SubElement(case, "failure", {
-                "message": f"{len(violations)} violation{'' if len(violations) == 1 else 's'} of {rule_id}"
+                "message": f"{counted(len(violations), 'violation')} of {rule_id}"
                            + (f" ({labels[rule_id]})" if labels.get(rule_id) else ""),
                 "type": "violation"})
             failure.text = "\n".join(located(f) for f in violations)
@@ -160,15 +161,11 @@ def _sarif_location(path: str, line: int | None) -> dict:
 def summary(report: Report) -> str:
     """One line: how much was checked and what was found (infos only when there are some: the shipped
     shapes make none, and custom --shapes may)."""
-    counts = [_counted(report.count("violation"), "violation"), _counted(report.count("warning"), "warning")]
+    counts = [counted(report.count("violation"), "violation"), counted(report.count("warning"), "warning")]
     if report.count("info"):
-        counts.append(_counted(report.count("info"), "info"))
+        counts.append(counted(report.count("info"), "info"))
     verdict = "conforms" if report.conforms else "does not conform"
-    return f"{len(report.files)} files, {report.triples:,} facts: {', '.join(counts)}; the data {verdict}."
-
-
-def _counted(number: int, severity: str) -> str:
-    return f"{number} {severity}{'' if number == 1 else 's'}"
+    return f"{counted(len(report.files), 'file')}, {counted(report.triples, 'fact')}: {', '.join(counts)}; the data {verdict}."
 
 
 def details(finding: Finding) -> str:

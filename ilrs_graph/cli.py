@@ -16,6 +16,7 @@ from pathlib import Path
 from . import __version__
 from .namespaces import BASE, ONTOLOGY
 from .query import Limits
+from .wording import article, counted
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 TIMEOUT_REFUSED = "--timeout must be a number of seconds above 0"
@@ -261,7 +262,7 @@ def _query(args: argparse.Namespace) -> int:
         fmt = formats.by_name(wanted, allowed)
         if fmt is None:
             names = ", ".join(f.name for f in allowed) + ("" if plan.answers_with_triples else ", table")
-            return _fail(f"a {plan.form} query can be written as {names}, not '{args.format}'")
+            return _fail(f"{article(plan.form)} query can be written as {names}, not '{args.format}'")
         answer = _interruptible(lambda: dataset.answer(plan, fmt).body, args.timeout)
     except TimeoutError:
         return _fail(f"the query did not finish within {args.timeout:g} s (--timeout)", EXIT_FINDINGS)
@@ -334,7 +335,7 @@ def _write_site(loaded, out_dir: Path, base_url: str) -> int:
         return _fail(str(error))
     except CannotWrite as error:
         return _fail(f"{error} A static site publishes every format; write the others with -o DIR --format NAME.")
-    print(f"Static site written to {out_dir}: {site.pages:,} pages and {site.files - site.pages:,} other files "
+    print(f"Static site written to {out_dir}: {counted(site.pages, 'page')} and {counted(site.files - site.pages, 'other file')} "
           f"({site.bytes / 1e6:.1f} MB); sitemap.xml lists the pages under {base_url}")
     return EXIT_OK
 
@@ -371,9 +372,9 @@ def _load(args: argparse.Namespace) -> int:
         return _fail(f"the load into {args.store} failed: {error}", EXIT_FINDINGS)
     except ValueError as error:
         return _fail(str(error))
-    dropped = f"; dropped {len(report.dropped)} graphs of the previous version" if report.dropped else ""
-    print(f"Loaded {report.quads:,} quads in {report.graphs} named graphs (default graph: their merge, "
-          f"{report.merged_triples:,} triples) into {args.store}, version {report.version[:12]}{dropped}.")
+    dropped = f"; dropped {counted(len(report.dropped), 'graph')} of the previous version" if report.dropped else ""
+    print(f"Loaded {counted(report.quads, 'quad')} in {counted(report.graphs, 'named graph')} (default graph: their "
+          f"merge, {counted(report.merged_triples, 'triple')}) into {args.store}, version {report.version[:12]}{dropped}.")
     if not any(quad.graph_name.value == ONTOLOGY for quad in loaded.quads):
         print(f"ilrs-graph: note: the --data files hold no ontology (no graph <{ONTOLOGY}>), so the store now "
               f"holds none: a server answering from it has no /ontology page. To load it, name the ontology's "
@@ -432,7 +433,7 @@ def _serve(args: argparse.Namespace) -> int:
     if problem:
         return _fail(problem)
     source = f", from the store {args.store}" if args.store else ""
-    print(f"Serving the ILRS Knowledge Graph at http://{args.host}:{args.port}/ ({args.workers} workers{source})",
+    print(f"Serving the ILRS Knowledge Graph at http://{args.host}:{args.port}/ ({counted(args.workers, 'worker')}{source})",
           file=sys.stderr)
     serve(app, host=args.host, port=args.port, workers=args.workers)
     return EXIT_OK

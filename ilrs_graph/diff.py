@@ -19,6 +19,7 @@ from .export import canonical_quads
 from .inputs import rdf_files
 from .load import LoadedGraph, load_files
 from .namespaces import RDFS, XSD, shorten
+from .wording import counted
 
 _LABEL = RDFS + "label"
 _PLAIN = {XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
@@ -103,8 +104,7 @@ def _summary(diff: DataDiff) -> str:
     if not diff.changed:
         return "No facts added or removed."
     count = len(diff.resources)
-    return (f"{count} resource{'' if count == 1 else 's'} changed: {diff.count('+')} fact"
-            f"{'' if diff.count('+') == 1 else 's'} added, {diff.count('-')} removed.")
+    return f"{counted(count, 'resource')} changed: {counted(diff.count('+'), 'fact')} added, {diff.count('-'):,} removed."
 
 
 def _labels(quads: list[ox.Quad]) -> dict[ox.NamedNode | ox.BlankNode, str]:

@@ -37,6 +37,7 @@ from . import formats, memory
 from .formats import Format
 from .query import Limits, QueryError, QueryPlan
 from .store import Engine
+from .wording import counted
 
 log = logging.getLogger("ilrs_graph.execution")
 
@@ -73,14 +74,14 @@ class ExecutorPool:
         self._lock = threading.Condition()
         self.capacity = limits.max_executors  # executors at the busiest: as many as copies of the graph fit
         if engine.footprint_bytes is None:
-            log.warning("the memory the graph takes cannot be measured here: up to %d executors per server "
-                        "process, whatever they copy of it", self.capacity)
+            log.warning("the memory the graph takes cannot be measured here: up to %s per server "
+                        "process, whatever they copy of it", counted(self.capacity, "executor"))
         else:
             fitting = limits.max_surplus_bytes // max(engine.footprint_bytes, 1)
             self.capacity = limits.executors + min(limits.max_executors - limits.executors, fitting)
-            log.info("the graph takes %s in memory: up to %d executors per server process (max_executors %d; "
+            log.info("the graph takes %s in memory: up to %s per server process (max_executors %d; "
                      "extra ones may copy %s of it, max_surplus_bytes)", _size(engine.footprint_bytes),
-                     self.capacity, limits.max_executors, _size(limits.max_surplus_bytes))
+                     counted(self.capacity, "executor"), limits.max_executors, _size(limits.max_surplus_bytes))
 
     def start(self) -> None:
         """Fork the forker and the first executors; call it before the process starts threads."""
@@ -130,8 +131,9 @@ class ExecutorPool:
             while not self._idle and self._count >= self._allowed():
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise QueryError(f"All {self._count} query executors of this server process are busy; "
-                                     "try again shortly.", 503, retry_after=RETRY_AFTER_SECONDS)
+                    which = "The only query executor of this server process is" if self._count == 1 else \
+                        f"All {self._count} query executors of this server process are"
+                    raise QueryError(f"{which} busy; try again shortly.", 503, retry_after=RETRY_AFTER_SECONDS)
                 self._lock.wait(min(remaining, STUCK_SECONDS / 4))  # busy ones may become stuck meanwhile
             if self._idle:
                 executor = self._idle.pop()

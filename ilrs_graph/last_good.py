@@ -23,6 +23,7 @@ from .inputs import rdf_files
 from .load import LoadedGraph, LoadError, load_files, load_shipped
 from .store import ENGINES
 from .validate import user_cache_dir, validate_unless_known
+from .wording import counted
 
 log = logging.getLogger("ilrs_graph.last_good")
 
@@ -56,7 +57,7 @@ def load_checked(files: tuple[Path, ...] | None, *, validate: bool, engine: str)
         violations = [f for f in report.findings if f.severity == "violation"]
         shown = "; ".join(f"{f.location or '(no file)'}: {f.message}" for f in violations[:SHOWN_VIOLATIONS])
         more = f" (and {len(violations) - SHOWN_VIOLATIONS} more)" if len(violations) > SHOWN_VIOLATIONS else ""
-        raise DataRejected(f"the data does not conform to the shapes: {len(violations)} violations: {shown}{more}")
+        raise DataRejected(f"the data does not conform to the shapes: {counted(len(violations), 'violation')}: {shown}{more}")
     return loaded
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 
 from .namespaces import PREFIXES
+from .wording import counted
 
 
 class QueryError(Exception):
@@ -170,7 +171,7 @@ def _read(text: str, max_depth: int) -> QueryPlan:
         if kind == "other" and value in "{([":
             depth += 1
             if depth > max_depth:
-                raise QueryError(f"The query nests {{ }}, ( ) and [ ] more than {max_depth} levels deep.",
+                raise QueryError(f"The query nests {{ }}, ( ) and [ ] more than {counted(max_depth, 'level')} deep.",
                                  **_position(text, offset))
         elif kind == "other" and value in "})]":
             depth -= 1

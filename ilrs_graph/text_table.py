@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 from .namespaces import shorten
+from .wording import counted
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -23,7 +24,7 @@ def render(results_json: bytes, *, max_width: int = 60) -> str:
     line = "-+-".join("-" * w for w in widths)  # "-+-" under each " | " of the rows
     out = [" | ".join(_padded(name, w) for name, w in zip(columns, widths)), line]
     out += [" | ".join(_padded(cell, w) for cell, w in zip(row, widths)) for row in rows]
-    out.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")
+    out.append(f"({counted(len(rows), 'row')})")
     return "\n".join(out) + "\n"
 
 

@@ -302,3 +302,21 @@ def test_a_dash_reads_the_query_from_stdin():
     assert piped.returncode == 0 and piped.stdout == by_file.stdout and b"Egypt" in piped.stdout, piped.stderr
     empty = run("-")
     assert empty.returncode == 2 and b"Traceback" not in empty.stderr
+
+
+def test_one_of_a_thing_is_said_in_the_singular(tmp_path):
+    """'an ASK query', '1 file', '1 violation', '1 worker': the messages count as people do."""
+    refused = run_cli("query", "ASK {}", "--format", "turtle")
+    assert refused.returncode == 2 and "error: an ASK query can be written as" in refused.stderr
+    assert run_cli("validate", FIXTURES / "base.trig").stdout.splitlines()[-1].startswith("2 files, ")
+    assert run_cli("export", "-o", tmp_path, "--format", "nq").returncode == 0  # holds the ontology: read alone
+    one_file = run_cli("validate", tmp_path / "data.nq")
+    assert one_file.stdout.splitlines()[-1].startswith("1 file, "), one_file.stdout[-300:]
+    rejected = run_cli("serve", "--port", "1", "--data", FIXTURES / "base.trig", BAD, "--validate")
+    assert rejected.returncode == 1 and ": 1 violation: " in rejected.stderr, rejected.stderr
+
+
+def test_the_server_says_how_many_workers_it_runs_in_the_singular_too():
+    with running_server_process("--data", FIXTURES / "base.trig", workers=1) as served:
+        started = served.log.read_text()
+    assert "(1 worker)" in started, started

@@ -259,3 +259,12 @@ def test_loading_data_without_an_ontology_says_the_store_now_holds_none(store):
     assert "the --data files hold no ontology" in result.stderr
     assert "--data data ontology/ilrs.ttl" in result.stderr
     assert run_cli("load", "--store", store).returncode == 0
+
+
+def test_a_load_of_one_graph_says_so_in_the_singular(tmp_path, store):
+    one = tmp_path / "one.nq"
+    one.write_text('<http://example.org/a> <http://example.org/b> "c" <http://example.org/g> .\n')
+    result = run_cli("load", "--store", store, "--data", one)
+    assert result.returncode == 0 and "Loaded 1 quad in 1 named graph (default graph: their merge, 1 triple)" \
+        in result.stdout, result.stdout + result.stderr
+    assert run_cli("load", "--store", store).returncode == 0
