@@ -165,7 +165,8 @@ def summary(report: Report) -> str:
     if report.count("info"):
         counts.append(counted(report.count("info"), "info"))
     verdict = "conforms" if report.conforms else "does not conform"
-    return f"{counted(len(report.files), 'file')}, {counted(report.triples, 'fact')}: {', '.join(counts)}; the data {verdict}."
+    return (f"{counted(len(report.files), 'file')}, {counted(report.triples, 'fact')}: {', '.join(counts)}; "
+            f"the data {verdict}.")
 
 
 def details(finding: Finding) -> str:

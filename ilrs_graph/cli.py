@@ -335,7 +335,8 @@ def _write_site(loaded, out_dir: Path, base_url: str) -> int:
         return _fail(str(error))
     except CannotWrite as error:
         return _fail(f"{error} A static site publishes every format; write the others with -o DIR --format NAME.")
-    print(f"Static site written to {out_dir}: {counted(site.pages, 'page')} and {counted(site.files - site.pages, 'other file')} "
+    print(f"Static site written to {out_dir}: {counted(site.pages, 'page')} and "
+          f"{counted(site.files - site.pages, 'other file')} "
           f"({site.bytes / 1e6:.1f} MB); sitemap.xml lists the pages under {base_url}")
     return EXIT_OK
 
@@ -433,7 +434,8 @@ def _serve(args: argparse.Namespace) -> int:
     if problem:
         return _fail(problem)
     source = f", from the store {args.store}" if args.store else ""
-    print(f"Serving the ILRS Knowledge Graph at http://{args.host}:{args.port}/ ({counted(args.workers, 'worker')}{source})",
+    print(f"Serving the ILRS Knowledge Graph at http://{args.host}:{args.port}/ "
+          f"({counted(args.workers, 'worker')}{source})",
           file=sys.stderr)
     serve(app, host=args.host, port=args.port, workers=args.workers)
     return EXIT_OK

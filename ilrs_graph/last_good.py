@@ -57,7 +57,8 @@ def load_checked(files: tuple[Path, ...] | None, *, validate: bool, engine: str)
         violations = [f for f in report.findings if f.severity == "violation"]
         shown = "; ".join(f"{f.location or '(no file)'}: {f.message}" for f in violations[:SHOWN_VIOLATIONS])
         more = f" (and {len(violations) - SHOWN_VIOLATIONS} more)" if len(violations) > SHOWN_VIOLATIONS else ""
-        raise DataRejected(f"the data does not conform to the shapes: {counted(len(violations), 'violation')}: {shown}{more}")
+        raise DataRejected(f"the data does not conform to the shapes: {counted(len(violations), 'violation')}: "
+                           f"{shown}{more}")
     return loaded
 
 

@@ -93,7 +93,8 @@ def rdf(dataset: Dataset, iri: str, fmt: Format) -> bytes:
     the ontology) that states it.
     """
     term = iri_term(iri)
-    links_in = f"""{{ SELECT DISTINCT ?s ?ip WHERE {{ ?s ?ip {term} FILTER(isIRI(?s)) }} ORDER BY ?ip ?s LIMIT {MOST_LINKS_IN} }}"""
+    links_in = (f"{{ SELECT DISTINCT ?s ?ip WHERE {{ ?s ?ip {term} FILTER(isIRI(?s)) }} "
+                f"ORDER BY ?ip ?s LIMIT {MOST_LINKS_IN} }}")
     if fmt.kind == "dataset":
         rows = dataset.select(f"""{_PREFIXES}
             SELECT ?s ?p ?o ?g WHERE {{

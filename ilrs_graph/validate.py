@@ -3,7 +3,8 @@
 SHACL sees one graph, so the named graphs (one per source document) are merged for it. To let a shape
 check that every fact has a source, each data triple is also written out as an ``rdf:Statement`` with a
 ``prov:wasDerivedFrom`` link to every source graph that states it (none for a triple written outside a
-source graph); an ontology's graph holds terms, not facts, and is left out of this. Each result is then traced back to the ``file:line`` where its focus node is written.
+source graph); an ontology's graph holds terms, not facts, and is left out of this. Each result is then
+traced back to the ``file:line`` where its focus node is written.
 """
 
 from __future__ import annotations
