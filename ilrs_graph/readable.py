@@ -132,7 +132,6 @@ class Page:
     label: str | None
     types: tuple[Claim, ...]  # each with a name in words: its label, else its local name's words (a reused class)
     types_by_all: frozenset[str]  # the kinds (as text) every source stating a kind states, shown without sources
-    types_disputed: bool          # two sources state kinds neither of which is a narrower kind of the other
     memberships: tuple[Membership, ...]
     groups: tuple[Group, ...]
     backlinks: tuple[Backlink, ...]
@@ -178,7 +177,6 @@ def page(dataset: Dataset, iri: str) -> Page | None:
         iri=iri, label=description.label,
         types=_not_citing(types, iri),
         types_by_all=frozenset(t.text for t in types if set(t.citations) == typing),
-        types_disputed=len(types) > 1 and _disputed(types, _unrelated_kinds(dataset, types)),
         memberships=_memberships(dataset, joined, citations),
         groups=groups,
         backlinks=tuple(Backlink(p, labels[p], tuple(sorted(s, key=lambda item: item[1].lower())))
@@ -303,34 +301,20 @@ def _newest_first(citations) -> tuple[Citation, ...]:
     return tuple(newest_first(citations, lambda c: c.issued, lambda c: c.title))
 
 
-def _disputed(claims: tuple[Claim, ...], conflict=None) -> bool:
-    """Whether two sources give values that cannot both be true — each stated by a source that does not
-    state the other: by default dates whose intervals do not nest, or different numbers; else the pairs
-    for which ``conflict(a, b)`` is true."""
+def _disputed(claims: tuple[Claim, ...]) -> bool:
+    """Whether two sources give values that cannot both be true: dates whose intervals do not nest, or
+    different numbers — each stated by a source that does not state the other. (Kinds are not judged: a
+    resource may be of several, a publisher and a space agency, and the graph does not say which exclude
+    each other; each kind a source alone gives is shown with it.)"""
     for i, a in enumerate(claims):
         for b in claims[i + 1:]:
             if not set(a.citations) - set(b.citations) or not set(b.citations) - set(a.citations):
                 continue
-            if (conflict or _values_conflict)(a, b):
+            if a.date and b.date and not a.date.agrees_with(b.date):
+                return True
+            if _number(a.term) is not None and _number(b.term) is not None and _number(a.term) != _number(b.term):
                 return True
     return False
-
-
-def _values_conflict(a: Claim, b: Claim) -> bool:
-    if a.date and b.date:
-        return not a.date.agrees_with(b.date)
-    return _number(a.term) is not None and _number(b.term) is not None and _number(a.term) != _number(b.term)
-
-
-def _unrelated_kinds(dataset: Dataset, types: tuple[Claim, ...]):
-    """Whether two kinds cannot both be true, as two dates that do not nest: neither is a narrower kind of
-    the other (a joint statement and a memorandum of understanding; not an agreement and a joint declaration)."""
-    classes = " ".join(str(t.term) for t in types if isinstance(t.term, ox.NamedNode))
-    narrower = {(row["a"].value, row["b"].value) for row in dataset.select(_PREFIXES + f"""
-        SELECT DISTINCT ?a ?b WHERE {{
-          VALUES ?a {{ {classes} }} VALUES ?b {{ {classes} }} ?a rdfs:subClassOf+ ?b
-        }}""")}
-    return lambda a, b: (a.text, b.text) not in narrower and (b.text, a.text) not in narrower
 
 
 def _number(term) -> float | None:

@@ -547,7 +547,8 @@ def test_every_kind_is_named_in_words_reused_classes_too(client, dataset):
 def test_kinds_the_sources_differ_on_stand_each_with_its_sources(client, dataset):
     """The CNSA–ABAE instrument's page said "joint statement, memorandum of understanding" where SpaceNews
     says the one and Space Wiki the other: checked against the quads, each kind not every source gives
-    names its sources, and kinds neither of which is narrower than the other are marked as disputed."""
+    names its sources. Kinds are not judged to disagree: CNSA is a space agency and a publisher (a badge said
+    "sources disagree" there, a second reading found), and the graph does not say which kinds exclude others."""
     stated: dict[str, dict[str, set[str]]] = {}
     for q in quads(dataset):
         if q.predicate.value == RDF + "type" and q.subject.value.startswith("https://w3id.org/ilrs/id/"):
@@ -566,10 +567,9 @@ def test_kinds_the_sources_differ_on_stand_each_with_its_sources(client, dataset
         expected = sorted(sorted(g.rsplit("/", 1)[1] for g in graphs) if graphs != typing else []
                           for graphs in kinds.values())
         assert shown == expected, (subject, shown, expected)
-    disputed = {s for s in agreements if "sources disagree" in _kind_line(
-        client.get(s.removeprefix("https://w3id.org/ilrs") + ".html").get_data(as_text=True))}
-    # a joint statement is no memorandum of understanding; an agreement may be a joint declaration
-    assert {s.rsplit("/", 1)[1] for s in disputed} == {"cnsa-abae-2023", "cnsa-roscosmos-joint-statement-2021"}
+    for subject in stated:
+        kinds = _kind_line(client.get(subject.removeprefix("https://w3id.org/ilrs") + ".html").get_data(as_text=True))
+        assert "sources disagree" not in kinds, subject
     assert _kind_line(client.get("/id/mission/change-6.html").get_data(as_text=True)) == "mission"
 
 
@@ -583,7 +583,6 @@ def test_kinds_that_are_no_iri_are_shown_as_text_with_their_sources(tmp_path):
     assert answer.status_code == 200
     line = _kind_line(answer.get_data(as_text=True))
     assert "a gadget ( <http://example.org/one> )" in line and "<<( <http://example.org/s>" in line
-    assert "sources disagree" in line  # a gadget and a widget, as far as the graph knows
 
 
 def _cited_in_order(html: str) -> tuple[list[list[str]], list[str]]:
