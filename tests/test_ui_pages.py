@@ -610,6 +610,10 @@ def test_a_source_page_does_not_cite_itself_beside_each_fact(client):
     assert own not in {href for cited in cites for href in cited} and own not in listed
     assert "It prints no title, publisher or URL. local copy" in page.text  # no "— Report on Li Guoping's…" after it
     assert "published 10 October 2023 What this document states" in page.text
+    # the facts shown without a source are the project's record, not the document's word of itself (a
+    # reviewer: "it prints no title, publisher or URL", yet its name stood as its own word), said first
+    assert page.text.index("What this page shows without naming a source is the project's record of this "
+                           "document") < page.text.index("local copy")
     # another source's page still cites the sources it shows, itself left out
     assert "/id/source/spacenews-venezuela-2023" not in _cited_in_order(
         client.get("/id/source/spacenews-venezuela-2023.html").get_data(as_text=True))[1]
