@@ -160,9 +160,10 @@ def page(dataset: Dataset, iri: str) -> Page | None:
     labels = _property_labels(dataset, [*description.properties, *(p for _, p, _ in description.incoming)],
                               description.property_labels)
     grouped: dict[str, list[Fact]] = {title: [] for title in GROUPS}
+    listed = {citation: index for index, citation in enumerate(_newest_first(citations.values()))}
     for prop, values in description.properties.items():
-        claims = tuple(_claim(v, citations) for v in values)
-        if prop == MISSION_STATUS:
+        claims = _in_order_of_sources(tuple(_claim(v, citations) for v in values), listed)
+        if prop == MISSION_STATUS and len(claims) > 1:  # one status needs no mark
             claims = _latest_word_first(dataset, iri, claims)
         fact = Fact(prop, labels[prop], _not_citing(claims, iri), _disputed(claims))
         grouped[_group_of(values[0], kinds)].append(fact)
@@ -211,15 +212,19 @@ def _claim(value: Value, citations: dict[str, Citation]) -> Claim:
     return Claim(term, value.label, date, _newest_first(citations[s.value] for s in value.sources))
 
 
+def _in_order_of_sources(claims: tuple[Claim, ...], listed: dict[Citation, int]) -> tuple[Claim, ...]:
+    """A fact's values in the order of their newest sources in the page's list of sources (newest first:
+    the partner counts officials gave, a mission's statuses), each by its name among equals."""
+    return tuple(sorted(claims, key=lambda c: (listed[c.citations[0]] if c.citations else len(listed),
+                                               (c.label or c.text).lower())))
+
+
 def _latest_word_first(dataset: Dataset, iri: str, claims: tuple[Claim, ...]) -> tuple[Claim, ...]:
-    """A mission's statuses in the order of their newest sources (as the page's list of sources), the one
-    the home page gives as its latest status marked (:func:`overview.latest_statuses`; none when it has no
-    name)."""
+    """A mission's statuses (newest first), the one the home page gives as its latest status marked and
+    first (:func:`overview.latest_statuses`; none when it has no name)."""
     latest = overview.latest_statuses(dataset, f"VALUES ?mission {{ {resources.iri_term(iri)} }}").get(iri)
-    ordered = newest_first(claims, lambda c: c.citations[0].issued if c.citations else None,
-                           lambda c: c.label or c.text)
     named = latest is not None and latest[1] is not None
-    marked = [replace(c, latest=named and c.term == latest[0]) for c in ordered]
+    marked = [replace(c, latest=named and c.term == latest[0]) for c in claims]
     return tuple(sorted(marked, key=lambda c: not c.latest))  # first also among statuses of the same day
 
 

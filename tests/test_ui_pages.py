@@ -602,6 +602,19 @@ def test_each_facts_citations_are_in_the_order_of_the_pages_sources_newest_first
         assert cited == sorted(cited, key=listed.index), cited
 
 
+@pytest.mark.parametrize("url, prop", [("/id/programme/ilrs", "partnerCount"), ("/id/mission/change-8", "plannedLaunchYear")])
+def test_a_facts_values_come_newest_first_as_the_pages_sources(client, url, prop):
+    """The programme's page gave the partner counts officials stated in the order of their labels, while the
+    home page sends readers there for them (a reviewer): a fact's values now come newest first."""
+    html = client.get(url + ".html").get_data(as_text=True)
+    fact = html.split(f'<a href="/ontology#{prop}">')[1].split("</div>")[0]
+    listed = _cited_in_order(html)[1]
+    values = fact.split('<li class="claim">')[1:] or fact.split("<dd>")[1:]
+    first_cited = [re.findall(r'href="(/id/source/[^"]+)"', value)[0] for value in values]
+    assert len(first_cited) >= 2
+    assert [listed.index(href) for href in first_cited] == sorted(listed.index(href) for href in first_cited)
+
+
 def test_a_source_page_does_not_cite_itself_beside_each_fact(client):
     own = "/id/source/li-guoping-iac-2023-report"
     html = client.get(own + ".html").get_data(as_text=True)
@@ -637,7 +650,9 @@ def test_a_missions_statuses_come_newest_first_the_latest_word_marked_as_on_the_
         listed = _cited_in_order(html)[1]
         newest = [listed.index(cites[0]) for _, _, cites in statuses]
         assert newest == sorted(newest), (mission, statuses)
-        assert [status for status, marked, _ in statuses if marked] == ([expected[name]] if name in expected else [])
+        # marked where there are several (a reviewer: "(the latest word)" beside a mission's only status)
+        marked = [status for status, marked, _ in statuses if marked]
+        assert marked == ([expected[name]] if name in expected and len(statuses) > 1 else []), (mission, statuses)
         if mission.endswith("/change-6"):
             assert [(status, marked) for status, marked, _ in statuses] == [
                 ("completed", True), ("launched", False), ("planned", False)]
