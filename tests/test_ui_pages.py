@@ -153,6 +153,7 @@ def test_the_network_joins_no_party_to_its_own_country(client, dataset):
     assert {china, pakistan} in pairs and {cnsa, "Asia-Pacific Space Cooperation Organization"} in pairs
     bound_to_cnsa = {name for pair in pairs if cnsa in pair for name in pair} - {cnsa}
     assert f"{cnsa}: bound by 13 instruments, with {len(bound_to_cnsa)} parties on other sides" in get(client, "/").text
+    assert "Roscosmos: bound by 1 instrument, with 1 party on another side" in get(client, "/").text  # not "on other sides"
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
