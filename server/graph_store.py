@@ -24,7 +24,7 @@ ONE_GRAPH = "Name one graph: ?graph=IRI (GET /sparql with an RDF Accept header l
 @blueprint.route("/store")
 def graph_store() -> Response:
     params = decoded(request.query_string)
-    graphs, default, explicit = params.get("graph", []), "default" in params, negotiation.requested()
+    graphs, default, explicit = params.get("graph", []), "default" in params, negotiation.requested(params)
     if len(graphs) > 1 or (graphs and default):
         raise ApiError(400, f"A request to /store names at most one graph. {ONE_GRAPH}")
     dataset = dataset_of(current_app)

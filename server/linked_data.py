@@ -93,8 +93,9 @@ def ontology_document(suffix: str | None = None) -> Response:
 @blueprint.route("/ontology/")
 def ontology_namespace() -> Response:
     """The namespace IRI (vann:preferredNamespaceUri, a slash namespace): 303 to the vocabulary, as W3C's
-    "Best Practice Recipes for Publishing RDF Vocabularies" (recipe 3) has it; /ontology negotiates."""
-    return _see_other("/ontology")
+    "Best Practice Recipes for Publishing RDF Vocabularies" (recipe 3) has it; /ontology negotiates (a
+    ?format= kept)."""
+    return _see_other("/ontology" + (f"?{request.query_string.decode('latin-1')}" if request.query_string else ""))
 
 
 @blueprint.route("/ontology/<path:name>")

@@ -41,10 +41,15 @@ def choose(offered: tuple[Format, ...], default: Format, *, explicit: Sequence[s
     return chosen
 
 
-def requested() -> list[str]:
-    """The formats this request's URL names by ?format= and ?output= (read strictly, as /sparql reads
-    them), for ``choose``'s ``explicit``: every document taking a format from its URL reads it here."""
-    params = decoded(request.query_string)
+def requested(params: dict[str, list[str]] | None = None) -> list[str]:
+    """The formats a request names by ``format`` and ``output``, for ``choose``'s ``explicit``: from
+    ``params`` where the caller has decoded its parameters (/sparql, /store), else from the URL, read
+    strictly as /sparql reads it, but only when it names one: a document takes no other parameter, so a
+    malformed one (a crawler's, a mail client's) is none of its business."""
+    if params is None:
+        if b"format" not in request.query_string and b"output" not in request.query_string:
+            return []
+        params = decoded(request.query_string)
     return params.get("format", []) + params.get("output", [])
 
 

@@ -46,7 +46,7 @@ def sparql() -> Response:
         raise ApiError(400, f"A POST to /sparql carries a query: a 'query' parameter ({FORM_TYPE}), or the "
                             f"query itself as the body ({QUERY_TYPE}).")
     if not queries:
-        return _describe_service()
+        return _describe_service(params)
     return _answer(queries[0], params)
 
 
@@ -89,7 +89,7 @@ def _answer(text: str, params: dict[str, list[str]]) -> Response:
         raise ApiError.from_query_error(error) from None
     offered = (formats.GRAPH_FORMATS + formats.DATASET_FORMATS) if plan.answers_with_triples else formats.RESULT_FORMATS
     default = formats.by_name("turtle") if plan.answers_with_triples else formats.by_name("json")
-    fmt = negotiation.choose(offered, default, explicit=params.get("format", []) + params.get("output", []))
+    fmt = negotiation.choose(offered, default, explicit=negotiation.requested(params))
     try:
         answer = dataset.answer(plan, fmt, default_graph_uris=params.get("default-graph-uri", []),
                                 named_graph_uris=params.get("named-graph-uri", []))
@@ -102,14 +102,14 @@ def _answer(text: str, params: dict[str, list[str]]) -> Response:
     return response
 
 
-def _describe_service() -> Response:
+def _describe_service(params: dict[str, list[str]]) -> Response:
     """The service description for RDF clients; a browser goes to the query page (both vary with Accept);
     a client asking for query results gets 400: it forgot its query."""
     if request.accept_mimetypes and request.accept_mimetypes.best == "text/html":
         response = redirect(url_for("ui.query_page"), code=303)
         response.headers["Vary"] = "Accept"
         return response
-    explicit = negotiation.requested()
+    explicit = negotiation.requested(params)
     try:
         fmt = negotiation.choose(formats.GRAPH_FORMATS + formats.DATASET_FORMATS, formats.by_name("turtle"),
                                  explicit=explicit)

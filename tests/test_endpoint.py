@@ -4,10 +4,11 @@ with real clients: SPARQLWrapper, rdflib's SPARQLStore and plain HTTP."""
 from __future__ import annotations
 
 import csv
+import http.client
 import gzip
 import io
 import json
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 import pytest
@@ -414,6 +415,22 @@ def test_the_ontology_namespace_iri_leads_to_the_vocabulary(server):
         assert moved.status_code == 303 and moved.headers["Location"] == "/ontology", accept
         document = requests.get(server + "ontology/", headers={"Accept": accept})
         assert document.status_code == 200 and document.headers["Content-Location"] == f"/ontology.{suffix}"
+    # a format the URL names goes along (a second reading: /ontology/?format=ttl lost it)
+    named = requests.get(server + "ontology/?format=nt", headers={"Accept": "text/html"})
+    assert named.status_code == 200 and named.headers["Content-Type"].startswith("application/n-triples")
+
+
+@pytest.mark.parametrize("path", ["id/agency/cnsa.ttl", "id/agency/cnsa", "ontology.ttl", "data.nt", "void"])
+def test_a_document_ignores_a_malformed_parameter_it_does_not_take(server, path):
+    """A tracking parameter broken by a crawler or a mail client made /id/agency/cnsa.ttl?x=%zz a 400 (a
+    second reading): a document reads only format= and output=, strictly, as /sparql does."""
+    def status(query: str) -> int:  # sent as written: requests would quote the stray '%'
+        connection = http.client.HTTPConnection(urlsplit(server).hostname, urlsplit(server).port, timeout=30)
+        connection.request("GET", f"/{path}?{query}")
+        return connection.getresponse().status
+
+    assert status("x=%zz") in (200, 303)  # /id/agency/cnsa sends on to a document
+    assert status("x=%zz&format=ttl") == 400  # where it takes a format, the URL is read strictly
 
 
 # --- dumps --------------------------------------------------------------------------------------------
@@ -752,14 +769,17 @@ def test_behind_a_proxy_base_url_names_the_public_urls_and_forwarded_headers_are
                 {str(o) for o in void.objects(None, VOID.dataDump)}, home)
     endpoints, dumps, home = urls(server)
     assert endpoints == {server + "sparql"} and server + "data.ttl" in dumps and f"{server}sparql" in home
-    public = "https://ilrs.example.org/graph/"
+    public = "https://ilrs.example.org/"
     with running_server("--base-url", public.rstrip("/")) as behind:
         endpoints, dumps, home = urls(behind)
         assert endpoints == {public + "sparql"} and public + "data.ttl" in dumps and f"{public}sparql" in home
         assert all(url.startswith(public) for url in dumps) and "evil.example" not in home
 
 
-@pytest.mark.parametrize("url", ["ftp://example.org/", "https://example.org/?x=1", "example.org", "https:///a"])
+# A path, too: the links and redirects of the pages are paths from the server's root, which under a proxy's
+# prefix would lead out of it (a second reading: /id/agency/cnsa → Location: /id/agency/cnsa.ttl)
+@pytest.mark.parametrize("url", ["ftp://example.org/", "https://example.org/?x=1", "example.org", "https:///a",
+                                 "https://example.org/graph/"])
 def test_serve_refuses_a_base_url_that_is_not_a_servers_root(url):
     from .conftest import run_cli
 
