@@ -77,6 +77,10 @@ class LoadedGraph:
     first_at: dict[str, Location] = field(default_factory=dict)
     # the files (as shown) holding RDF 1.2 triple terms, which rdflib (pySHACL, --engine rdflib) cannot hold
     triple_term_files: list[str] = field(default_factory=list)
+    # the graphs that hold an ontology's terms, not facts (validation asks no source of them): those the
+    # loader made from an ontology declared outside a named graph, or a dump's named graph like them, that
+    # hold nothing but the ontology and its terms. Never a graph only because it calls itself an owl:Ontology.
+    ontology_graphs: set[str] = field(default_factory=set)
 
     def refuse_triple_terms(self, reader: str) -> None:
         """Raise LoadError when the data holds RDF 1.2 triple terms, which ``reader`` cannot read."""
@@ -116,6 +120,7 @@ def load_files(files: list[Path], *, ontology: bool = True, display_root: Path |
             _index_statements(file, loaded)
     loaded.quads = _canonical_literals(quads)
     loaded.content_hash = digest.hexdigest()
+    loaded.ontology_graphs = _ontology_graphs(quads)
     return loaded
 
 
@@ -157,7 +162,7 @@ def _read(path: Path, shown: str) -> _ReadFile:
                                "its triples go to")
     if declared:
         graph = ox.NamedNode(declared[0])
-        terms = _defined_by(parsed, graph)
+        terms = _defined_by([q for q in parsed if isinstance(q.graph_name, ox.DefaultGraph)], graph)
         parsed = [ox.Quad(q.subject, q.predicate, q.object, graph)
                   if isinstance(q.graph_name, ox.DefaultGraph) and q.subject in terms else q for q in parsed]
     return _ReadFile(path, shown, data, fmt, parsed, declared[0] if declared else None)
@@ -165,12 +170,11 @@ def _read(path: Path, shown: str) -> _ReadFile:
 
 def _defined_by(quads: list[ox.Quad], ontology: ox.NamedNode) -> set:
     """The ontology, the terms it defines (``rdfs:isDefinedBy`` it) and the blank nodes they hold (OWL
-    restrictions, lists), in the default graph: the statements an ontology's graph holds. What else the
-    file says (a dump merging the ontology with data, say) are facts, which need a source."""
-    unnamed = [q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
-    terms = {ontology} | {q.subject for q in unnamed if q.predicate == _DEFINED_BY and q.object == ontology}
+    restrictions, lists), among ``quads`` (one graph's): the statements an ontology's graph holds. What else
+    the file says (a dump merging the ontology with data, say) are facts, which need a source."""
+    terms = {ontology} | {q.subject for q in quads if q.predicate == _DEFINED_BY and q.object == ontology}
     objects: dict = {}
-    for quad in unnamed:
+    for quad in quads:
         objects.setdefault(quad.subject, []).append(quad.object)
     waiting = list(terms)
     while waiting:
@@ -181,11 +185,22 @@ def _defined_by(quads: list[ox.Quad], ontology: ox.NamedNode) -> set:
     return terms
 
 
-def ontology_graphs(quads: list[ox.Quad]) -> set[str]:
-    """The named graphs that are ontologies: each named by the ontology it declares (``<g> a owl:Ontology``
-    in graph ``<g>``), as the loader places an ontology's file."""
-    return {q.subject.value for q in quads if q.predicate == _A and q.object == _ONTOLOGY_CLASS
-            and q.graph_name == q.subject}
+def _ontology_graphs(quads: list[ox.Quad]) -> set[str]:
+    """The named graphs ``<g>`` holding an ontology as the loader places one (or as a dataset dump keeps it):
+    ``<g> a owl:Ontology`` in ``<g>``, and nothing but the ontology and its terms. A graph that also states
+    other things is a graph of facts, whatever it calls itself."""
+    by_graph: dict[ox.NamedNode, list[ox.Quad]] = {}
+    for quad in quads:
+        if isinstance(quad.graph_name, ox.NamedNode):
+            by_graph.setdefault(quad.graph_name, []).append(quad)
+    return {graph.value for graph, held in by_graph.items() if _only_an_ontology(graph, held)}
+
+
+def _only_an_ontology(graph: ox.NamedNode, quads: list[ox.Quad]) -> bool:
+    if ox.Quad(graph, _A, _ONTOLOGY_CLASS, graph) not in quads:
+        return False
+    terms = _defined_by(quads, graph)
+    return all(quad.subject in terms for quad in quads)
 
 
 def load_shipped() -> LoadedGraph:

@@ -27,7 +27,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 
 from . import __version__, convert, rdflib_fixes, shipped  # noqa: F401 (pySHACL evaluates with the fixed evaluator, as serve does)
-from .load import LoadedGraph, LoadError, Location, load_files, ontology_graphs
+from .load import LoadedGraph, LoadError, Location, load_files
 from .namespaces import shorten
 
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
@@ -79,7 +79,7 @@ def validate(loaded: LoadedGraph, shapes_path: Path | None = None) -> Report:
     loaded.refuse_triple_terms("validation (pySHACL)")
     data = convert.graph(loaded.quads, _ParsingEachQueryOnce())
     triples = len(data)
-    statements = _add_statement_provenance(data, loaded.quads)
+    statements = _add_statement_provenance(data, loaded)
     logging.getLogger("pyshacl-validate").disabled = True  # its lines on stderr say again what LoadError says
     try:  # in place: the graph is this call's own, and a copy would double the memory
         _, results_graph, _ = pyshacl_validate(
@@ -205,11 +205,11 @@ def validate_files(files: list[Path], shapes_path: Path | None = None) -> Report
     return validate(load_files(files), shapes_path)
 
 
-def _add_statement_provenance(data: rdflib.Graph, quads: list[ox.Quad]) -> dict[rdflib.BNode, tuple[ox.Quad, ...]]:
+def _add_statement_provenance(data: rdflib.Graph, loaded: LoadedGraph) -> dict[rdflib.BNode, tuple[ox.Quad, ...]]:
     """Add an rdf:Statement per distinct data triple, derived from each source graph that states it."""
     by_triple: dict[tuple, list[ox.Quad]] = {}
-    ontologies = {ox.NamedNode(iri) for iri in ontology_graphs(quads)}  # terms, not facts: no source needed
-    for quad in quads:
+    ontologies = {ox.NamedNode(iri) for iri in loaded.ontology_graphs}  # terms, not facts: no source needed
+    for quad in loaded.quads:
         if quad.graph_name in ontologies:
             continue
         by_triple.setdefault((quad.subject, quad.predicate, quad.object), []).append(quad)

@@ -168,6 +168,32 @@ def test_a_merged_dump_holding_the_ontology_still_needs_sources_for_its_facts(tm
     assert not [focus for focus in unsourced if focus.startswith("<https://w3id.org/ilrs/ontology")]
 
 
+def test_a_named_graph_that_calls_itself_an_ontology_still_needs_a_described_source(tmp_path: Path):
+    """Only the graph the loader makes from an ontology declared outside a named graph holds terms without
+    sources: a data file's graph cannot turn the check off by declaring itself an owl:Ontology."""
+    sneak = tmp_path / "sneak.trig"
+    sneak.write_text("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+                     "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                     "@prefix ilrs: <https://w3id.org/ilrs/ontology/> .\n"
+                     "<https://example.org/notes> {\n"
+                     "  <https://example.org/notes> a owl:Ontology .\n"
+                     "  <https://w3id.org/ilrs/id/country/atlantis> a ilrs:Country ; rdfs:label \"Atlantis\"@en .\n"
+                     "}\n")
+    result = run_cli("validate", sneak, "--format", "json")
+    unsourced = [f["focus"] for f in json.loads(result.stdout)["findings"]
+                 if "not a described source document" in f["message"]]
+    assert result.returncode == 1 and len(unsourced) == 3, result.stdout[-2000:]
+    assert any(focus.startswith("<https://w3id.org/ilrs/id/country/atlantis>") for focus in unsourced)
+
+
+@pytest.mark.parametrize("dump", ["nq", "trig"])
+def test_a_dataset_dump_holding_the_ontologys_graph_conforms(tmp_path: Path, dump):
+    """export's dataset dumps keep the ontology in its named graph, holding nothing but its terms."""
+    assert run_cli("export", "-o", tmp_path, "--format", dump).returncode == 0
+    result = run_cli("validate", tmp_path / f"data.{dump}")
+    assert result.returncode == 0 and "0 violations" in result.stdout, result.stdout[-2000:]
+
+
 @pytest.mark.parametrize("report", ["text", "json", "sarif", "junit", "github"])
 @pytest.mark.parametrize("content", [
     "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n",
