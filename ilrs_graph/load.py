@@ -8,10 +8,10 @@ Where a triple goes is decided by the file's content, never by its path: a file'
 as they are (one graph per source document, see the README's provenance model); what a file states
 outside a named graph goes into the default graph, where validation reports it as a fact without a
 source, except when the file declares an ontology there (``<iri> a owl:Ontology``, as
-``ontology/ilrs.ttl`` does, whichever path names it): then what it says of the ontology and of the
-terms the ontology defines (``rdfs:isDefinedBy <iri>``) goes into the graph named by the ontology's IRI. The
-shipped ontology is added (``ontology=True``) unless the files already hold its graph (a fork's own copy
-of ``ilrs.ttl``, or a dump that carries it), which then stands in its place.
+``ontology/ilrs.ttl`` does, whichever path names it): then what it says of the ontology and of its terms
+(``rdfs:isDefinedBy <iri>``, or declared: typed owl:Class, rdf:Property…) goes into the graph named by the
+ontology's IRI. The shipped ontology is added (``ontology=True``) unless the files already hold its graph
+(a fork's own copy of ``ilrs.ttl``, or a dump that carries it), which then stands in its place.
 """
 
 from __future__ import annotations
@@ -127,6 +127,14 @@ def load_files(files: list[Path], *, ontology: bool = True, display_root: Path |
 _SHIPPED_GRAPH = ox.NamedNode(ONTOLOGY)
 _A, _ONTOLOGY_CLASS = ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "Ontology")
 _DEFINED_BY = ox.NamedNode(RDFS + "isDefinedBy")
+# What declares a term of an ontology (a class, a property, a datatype, an individual): a file declaring an
+# ontology counts such subjects among its terms, whether or not they say rdfs:isDefinedBy.
+_TERM_TYPES = frozenset(ox.NamedNode(iri) for iri in (
+    RDFS + "Class", RDFS + "Datatype", RDF + "Property",
+    *(OWL + name for name in ("Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty", "OntologyProperty",
+                              "FunctionalProperty", "InverseFunctionalProperty", "TransitiveProperty",
+                              "SymmetricProperty", "AsymmetricProperty", "ReflexiveProperty", "IrreflexiveProperty",
+                              "NamedIndividual", "DeprecatedClass", "DeprecatedProperty"))))
 
 
 @dataclass
@@ -162,17 +170,19 @@ def _read(path: Path, shown: str) -> _ReadFile:
                                "its triples go to")
     if declared:
         graph = ox.NamedNode(declared[0])
-        terms = _defined_by([q for q in parsed if isinstance(q.graph_name, ox.DefaultGraph)], graph)
+        terms = _ontology_terms([q for q in parsed if isinstance(q.graph_name, ox.DefaultGraph)], graph)
         parsed = [ox.Quad(q.subject, q.predicate, q.object, graph)
                   if isinstance(q.graph_name, ox.DefaultGraph) and q.subject in terms else q for q in parsed]
     return _ReadFile(path, shown, data, fmt, parsed, declared[0] if declared else None)
 
 
-def _defined_by(quads: list[ox.Quad], ontology: ox.NamedNode) -> set:
-    """The ontology, the terms it defines (``rdfs:isDefinedBy`` it) and the blank nodes they hold (OWL
-    restrictions, lists), among ``quads`` (one graph's): the statements an ontology's graph holds. What else
-    the file says (a dump merging the ontology with data, say) are facts, which need a source."""
-    terms = {ontology} | {q.subject for q in quads if q.predicate == _DEFINED_BY and q.object == ontology}
+def _ontology_terms(quads: list[ox.Quad], ontology: ox.NamedNode) -> set:
+    """The ontology, its terms and the blank nodes they hold (OWL restrictions, lists), among ``quads`` (one
+    graph's): the subjects whose statements an ontology's graph holds. Its terms are those that say
+    ``rdfs:isDefinedBy`` it and those declared as terms (IRIs typed owl:Class, rdf:Property…: _TERM_TYPES).
+    What else the file says (a dump merging the ontology with data, say) are facts, which need a source."""
+    terms = {ontology} | {q.subject for q in quads if (q.predicate == _DEFINED_BY and q.object == ontology)
+                          or (q.predicate == _A and q.object in _TERM_TYPES and isinstance(q.subject, ox.NamedNode))}
     objects: dict = {}
     for quad in quads:
         objects.setdefault(quad.subject, []).append(quad.object)
@@ -199,7 +209,7 @@ def _ontology_graphs(quads: list[ox.Quad]) -> set[str]:
 def _only_an_ontology(graph: ox.NamedNode, quads: list[ox.Quad]) -> bool:
     if ox.Quad(graph, _A, _ONTOLOGY_CLASS, graph) not in quads:
         return False
-    terms = _defined_by(quads, graph)
+    terms = _ontology_terms(quads, graph)
     return all(quad.subject in terms for quad in quads)
 
 

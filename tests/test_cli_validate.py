@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from ilrs_graph.load import load_shipped
+from ilrs_graph.namespaces import ONTOLOGY
+
 from .conftest import FIXTURES, run_cli
 
 
@@ -138,18 +141,26 @@ def test_exporting_the_data_with_the_ontology_named_gives_the_shipped_export(tmp
         assert (tmp_path / "named" / written.name).read_bytes() == written.read_bytes(), written.name
 
 
-def test_a_forks_own_ontology_is_validated_with_its_data_in_place_of_the_shipped_one(tmp_path: Path):
+def _fork(tmp_path: Path, added_to_the_ontology: str) -> Path:
+    """A copy of the data and of the ontology with ``added_to_the_ontology`` at its end, as a fork has them."""
     root = Path(__file__).resolve().parent.parent
     fork = tmp_path / "fork"
     (fork / "ontology").mkdir(parents=True)
     (fork / "data").mkdir()
     for trig in (root / "data").glob("*.trig"):
         (fork / "data" / trig.name).write_bytes(trig.read_bytes())
-    (fork / "ontology" / "ilrs.ttl").write_text((root / "ontology" / "ilrs.ttl").read_text() + """
+    (fork / "ontology" / "ilrs.ttl").write_text((root / "ontology" / "ilrs.ttl").read_text() + added_to_the_ontology)
+    return fork
+
+
+@pytest.mark.parametrize("defined_by", ["    rdfs:isDefinedBy <https://w3id.org/ilrs/ontology> ;\n", ""],
+                         ids=["isDefinedBy", "declared-only"])
+def test_a_forks_own_ontology_is_validated_with_its_data_in_place_of_the_shipped_one(tmp_path: Path, defined_by):
+    """A term the ontology's file declares (a owl:Class) is the ontology's, with or without rdfs:isDefinedBy."""
+    fork = _fork(tmp_path, f"""
 ilrs:habitatModule a owl:Class ;
-    rdfs:label "habitat module"@en ;
-    skos:definition "A pressurised module of the station."@en ;
-    rdfs:isDefinedBy <https://w3id.org/ilrs/ontology> .
+{defined_by}    rdfs:label "habitat module"@en ;
+    skos:definition "A pressurised module of the station."@en .
 """)
     result = run_cli("validate", "data", "ontology/ilrs.ttl", cwd=fork)
     assert result.returncode == 0 and "0 violations" in result.stdout, result.stdout[-2000:]
@@ -159,13 +170,18 @@ ilrs:habitatModule a owl:Class ;
     assert asked.stdout == "true\n", asked.stdout + asked.stderr
 
 
-def test_a_merged_dump_holding_the_ontology_still_needs_sources_for_its_facts(tmp_path: Path):
-    """A graph dump (data.nt) declares the ontology too, but its other facts are facts, not terms."""
-    assert run_cli("export", "-o", tmp_path, "--format", "nt").returncode == 0
-    result = run_cli("validate", tmp_path / "data.nt", "--format", "json")
+@pytest.mark.parametrize("dump", ["nt", "ttl"])
+def test_a_merged_dump_holding_the_ontology_still_needs_sources_for_its_facts(tmp_path: Path, dump):
+    """A graph dump (data.nt, data.ttl) declares the ontology too, but its other facts are facts, not terms:
+    each data fact is without a source, and no statement of the ontology is."""
+    assert run_cli("export", "-o", tmp_path, "--format", dump).returncode == 0
+    result = run_cli("validate", tmp_path / f"data.{dump}", "--format", "json")
     unsourced = [f["focus"] for f in json.loads(result.stdout)["findings"] if f["message"].startswith("This fact has no source")]
     assert result.returncode == 1 and any(focus.startswith("<https://w3id.org/ilrs/id/") for focus in unsourced)
     assert not [focus for focus in unsourced if focus.startswith("<https://w3id.org/ilrs/ontology")]
+    shipped = load_shipped().quads
+    facts = {q.triple for q in shipped} - {q.triple for q in shipped if q.graph_name.value == ONTOLOGY}
+    assert len(unsourced) == len(facts)
 
 
 def test_a_named_graph_that_calls_itself_an_ontology_still_needs_a_described_source(tmp_path: Path):
