@@ -126,7 +126,7 @@ def load_files(files: list[Path], *, ontology: bool = True, display_root: Path |
 
 _SHIPPED_GRAPH = ox.NamedNode(ONTOLOGY)
 _A, _ONTOLOGY_CLASS = ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "Ontology")
-_DEFINED_BY = ox.NamedNode(RDFS + "isDefinedBy")
+_DEFINED_BY, _IMPORTS = ox.NamedNode(RDFS + "isDefinedBy"), ox.NamedNode(OWL + "imports")
 # What declares a term of an ontology (a class, a property, a datatype, an individual): a file declaring an
 # ontology counts such subjects among its terms, whether or not they say rdfs:isDefinedBy.
 _TERM_TYPES = frozenset(ox.NamedNode(iri) for iri in (
@@ -162,30 +162,56 @@ def _read(path: Path, shown: str) -> _ReadFile:
     except OSError as error:
         raise LoadError(shown, f"cannot read: {error.strerror or error}") from None
     parsed = _parse(data, fmt, path, shown)
-    declared = sorted({q.subject.value for q in parsed if isinstance(q.graph_name, ox.DefaultGraph)
-                       and q.predicate == _A and q.object == _ONTOLOGY_CLASS and isinstance(q.subject, ox.NamedNode)})
-    if len(declared) > 1:
-        raise LoadError(shown, f"declares {len(declared)} ontologies ({', '.join(f'<{iri}>' for iri in declared)}) "
-                               "outside a named graph: an ontology's file declares one, whose IRI names the graph "
-                               "its triples go to")
-    if declared:
-        graph = ox.NamedNode(declared[0])
-        terms = _ontology_terms([q for q in parsed if isinstance(q.graph_name, ox.DefaultGraph)], graph)
-        parsed = [ox.Quad(q.subject, q.predicate, q.object, graph)
+    unnamed = [q for q in parsed if isinstance(q.graph_name, ox.DefaultGraph)]
+    ontology = _declared_ontology(unnamed, shown)
+    if ontology is not None:
+        terms = _ontology_terms(unnamed, ontology)
+        parsed = [ox.Quad(q.subject, q.predicate, q.object, ontology)
                   if isinstance(q.graph_name, ox.DefaultGraph) and q.subject in terms else q for q in parsed]
-    return _ReadFile(path, shown, data, fmt, parsed, declared[0] if declared else None)
+    return _ReadFile(path, shown, data, fmt, parsed, None if ontology is None else ontology.value)
+
+
+def _declared_ontology(unnamed: list[ox.Quad], shown: str) -> ox.NamedNode | None:
+    """The ontology a file declares outside its named graphs (``unnamed``), whose IRI names the graph its
+    terms go to. A file declaring several (the ontologies it owl:imports, typed as such) means the one that
+    no other of them imports; LoadError when that leaves none or more than one."""
+    declared = sorted({q.subject.value for q in unnamed if q.predicate == _A and q.object == _ONTOLOGY_CLASS
+                       and isinstance(q.subject, ox.NamedNode)})
+    if len(declared) <= 1:
+        return ox.NamedNode(declared[0]) if declared else None
+    imported = {q.object.value for q in unnamed if q.predicate == _IMPORTS and isinstance(q.object, ox.NamedNode)}
+    importing = [iri for iri in declared if iri not in imported]
+    if len(importing) == 1:
+        return ox.NamedNode(importing[0])
+    named = ", ".join(f"<{iri}>" for iri in (importing or declared))
+    why = (f"{len(importing)} of them ({named}) are imported (owl:imports) by no other" if importing
+           else f"each of them ({named}) is imported (owl:imports) by another")
+    raise LoadError(shown, f"declares {len(declared)} ontologies outside a named graph and {why}, so it is not "
+                           "clear whose graph its triples go to: the graph is named by the one ontology the others "
+                           "of the file do not import (import the others from it, or give each ontology a file "
+                           "of its own)")
 
 
 def _ontology_terms(quads: list[ox.Quad], ontology: ox.NamedNode) -> set:
     """The ontology, its terms and the blank nodes they hold (OWL restrictions, lists), among ``quads`` (one
     graph's): the subjects whose statements an ontology's graph holds. Its terms are those that say
-    ``rdfs:isDefinedBy`` it and those declared as terms (IRIs typed owl:Class, rdf:Property…: _TERM_TYPES).
-    What else the file says (a dump merging the ontology with data, say) are facts, which need a source."""
+    ``rdfs:isDefinedBy`` it and those declared as terms (IRIs typed owl:Class, rdf:Property…: _TERM_TYPES);
+    what the file says of the ontologies it imports (owl:imports, at any depth) goes with it too. What else
+    the file says (a dump merging the ontology with data, say) are facts, which need a source."""
     terms = {ontology} | {q.subject for q in quads if (q.predicate == _DEFINED_BY and q.object == ontology)
                           or (q.predicate == _A and q.object in _TERM_TYPES and isinstance(q.subject, ox.NamedNode))}
     objects: dict = {}
+    imports: dict = {}
     for quad in quads:
         objects.setdefault(quad.subject, []).append(quad.object)
+        if quad.predicate == _IMPORTS and isinstance(quad.object, ox.NamedNode):
+            imports.setdefault(quad.subject, []).append(quad.object)
+    waiting = [ontology]
+    while waiting:
+        for imported in imports.get(waiting.pop(), ()):
+            if imported not in terms:
+                terms.add(imported)
+                waiting.append(imported)
     waiting = list(terms)
     while waiting:
         for value in objects.get(waiting.pop(), ()):

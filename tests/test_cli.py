@@ -320,3 +320,12 @@ def test_the_server_says_how_many_workers_it_runs_in_the_singular_too():
     with running_server_process("--data", FIXTURES / "base.trig", workers=1) as served:
         started = served.log.read_text()
     assert "(1 worker)" in started, started
+
+
+def test_a_file_typing_the_ontology_it_imports_can_be_queried(tmp_path):
+    two = tmp_path / "two.ttl"
+    two.write_text("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+                   "<http://example.org/a> a owl:Ontology ; owl:imports <http://example.org/b> .\n"
+                   "<http://example.org/b> a owl:Ontology .\n<http://example.org/x> <http://example.org/p> 1 .\n")
+    result = run_cli("query", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "--data", two, "--format", "csv")
+    assert result.returncode == 0 and result.stdout.split() == ["n", "4"], result.stdout + result.stderr

@@ -141,3 +141,35 @@ def test_rdf_xml_entities_within_bounds_are_read(tmp_path: Path):
     path.write_text(RDF_XML.format(entities=_laughs(5), reference="&f;"))  # 1 MB from a small file
     (quad,) = [q for q in load_files([path], ontology=False).quads if q.predicate.value == "http://example.org/p"]
     assert quad.subject.value == "http://example.org/x" and len(quad.object.value) == 10 ** 6
+
+
+OWL_PREFIX = "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+
+
+def test_a_file_declaring_the_ontologies_it_imports_goes_into_the_importing_ones_graph(tmp_path: Path):
+    """Files that type the ontologies they owl:import declare several: the one no other imports names the graph."""
+    path = tmp_path / "two.ttl"
+    path.write_text(OWL_PREFIX + "<http://example.org/a> a owl:Ontology ; owl:imports <http://example.org/b> .\n"
+                    "<http://example.org/b> a owl:Ontology .\n<http://example.org/x> <http://example.org/p> 1 .\n")
+    loaded = load_files([path], ontology=False)
+    graphs = {}
+    for quad in loaded.quads:
+        graphs.setdefault(getattr(quad.graph_name, "value", ""), set()).add(quad.subject.value)
+    assert graphs == {"http://example.org/a": {"http://example.org/a", "http://example.org/b"},
+                      "": {"http://example.org/x"}}
+    assert loaded.ontology_graphs == {"http://example.org/a"}
+
+
+@pytest.mark.parametrize("imports, why", [
+    ("", "(<http://example.org/a>, <http://example.org/b>) are imported (owl:imports) by no other"),
+    ("<http://example.org/a> owl:imports <http://example.org/b> .\n<http://example.org/b> owl:imports <http://example.org/a> .\n",
+     "each of them (<http://example.org/a>, <http://example.org/b>) is imported (owl:imports) by another"),
+], ids=["unrelated", "each-imports-the-other"])
+def test_a_file_declaring_ontologies_none_of_which_is_the_importing_one_is_refused_saying_why(tmp_path: Path,
+                                                                                            imports, why):
+    path = tmp_path / "two.ttl"
+    path.write_text(OWL_PREFIX + "<http://example.org/a> a owl:Ontology .\n<http://example.org/b> a owl:Ontology .\n"
+                    + imports)
+    with pytest.raises(LoadError, match="declares 2 ontologies outside a named graph") as refused:
+        load_files([path], ontology=False)
+    assert why in str(refused.value) and "import the others from it" in str(refused.value)
