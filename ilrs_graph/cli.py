@@ -356,7 +356,7 @@ def _diff(args: argparse.Namespace) -> int:
 def _load(args: argparse.Namespace) -> int:
     from . import shipped
     from .inputs import rdf_files
-    from .load import LoadError, load_files, load_shipped
+    from .load import LoadError, load_files, load_shipped, shown_path
     from .remote import LOAD_TIMEOUT_SECONDS, LoadFailed, load_into_store
 
     timeout = LOAD_TIMEOUT_SECONDS if args.timeout is None else args.timeout
@@ -379,17 +379,9 @@ def _load(args: argparse.Namespace) -> int:
     if not any(quad.graph_name.value == ONTOLOGY for quad in loaded.quads):
         print(f"ilrs-graph: note: the --data files hold no ontology (no graph <{ONTOLOGY}>), so the store now "
               f"holds none: a server answering from it has no /ontology page. To load it, name the ontology's "
-              f"file with the data: --data {' '.join(map(str, args.data))} {_shown_path(shipped.ontology_file())}",
+              f"file with the data: --data {' '.join(map(str, args.data))} {shown_path(shipped.ontology_file())}",
               file=sys.stderr)
     return EXIT_OK
-
-
-def _shown_path(path: Path) -> str:
-    """``path`` relative to the current directory when it lies below it (as a user would type it)."""
-    try:
-        return str(path.relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -102,9 +102,9 @@ def load_files(files: list[Path], *, ontology: bool = True, display_root: Path |
     ``display_root`` makes the paths in locations and errors relative to it (as a contributor types
     them); by default they are shown relative to the current directory when they lie below it.
     """
-    given = [_read(Path(f), _display(Path(f), display_root)) for f in files]
+    given = [_read(Path(f), shown_path(Path(f), display_root)) for f in files]
     if ontology and not any(q.graph_name == _SHIPPED_GRAPH for file in given for q in file.quads):
-        given.insert(0, _read(shipped.ontology_file(), _display(shipped.ontology_file(), display_root)))
+        given.insert(0, _read(shipped.ontology_file(), shown_path(shipped.ontology_file(), display_root)))
     quads: list[ox.Quad] = []
     digest = hashlib.sha256()
     loaded = LoadedGraph(quads=quads, files=[file.path for file in given])
@@ -244,7 +244,9 @@ def load_shipped() -> LoadedGraph:
     return load_files(shipped.data_files())
 
 
-def _display(path: Path, root: Path | None) -> str:
+def shown_path(path: Path, root: Path | None = None) -> str:
+    """``path`` as people are shown it (and would type it): relative to ``root`` (by default the current
+    directory) when it lies below it, else as given."""
     base = root or Path.cwd()
     try:
         return str(path.resolve().relative_to(base.resolve()))
