@@ -73,7 +73,7 @@ def validate(loaded: LoadedGraph, shapes_path: Path | None = None) -> Report:
     shapes_path = shapes_path or shipped.shapes_file()
     shapes = _read_shapes(shapes_path)
     if not _targets_something(shapes):  # pySHACL would say "conforms": validation silently off
-        raise LoadError(shapes_path, f"no SHACL shapes in {shapes_path} (no shape with a target: sh:targetClass, "
+        raise LoadError(shapes_path, "no SHACL shapes (no shape with a target: sh:targetClass, "
                                      "sh:targetNode, sh:targetSubjectsOf, sh:targetObjectsOf, or a class that is "
                                      "a sh:NodeShape), so nothing would be checked")
     loaded.refuse_triple_terms("validation (pySHACL)")
