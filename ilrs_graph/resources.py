@@ -95,12 +95,15 @@ def rdf(dataset: Dataset, iri: str, fmt: Format) -> bytes:
     term = iri_term(iri)
     links_in = (f"{{ SELECT DISTINCT ?s ?ip WHERE {{ ?s ?ip {term} FILTER(isIRI(?s)) }} "
                 f"ORDER BY ?ip ?s LIMIT {MOST_LINKS_IN} }}")
-    if fmt.kind == "dataset":
+    if fmt.kind == "dataset":  # the links found once, then looked up in each graph with the labels
+        linking = [(row["s"], row["ip"]) for row in dataset.select(f"SELECT ?s ?ip WHERE {links_in}")]
+        pairs, subjects = " ".join(f"({s} {ip})" for s, ip in linking), " ".join(str(s) for s, _ in linking)
         rows = dataset.select(f"""{_PREFIXES}
             SELECT ?s ?p ?o ?g WHERE {{
               {{ GRAPH ?g {{ {term} ?p ?o }} BIND({term} AS ?s) }}
-              UNION {{ {links_in} GRAPH ?g {{ ?s ?ip {term} }} BIND(?ip AS ?p) BIND({term} AS ?o) }}
-              UNION {{ {{ SELECT DISTINCT ?s WHERE {{ {{ {term} ?p ?s FILTER(isIRI(?s)) }} UNION {links_in} }} }}
+              UNION {{ VALUES (?s ?ip) {{ {pairs} }} GRAPH ?g {{ ?s ?ip {term} }} BIND(?ip AS ?p) BIND({term} AS ?o) }}
+              UNION {{ {{ SELECT DISTINCT ?s WHERE {{
+                        {{ {term} ?p ?s FILTER(isIRI(?s)) }} UNION {{ VALUES ?s {{ {subjects} }} }} }} }}
                       GRAPH ?g {{ ?s rdfs:label ?o }} BIND(rdfs:label AS ?p) }}
             }}""")
         return serialize([ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows], fmt)

@@ -119,7 +119,7 @@ def _describe_service(params: dict[str, list[str]]) -> Response:
         except ApiError:
             raise refused from None
         raise ApiError(400, "The query is missing: send it as the 'query' parameter (GET /sparql?query=…), or "
-                            f"POST it. Without a query, /sparql describes the service in RDF.") from None
+                            "POST it. Without a query, /sparql describes the service in RDF.") from None
     dataset = dataset_of(current_app)
     root = public_root()
     answer = dataset.document(("service description", root), fmt, lambda: service_description(dataset, root, fmt))
