@@ -118,6 +118,9 @@ class Dataset:
         self._files = KeptFiles()  # made here, before a server's workers fork: they share the dumps
         self._loaded: Callable[[], LoadedGraph | None] = lambda: None  # a weak reference, once read
         self._lock = threading.Lock()
+        self._summary: void.Summary | None = None  # what /void says of the graph, once it was asked for
+        self._described_dumps: list[export.Dump] = []
+        self._summary_lock = threading.Lock()
 
     @classmethod
     def open(cls, files: Sequence[Path] | None = None, *, engine: str = OxigraphEngine.name,
@@ -253,14 +256,19 @@ class Dataset:
         return kept
 
     def description(self, base_url: str) -> list[ox.Triple]:
-        """The VoID/DCAT description of this dataset served at ``base_url``, its dumps at base_url/data.*."""
-        loaded, dumps = self.loaded, []  # held while the dumps are written: the quads are read once
-        for fmt in export.EXPORT_FORMATS:
-            try:
-                dumps.append(export.Dump(fmt, self.dump(fmt).body))
-            except formats.CannotWrite:
-                continue  # data with RDF 1.2 triple terms has no JSON-LD dump
-        return void.describe(loaded, base_url, dumps)
+        """The VoID/DCAT description of this dataset served at ``base_url``, its dumps at base_url/data.*.
+        What it says of the graph is read once: a client naming the server by another Host costs the
+        addresses, not another pass over every quad."""
+        with self._summary_lock:
+            if self._summary is None:
+                loaded, dumps = self.loaded, []  # held while the dumps are written: the quads are read once
+                for fmt in export.EXPORT_FORMATS:
+                    try:
+                        dumps.append(export.Dump(fmt, self.dump(fmt).body))
+                    except formats.CannotWrite:
+                        continue  # data with RDF 1.2 triple terms has no JSON-LD dump
+                self._summary, self._described_dumps = void.summarize(loaded), dumps
+        return void.describe(self._summary, base_url, self._described_dumps)
 
     @property
     def graph_names(self) -> frozenset[str]:

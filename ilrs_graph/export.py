@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -45,7 +46,7 @@ class Dump:
     def file_name(self) -> str:
         return f"{DUMP_STEM}.{self.format.extension}"
 
-    @property
+    @cached_property  # a dump described for each name a server is called by is hashed once
     def sha256(self) -> str:
         return hashlib.sha256(self.body).hexdigest()
 
@@ -86,7 +87,7 @@ def export_files(loaded: LoadedGraph, formats: Sequence[Format], base_url: str, 
     files = {dump.file_name: dump.body for dump in dumps}
     if any(dump.format.name == "jsonld" for dump in dumps):
         files[CONTEXT_FILE] = jsonld.to_bytes(jsonld.context_document(loaded))
-    description = void.describe(loaded, base_url, dumps, static_site=static_site)
+    description = void.describe(void.summarize(loaded), base_url, dumps, static_site=static_site)
     files[DESCRIPTION_FILE] = serialize(description, by_name("turtle"), void.PREFIXES)
     checksums = {name: hashlib.sha256(body).hexdigest() for name, body in sorted(files.items())}
     files[CHECKSUMS_FILE] = "".join(f"{digest}  {name}\n" for name, digest in checksums.items()).encode()

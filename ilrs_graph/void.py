@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -48,10 +49,44 @@ _DUMP_CONTENT = {"graph": "Every statement of the graph, each once (the named gr
 _TYPE = RDF + "type"
 
 
-def describe(loaded: LoadedGraph, base_url: str, dumps: Sequence[Dump] = (), *,
+@dataclass(frozen=True)
+class Summary:
+    """What the description says of the graph itself, wherever it is published: read from every quad
+    (at 100k quads, most of the description's cost), so a server makes it once per version and only
+    the addresses for each of its names."""
+
+    header: tuple[tuple[str, ox.NamedNode | ox.Literal], ...]  # dataset property → value, from the ontology's header
+    vocabularies: tuple[str, ...]
+    sizes: dict[str, int]  # VoID statistic → number
+    classes: tuple[tuple[ox.NamedNode, int], ...]  # class → instances
+    examples: tuple[ox.NamedNode, ...]
+    wikidata_links: tuple[tuple[ox.NamedNode, int], ...]  # property linking to Wikidata → links
+
+
+def summarize(loaded: LoadedGraph) -> Summary:
+    """The counts, vocabularies, examples, links and release statements of ``loaded``."""
+    triples = {q.triple for q in loaded.quads}
+    subjects = Counter(t.subject for t in triples)
+    entities = {s for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(RESOURCE)}
+    instances = Counter(t.object for t in triples if t.predicate.value == _TYPE)
+    links = Counter(t.predicate for t in triples
+                    if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(WIKIDATA))
+    return Summary(
+        header=tuple((_FROM_ONTOLOGY[t.predicate.value], t.object) for t in sorted(triples, key=str)
+                     if t.subject.value == ONTOLOGY and t.predicate.value in _FROM_ONTOLOGY),
+        vocabularies=tuple(sorted(_vocabularies(triples))),
+        sizes={"triples": len(triples), "entities": len(entities), "classes": len(instances),
+               "properties": len({t.predicate for t in triples}), "distinctSubjects": len(subjects),
+               "distinctObjects": len({t.object for t in triples})},
+        classes=tuple((cls, instances[cls]) for cls in sorted(instances, key=str)),
+        examples=tuple(sorted(entities, key=lambda s: (-subjects[s], s.value))[:EXAMPLE_RESOURCES]),
+        wikidata_links=tuple((predicate, links[predicate]) for predicate in sorted(links, key=str)))
+
+
+def describe(summary: Summary, base_url: str, dumps: Sequence[Dump] = (), *,
              static_site: bool = False) -> list[ox.Triple]:
-    """The VoID/DCAT description of ``loaded`` published under ``base_url`` (ending in ``/``), with the
-    ``dumps`` downloaded from ``<base_url><file name>``.
+    """The VoID/DCAT description of the graph ``summary`` sums up, published under ``base_url`` (ending
+    in ``/``), with the ``dumps`` downloaded from ``<base_url><file name>``.
 
     Served by the web server, the description is ``<base_url>void`` and the SPARQL endpoint
     ``<base_url>sparql``. Published as a static site (``static_site``), the description is the file
@@ -60,20 +95,18 @@ def describe(loaded: LoadedGraph, base_url: str, dumps: Sequence[Dump] = (), *,
     """
     here = base_url + ("void.ttl" if static_site else "void")
     dataset = ox.NamedNode(here + "#dataset")
-    triples = {q.triple for q in loaded.quads}
     return [
         _t(dataset, _TYPE, ox.NamedNode(VOID + "Dataset")),
         _t(dataset, _TYPE, ox.NamedNode(DCAT + "Dataset")),
         _t(dataset, DCTERMS + "title", ox.Literal(TITLE, language="en")),
         _t(dataset, DCTERMS + "description", ox.Literal(DESCRIPTION, language="en")),
-        *(_t(dataset, _FROM_ONTOLOGY[t.predicate.value], t.object) for t in sorted(triples, key=str)
-          if t.subject.value == ONTOLOGY and t.predicate.value in _FROM_ONTOLOGY),
+        *(_t(dataset, predicate, value) for predicate, value in summary.header),
         _t(dataset, FOAF + "homepage", ox.NamedNode(base_url)),
         _t(dataset, DCAT + "landingPage", ox.NamedNode(base_url)),
         _t(dataset, VOID + "uriSpace", ox.Literal(RESOURCE)),
-        *(_t(dataset, VOID + "vocabulary", ox.NamedNode(ns)) for ns in sorted(_vocabularies(triples))),
-        *_statistics(dataset, triples),
-        *_wikidata_links(dataset, here, triples),
+        *(_t(dataset, VOID + "vocabulary", ox.NamedNode(ns)) for ns in summary.vocabularies),
+        *_statistics(dataset, summary),
+        *_wikidata_links(dataset, here, summary),
         *_distributions(dataset, here, dumps, base_url),
         *([_t(dataset, RDFS + "comment", ox.Literal(NO_ENDPOINT, language="en"))] if static_site
           else _endpoint(dataset, here, base_url + "sparql")),
@@ -93,40 +126,31 @@ def _endpoint(dataset: ox.NamedNode, here: str, url: str) -> list[ox.Triple]:
     ]
 
 
-def _statistics(dataset: ox.NamedNode, triples: set[ox.Triple]) -> list[ox.Triple]:
+def _statistics(dataset: ox.NamedNode, summary: Summary) -> list[ox.Triple]:
     """Sizes (VoID's statistics), one class partition per class, and the most described resources."""
-    subjects = Counter(t.subject for t in triples)
-    entities = {s for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(RESOURCE)}
-    instances = Counter(t.object for t in triples if t.predicate.value == _TYPE)
-    sizes = {"triples": len(triples), "entities": len(entities), "classes": len(instances),
-             "properties": len({t.predicate for t in triples}), "distinctSubjects": len(subjects),
-             "distinctObjects": len({t.object for t in triples})}
-    out = [_t(dataset, VOID + name, _integer(number)) for name, number in sizes.items()]
-    for cls in sorted(instances, key=str):
+    out = [_t(dataset, VOID + name, _integer(number)) for name, number in summary.sizes.items()]
+    for cls, instances in summary.classes:
         partition = ox.BlankNode()
         out += [_t(dataset, VOID + "classPartition", partition), _t(partition, VOID + "class", cls),
-                _t(partition, VOID + "entities", _integer(instances[cls]))]
-    examples = sorted(entities, key=lambda s: (-subjects[s], s.value))[:EXAMPLE_RESOURCES]
-    return out + [_t(dataset, VOID + "exampleResource", resource) for resource in examples]
+                _t(partition, VOID + "entities", _integer(instances))]
+    return out + [_t(dataset, VOID + "exampleResource", resource) for resource in summary.examples]
 
 
-def _wikidata_links(dataset: ox.NamedNode, here: str, triples: set[ox.Triple]) -> list[ox.Triple]:
+def _wikidata_links(dataset: ox.NamedNode, here: str, summary: Summary) -> list[ox.Triple]:
     """A void:Linkset per property that links resources to Wikidata items, with its number of links."""
-    links = Counter(t.predicate for t in triples
-                    if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(WIKIDATA))
-    if not links:
+    if not summary.wikidata_links:
         return []
     wikidata = ox.NamedNode(here + "#wikidata")
     out = [_t(wikidata, _TYPE, ox.NamedNode(VOID + "Dataset")),
            _t(wikidata, DCTERMS + "title", ox.Literal("Wikidata", language="en")),
            _t(wikidata, FOAF + "homepage", ox.NamedNode("https://www.wikidata.org/")),
            _t(wikidata, VOID + "uriSpace", ox.Literal(WIKIDATA))]
-    for predicate in sorted(links, key=str):
+    for predicate, links in summary.wikidata_links:
         linkset = ox.NamedNode(f"{here}#wikidata-{namespaces.shorten(predicate.value).replace(':', '-')}")
         out += [_t(dataset, VOID + "subset", linkset), _t(linkset, _TYPE, ox.NamedNode(VOID + "Linkset")),
                 _t(linkset, VOID + "linkPredicate", predicate), _t(linkset, VOID + "subjectsTarget", dataset),
                 _t(linkset, VOID + "objectsTarget", wikidata),
-                _t(linkset, VOID + "triples", _integer(links[predicate]))]
+                _t(linkset, VOID + "triples", _integer(links))]
     return out
 
 
