@@ -106,11 +106,9 @@ def load_files(files: list[Path], *, ontology: bool = True, display_root: Path |
     if ontology and not any(q.graph_name == _SHIPPED_GRAPH for file in given for q in file.quads):
         given.insert(0, _read(shipped.ontology_file(), shown_path(shipped.ontology_file(), display_root)))
     quads: list[ox.Quad] = []
-    digest = hashlib.sha256()
     loaded = LoadedGraph(quads=quads, files=[file.path for file in given])
     for file in given:
         loaded.shown_files.append(file.shown)
-        digest.update(file.path.name.encode() + b"\0" + file.data + b"\0")
         if any(isinstance(q.object, ox.Triple) for q in file.quads):
             loaded.triple_term_files.append(file.shown)
         quads.extend(file.quads)
@@ -119,9 +117,18 @@ def load_files(files: list[Path], *, ontology: bool = True, display_root: Path |
         else:
             _index_statements(file, loaded)
     loaded.quads = _canonical_literals(quads)
-    loaded.content_hash = digest.hexdigest()
+    loaded.content_hash = _content_hash(given)
     loaded.ontology_graphs = _ontology_graphs(quads)
     return loaded
+
+
+def _content_hash(files: list[_ReadFile]) -> str:
+    """The version of what ``files`` hold: their names and bytes, in whatever order they were given
+    (``load --data data ontology/ilrs.ttl`` is the same version as ``load``)."""
+    digest = hashlib.sha256()
+    for name, data in sorted((file.path.name.encode(), file.data) for file in files):
+        digest.update(name + b"\0" + data + b"\0")
+    return digest.hexdigest()
 
 
 _SHIPPED_GRAPH = ox.NamedNode(ONTOLOGY)

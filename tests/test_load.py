@@ -74,6 +74,17 @@ def test_the_shipped_graph_loads_with_every_subject_located(shipped):
     assert shipped.content_hash and len(shipped.content_hash) == 64
 
 
+def test_the_version_is_what_the_files_hold_whatever_order_they_are_named_in(tmp_path: Path, shipped):
+    """load --data data ontology/ilrs.ttl loads what load loads: the same version, so the same
+    validation cache entry and the same store version; a changed byte is another version."""
+    data = sorted(Path(shipped.files[-1]).parent.glob("*.trig"))
+    ontology = next(f for f in shipped.files if f.suffix == ".ttl")
+    assert load_files([*reversed(data), ontology]).content_hash == shipped.content_hash
+    changed = tmp_path / data[0].name
+    changed.write_bytes(data[0].read_bytes() + b"\n")
+    assert load_files([changed, *data[1:], ontology]).content_hash != shipped.content_hash
+
+
 RDF_XML = """<?xml version="1.0"?>
 <!DOCTYPE rdf:RDF [
 {entities}
