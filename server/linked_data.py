@@ -25,9 +25,7 @@ blueprint = Blueprint("linked_data", __name__)
 HTML = "html"
 DOCUMENT_FORMATS = formats.GRAPH_FORMATS + formats.DATASET_FORMATS
 DUMP_FORMATS = {f.extension: f for f in DOCUMENT_FORMATS}
-# A resource's or the ontology's page, as one more format a client may choose (by Accept or ?format=html).
-PAGE_FORMATS = (Format("html", "text/html", "page", formats.by_name("turtle").oxigraph, HTML,
-                       ("application/xhtml+xml",)), *DOCUMENT_FORMATS)
+PAGE_FORMATS = (negotiation.PAGE, *DOCUMENT_FORMATS)
 
 
 def _suffix_format(name: str) -> tuple[str, str | None]:

@@ -14,6 +14,9 @@ from ilrs_graph.formats import Format
 from .errors import ApiError
 from .parameters import decoded
 
+# A resource's or the ontology's page, as one more format a client may choose (by Accept or ?format=html).
+PAGE = Format("html", "text/html", "page", formats.by_name("turtle").oxigraph, "html", ("application/xhtml+xml",))
+
 
 def choose(offered: tuple[Format, ...], default: Format, *, explicit: Sequence[str] = ()) -> Format:
     """The best of ``offered`` for this request; 406 when the client accepts none of them.
@@ -33,12 +36,23 @@ def choose(offered: tuple[Format, ...], default: Format, *, explicit: Sequence[s
     accept = request.headers.get("Accept", "").strip()
     if not accept:
         return default
+    if PAGE not in offered and prefers_page(offered, default):
+        return default  # a browser shows it; what its application/xml;q=0.9 names (RDF/XML) it would download
     chosen = _best_accepted(offered, default, accept)
     if chosen is None:
         offered_types = ", ".join(f.media_type for f in offered)
         raise ApiError(406, f"None of the media types in the Accept header can be served here; "
                             f"available: {offered_types}.")
     return chosen
+
+
+def prefers_page(offered: tuple[Format, ...], default: Format) -> bool:
+    """Whether the client rates an HTML page above every one of ``offered``: a browser. (werkzeug's
+    ``accept_mimetypes.best`` names Chromium's application/signed-exchange;v=b3;q=0.7, the most specific
+    of its ranges, not its text/html.) A tie goes to ``offered``: an RDF client naming text/html as
+    highly is not sent a page."""
+    accept = request.headers.get("Accept", "").strip()
+    return bool(accept) and _best_accepted((*offered, PAGE), default, accept) is PAGE
 
 
 def requested(params: dict[str, list[str]] | None = None) -> list[str]:

@@ -53,6 +53,13 @@ def home() -> str:
         roadmap=charts.roadmap(overview.roadmap(dataset), today))
 
 
+@blueprint.route("/favicon.ico")
+def no_icon() -> Response:
+    """Browsers ask for /favicon.ico when a document names no icon (/void, the dumps, shown as text):
+    the site has none, said without an error in the browser's console and the server's log."""
+    return Response(status=204, headers={"Cache-Control": "public, max-age=86400"})
+
+
 @blueprint.route("/query")
 def query_page() -> tuple[str, int]:
     """The editor and the examples; with ?query= also its answer as a table, or the error and where it is.

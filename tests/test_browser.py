@@ -89,6 +89,16 @@ def screenshot(page, name: str, *, readme: bool = False, readme_height: int = 18
                         clip={"x": 0, "y": 0, "width": page.viewport_size["width"], "height": height})
 
 
+def test_the_endpoints_and_the_descriptions_addresses_typed_in_show_a_page_not_a_download(page, server):
+    """Chromium's own Accept header names application/signed-exchange;v=b3 and application/xml;q=0.9:
+    /sparql still leads to the query page, and /void shows its Turtle instead of downloading RDF/XML."""
+    page.goto(server + "sparql")
+    assert page.url == server + "query" and page.locator("textarea").count() == 1
+    shown = page.goto(server + "void")
+    assert shown.headers["content-type"].startswith("text/turtle")
+    assert "void:Dataset" in page.locator("body").inner_text()
+
+
 def test_the_home_page_shows_the_counts_and_three_pictures(page, server, dataset):
     page.goto(server)
     counts = overview.counts(dataset)

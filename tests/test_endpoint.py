@@ -325,11 +325,16 @@ def test_a_get_asking_for_results_without_a_query_is_told_the_query_is_missing(s
     assert requests.get(server + "sparql", headers={"Accept": "image/png"}).status_code == 406
 
 
-def test_a_browser_on_sparql_is_sent_to_the_query_page(server):
-    response = requests.get(server + "sparql", headers={"Accept": "text/html,application/xhtml+xml"},
-                            allow_redirects=False)
+CHROMIUM_ACCEPT = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,"
+                   "*/*;q=0.8,application/signed-exchange;v=b3;q=0.7")  # Chromium 120's, typing an address
+
+
+@pytest.mark.parametrize("accept", ["text/html,application/xhtml+xml", CHROMIUM_ACCEPT])
+def test_a_browser_on_sparql_is_sent_to_the_query_page(server, accept):
+    response = requests.get(server + "sparql", headers={"Accept": accept}, allow_redirects=False)
     assert response.status_code == 303 and response.headers["Location"].endswith("/query")
     assert "accept" in vary(response)  # the same URL describes the service to RDF clients
+    assert requests.get(server + "sparql", headers={"Accept": "text/turtle,text/html"}).status_code == 200
     head = requests.head(server + "sparql", headers={"Accept": "text/html"})
     assert head.status_code == 303 and "accept" in vary(head)
 
@@ -615,6 +620,18 @@ def test_void_describes_the_dataset_and_its_dumps_with_checksums(server):
         body = requests.get(url, headers={"Accept-Encoding": "identity"}).content
         checksum = graph.value(distribution, SPDX.checksum)
         assert str(graph.value(checksum, SPDX.checksumValue)) == hashlib.sha256(body).hexdigest()
+
+
+def test_a_browser_gets_the_descriptions_in_turtle_which_it_shows_an_rdf_client_what_it_asks_for(server):
+    """A browser's application/xml;q=0.9 is not a wish for RDF/XML (Chromium would download it): a client
+    that rates an HTML page highest gets a document with no page in its default format."""
+    for path in ("void", "void?format=rdfxml"):
+        for accept in ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", CHROMIUM_ACCEPT):
+            expected = "application/rdf+xml" if "format=" in path else "text/turtle"
+            assert requests.get(server + path, headers={"Accept": accept}).headers["Content-Type"].startswith(expected)
+    for accept in ("application/rdf+xml", "application/xml", "application/rdf+xml,text/html"):
+        assert requests.get(server + "void", headers={"Accept": accept}).headers["Content-Type"].startswith(
+            "application/rdf+xml"), accept
 
 
 def test_the_service_description_carries_the_void_description(server):
