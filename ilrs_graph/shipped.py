@@ -19,6 +19,12 @@ def ontology_file() -> Path:
     return _folder("ontology") / "ilrs.ttl"
 
 
+def ontology_versions() -> dict[str, Path]:
+    """The ontology's earlier versions as they were released (``ontology/versions/<version>.ttl``), by
+    version: each version IRI names its own document, which never changes."""
+    return {path.stem: path for path in sorted((_folder("ontology") / "versions").glob("*.ttl"))}
+
+
 def shapes_file() -> Path:
     """The SHACL shapes the data is validated against (Turtle)."""
     return _folder("ontology") / "shapes.ttl"

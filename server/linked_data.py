@@ -7,9 +7,10 @@ suffixes: .html, .ttl, .nt, .jsonld, .rdf, .trig, .nq.
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request
 
-from ilrs_graph import export, formats, jsonld, resources, void
+from ilrs_graph import export, formats, jsonld, resources, shipped, void
 from ilrs_graph.formats import Format
 from ilrs_graph.namespaces import ONTOLOGY
 
@@ -103,11 +104,36 @@ def ontology_term(name: str) -> Response:
     iri = iri_for_path("ontology/" + stem)
     if resources.is_version_of(dataset_of(current_app), iri, ONTOLOGY):
         return _see_other("/ontology")
+    if stem in shipped.ontology_versions():
+        return _earlier_version(stem, suffix)
     if not resources.exists(dataset_of(current_app), iri):
         raise ApiError(404, f"The ontology defines no term <{iri}>.")
     if suffix is None:
         return _see_other(path_for(f"ontology/{stem}.{_negotiated_suffix()}"))
     return _named_instead(f"ontology/{stem}", suffix, PAGE_FORMATS) or _document(iri, suffix)
+
+
+def _earlier_version(version: str, suffix: str | None) -> Response:
+    """An earlier version of the ontology, as it was released: in any document format (Turtle, its
+    file, by default); never a page, since pages show the graph served."""
+    if suffix is None:
+        fmt = negotiation.choose(DOCUMENT_FORMATS, formats.by_name("turtle"), explicit=negotiation.requested())
+    elif suffix in DUMP_FORMATS:
+        if (moved := _named_instead(f"ontology/{version}", suffix, DOCUMENT_FORMATS)) is not None:
+            return moved
+        fmt = DUMP_FORMATS[suffix]
+    else:
+        raise ApiError(404, f"Version {version} of the ontology is a document, not a page: /ontology/{version}."
+                            + f", /ontology/{version}.".join(DUMP_FORMATS) + ".")
+    dataset, released = dataset_of(current_app), shipped.ontology_versions()[version]
+    answer = dataset.document(("ontology version", version), fmt, lambda: released.read_bytes() if fmt.name == "turtle"
+                              else export.serialize([ox.Quad(*q.triple, ox.NamedNode(ONTOLOGY))  # as /ontology.trig
+                                                     for q in ox.parse(path=released, format=ox.RdfFormat.TURTLE)], fmt))
+    response = answer_response(answer, dataset)[0]
+    response.headers["Vary"] = "Accept"
+    if suffix is None:
+        response.headers["Content-Location"] = f"/ontology/{version}.{fmt.extension}"
+    return response
 
 
 @blueprint.route("/void")

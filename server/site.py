@@ -25,6 +25,7 @@ from xml.sax.saxutils import escape
 import pyoxigraph as ox
 from flask.testing import FlaskClient
 
+from ilrs_graph import shipped
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.export import DESCRIPTION_FILE, EXPORT_FORMATS, export_files
 from ilrs_graph.load import LoadedGraph
@@ -84,6 +85,11 @@ def site_files(loaded: LoadedGraph, base_url: str) -> dict[str, bytes]:
     where["/void"] = DESCRIPTION_FILE
     where["/"] = HOME_PAGE
     pages = {HOME_PAGE: _body(client, "/")}
+    for version in shipped.ontology_versions():  # an earlier version of the ontology: documents, no page
+        path = f"/ontology/{version}"
+        for suffix in DUMP_FORMATS:
+            files[f"{path[1:]}.{suffix}"] = _body(client, f"{path}.{suffix}")
+        where[path] = f"{path[1:]}.ttl"
     moved = {}
     for name in _documented_names(loaded, config.public_base):
         path = path_for(name)

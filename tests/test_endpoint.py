@@ -13,6 +13,7 @@ from urllib.parse import quote, urlsplit
 import pyoxigraph as ox
 import pytest
 import rdflib
+import rdflib.compare
 import requests
 from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
@@ -408,8 +409,31 @@ def test_the_ontology_is_negotiated_and_each_term_resolves(server):
     assert (rdflib.URIRef("https://w3id.org/ilrs/ontology"), rdflib.RDF.type, rdflib.OWL.Ontology) in graph
     term = requests.get(server + "ontology/Partnership", headers={"Accept": "text/turtle"})
     assert term.status_code == 200 and "membership" in term.text.lower()
-    version = requests.get(server + "ontology/1.0.0", allow_redirects=False)
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    current = graph.value(rdflib.URIRef("https://w3id.org/ilrs/ontology"), rdflib.OWL.versionIRI)
+    version = requests.get(server + "ontology/" + str(current).rsplit("/", 1)[1], allow_redirects=False)
     assert version.status_code == 303 and version.headers["Location"] == "/ontology"
+
+
+def test_an_earlier_version_iri_gives_that_version_as_it_was_released(server):
+    """owl:priorVersion <…/ontology/1.0.0>: the document it names, not today's (which /ontology/1.0.0
+    led to before 1.1.0), in each document format; a page it has not."""
+    from ilrs_graph import shipped
+
+    released = shipped.ontology_versions()["1.0.0"]
+    turtle = requests.get(server + "ontology/1.0.0", headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200 and turtle.content == released.read_bytes()
+    assert turtle.headers["Content-Location"] == "/ontology/1.0.0.ttl" and "accept" in vary(turtle)
+    as_released = rdflib.Graph().parse(released)
+    for suffix, parser in (("nt", "nt"), ("jsonld", "json-ld"), ("rdf", "xml")):
+        document = requests.get(server + f"ontology/1.0.0.{suffix}")
+        assert document.status_code == 200, suffix
+        assert rdflib.compare.isomorphic(rdflib.Graph().parse(data=document.text, format=parser), as_released), suffix
+    assert requests.get(server + "ontology/1.0.0.ttl?format=nt", allow_redirects=False).headers["Location"] \
+        == "/ontology/1.0.0.nt"
+    page = requests.get(server + "ontology/1.0.0.html")
+    assert page.status_code == 404 and "/ontology/1.0.0.ttl" in page.text
+    assert requests.get(server + "ontology/0.9.0").status_code == 404
 
 
 def test_the_ontology_namespace_iri_leads_to_the_vocabulary(server):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import owlrl
+import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import OWL, RDF, RDFS, SKOS, DCTERMS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, DCTERMS, XSD
 
 from ilrs_graph import shipped
 from ilrs_graph.namespaces import ILRS, ONTOLOGY
@@ -58,6 +62,42 @@ def test_every_ilrs_term_the_data_and_shapes_use_is_declared(shipped):
             if isinstance(t, type(q.predicate)) and str(t).startswith(f"<{ILRS}")}
     shapes = rdflib.Graph().parse(shipped.files[0].parent / "shapes.ttl")
     used |= {f"<{t}>" for triple in shapes for t in triple if str(t).startswith(ILRS)}
-    not_terms = {f"<{ILRS}>", f"<{ILRS}1.0.0>"}  # the namespace itself and the version IRI
+    versions = {f"<{v}>" for v in ontology().objects(rdflib.URIRef(ONTOLOGY), OWL.versionIRI | OWL.priorVersion)}
+    not_terms = {f"<{ILRS}>", *versions}  # the namespace itself and the versions' IRIs
     undeclared = sorted(u for u in used - not_terms if rdflib.URIRef(u.strip("<>")) not in declared)
     assert undeclared == []
+
+
+REUSED_AXIOMS = Path(__file__).parent / "fixtures" / "reused-axioms.ttl"
+OWLRL_ERROR = rdflib.URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")  # where owlrl says what clashes
+PROV, ORG, SCHEMA = (rdflib.Namespace(ns) for ns in ("http://www.w3.org/ns/prov#", "http://www.w3.org/ns/org#",
+                                                       "https://schema.org/"))
+
+
+def test_ontology_and_data_stay_consistent_with_the_vocabularies_they_reuse(shipped):
+    """A reuser who loads PROV-O, ORG, FOAF and SKOS beside the graph gets no contradiction and no odd
+    type under OWL 2 RL: no instrument both a prov:Entity and a prov:Activity (establishedBy was a
+    prov:wasGeneratedBy), a launch date is no prov:startedAtTime (an xsd:dateTime there), a city is no
+    organisation (ilrs:country's domain), a property no SKOS concept (skos:closeMatch between properties)."""
+    graph = rdflib.Graph().parse(data=ox.serialize([q.triple for q in shipped.quads], format=ox.RdfFormat.N_TRIPLES),
+                                 format="nt")
+    graph.parse(REUSED_AXIOMS)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
+    assert [str(message) for message in graph.objects(None, OWLRL_ERROR)] == []
+    assert {o.datatype for o in graph.objects(None, PROV.startedAtTime)} <= {XSD.dateTime}
+    assert not [c for c in graph.subjects(RDF.type, SCHEMA.City) if (c, RDF.type, ORG.Organization) in graph]
+    assert not [p for p in graph.subjects(RDF.type, SKOS.Concept) if (p, RDF.type, OWL.ObjectProperty) in graph]
+    assert len(list(graph.subjects(RDF.type, PROV.Entity))) > 20  # the alignments are still there
+
+
+def test_each_earlier_version_is_kept_as_released_and_named_by_the_current_one():
+    """owl:priorVersion names the versions before this one; each is served at its version IRI from the
+    file it was released as (ontology/versions/), which says it is that version."""
+    g = ontology()
+    current = g.value(rdflib.URIRef(ONTOLOGY), OWL.versionInfo)
+    prior = {str(v) for v in g.objects(rdflib.URIRef(ONTOLOGY), OWL.priorVersion)}
+    released = shipped.ontology_versions()
+    assert prior == {f"{ONTOLOGY}/{version}" for version in released} and str(current) not in released
+    for version, path in released.items():
+        old = rdflib.Graph().parse(path)
+        assert str(old.value(rdflib.URIRef(ONTOLOGY), OWL.versionIRI)) == f"{ONTOLOGY}/{version}"

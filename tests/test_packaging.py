@@ -32,6 +32,9 @@ def test_a_non_editable_install_validates_and_queries_the_shipped_data(tmp_path:
     installed = subprocess.run([python, "-c", "import ilrs_server; print(ilrs_server.__file__)"],
                                cwd=elsewhere, capture_output=True, text=True)
     assert page_files(Path(installed.stdout.strip()).parent) == page_files(ROOT / "server")  # charts/ too
+    versions = subprocess.run([python, "-c", "from ilrs_graph import shipped; print(sorted(shipped.ontology_versions()))"],
+                              cwd=elsewhere, capture_output=True, text=True)
+    assert versions.stdout.strip() == str(sorted(path.stem for path in (ROOT / "ontology" / "versions").glob("*.ttl")))
     assert sys.prefix not in str(command)
 
 

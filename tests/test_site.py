@@ -22,6 +22,7 @@ import rdflib
 import requests
 from rdflib.namespace import DCAT, RDF, RDFS, VOID, XSD
 
+from ilrs_graph import shipped
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.namespaces import BASE, ILRS, RESOURCE
 from ilrs_server import Config, create_app
@@ -30,7 +31,7 @@ from .conftest import ROOT, ilrs_graph_command, run_cli
 
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-OWL_VERSION_IRI = "http://www.w3.org/2002/07/owl#versionIRI"
+OWL_VERSIONS = ("http://www.w3.org/2002/07/owl#versionIRI", "http://www.w3.org/2002/07/owl#priorVersion")
 
 
 class _Links(HTMLParser):
@@ -102,8 +103,8 @@ def crawled(served):
 @pytest.fixture(scope="module")
 def minted(shipped) -> list[str]:
     """Every IRI the data mints that names a resource of its own (the ontology's version IRI is the
-    ontology's, whose page is ontology.html)."""
-    versions = {q.object.value for q in shipped.quads if q.predicate.value == OWL_VERSION_IRI}
+    ontology's, whose page is ontology.html; an earlier version's names its documents)."""
+    versions = {q.object.value for q in shipped.quads if q.predicate.value in OWL_VERSIONS}
     iris = {t.value for q in shipped.quads for t in (q.subject, q.object, q.graph_name)
             if isinstance(t, ox.NamedNode) and t.value.startswith((RESOURCE, ILRS))}
     return sorted(iris - versions)
@@ -143,6 +144,13 @@ def test_every_resource_of_the_data_has_its_page_and_its_documents(served, minte
         path = iri[len(BASE):]
         for suffix in ("html", "ttl", "jsonld", "nt", "rdf", "trig", "nq"):
             assert (root / f"{path}.{suffix}").is_file(), f"{iri}: no .{suffix}"
+
+
+def test_each_earlier_version_of_the_ontology_is_in_the_site_as_released(served):
+    root, _ = served
+    for version, released in shipped.ontology_versions().items():
+        assert (root / f"ontology/{version}.ttl").read_bytes() == released.read_bytes()
+        assert (root / f"ontology/{version}.nt").is_file() and not (root / f"ontology/{version}.html").exists()
 
 
 def test_the_documents_of_each_resource_hold_its_statements(served, minted):

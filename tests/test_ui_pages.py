@@ -725,11 +725,11 @@ def test_a_graph_without_the_ontology_has_no_ontology_document():
 def test_a_property_shows_domain_range_alignment_rule_and_an_example(client):
     html = client.get("/ontology.html").get_data(as_text=True)
     entry = Page(html[html.index('id="plannedLaunchYear"'):html.index('id="sampleMassKg"')])
-    assert "Domain mission Range xsd:gYear" in entry.text
+    assert "Domain mission" in entry.text and "Range" not in entry.text  # the datatype is a rule (OWL 2 has no gYear)
     assert "A planned launch year is an xsd:gYear" in entry.text
     assert "for example" in entry.text and any(h.startswith("/id/mission/") for h in entry.links)
-    party = Page(html[html.index('id="party"'):html.index('id="payloadOf"') if 'id="payloadOf"' in html else None])
-    assert "close to schema:participant" in party.text
+    established = Page(html[html.index('id="establishedBy"'):html.index('id="partnerSince"')])
+    assert "narrower than prov:wasInfluencedBy" in established.text and "Range instrument" in established.text
 
 
 def test_a_propertys_example_is_its_use_by_the_first_subject_by_label(dataset):
