@@ -17,7 +17,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 def service_description(dataset: Dataset, server_root: str, fmt: Format) -> bytes:
     """The description of the endpoint at ``server_root``sparql, serialised in ``fmt``."""
     endpoint = ox.NamedNode(server_root + "sparql")
-    served = ox.NamedNode(server_root + "void#dataset")  # the VoID dataset is the default dataset
+    served = ox.NamedNode(void.DATASET)  # the VoID dataset is the default dataset
     default_graph = ox.NamedNode(server_root + "sparql#default-graph")
     triples = [
         (endpoint, RDF_TYPE, _sd("Service")),

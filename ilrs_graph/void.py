@@ -1,9 +1,11 @@
 """The dataset's description in VoID and DCAT: what it is, its licence, size, links and where to get it.
 
 Every value is read from the graph or from the dumps it describes: the ontology's header gives the
-licence, creator, version and dates (``dcterms:created`` is the dataset's issue date), the data gives
-the counts, the example resources and the links to Wikidata, and each dump its media type, size and
-SHA-256. The export writes the description beside the dumps; the web server builds the same one for its
+licence, creator and dates (``dcterms:created`` is the dataset's issue date), the data its version (the
+hash of its files, as ``/healthz`` and ``load --store`` name it), the counts, the example resources and
+the links to Wikidata, and each dump its media type, size and SHA-256. The dataset and its linksets
+have one IRI wherever it is published (``https://w3id.org/ilrs/void#dataset``); the dumps, the endpoint
+and the landing page are those of the address the description is made for. The export writes the description beside the dumps; the web server builds the same one for its
 own address, and a static site (``ilrs-graph export --site``) one without a SPARQL endpoint. Nothing here
 knows about HTTP.
 """
@@ -19,7 +21,7 @@ import pyoxigraph as ox
 
 from . import namespaces
 from .load import LoadedGraph
-from .namespaces import ONTOLOGY, OWL, RDF, RDFS, RESOURCE, XSD
+from .namespaces import BASE, ONTOLOGY, RDF, RDFS, RESOURCE, XSD
 
 if TYPE_CHECKING:
     from .export import Dump
@@ -40,10 +42,11 @@ DESCRIPTION = ("The open, validated, queryable record of the International Lunar
 NO_ENDPOINT = ("Published as static files, with no SPARQL endpoint: to query the data, load one of its "
                "distributions into a SPARQL store, or serve it with `ilrs-graph serve --data FILE`.")
 EXAMPLE_RESOURCES = 5  # the most described resources, as void:exampleResource
+DATASET = BASE + "void#dataset"  # the dataset's one name, wherever it is published (and what /void says it)
+VERSION_DIGITS = 12  # of the data's hash, as the command line and /healthz show it
 # The ontology header's statements that describe the release, and what the dataset states with each.
 _FROM_ONTOLOGY = {DCTERMS + "license": DCTERMS + "license", DCTERMS + "creator": DCTERMS + "creator",
-                  DCTERMS + "created": DCTERMS + "issued", DCTERMS + "modified": DCTERMS + "modified",
-                  OWL + "versionInfo": DCAT + "version"}
+                  DCTERMS + "created": DCTERMS + "issued", DCTERMS + "modified": DCTERMS + "modified"}
 _DUMP_CONTENT = {"graph": "Every statement of the graph, each once (the named graphs merged).",
                  "dataset": "Every statement in the named graph of the source document that states it."}
 _TYPE = RDF + "type"
@@ -56,6 +59,7 @@ class Summary:
     the addresses for each of its names."""
 
     header: tuple[tuple[str, ox.NamedNode | ox.Literal], ...]  # dataset property → value, from the ontology's header
+    version: str  # the data's
     vocabularies: tuple[str, ...]
     sizes: dict[str, int]  # VoID statistic → number
     classes: tuple[tuple[ox.NamedNode, int], ...]  # class → instances
@@ -74,6 +78,7 @@ def summarize(loaded: LoadedGraph) -> Summary:
     return Summary(
         header=tuple((_FROM_ONTOLOGY[t.predicate.value], t.object) for t in sorted(triples, key=str)
                      if t.subject.value == ONTOLOGY and t.predicate.value in _FROM_ONTOLOGY),
+        version=loaded.content_hash[:VERSION_DIGITS],
         vocabularies=tuple(sorted(_vocabularies(triples))),
         sizes={"triples": len(triples), "entities": len(entities), "classes": len(instances),
                "properties": len({t.predicate for t in triples}), "distinctSubjects": len(subjects),
@@ -91,22 +96,23 @@ def describe(summary: Summary, base_url: str, dumps: Sequence[Dump] = (), *,
     Served by the web server, the description is ``<base_url>void`` and the SPARQL endpoint
     ``<base_url>sparql``. Published as a static site (``static_site``), the description is the file
     ``<base_url>void.ttl`` and there is no endpoint: the description says so, and names none.
-    The dataset is ``<description>#dataset``.
+    The dataset is :data:`DATASET` wherever it is published.
     """
     here = base_url + ("void.ttl" if static_site else "void")
-    dataset = ox.NamedNode(here + "#dataset")
+    dataset = ox.NamedNode(DATASET)
     return [
         _t(dataset, _TYPE, ox.NamedNode(VOID + "Dataset")),
         _t(dataset, _TYPE, ox.NamedNode(DCAT + "Dataset")),
         _t(dataset, DCTERMS + "title", ox.Literal(TITLE, language="en")),
         _t(dataset, DCTERMS + "description", ox.Literal(DESCRIPTION, language="en")),
         *(_t(dataset, predicate, value) for predicate, value in summary.header),
+        *([_t(dataset, DCAT + "version", ox.Literal(summary.version))] if summary.version else []),
         _t(dataset, FOAF + "homepage", ox.NamedNode(base_url)),
         _t(dataset, DCAT + "landingPage", ox.NamedNode(base_url)),
         _t(dataset, VOID + "uriSpace", ox.Literal(RESOURCE)),
         *(_t(dataset, VOID + "vocabulary", ox.NamedNode(ns)) for ns in summary.vocabularies),
         *_statistics(dataset, summary),
-        *_wikidata_links(dataset, here, summary),
+        *_wikidata_links(dataset, summary),
         *_distributions(dataset, here, dumps, base_url),
         *([_t(dataset, RDFS + "comment", ox.Literal(NO_ENDPOINT, language="en"))] if static_site
           else _endpoint(dataset, here, base_url + "sparql")),
@@ -136,17 +142,17 @@ def _statistics(dataset: ox.NamedNode, summary: Summary) -> list[ox.Triple]:
     return out + [_t(dataset, VOID + "exampleResource", resource) for resource in summary.examples]
 
 
-def _wikidata_links(dataset: ox.NamedNode, here: str, summary: Summary) -> list[ox.Triple]:
+def _wikidata_links(dataset: ox.NamedNode, summary: Summary) -> list[ox.Triple]:
     """A void:Linkset per property that links resources to Wikidata items, with its number of links."""
     if not summary.wikidata_links:
         return []
-    wikidata = ox.NamedNode(here + "#wikidata")
+    wikidata = ox.NamedNode(BASE + "void#wikidata")
     out = [_t(wikidata, _TYPE, ox.NamedNode(VOID + "Dataset")),
            _t(wikidata, DCTERMS + "title", ox.Literal("Wikidata", language="en")),
            _t(wikidata, FOAF + "homepage", ox.NamedNode("https://www.wikidata.org/")),
            _t(wikidata, VOID + "uriSpace", ox.Literal(WIKIDATA))]
     for predicate, links in summary.wikidata_links:
-        linkset = ox.NamedNode(f"{here}#wikidata-{namespaces.shorten(predicate.value).replace(':', '-')}")
+        linkset = ox.NamedNode(f"{BASE}void#wikidata-{namespaces.shorten(predicate.value).replace(':', '-')}")
         out += [_t(dataset, VOID + "subset", linkset), _t(linkset, _TYPE, ox.NamedNode(VOID + "Linkset")),
                 _t(linkset, VOID + "linkPredicate", predicate), _t(linkset, VOID + "subjectsTarget", dataset),
                 _t(linkset, VOID + "objectsTarget", wikidata),

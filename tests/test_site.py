@@ -194,7 +194,7 @@ def test_the_dumps_match_their_checksums(served):
 def test_the_description_points_at_the_dumps_beside_the_pages_and_names_no_endpoint(served):
     _, base = served
     description = rdflib.Graph().parse(data=requests.get(base + "void.ttl").text, format="turtle")
-    dataset = rdflib.URIRef(base + "void.ttl#dataset")
+    dataset = rdflib.URIRef("https://w3id.org/ilrs/void#dataset")
     assert (dataset, RDF.type, VOID.Dataset) in description
     assert description.value(dataset, DCAT.landingPage) == rdflib.URIRef(base)
     assert description.value(dataset, VOID.sparqlEndpoint) is None
