@@ -338,6 +338,11 @@ def _write_site(loaded, out_dir: Path, base_url: str) -> int:
     print(f"Static site written to {out_dir}: {counted(site.pages, 'page')} and "
           f"{counted(site.files - site.pages, 'other file')} "
           f"({site.bytes / 1e6:.1f} MB); sitemap.xml lists the pages under {base_url}")
+    if site.case_clashes:
+        first = site.case_clashes[0]
+        print(f"note: {counted(len(site.case_clashes), 'group')} of files differ only in case ({' and '.join(first)}"
+              f"{'…' if len(site.case_clashes) > 1 else ''}): a host or an archive on a file system that ignores case "
+              f"(macOS's and Windows' by default) keeps one of each", file=sys.stderr)
     return EXIT_OK
 
 

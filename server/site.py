@@ -16,6 +16,8 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import tempfile
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,7 @@ from ilrs_graph.dataset import Dataset
 from ilrs_graph.export import DESCRIPTION_FILE, EXPORT_FORMATS, export_files
 from ilrs_graph.load import LoadedGraph
 from ilrs_graph.namespaces import ONTOLOGY
+from ilrs_graph.wording import counted
 
 from . import create_app
 from .config import Config
@@ -55,6 +58,7 @@ class SiteSummary:
     pages: int
     files: int
     bytes: int
+    case_clashes: tuple[tuple[str, ...], ...] = ()  # files whose names differ only in case (ontology/Country.html…)
 
 
 def write_site(loaded: LoadedGraph, out_dir: Path, base_url: str) -> SiteSummary:
@@ -64,12 +68,35 @@ def write_site(loaded: LoadedGraph, out_dir: Path, base_url: str) -> SiteSummary
         raise SiteError(f"{out_dir}: is not empty; write the site into a new or empty directory, "
                         f"so that no file of an earlier export is published with it")
     files = site_files(loaded, base_url)
+    clashes = _case_clashes(files)
+    if clashes and _ignores_case(out_dir):
+        more = f" (and {counted(len(clashes) - 1, 'other pair')})" if len(clashes) > 1 else ""
+        raise SiteError(f"{out_dir}: this file system takes {clashes[0][0]} and {clashes[0][1]}{more} for one "
+                        f"file, so one of each would overwrite the other; write the site on a file system that "
+                        f"tells upper from lower case (Linux's; on macOS, a case-sensitive APFS volume)")
     for name, body in files.items():
         path = out_dir / unquote(name)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(body)
     pages = sum(1 for name in files if name.endswith(".html"))
-    return SiteSummary(pages, len(files), sum(len(body) for body in files.values()))
+    return SiteSummary(pages, len(files), sum(len(body) for body in files.values()), clashes)
+
+
+def _case_clashes(files: dict[str, bytes]) -> tuple[tuple[str, ...], ...]:
+    """The files whose names differ only in case (IRIs do: ilrs:Country and ilrs:country), grouped."""
+    by_folded: dict[str, list[str]] = defaultdict(list)
+    for name in files:
+        by_folded[unquote(name).casefold()].append(unquote(name))
+    return tuple(tuple(sorted(names)) for _, names in sorted(by_folded.items()) if len(names) > 1)
+
+
+def _ignores_case(out_dir: Path) -> bool:
+    """Whether the file system the site goes to takes "a" and "A" for one name (macOS's and Windows' by
+    default): asked of a file made for the purpose, in the nearest folder that exists."""
+    folder = next(parent for parent in (out_dir, *out_dir.parents) if parent.is_dir())
+    with tempfile.NamedTemporaryFile(prefix="ilrs-case-probe-", dir=folder) as probe:
+        name = Path(probe.name).name
+        return (folder / name.upper()).exists()
 
 
 def site_files(loaded: LoadedGraph, base_url: str) -> dict[str, bytes]:

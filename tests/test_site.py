@@ -288,3 +288,39 @@ def test_bad_arguments_exit_2_with_a_message(tmp_path, args, message):
     result = run_cli("export", "--site", tmp_path / "site", *args, cwd=tmp_path)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+CASE_CLASH = """
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<urn:example:sources:1> {
+  <https://w3id.org/ilrs/id/thing/Moon> rdfs:label "Moon (the body)" .
+  <https://w3id.org/ilrs/id/thing/moon> rdfs:label "moon (any satellite)" .
+}
+"""
+
+
+def test_files_whose_names_differ_only_in_case_are_named_where_the_site_keeps_them(tmp_path):
+    """IRIs differ in case (ilrs:Country, ilrs:country): on this file system both files are written, and
+    the export says which ones a host ignoring case (macOS's, Windows') would keep only one of."""
+    data = tmp_path / "clash.trig"
+    data.write_text(CASE_CLASH)
+    result = run_cli("export", data, "--site", tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert "differ only in case (id/thing/Moon.html and id/thing/moon.html…)" in result.stderr
+    assert {p.name for p in (tmp_path / "site" / "id" / "thing").glob("*.html")} == {"Moon.html", "moon.html"}
+    assert not list(tmp_path.rglob("ilrs-case-probe-*"))  # the probe is gone
+
+
+def test_a_file_system_that_ignores_case_is_refused_before_anything_is_written(tmp_path, monkeypatch):
+    """A case-insensitive file system cannot be made here: the probe's answer is given instead."""
+    from ilrs_graph.load import load_files
+    from ilrs_server import site
+
+    data = tmp_path / "clash.trig"
+    data.write_text(CASE_CLASH)
+    assert site._ignores_case(tmp_path) is False  # this one tells them apart
+    monkeypatch.setattr(site, "_ignores_case", lambda out_dir: True)
+    with pytest.raises(site.SiteError, match=r"takes id/thing/Moon\.html and id/thing/moon\.html \(and [\d,]+ other "
+                                             r"pairs\) for one file"):
+        site.write_site(load_files([data]), tmp_path / "site", "https://w3id.org/ilrs/")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clash.trig"]
