@@ -67,13 +67,15 @@ class Extent:
 
 # Each in the order of its date, the latest first; what has no date last, as "" (rdflib's evaluator, the
 # second engine, cannot order by an unbound value).
+# Newest first as dates.chronological orders them: "2024-04~" sorts after "2024-04-05~" ('~' after '-'),
+# so a month counts as later than the days within it, a year than its months.
 PARTNERS = Listing("""SELECT ?partner ?name (MIN(?date) AS ?since) WHERE {
   ?thing a ilrs:Partnership ; org:member ?partner .
   ?partner rdfs:label ?name .
   OPTIONAL {""" + _MOST_PRECISE.format(thing="?thing", property="ilrs:partnerSince") + """}
 }
 GROUP BY ?partner ?name
-ORDER BY DESC(COALESCE(STR(?since), "")) LCASE(STR(?name))""", most=40)
+ORDER BY DESC(COALESCE(CONCAT(STR(?since), "~"), "")) LCASE(STR(?name))""", most=40)
 
 AGREEMENTS = Listing("""SELECT ?instrument (SAMPLE(?label) AS ?name) (MIN(?date) AS ?signed) WHERE {
   ?instrument ilrs:party ?party ; rdfs:label ?label .
@@ -81,7 +83,7 @@ AGREEMENTS = Listing("""SELECT ?instrument (SAMPLE(?label) AS ?name) (MIN(?date)
   OPTIONAL {""" + _MOST_PRECISE.format(thing="?instrument", property="ilrs:signedOn") + """}
 }
 GROUP BY ?instrument
-ORDER BY DESC(COALESCE(STR(?signed), "")) LCASE(STR(?name))""", most=40)
+ORDER BY DESC(COALESCE(CONCAT(STR(?signed), "~"), "")) LCASE(STR(?name))""", most=40)
 
 # A mission's latest date: the last year a source plans it for or says it launched in.
 MISSIONS = Listing("""SELECT ?mission (SAMPLE(?label) AS ?name) (MAX(?year) AS ?latestYear) WHERE {
@@ -271,10 +273,10 @@ def sources(dataset: Dataset) -> list[Source]:
 
 def joinings(dataset: Dataset) -> list[Joining]:
     """The partners that joined the programme most recently (:data:`PARTNERS`) and when, in the order they
-    joined; undated ones last."""
+    joined (a month after the days within it: "April 2024" may be its last day); undated ones last."""
     rows = dataset.select(_PREFIXES + PARTNERS.first)
     found = [Joining(r["partner"].value, term_text(r["name"]), _date(r.get("since"))) for r in rows]
-    dated = sorted((j for j in found if j.since), key=lambda j: (j.since.start, j.since.end, j.name.lower()))
+    dated = sorted((j for j in found if j.since), key=lambda j: (chronological(j.since), j.name.lower()))
     return dated + sorted((j for j in found if not j.since), key=lambda j: j.name.lower())
 
 
@@ -314,7 +316,7 @@ def agreement_network(dataset: Dataset) -> AgreementNetwork:
                               tuple(sorted(members[iri], key=lambda p: parties[p].name.lower())))
                    for iri, name in instrument_names.items()]
     never = PartialDate(9999)
-    instruments.sort(key=lambda i: ((i.signed or never).start, i.name.lower()))
+    instruments.sort(key=lambda i: (chronological(i.signed or never), i.name.lower()))
     return AgreementNetwork(dict(sorted(parties.items(), key=lambda item: item[1].name.lower())), instruments)
 
 

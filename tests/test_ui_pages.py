@@ -204,6 +204,21 @@ def test_the_roadmap_orders_missions_by_their_earliest_date_a_launch_before_a_ba
         assert missions.index("queqiao-2") < missions.index("change-6"), missions
 
 
+def test_partners_and_instruments_dated_by_month_come_after_the_days_of_that_month(client, dataset):
+    """SpaceNews: Thailand (5 April 2024) is the ninth country, Nicaragua ("April 2024") the tenth: a month
+    may be its last day, so it is not placed before the days within it (as dates.chronological does)."""
+    order = [j.name for j in overview.joinings(dataset)]
+    assert order.index("Thailand") < order.index("Nicaragua"), order
+    html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    timeline = html[html.index('id="timeline-caption"'):]
+    shown = re.findall(r'href="/id/country/([^"]+)"', timeline[:timeline.index("</figure>")])
+    assert shown.index("thailand") < shown.index("nicaragua"), shown
+    signed = [(i.signed.iso if i.signed else None) for i in overview.agreement_network(dataset).instruments]
+    months = [n for n, when in enumerate(signed) if when and len(when) == 7]
+    assert months and all(not (after and after.startswith(signed[n]) and len(after) > 7)
+                          for n in months for after in signed[n + 1:])
+
+
 def test_the_roadmap_shows_each_plans_phases_under_its_own_heading(client):
     """data/phases.trig holds two plans side by side, each with a phase 1: the three phases of the Roadmap
     V1.0, and the basic and extended models, which no source places in a programme document."""
