@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from ilrs_graph.dates import fractional_year
+from ilrs_graph.dates import PartialDate, fractional_year
 from ilrs_graph.overview import AgreementNetwork, Joining, MissionDates, Phase, Roadmap
 
 WIDTH = 900.0
@@ -74,6 +74,19 @@ class TimeAxis:
         return self.x(day) if day is not None and self.first <= fractional_year(day) <= self.last else None
 
 
+@dataclass(frozen=True)
+class Moment:
+    """A day marked across a chart: where it falls, and what it is."""
+    x: float
+    label: str
+
+
+def _sources_end(axis: TimeAxis, newest_source: PartialDate | None) -> Moment | None:
+    """The newest source's day, when it falls on the axis: what happened since is not in the graph."""
+    x = axis.at(newest_source.start) if newest_source is not None else None
+    return None if x is None else Moment(x, f"newest source: {newest_source}")
+
+
 # --- Partners joining -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -94,11 +107,12 @@ class TimelineChart:
     today: float | None
     rows: list[JoiningRow]
     undated: list[Joining]
+    sources_end: Moment | None = None
 
 
-def timeline(joinings: list[Joining], today: date | None) -> TimelineChart:
+def timeline(joinings: list[Joining], today: date | None, newest_source: PartialDate | None = None) -> TimelineChart:
     """One row per partner in the order they joined (so labels never collide), time along x; a line at
-    ``today`` (None: no line)."""
+    ``today`` and one at the ``newest_source``'s date (None: no line)."""
     dated = [j for j in joinings if j.since is not None]
     undated = [j for j in joinings if j.since is None]
     if not dated:
@@ -114,7 +128,8 @@ def timeline(joinings: list[Joining], today: date | None) -> TimelineChart:
         text = f"{joining.name} · {joining.since}"
         label = Label(x_end + 9, y, text) if x_start < middle else Label(x_start - 9, y, text, "end")
         rows.append(JoiningRow(joining, y, x_start, x_end, joining.since.precision == 3, label))
-    return TimelineChart(WIDTH, AXIS_TOP + ROW * len(dated) + 8, axis.ticks(), axis.at(today), rows, undated)
+    return TimelineChart(WIDTH, AXIS_TOP + ROW * len(dated) + 8, axis.ticks(), axis.at(today), rows, undated,
+                         _sources_end(axis, newest_source))
 
 
 # --- The network of agreements ----------------------------------------------------------------------
@@ -270,6 +285,7 @@ class RoadmapChart:
     missions_top: float
     missions: list[MissionLane]
     undated_missions: list[MissionDates]
+    sources_end: Moment | None = None
 
     @property
     def phases(self) -> list[PhaseLane]:
@@ -277,9 +293,10 @@ class RoadmapChart:
         return [lane for plan in self.plans for lane in plan.phases]
 
 
-def roadmap(plan: Roadmap, today: date | None) -> RoadmapChart:
+def roadmap(plan: Roadmap, today: date | None, newest_source: PartialDate | None = None) -> RoadmapChart:
     """Phases under the plan that defines them, then missions, each in its own lane on one time axis from
-    the earliest year any source gives to the latest; a line at ``today`` (None: no line)."""
+    the earliest year any source gives to the latest; a line at ``today`` and one at the ``newest_source``'s
+    date (None: no line): a plan past the latter may have happened, or slipped, since."""
     dated = [m for m in plan.missions if m.years]
     years = [y for p in plan.phases for y in p.start_years + p.end_years] + [y for m in dated for y in m.years]
     first, last = (min(years), max(years) + 1) if years else (date.today().year, date.today().year + 1)
@@ -308,7 +325,7 @@ def roadmap(plan: Roadmap, today: date | None) -> RoadmapChart:
                                     min(xs), max(xs)))
     height = missions_top + ROW * len(dated) + 8
     return RoadmapChart(WIDTH, height, first, last - 1, axis.ticks(), axis.at(today), plans, missions_top, missions,
-                        [m for m in plan.missions if not m.years])
+                        [m for m in plan.missions if not m.years], _sources_end(axis, newest_source))
 
 
 def _by_plan(phases: list[Phase]) -> list[tuple[str | None, list[Phase]]]:

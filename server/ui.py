@@ -46,11 +46,12 @@ def home() -> str:
     dataset = dataset_of(current_app)
     agreements = overview.agreement_network(dataset)
     today = None if state_of(current_app).config.static_site else date.today()
+    counts = overview.counts(dataset)
     return render_template(
-        "home.html", counts=overview.counts(dataset), extents=overview.extents(dataset),
-        sources=overview.sources(dataset), timeline=charts.timeline(overview.joinings(dataset), today),
+        "home.html", counts=counts, extents=overview.extents(dataset), sources=overview.sources(dataset),
+        timeline=charts.timeline(overview.joinings(dataset), today, counts.newest_source),
         agreements=agreements, network=charts.network(agreements),
-        roadmap=charts.roadmap(overview.roadmap(dataset), today))
+        roadmap=charts.roadmap(overview.roadmap(dataset), today, counts.newest_source))
 
 
 @blueprint.route("/favicon.ico")

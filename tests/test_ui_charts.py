@@ -170,6 +170,19 @@ def test_the_roadmap_shows_agreed_disputed_and_unknown_spans_and_each_planned_an
     assert all(lane.y < chart.height for lane in chart.missions)
 
 
+def test_the_roadmap_marks_where_its_sources_end_apart_from_today():
+    """An analyst read 'Chang'e 7 never launched' from its 2026 ring left of today's line: the sources ended
+    in January 2026. The newest source's day is drawn as its own line (off the axis, none)."""
+    plan = Roadmap([], [MissionDates("m1", "Probe 1", None, (2026,), "planned")])
+    chart = charts.roadmap(plan, date(2026, 12, 6), PartialDate.parse("2026-01-27"))
+    year = chart.ticks[1].x - chart.ticks[0].x
+    assert chart.sources_end.label == "newest source: 27 January 2026"
+    assert chart.sources_end.x == pytest.approx(chart.ticks[0].x + (fractional_year(date(2026, 1, 27)) - 2026) * year, abs=0.1)
+    assert chart.sources_end.x < chart.today
+    assert charts.roadmap(plan, None, PartialDate.parse("2019")).sources_end is None
+    assert charts.roadmap(plan, None).sources_end is None
+
+
 def test_the_roadmap_shows_each_plans_phases_apart_under_its_name_in_their_order():
     """Two plans each number their phases from 1: interleaved by year, they read as one plan of six."""
     phases = [Phase("a1", "Scouting", 1, "Plan A", (2021,), (2025,)),

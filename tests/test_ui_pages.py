@@ -219,6 +219,15 @@ def test_partners_and_instruments_dated_by_month_come_after_the_days_of_that_mon
                           for n in months for after in signed[n + 1:])
 
 
+def test_the_roadmap_draws_the_newest_sources_day_and_names_it_in_its_legend(client, dataset):
+    newest = overview.counts(dataset).newest_source
+    html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    figure = html[html.index('id="roadmap-caption"'):]
+    figure = figure[:figure.index("</figure>")]
+    assert '<line class="sources-end"' in figure and f"<title>newest source: {newest}</title>" in figure
+    assert f"newest source: {newest}: what happened since is not in the graph" in Page(figure).text
+
+
 def test_the_roadmap_shows_each_plans_phases_under_its_own_heading(client):
     """data/phases.trig holds two plans side by side, each with a phase 1: the three phases of the Roadmap
     V1.0, and the basic and extended models, which no source places in a programme document."""
