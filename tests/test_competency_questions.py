@@ -165,9 +165,11 @@ EXPECTED: dict[str, Expect] = {
         ("Extended model", "", "2045"), ("Extended model", "", "2050"), ("Extended model", "", "2045"),  # by source
         ("Reconnaissance", "2021", "2025"), ("Reconnaissance", "2021", "2025"), ("Utilization", "2035", ""),
         ("Utilization", "2036", "")]),
-    "programme-documents": Expect(["label", "released"], [
-        ("International Lunar Research Station Guide for Partnership (V1.0)", "2021-06-16"),
-        ("International Lunar Research Station Roadmap (V1.0)", "2021-06-16")]),
+    "programme-documents": Expect(["label", "released", "at", "place"], [  # the forum within GLEX, not both apart
+        ("International Lunar Research Station Guide for Partnership (V1.0)", "2021-06-16",
+         "Global Network Forum: Roadmap For The Creation of The International Lunar Research Station (ILRS), at GLEX 2021", "St. Petersburg"),
+        ("International Lunar Research Station Roadmap (V1.0)", "2021-06-16",
+         "Global Network Forum: Roadmap For The Creation of The International Lunar Research Station (ILRS), at GLEX 2021", "St. Petersburg")]),
     "russian-ratification": Expect(["lawSigned", "signatory", "agreementSigned", "inForce"], [
         ("2024-06-12", "Vladimir Putin", "2022-11-25", "2024-07-18")]),
     # China and Russia are parties to instruments (directly and through CNSA and Roscosmos): not listed
