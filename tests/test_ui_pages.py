@@ -155,6 +155,7 @@ def test_the_network_joins_no_party_to_its_own_country(client, dataset):
     assert f"{cnsa}: bound by 15 instruments, with {len(bound_to_cnsa)} parties on other sides" in get(client, "/").text
     assert "Roscosmos: bound by 3 instruments, with 2 parties on other sides" in get(client, "/").text
     assert "Bolivarian Space Agency: bound by 1 instrument, with 1 party on another side" in get(client, "/").text  # not "on other sides"
+    assert "Nano-SPACE: bound by 1 instrument, no source names another party" in get(client, "/").text  # not "0 parties"
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
