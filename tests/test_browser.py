@@ -136,6 +136,11 @@ def test_an_example_runs_from_the_menu_and_shows_the_right_rows(page, server, da
     assert page.input_value("textarea#query") == example.text
     assert example.question in page.locator(".chosen").inner_text()
     screenshot(page, "query-example")
+    with page.expect_download() as downloading:  # named after the example, not one name for every answer
+        page.get_by_role("link", name="CSV").click()
+    assert downloading.value.suggested_filename == "joined-in-2023.csv"
+    with open(downloading.value.path(), encoding="utf-8") as downloaded:
+        assert downloaded.readline().strip() == "name,joined"
 
 
 def test_a_long_answers_column_headers_stay_in_view(page, server):

@@ -841,3 +841,11 @@ def test_the_ontology_documentation_lists_rules_in_the_same_order_each_time(data
         ontology_docs._shapes_store.cache_clear()  # the shapes parsed again, with new blank nodes
         documents.append(ontology_docs.documentation(dataset))
     assert all(document == documents[0] for document in documents)
+
+
+def test_an_answers_downloads_are_named_after_its_example_else_ilrs_answer(client):
+    example = next(e for e in examples.examples() if e.name == "instruments-by-kind")
+    chosen = client.get("/query", query_string={"query": example.text}).get_data(as_text=True)
+    assert 'download="instruments-by-kind.csv"' in chosen and 'download="instruments-by-kind.json"' in chosen
+    typed = client.get("/query", query_string={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"}).get_data(as_text=True)
+    assert 'download="ilrs-answer.csv"' in typed
