@@ -131,6 +131,10 @@ def test_an_example_runs_from_the_menu_and_shows_the_right_rows(page, server, da
     assert rows.count() == expected.total_rows == 8
     shown = [rows.nth(i).locator("td").all_inner_texts() for i in range(rows.count())]
     assert [cells[0].replace(" @en", "") for cells in shown] == [row[0].value for row in expected.rows]
+    copied = page.evaluate("""() => { const range = document.createRange();
+        range.selectNodeContents(document.querySelector('table.results tbody'));
+        getSelection().removeAllRanges(); getSelection().addRange(range); return getSelection().toString(); }""")
+    assert expected.rows[0][0].value in copied and "@en" not in copied  # the tag is shown, not copied into a report
     summary = page.locator(".run-summary").inner_text()
     assert re.search(r"^8 rows in \d+(\.\d)? ms", summary), summary
     assert page.input_value("textarea#query") == example.text
