@@ -7,6 +7,7 @@ ONTOLOGY = BASE + "ontology"          # the ontology document, also the name of 
 ILRS = BASE + "ontology/"             # namespace of the ontology's terms
 RESOURCE = BASE + "id/"               # resources: <RESOURCE><kind>/<slug>
 SOURCE = RESOURCE + "source/"         # source documents: the names of the graphs that hold their facts
+SHAPES = BASE + "shapes"              # the SHACL shapes document; a shape is <SHAPES>/<Name>
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -7,12 +7,14 @@ suffixes: .html, .ttl, .nt, .jsonld, .rdf, .trig, .nq.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request
 
 from ilrs_graph import export, formats, jsonld, resources, shipped, void
 from ilrs_graph.formats import Format
-from ilrs_graph.namespaces import ONTOLOGY
+from ilrs_graph.namespaces import ONTOLOGY, SHAPES
 
 from . import negotiation, ui
 from .conditional import with_validators
@@ -114,25 +116,50 @@ def ontology_term(name: str) -> Response:
 
 
 def _earlier_version(version: str, suffix: str | None) -> Response:
-    """An earlier version of the ontology, as it was released: in any document format (Turtle, its
-    file, by default); never a page, since pages show the graph served."""
+    """An earlier version of the ontology, as it was released."""
+    return _shipped_document(f"ontology/{version}", f"Version {version} of the ontology",
+                             shipped.ontology_versions()[version], ONTOLOGY, suffix)
+
+
+@blueprint.route("/shapes")
+@blueprint.route("/shapes.<suffix>")
+def shapes_document(suffix: str | None = None) -> Response:
+    """The SHACL shapes the data is validated against: validation reports name them by their IRIs."""
+    return _shipped_document("shapes", "The shapes document", shipped.shapes_file(), SHAPES, suffix)
+
+
+@blueprint.route("/shapes/<path:name>")
+def shape(name: str) -> Response:
+    """A shape's IRI (a slash namespace): 303 to the shapes document, as the ontology's terms once were."""
+    _refuse_encoded_slash()
+    if f"{SHAPES}/{name}" not in {q.subject.value for q in _shapes() if isinstance(q.subject, ox.NamedNode)}:
+        raise ApiError(404, f"The shapes define no <{SHAPES}/{name}>; they are at /shapes.")
+    return _see_other("/shapes")
+
+
+def _shapes() -> list[ox.Quad]:
+    return list(ox.parse(path=shipped.shapes_file(), format=ox.RdfFormat.TURTLE))
+
+
+def _shipped_document(path: str, what: str, released: Path, graph: str, suffix: str | None) -> Response:
+    """A Turtle file the project ships as it is (not part of the graph served) as a document in any
+    format: its own bytes as Turtle, by default; in TriG and N-Quads, in the graph ``graph``; never a page."""
     if suffix is None:
         fmt = negotiation.choose(DOCUMENT_FORMATS, formats.by_name("turtle"), explicit=negotiation.requested())
     elif suffix in DUMP_FORMATS:
-        if (moved := _named_instead(f"ontology/{version}", suffix, DOCUMENT_FORMATS)) is not None:
+        if (moved := _named_instead(path, suffix, DOCUMENT_FORMATS)) is not None:
             return moved
         fmt = DUMP_FORMATS[suffix]
     else:
-        raise ApiError(404, f"Version {version} of the ontology is a document, not a page: /ontology/{version}."
-                            + f", /ontology/{version}.".join(DUMP_FORMATS) + ".")
-    dataset, released = dataset_of(current_app), shipped.ontology_versions()[version]
-    answer = dataset.document(("ontology version", version), fmt, lambda: released.read_bytes() if fmt.name == "turtle"
-                              else export.serialize([ox.Quad(*q.triple, ox.NamedNode(ONTOLOGY))  # as /ontology.trig
+        raise ApiError(404, f"{what} is a document, not a page: /{path}." + f", /{path}.".join(DUMP_FORMATS) + ".")
+    dataset = dataset_of(current_app)
+    answer = dataset.document(("shipped", path), fmt, lambda: released.read_bytes() if fmt.name == "turtle"
+                              else export.serialize([ox.Quad(*q.triple, ox.NamedNode(graph))
                                                      for q in ox.parse(path=released, format=ox.RdfFormat.TURTLE)], fmt))
     response = answer_response(answer, dataset)[0]
     response.headers["Vary"] = "Accept"
     if suffix is None:
-        response.headers["Content-Location"] = f"/ontology/{version}.{fmt.extension}"
+        response.headers["Content-Location"] = f"/{path}.{fmt.extension}"
     return response
 
 

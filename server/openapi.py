@@ -108,6 +108,23 @@ def description(limits) -> dict:
                                _document_format(PAGE_NAMES)],
                 "responses": {"200": _document(), **_kept_document(), "303": _other_format(), "404": ERROR,
                               "406": ERROR}}},
+            "/shapes": {"get": {
+                "summary": "The SHACL shapes the data is validated against, in the negotiated format.",
+                "parameters": [_document_format([f.name for f in DOCUMENT_FORMATS])],
+                "responses": {"200": {"description": "The shapes.", "content": {f.media_type: {} for f in DOCUMENT_FORMATS}},
+                              **_kept_document(), "406": ERROR}}},
+            "/shapes.{suffix}": {"get": {
+                "summary": "The shapes in the format its suffix names (a page they have not: 404).",
+                "parameters": [{"name": "suffix", "in": "path", "required": True,
+                                "schema": {"type": "string", "enum": DOCUMENT_SUFFIXES}},
+                               _document_format([f.name for f in DOCUMENT_FORMATS])],
+                "responses": {"200": {"description": "The shapes.", "content": {f.media_type: {} for f in DOCUMENT_FORMATS}},
+                              **_kept_document(), "303": _other_format(), "404": ERROR, "406": ERROR}}},
+            "/shapes/{name}": {"get": {
+                "summary": "A shape, as validation reports name it: 303 to /shapes.",
+                "parameters": [{"name": "name", "in": "path", "required": True,
+                                "schema": {"type": "string", "pattern": "^[^/?#]+$"}}],
+                "responses": {"303": {"description": "See the shapes."}, "404": ERROR}}},
             "/void": {"get": {
                 "summary": "The dataset's VoID/DCAT description: counts, licence, version, dumps with checksums.",
                 "parameters": [{"name": "format", "in": "query", "required": False,
@@ -121,7 +138,8 @@ def description(limits) -> dict:
                 "responses": {"200": {"description": "The context.", "content": {"application/ld+json": {}}},
                               **_kept_document(), **_read_whole()}}},
             "/ontology/{name}": {"get": {
-                "summary": "A term of the ontology: 303 to its description.",
+                "summary": "A term of the ontology: 303 to its description; an earlier version's IRI (1.0.0): that "
+                           "version as released, in the negotiated format (a page it has not: 404).",
                 "parameters": [{"name": "name", "in": "path", "required": True,
                                 "schema": {"type": "string", "pattern": "^[^/?#]+$"}},
                                _document_format(PAGE_NAMES)],

@@ -436,6 +436,27 @@ def test_an_earlier_version_iri_gives_that_version_as_it_was_released(server):
     assert requests.get(server + "ontology/0.9.0").status_code == 404
 
 
+def test_the_shapes_validation_reports_name_resolve_to_the_shapes_document(server):
+    """validate's reports name shapes by IRI (<https://w3id.org/ilrs/shapes/Partnership>): the IRI leads to
+    the shapes as the project ships them, which a reuser can run with any SHACL engine."""
+    from ilrs_graph import shipped
+
+    moved = requests.get(server + "shapes/Partnership", allow_redirects=False)
+    assert moved.status_code == 303 and moved.headers["Location"] == "/shapes"
+    turtle = requests.get(server + "shapes/Partnership", headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200 and turtle.content == shipped.shapes_file().read_bytes()
+    assert turtle.headers["Content-Location"] == "/shapes.ttl"
+    shapes = rdflib.Graph().parse(data=requests.get(server + "shapes.jsonld").text, format="json-ld")
+    SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    assert (rdflib.URIRef("https://w3id.org/ilrs/shapes/Partnership"), rdflib.RDF.type, SH.NodeShape) in shapes
+    assert rdflib.compare.isomorphic(shapes, rdflib.Graph().parse(shipped.shapes_file()))
+    for missing in ("shapes/NoSuchShape", "shapes.html"):
+        answer = requests.get(server + missing)
+        assert answer.status_code == 404 and "/shapes" in answer.text, missing
+    ontology = rdflib.Graph().parse(data=requests.get(server + "ontology.ttl").text, format="turtle")
+    assert rdflib.URIRef("https://w3id.org/ilrs/shapes") in set(ontology.objects(None, rdflib.RDFS.seeAlso))
+
+
 def test_the_ontology_namespace_iri_leads_to_the_vocabulary(server):
     """vann:preferredNamespaceUri is https://w3id.org/ilrs/ontology/ (a slash namespace): 303 to the
     vocabulary (W3C's Best Practice Recipes for Publishing RDF Vocabularies), negotiated there."""
