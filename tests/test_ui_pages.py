@@ -481,9 +481,19 @@ def test_a_web_address_is_shown_as_people_write_it(client):
     assert "https://spacenews.com/" in page.text and "<https://spacenews.com/" not in page.text
 
 
-def test_a_citation_without_a_publisher_names_its_source_whole(client, dataset):
+def test_a_citation_without_a_publisher_names_its_source_whole(client, dataset, tmp_path):
     page = get(client, "/id/mission/change-6.html")
     title = "Report on Li Guoping's talk at IAC 2023 in Baku"  # its date is the citation's, said once
+    # the shipped data now gives it the publisher of its public copy; without one, it is named whole
+    assert f"{title} — citylife.capetown, 10 October 2023" in page.text and "…" not in page.text
+    files = [shipped.ontology_file(), *shipped.data_files()]
+    sources = next(path for path in files if path.name == "sources.trig")
+    text = sources.read_text(encoding="utf-8")
+    line = "        dcterms:publisher organisation:citylife-capetown ;\n"
+    assert text.count(line) == 1
+    (tmp_path / "sources.trig").write_text(text.replace(line, ""), encoding="utf-8")
+    files[files.index(sources)] = tmp_path / "sources.trig"
+    page = get(create_app(dataset=Dataset.open(files)).test_client(), "/id/mission/change-6.html")
     assert f"{title}, 10 October 2023" in page.text and "…" not in page.text
 
 
@@ -492,7 +502,7 @@ def test_conflicting_claims_are_side_by_side_with_their_sources(client):
     claims = re.search(r"planned launch year sources disagree (.*?) sample return date", page.text).group(1)
     first, second = claims.split(" 2026 ")
     assert first.startswith("2024 according to") and "CGTN, 25 April 2023" in first
-    assert "Li Guoping" in second and "CGTN" not in second
+    assert "citylife.capetown" in second and "CGTN" not in second  # the Li Guoping report's publisher
 
 
 def test_a_month_and_a_day_within_it_do_not_disagree(client):
@@ -648,8 +658,10 @@ def test_a_source_page_does_not_cite_itself_beside_each_fact(client):
     page = Page(html)
     cites, listed = _cited_in_order(html)
     assert own not in {href for cited in cites for href in cited} and own not in listed
-    assert "It prints no title, publisher or URL. local copy" in page.text  # no "— Report on Li Guoping's…" after it
-    assert "published 10 October 2023 What this document states" in page.text
+    assert "begin with the date 10 October 2023. local copy" in page.text  # no "— Report on Li Guoping's…" after it
+    assert ("published 10 October 2023 Who publisher citylife.capetown Elsewhere on the web web address "
+            "https://citylife.capetown/jw/science/china-welcomes-global-collaboration-for-international-lunar-"
+            "research-station/398332/ What this document states") in page.text
     # the facts shown without a source are the project's record, not the document's word of itself (a
     # reviewer: "it prints no title, publisher or URL", yet its name stood as its own word), said first
     assert page.text.index("What this page shows without naming a source is the project's record of this "
