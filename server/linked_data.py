@@ -7,6 +7,7 @@ suffixes: .html, .ttl, .nt, .jsonld, .rdf, .trig, .nq.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,7 +29,7 @@ blueprint = Blueprint("linked_data", __name__)
 HTML = "html"
 DOCUMENT_FORMATS = formats.GRAPH_FORMATS + formats.DATASET_FORMATS
 DUMP_FORMATS = {f.extension: f for f in DOCUMENT_FORMATS}
-PAGE_FORMATS = (negotiation.PAGE, *DOCUMENT_FORMATS)
+PAGE_FORMATS = (*DOCUMENT_FORMATS, negotiation.PAGE)  # last: a client rating RDF as highly gets RDF
 
 
 def _suffix_format(name: str) -> tuple[str, str | None]:
@@ -132,13 +133,15 @@ def shapes_document(suffix: str | None = None) -> Response:
 def shape(name: str) -> Response:
     """A shape's IRI (a slash namespace): 303 to the shapes document, as the ontology's terms once were."""
     _refuse_encoded_slash()
-    if f"{SHAPES}/{name}" not in {q.subject.value for q in _shapes() if isinstance(q.subject, ox.NamedNode)}:
+    if f"{SHAPES}/{name}" not in _shape_iris(shipped.shapes_file()):
         raise ApiError(404, f"The shapes define no <{SHAPES}/{name}>; they are at /shapes.")
     return _see_other("/shapes")
 
 
-def _shapes() -> list[ox.Quad]:
-    return list(ox.parse(path=shipped.shapes_file(), format=ox.RdfFormat.TURTLE))
+@lru_cache(maxsize=1)  # the shipped file does not change while the server runs: read once
+def _shape_iris(path: Path) -> frozenset[str]:
+    return frozenset(q.subject.value for q in ox.parse(path=path, format=ox.RdfFormat.TURTLE)
+                     if isinstance(q.subject, ox.NamedNode))
 
 
 def _shipped_document(path: str, what: str, released: Path, graph: str, suffix: str | None) -> Response:
@@ -151,7 +154,8 @@ def _shipped_document(path: str, what: str, released: Path, graph: str, suffix: 
             return moved
         fmt = DUMP_FORMATS[suffix]
     else:
-        raise ApiError(404, f"{what} is a document, not a page: /{path}." + f", /{path}.".join(DUMP_FORMATS) + ".")
+        kind = "a document, not a page" if suffix == HTML else f"not written as .{suffix}"
+        raise ApiError(404, f"{what} is {kind}: /{path}." + f", /{path}.".join(DUMP_FORMATS) + ".")
     dataset = dataset_of(current_app)
     answer = dataset.document(("shipped", path), fmt, lambda: released.read_bytes() if fmt.name == "turtle"
                               else export.serialize([ox.Quad(*q.triple, ox.NamedNode(graph))

@@ -131,7 +131,10 @@ def weighted(header: str) -> list[tuple[str, int, float]]:
 
 
 def _rating(media_type: str, ranges: list[tuple[str, str, int, float]], *, exact_only: bool) -> tuple[float, int] | None:
-    """(q, specificity) of the most specific range ``media_type`` falls in; None when in none."""
+    """(q, how it is named: 3 by its type, 2 by ``type/*``, 1 by ``*/*``) of the most specific range
+    ``media_type`` falls in; None when in none. Parameters choose among ranges naming the type, but do not
+    make it rate above another type named as plainly: ``text/html;charset=utf-8`` is no stronger a wish
+    than ``application/ld+json``."""
     main, _, sub = media_type.partition("/")
     found: tuple[int, float] | None = None
     for range_main, range_sub, parameters, quality in ranges:
@@ -147,4 +150,4 @@ def _rating(media_type: str, ranges: list[tuple[str, str, int, float]], *, exact
             continue
         if found is None or specificity > found[0] or (specificity == found[0] and quality > found[1]):
             found = (specificity, quality)
-    return None if found is None else (found[1], found[0])
+    return None if found is None else (found[1], found[0] // 100)

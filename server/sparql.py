@@ -106,11 +106,11 @@ def _describe_service(params: dict[str, list[str]]) -> Response:
     """The service description for RDF clients; a browser goes to the query page (both vary with Accept);
     a client asking for query results gets 400: it forgot its query."""
     described_in = formats.GRAPH_FORMATS + formats.DATASET_FORMATS
-    if negotiation.prefers_page(described_in, formats.by_name("turtle")):
+    explicit = negotiation.requested(params)
+    if not explicit and negotiation.prefers_page(described_in, formats.by_name("turtle")):
         response = redirect(url_for("ui.query_page"), code=303)
         response.headers["Vary"] = "Accept"
         return response
-    explicit = negotiation.requested(params)
     try:
         fmt = negotiation.choose(described_in, formats.by_name("turtle"), explicit=explicit)
     except ApiError as refused:

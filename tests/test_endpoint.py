@@ -202,7 +202,7 @@ def test_accept_is_read_as_http_says(server, query, accept, media_type):
 
 
 @pytest.mark.parametrize("accept, suffix", [("text/turtle;charset=utf-8", "ttl"), ("text/html;charset=utf-8", "html"),
-                                            ("text/turtle;q=0, */*", "html")])
+                                            ("text/turtle;q=0, */*", "nt")])  # a tie goes to RDF: the page is last
 def test_a_resource_is_negotiated_as_http_says_too(server, accept, suffix):
     response = requests.get(server + "id/agency/cnsa", headers={"Accept": accept}, allow_redirects=False)
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/id/agency/cnsa.{suffix}")
@@ -450,9 +450,10 @@ def test_the_shapes_validation_reports_name_resolve_to_the_shapes_document(serve
     SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     assert (rdflib.URIRef("https://w3id.org/ilrs/shapes/Partnership"), rdflib.RDF.type, SH.NodeShape) in shapes
     assert rdflib.compare.isomorphic(shapes, rdflib.Graph().parse(shipped.shapes_file()))
-    for missing in ("shapes/NoSuchShape", "shapes.html"):
+    for missing, said in (("shapes/NoSuchShape", "define no"), ("shapes.html", "not a page"),
+                          ("shapes.xml", "not written as .xml")):
         answer = requests.get(server + missing)
-        assert answer.status_code == 404 and "/shapes" in answer.text, missing
+        assert answer.status_code == 404 and said in answer.text and "/shapes" in answer.text, missing
     ontology = rdflib.Graph().parse(data=requests.get(server + "ontology.ttl").text, format="turtle")
     assert rdflib.URIRef("https://w3id.org/ilrs/shapes") in set(ontology.objects(None, rdflib.RDFS.seeAlso))
 
@@ -665,6 +666,25 @@ def test_void_describes_the_dataset_and_its_dumps_with_checksums(server):
         body = requests.get(url, headers={"Accept-Encoding": "identity"}).content
         checksum = graph.value(distribution, SPDX.checksum)
         assert str(graph.value(checksum, SPDX.checksumValue)) == hashlib.sha256(body).hexdigest()
+
+
+def test_an_rdf_client_naming_html_as_highly_gets_rdf_and_a_format_the_url_names_wins(server):
+    """A second reading: a parameter on text/html made it outrank application/ld+json (a 303 to the query
+    page), /id and /ontology gave the page on a tie, and /sparql?format=turtle sent Chromium to the page."""
+    def answer(path, accept):
+        response = requests.get(server + path, headers={"Accept": accept}, allow_redirects=False)
+        return response.status_code, response.headers.get("Location") or response.headers["Content-Type"]
+
+    for accept in ("application/ld+json, text/html;charset=utf-8", "text/html;level=1, application/ld+json"):
+        assert answer("void", accept)[1].startswith("application/ld+json"), accept
+        status, kind = answer("sparql", accept)
+        assert status == 200 and kind.startswith("application/ld+json"), accept
+    for accept in ("application/rdf+xml, text/html", "text/html, application/rdf+xml"):
+        assert answer("id/agency/cnsa", accept) == (303, "/id/agency/cnsa.rdf"), accept
+        assert answer("ontology", accept)[1].startswith("application/rdf+xml"), accept
+    assert answer("id/agency/cnsa", "text/html")[1] == "/id/agency/cnsa.html"
+    assert answer("sparql?format=turtle", CHROMIUM_ACCEPT)[1].startswith("text/turtle")
+    assert answer("sparql", CHROMIUM_ACCEPT) == (303, "/query")
 
 
 def test_a_browser_gets_the_descriptions_in_turtle_which_it_shows_an_rdf_client_what_it_asks_for(server):
