@@ -112,8 +112,8 @@ def site_files(loaded: LoadedGraph, base_url: str) -> dict[str, bytes]:
     where["/void"] = DESCRIPTION_FILE
     where["/"] = HOME_PAGE
     pages = {HOME_PAGE: _body(client, "/")}
-    for version in shipped.ontology_versions():  # an earlier version of the ontology: documents, no page
-        path = f"/ontology/{version}"
+    # documents with no page: the shapes (validation reports name them) and the ontology's earlier versions
+    for path in ["/shapes", *(f"/ontology/{version}" for version in shipped.ontology_versions())]:
         for suffix in DUMP_FORMATS:
             files[f"{path[1:]}.{suffix}"] = _body(client, f"{path}.{suffix}")
         where[path] = f"{path[1:]}.ttl"

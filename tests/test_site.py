@@ -146,11 +146,12 @@ def test_every_resource_of_the_data_has_its_page_and_its_documents(served, minte
             assert (root / f"{path}.{suffix}").is_file(), f"{iri}: no .{suffix}"
 
 
-def test_each_earlier_version_of_the_ontology_is_in_the_site_as_released(served):
+def test_the_shapes_and_each_earlier_version_of_the_ontology_are_in_the_site_as_shipped(served):
     root, _ = served
-    for version, released in shipped.ontology_versions().items():
-        assert (root / f"ontology/{version}.ttl").read_bytes() == released.read_bytes()
-        assert (root / f"ontology/{version}.nt").is_file() and not (root / f"ontology/{version}.html").exists()
+    for name, shipped_file in [("shapes", shipped.shapes_file()),
+                               *((f"ontology/{version}", path) for version, path in shipped.ontology_versions().items())]:
+        assert (root / f"{name}.ttl").read_bytes() == shipped_file.read_bytes()
+        assert (root / f"{name}.nt").is_file() and not (root / f"{name}.html").exists()
 
 
 def test_the_documents_of_each_resource_hold_its_statements(served, minted):
