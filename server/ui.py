@@ -27,14 +27,14 @@ blueprint = Blueprint("ui", __name__)
 STARTING_QUERY = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items()
                          if prefix in ("ilrs", "org", "rdfs", "xsd")) + """
 # Who are the ILRS partners, and when did each join? Each partner with each date a source gives, and
-# that source (sources differ: some give the day, some the month or the year); the partners no source
-# dates have one row, without a date or source.
+# that source (sources differ: some give the day, some the month or the year, which is listed after the
+# days within it); the partners no source dates have one row, without a date or source.
 SELECT ?partner ?name ?since ?source WHERE {
   ?partnership a ilrs:Partnership ; org:member ?partner .
   ?partner rdfs:label ?name .
   OPTIONAL { GRAPH ?source { ?partnership ilrs:partnerSince ?since } }
 }
-ORDER BY ?name COALESCE(STR(?since), "") COALESCE(STR(?source), "")
+ORDER BY ?name COALESCE(CONCAT(STR(?since), "~"), "") COALESCE(STR(?source), "")
 """
 SHOWN_ROWS = 1000
 
@@ -58,7 +58,9 @@ def home() -> str:
 def no_icon() -> Response:
     """Browsers ask for /favicon.ico when a document names no icon (/void, the dumps, shown as text):
     the site has none, said without an error in the browser's console and the server's log."""
-    return Response(status=204, headers={"Cache-Control": "public, max-age=86400"})
+    no_content = Response(status=204, headers={"Cache-Control": "public, max-age=86400"})
+    del no_content.headers["Content-Type"]
+    return no_content
 
 
 @blueprint.route("/query")
@@ -75,7 +77,8 @@ def query_page() -> tuple[str, int]:
         except QueryError as failure:
             error = failure
     every = examples.examples()
-    chosen = next((example for example in every if example.text == text), None)
+    as_written = text.replace("\r\n", "\n")  # a browser submits a textarea's lines ended by CRLF
+    chosen = next((example for example in every if example.text == as_written), None)
     return render_template("query.html", text=text if text.strip() else STARTING_QUERY, table=table, error=error,
                            examples=every, chosen=chosen, prefixes=PREFIXES), error.status if error else 200
 

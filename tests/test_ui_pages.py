@@ -861,3 +861,11 @@ def test_an_answers_downloads_are_named_after_its_example_else_ilrs_answer(clien
     assert 'download="instruments-by-kind.csv"' in chosen and 'download="instruments-by-kind.json"' in chosen
     typed = client.get("/query", query_string={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"}).get_data(as_text=True)
     assert 'download="ilrs-answer.csv"' in typed
+    submitted = client.get("/query", query_string={"query": example.text.replace("\n", "\r\n")})  # the form's CRLF
+    assert 'download="instruments-by-kind.csv"' in submitted.get_data(as_text=True)
+
+
+def test_favicon_is_no_content_and_says_no_type(client):
+    """Browsers ask for it on /void and the dumps; a 204 has no body, so no Content-Type either."""
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 204 and "Content-Type" not in answer.headers and answer.data == b""
