@@ -5,9 +5,9 @@ licence, creator and dates (``dcterms:created`` is the dataset's issue date), th
 hash of its files, as ``/healthz`` and ``load --store`` name it), the counts, the example resources and
 the links to Wikidata, and each dump its media type, size and SHA-256. The dataset and its linksets
 have one IRI wherever it is published (``https://w3id.org/ilrs/void#dataset``); the dumps, the endpoint
-and the landing page are those of the address the description is made for. The export writes the description beside the dumps; the web server builds the same one for its
-own address, and a static site (``ilrs-graph export --site``) one without a SPARQL endpoint. Nothing here
-knows about HTTP.
+and the landing page are those of the address the description is made for. The export writes the
+description beside the dumps; the web server builds the same one for its own address, and a static site
+(``ilrs-graph export --site``) one without a SPARQL endpoint. Nothing here knows about HTTP.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ DESCRIPTION = ("The open, validated, queryable record of the International Lunar
 NO_ENDPOINT = ("Published as static files, with no SPARQL endpoint: to query the data, load one of its "
                "distributions into a SPARQL store, or serve it with `ilrs-graph serve --data FILE`.")
 EXAMPLE_RESOURCES = 5  # the most described resources, as void:exampleResource
-DATASET = BASE + "void#dataset"  # the dataset's one name, wherever it is published (and what /void says it)
+_NAMES = BASE + "void"  # the dataset's and its linksets' names, wherever it is published, are <_NAMES>#…
+DATASET = _NAMES + "#dataset"
 VERSION_DIGITS = 12  # of the data's hash, as the command line and /healthz show it
 # The ontology header's statements that describe the release, and what the dataset states with each.
 _FROM_ONTOLOGY = {DCTERMS + "license": DCTERMS + "license", DCTERMS + "creator": DCTERMS + "creator",
@@ -146,13 +147,13 @@ def _wikidata_links(dataset: ox.NamedNode, summary: Summary) -> list[ox.Triple]:
     """A void:Linkset per property that links resources to Wikidata items, with its number of links."""
     if not summary.wikidata_links:
         return []
-    wikidata = ox.NamedNode(BASE + "void#wikidata")
+    wikidata = ox.NamedNode(_NAMES + "#wikidata")
     out = [_t(wikidata, _TYPE, ox.NamedNode(VOID + "Dataset")),
            _t(wikidata, DCTERMS + "title", ox.Literal("Wikidata", language="en")),
            _t(wikidata, FOAF + "homepage", ox.NamedNode("https://www.wikidata.org/")),
            _t(wikidata, VOID + "uriSpace", ox.Literal(WIKIDATA))]
     for predicate, links in summary.wikidata_links:
-        linkset = ox.NamedNode(f"{BASE}void#wikidata-{namespaces.shorten(predicate.value).replace(':', '-')}")
+        linkset = ox.NamedNode(f"{_NAMES}#wikidata-{namespaces.shorten(predicate.value).replace(':', '-')}")
         out += [_t(dataset, VOID + "subset", linkset), _t(linkset, _TYPE, ox.NamedNode(VOID + "Linkset")),
                 _t(linkset, VOID + "linkPredicate", predicate), _t(linkset, VOID + "subjectsTarget", dataset),
                 _t(linkset, VOID + "objectsTarget", wikidata),

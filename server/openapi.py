@@ -18,7 +18,9 @@ blueprint = Blueprint("openapi", __name__)
 RESULT_TYPES = [f.media_type for f in formats.RESULT_FORMATS]
 TRIPLE_TYPES = [f.media_type for f in DOCUMENT_FORMATS]
 DOCUMENT_SUFFIXES = ["html"] + [f.extension for f in DOCUMENT_FORMATS]
-PAGE_NAMES = ["html"] + [f.name for f in DOCUMENT_FORMATS]
+DOCUMENT_NAMES = [f.name for f in DOCUMENT_FORMATS]
+PAGE_NAMES = ["html", *DOCUMENT_NAMES]
+DOCUMENT_CONTENT = {f.media_type: {} for f in DOCUMENT_FORMATS}
 ERROR = {"$ref": "#/components/responses/Error"}
 
 
@@ -110,15 +112,15 @@ def description(limits) -> dict:
                               "406": ERROR}}},
             "/shapes": {"get": {
                 "summary": "The SHACL shapes the data is validated against, in the negotiated format.",
-                "parameters": [_document_format([f.name for f in DOCUMENT_FORMATS])],
-                "responses": {"200": {"description": "The shapes.", "content": {f.media_type: {} for f in DOCUMENT_FORMATS}},
+                "parameters": [_document_format(DOCUMENT_NAMES)],
+                "responses": {"200": {"description": "The shapes.", "content": DOCUMENT_CONTENT},
                               **_kept_document(), "406": ERROR}}},
             "/shapes.{suffix}": {"get": {
                 "summary": "The shapes in the format its suffix names (a page they have not: 404).",
                 "parameters": [{"name": "suffix", "in": "path", "required": True,
                                 "schema": {"type": "string", "enum": DOCUMENT_SUFFIXES}},
-                               _document_format([f.name for f in DOCUMENT_FORMATS])],
-                "responses": {"200": {"description": "The shapes.", "content": {f.media_type: {} for f in DOCUMENT_FORMATS}},
+                               _document_format(DOCUMENT_NAMES)],
+                "responses": {"200": {"description": "The shapes.", "content": DOCUMENT_CONTENT},
                               **_kept_document(), "303": _other_format(), "404": ERROR, "406": ERROR}}},
             "/shapes/{name}": {"get": {
                 "summary": "A shape, as validation reports name it: 303 to /shapes.",
@@ -129,9 +131,9 @@ def description(limits) -> dict:
                 "summary": "The dataset's VoID/DCAT description: counts, licence, version, dumps with checksums.",
                 "parameters": [{"name": "format", "in": "query", "required": False,
                                 "description": "The format by name or media type; overrides Accept.",
-                                "schema": {"type": "string", "enum": [f.name for f in DOCUMENT_FORMATS]}}],
+                                "schema": {"type": "string", "enum": DOCUMENT_NAMES}}],
                 "responses": {"200": {"description": "The description.",
-                                      "content": {f.media_type: {} for f in DOCUMENT_FORMATS}},
+                                      "content": DOCUMENT_CONTENT},
                               **_kept_document(), **_read_whole(), "406": ERROR}}},
             "/context.jsonld": {"get": {
                 "summary": "The JSON-LD context of the JSON-LD dump and documents.",
@@ -149,7 +151,7 @@ def description(limits) -> dict:
                 "summary": "The whole graph as one file.",
                 "parameters": [{"name": "suffix", "in": "path", "required": True,
                                 "schema": {"type": "string", "enum": DOCUMENT_SUFFIXES[1:]}},
-                               _document_format([f.name for f in DOCUMENT_FORMATS])],
+                               _document_format(DOCUMENT_NAMES)],
                 "responses": {"200": _document(), "304": {"description": "Not modified (If-None-Match, If-Modified-Since)."},
                               "303": _other_format(),
                               **_ranges(),
@@ -170,9 +172,9 @@ def description(limits) -> dict:
                      "schema": {"type": "string"}, "description": "The default graph, the merge of all graphs."},
                     {"name": "format", "in": "query", "required": False,
                      "description": "The format by name or media type; overrides Accept.",
-                     "schema": {"type": "string", "enum": [f.name for f in DOCUMENT_FORMATS]}}],
+                     "schema": {"type": "string", "enum": DOCUMENT_NAMES}}],
                 "responses": {"200": {"description": "The graph (Turtle by default) or the dataset (TriG by default).",
-                                      "content": {f.media_type: {} for f in DOCUMENT_FORMATS}},
+                                      "content": DOCUMENT_CONTENT},
                               **_kept_document(), **_ranges(), **_read_whole(),
                               "400": ERROR, "404": ERROR, "406": ERROR}}},
             "/healthz": {"get": {"summary": "Whether the server is up, what it serves, and any problem with "
