@@ -135,6 +135,7 @@ def test_an_example_runs_from_the_menu_and_shows_the_right_rows(page, server, da
         range.selectNodeContents(document.querySelector('table.results tbody'));
         getSelection().removeAllRanges(); getSelection().addRange(range); return getSelection().toString(); }""")
     assert expected.rows[0][0].value in copied and "@en" not in copied  # the tag is shown, not copied into a report
+    assert expected.rows[0][0].value + " " not in copied  # nor the space before it
     summary = page.locator(".run-summary").inner_text()
     assert re.search(r"^8 rows in \d+(\.\d)? ms", summary), summary
     assert page.input_value("textarea#query") == example.text
