@@ -120,6 +120,16 @@ def has_unbreakable_run(text: str) -> bool:
     return bool(_UNBREAKABLE_RUN.search(text))
 
 
+_ISO_DATE = re.compile(r"\d{4}(-\d{2}){1,2}")
+
+
+@blueprint.app_template_test("iso_date")
+def is_iso_date(text: str) -> bool:
+    """Whether ``text`` is a date as ISO 8601 writes it (2024-05 or 2024-05-13): a narrow column would
+    break it at a hyphen, and "2024-" over "05-13" reads as two values."""
+    return bool(_ISO_DATE.fullmatch(text))
+
+
 @blueprint.app_template_test("iri")
 def is_iri(term) -> bool:
     return isinstance(term, ox.NamedNode)

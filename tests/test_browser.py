@@ -168,6 +168,18 @@ def test_a_long_unbreakable_value_wraps_in_its_cell_and_every_column_starts_in_v
     assert len(lefts) == 4 and all(0 <= left < DESKTOP["width"] for left in lefts), lefts
 
 
+def test_a_date_in_a_narrow_column_stays_on_one_line(page, server):
+    """At 375 px Chromium broke "2021-06-16" after its hyphen in 'Programme documents' ("2021-06-" over "16")."""
+    example = next(e for e in examples.examples() if e.name == "programme-documents")
+    page.set_viewport_size(PHONE)
+    page.goto(server + "query?query=" + quote(example.text))
+    page.wait_for_selector("table.results")
+    dates = page.locator("table.results td .date")
+    assert dates.count() >= 2
+    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('table.results td')).lineHeight)")
+    assert all(box["height"] < 1.5 * line for box in (dates.nth(i).bounding_box() for i in range(dates.count())))
+
+
 def test_a_typed_query_runs_with_the_keyboard_and_leads_to_a_page_with_its_sources(page, server):
     page.goto(server + "query")
     editor = page.locator("textarea#query")
