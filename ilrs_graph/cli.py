@@ -342,7 +342,7 @@ def _write_site(loaded, out_dir: Path, base_url: str) -> int:
         first = site.case_clashes[0]
         print(f"note: {counted(len(site.case_clashes), 'group')} of files differ only in case ({' and '.join(first)}"
               f"{'…' if len(site.case_clashes) > 1 else ''}): a host or an archive on a file system that ignores case "
-              f"(macOS's and Windows' by default) keeps one of each", file=sys.stderr)
+              f"(macOS's and Windows' by default) keeps only one file of each group", file=sys.stderr)
     return EXIT_OK
 
 

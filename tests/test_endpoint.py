@@ -586,7 +586,7 @@ def test_cors_on_sparql_and_dumps(server):
 
 
 @pytest.mark.parametrize("path", ["data.ttl", "void", "store?graph=" + WIKI_GRAPH, "id/agency/cnsa.ttl",
-                                  "id/agency/cnsa", "ontology", "openapi.json"])
+                                  "id/agency/cnsa", "ontology", "ontology/1.0.0", "shapes", "openapi.json"])
 def test_every_document_of_the_data_is_open_to_scripts_of_other_sites_which_may_only_read_it(server, path):
     read = requests.get(server + path, headers={"Origin": "https://example.org", "Accept": "text/turtle"})
     assert read.status_code == 200 and read.headers["Access-Control-Allow-Origin"] == "*"
