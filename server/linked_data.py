@@ -67,7 +67,7 @@ def resource(name: str) -> Response:
     iri = iri_for_path("id/" + stem)
     dataset = dataset_of(current_app)
     if not resources.exists(dataset, iri):
-        raise ApiError(404, f"The graph has nothing about <{iri}>.")
+        raise _unknown_suffix("id", name) or ApiError(404, f"The graph has nothing about <{iri}>.")
     if suffix is None:
         return _see_other(path_for(f"id/{stem}.{_negotiated_suffix()}"))
     return _named_instead(f"id/{stem}", suffix, PAGE_FORMATS) or _document(iri, suffix)
@@ -109,11 +109,24 @@ def ontology_term(name: str) -> Response:
         return _see_other("/ontology")
     if stem in shipped.ontology_versions():
         return _earlier_version(stem, suffix)
+    if (version := name.rpartition(".")[0]) in shipped.ontology_versions():
+        return _earlier_version(version, name.rpartition(".")[2])
     if not resources.exists(dataset_of(current_app), iri):
-        raise ApiError(404, f"The ontology defines no term <{iri}>.")
+        raise _unknown_suffix("ontology", name) or ApiError(404, f"The ontology defines no term <{iri}>.")
     if suffix is None:
         return _see_other(path_for(f"ontology/{stem}.{_negotiated_suffix()}"))
     return _named_instead(f"ontology/{stem}", suffix, PAGE_FORMATS) or _document(iri, suffix)
+
+
+def _unknown_suffix(path: str, name: str) -> ApiError | None:
+    """A 404 naming the suffixes there are, when ``name`` is a resource's with a suffix that is not a
+    format's ('cnsa.xml', 'Agreement.owl'); None when it is not."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not resources.exists(dataset_of(current_app), iri_for_path(f"{path}/{stem}")):
+        return None
+    documents = path_for(f"{path}/{stem}")
+    return ApiError(404, f"<{iri_for_path(f'{path}/{stem}')}> is not written as .{suffix}: {documents}."
+                    + f", {documents}.".join(f.extension for f in PAGE_FORMATS) + ".")
 
 
 def _earlier_version(version: str, suffix: str | None) -> Response:

@@ -458,6 +458,20 @@ def test_the_shapes_validation_reports_name_resolve_to_the_shapes_document(serve
     assert rdflib.URIRef("https://w3id.org/ilrs/shapes") in set(ontology.objects(None, rdflib.RDFS.seeAlso))
 
 
+@pytest.mark.parametrize("path, said", [
+    ("id/country/oman.xml", "<https://w3id.org/ilrs/id/country/oman> is not written as .xml: /id/country/oman.ttl"),
+    ("ontology/Agreement.owl", "<https://w3id.org/ilrs/ontology/Agreement> is not written as .owl: "
+                               "/ontology/Agreement.ttl"),
+    ("ontology/1.0.0.xml", "Version 1.0.0 of the ontology is not written as .xml: /ontology/1.0.0.ttl"),
+    ("id/country/nowhere.xml", "The graph has nothing about <https://w3id.org/ilrs/id/country/nowhere.xml>"),
+])
+def test_a_suffix_that_is_no_format_is_named_as_such(server, path, said):
+    """A reader guessing .xml or .owl for RDF/XML is told the suffixes there are, not that the thing
+    does not exist."""
+    answer = requests.get(server + path)
+    assert answer.status_code == 404 and said in answer.text
+
+
 def test_the_ontology_namespace_iri_leads_to_the_vocabulary(server):
     """vann:preferredNamespaceUri is https://w3id.org/ilrs/ontology/ (a slash namespace): 303 to the
     vocabulary (W3C's Best Practice Recipes for Publishing RDF Vocabularies), negotiated there."""
