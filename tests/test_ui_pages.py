@@ -117,7 +117,13 @@ def test_the_home_page_counts_what_the_graph_holds(client, dataset):
     page = get(client, "/")
     for number, what in ((len(partners), "partners"), (len(agreements), "agreements"), (len(typed[ILRS + "Mission"]), "missions"),
                          (len(facts), "facts"), (len(sources), "source documents")):
-        assert f"{what} {number}" in page.text, what  # <dt>what</dt><dd>number</dd>
+        assert f"{what} {number:,}" in page.text, what  # <dt>what</dt><dd>number</dd>, 1,740 as elsewhere on the page
+    # each number leads to the part of the page that shows what it counts (a reader clicked "agreements 25")
+    raw = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    targets = dict(re.findall(r'<dt>([a-z ]+)</dt><dd><a href="#([\w-]+)">', raw))
+    assert targets == {"partners": "timeline-caption", "agreements": "network-caption", "missions": "roadmap-caption",
+                       "facts": "downloads", "source documents": "sources-title"}
+    assert set(targets.values()) <= page.ids
     assert len(partners) > 15 and len(agreements) > 15 and len(facts) > 1000
     # What the partners are, and how recent the sources (a reader's review: "22" explained nowhere, and no
     # word on how current the data is, beside the roadmap's line for today)
