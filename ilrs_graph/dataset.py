@@ -40,6 +40,13 @@ class Answer:
     etag: str | None  # an entity tag, without the quotes HTTP puts around it; None for a volatile query's
 
 
+def solutions(answer: Answer) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+    """A SELECT query's answer in SPARQL JSON as its solutions, each a dict of the variables it binds."""
+    results = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
+    names = [v.value for v in results.variables]
+    return [{n: s[n] for n in names if s[n] is not None} for s in results]
+
+
 class ResultCache:
     """Answers by (query in normal form, format, dataset graphs, data version), and their gzipped copies
     by ("gzip", ETag): least recently used go first.
@@ -187,10 +194,7 @@ class Dataset:
 
     def select(self, text: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
         """Run one of the project's own SELECT queries (trusted, not user input) into solutions."""
-        body = self._answer(self.engine, QueryPlan(text, "SELECT"), formats.by_name("json"), (), ()).body
-        solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        names = [v.value for v in solutions.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+        return solutions(self._answer(self.engine, QueryPlan(text, "SELECT"), formats.by_name("json"), (), ()))
 
     def triples(self, text: str, fmt: Format) -> bytes:
         """Run one of the project's own CONSTRUCT queries (trusted) in ``fmt``."""

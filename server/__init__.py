@@ -2,7 +2,7 @@
 
 ``create_app(config)`` builds the dataset once and keeps it in the app; one blueprint per concern:
 sparql (the protocol), graph_store (its graphs as documents), linked_data (resources, ontology, dumps),
-ui (home and query pages), health.
+ui (home and query pages), search (finding things by name), health.
 Views are thin: they call ilrs_graph and render. A repeated query to /sparql is answered before
 Flask (repeated.py); every request, however answered, gets its access log line (web.AccessLog).
 """
@@ -15,7 +15,7 @@ from ilrs_graph.dataset import Dataset
 from ilrs_graph.namespaces import PREFIXES, shorten
 from ilrs_graph.remote import StoreChanged
 
-from . import conditional, encoding, errors, graph_store, guards, health, linked_data, openapi, sparql, ui, web
+from . import conditional, encoding, errors, graph_store, guards, health, linked_data, openapi, search, sparql, ui, web
 from .config import Config
 from .links import local_href, public_root
 from .repeated import RepeatedAnswers
@@ -31,8 +31,8 @@ def create_app(config: Config | None = None, *, dataset: Dataset | None = None) 
     app = Flask(__name__)
     app.config.update(JSON_SORT_KEYS=False)
     app.extensions[EXTENSION] = load_state(config) if dataset is None else ServerState(config, dataset)
-    for blueprint in (sparql.blueprint, graph_store.blueprint, linked_data.blueprint, ui.blueprint, health.blueprint,
-                      openapi.blueprint):
+    for blueprint in (sparql.blueprint, graph_store.blueprint, linked_data.blueprint, ui.blueprint, search.blueprint,
+                      health.blueprint, openapi.blueprint):
         app.register_blueprint(blueprint)
     errors.register(app)
     guards.register(app)  # first: a request refused for its headers costs nothing more

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
-from ilrs_graph import __version__, formats
+from ilrs_graph import __version__, formats, search
 
 from .conditional import with_validators
 from .linked_data import DOCUMENT_FORMATS
@@ -177,6 +177,19 @@ def description(limits) -> dict:
                                       "content": DOCUMENT_CONTENT},
                               **_kept_document(), **_ranges(), **_read_whole(),
                               "400": ERROR, "404": ERROR, "406": ERROR}}},
+            "/search": {"get": {
+                "summary": "Things found by name: each word of q in one of a thing's names (labels, other names, "
+                           "titles), ignoring case, spaces and punctuation; the best matches first, at most "
+                           f"{search.MOST_MATCHES}. A page, or JSON (Accept: application/json or ?format=json).",
+                "parameters": [{"name": "q", "in": "query", "required": False,
+                                "description": "The name or part of it; the page without it is the form alone.",
+                                "schema": {"type": "string", "maxLength": search.MAX_TEXT_LENGTH}},
+                               {"name": "format", "in": "query", "required": False,
+                                "description": "html or json; overrides Accept.",
+                                "schema": {"type": "string", "enum": ["html", "json"]}}],
+                "responses": {"200": {"description": "The matches.", "content": {
+                                  "text/html": {}, "application/json": {"schema": {"$ref": "#/components/schemas/Matches"}}}},
+                              "400": ERROR, "406": ERROR}}},
             "/healthz": {"get": {"summary": "Whether the server is up, what it serves, and any problem with "
                                             "newer data it refused.",
                                  "responses": {"200": {"description": "Health.", "content": {"application/json": {
@@ -193,6 +206,13 @@ def description(limits) -> dict:
                 "Error": {"type": "object", "required": ["status", "message"],
                           "properties": {"status": {"type": "integer"}, "message": {"type": "string"},
                                          "line": {"type": "integer"}, "column": {"type": "integer"}}},
+                "Matches": {"type": "object", "required": ["q", "matches", "more"],
+                            "properties": {"q": {"type": "string"}, "more": {"type": "boolean"},
+                                           "matches": {"type": "array", "items": {
+                                               "type": "object", "required": ["iri", "page", "name", "matched", "kinds"],
+                                               "properties": {"iri": {"type": "string"}, "page": {"type": "string"},
+                                                              "name": {"type": "string"}, "matched": {"type": "string"},
+                                                              "kinds": {"type": "array", "items": {"type": "string"}}}}}}},
                 "Health": {"type": "object", "required": ["status", "version", "quads", "problem"],
                            "properties": {"status": {"enum": ["ok", "degraded"]}, "version": {"type": "string"},
                                           "quads": {"type": "integer"}, "graphs": {"type": "integer"},

@@ -322,7 +322,7 @@ def test_the_highlighting_wraps_the_query_where_the_textarea_does(page, server, 
 
 def test_pages_fit_a_phone_and_the_pictures_scroll_inside_them(page, server):
     page.set_viewport_size(PHONE)
-    for path in ("", "query", "id/mission/change-6.html", "ontology"):
+    for path in ("", "query", "id/mission/change-6.html", "ontology", "search?q=cnsa"):
         page.goto(server + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, (path, overflow)
@@ -330,6 +330,17 @@ def test_pages_fit_a_phone_and_the_pictures_scroll_inside_them(page, server):
     region = page.locator(".chart-scroll").first
     assert page.evaluate("(el) => el.scrollWidth > el.clientWidth", region.element_handle())
     screenshot(page, "home-phone")
+
+
+def test_a_name_typed_in_the_headers_box_leads_to_its_page(page, server):
+    page.goto(server + "ontology")
+    page.get_by_role("searchbox", name="Find by name").fill("chang’e-7")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q="))
+    assert page.locator("#find-text").input_value() == "chang’e-7"
+    page.get_by_role("link", name="Chang'e 7", exact=True).click()
+    page.wait_for_url(re.compile(r"/id/mission/change-7\.html$"))
+    assert page.locator("h1").inner_text().strip() == "Chang'e 7"
 
 
 PICTURE_BOXES = ["timeline-caption", "network-caption", "roadmap-caption"]  # each named by its caption

@@ -67,6 +67,13 @@ def test_every_competency_question_answers_through_our_endpoint_as_the_embedded_
     assert same_answer(QUERIES[name], triples, expected, answer), f"{name}\n{answer.decode()}"
 
 
+@pytest.mark.parametrize("text", ["change 7", "cnsa", "suparco rover"])
+def test_finding_by_name_over_the_store_finds_what_the_embedded_engine_finds(server, embedded, text):
+    found = requests.get(server + "search", params={"q": text}, headers={"Accept": "application/json"}, timeout=30)
+    expected = embedded[1].get("/search", query_string={"q": text}, headers={"Accept": "application/json"})
+    assert found.status_code == 200 and found.json() == expected.get_json() and found.json()["matches"]
+
+
 def test_real_clients_read_it(server, embedded):
     client = SPARQLWrapper(server + "sparql")
     client.setQuery(QUERIES["founding-members"])

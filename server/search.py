@@ -1,0 +1,48 @@
+"""Finding things by name (/search?q=): a page listing the matches, each linked to its page, or the same
+as JSON for a program; the matching itself is :mod:`ilrs_graph.search`'s."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request
+
+from ilrs_graph import search
+from ilrs_graph.formats import Format
+
+from . import negotiation
+from .errors import ApiError
+from .links import local_href
+from .state import dataset_of
+
+blueprint = Blueprint("search", __name__)
+
+MATCHES = Format("json", "application/json", "matches", ox.QueryResultsFormat.JSON, "json")
+
+
+@blueprint.route("/search")
+def search_page() -> Response:
+    """Without ``q``, the form alone; a text that cannot be looked for is a 400 that says why."""
+    chosen = negotiation.choose((negotiation.PAGE, MATCHES), negotiation.PAGE, explicit=negotiation.requested())
+    text = request.args.get("q")
+    matches, more, error = [], False, None
+    if text is not None:
+        try:
+            matches, more = search.find(dataset_of(current_app), text)
+        except search.SearchError as failure:
+            if chosen is MATCHES:
+                raise ApiError(400, str(failure)) from None
+            error = str(failure)
+    elif chosen is MATCHES:
+        raise ApiError(400, "Say what to look for: /search?q=NAME.")
+    if chosen is MATCHES:
+        body = {"q": text, "matches": [{"iri": m.iri, "page": local_href(m.iri), "name": m.name, "matched": m.matched,
+                                        "kinds": list(m.kinds)} for m in matches], "more": more}
+        response = Response(json.dumps(body, ensure_ascii=False), content_type=MATCHES.content_type)
+    else:
+        response = Response(render_template("search.html", text=text or "", matches=matches, more=more, error=error,
+                                            most=search.MOST_MATCHES, longest=search.MAX_TEXT_LENGTH),
+                            status=400 if error else 200, content_type="text/html; charset=utf-8")
+    response.headers["Vary"] = "Accept"
+    return response
