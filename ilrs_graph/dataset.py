@@ -10,12 +10,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import threading
+import time
 import weakref
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -38,6 +39,8 @@ class Answer:
     body: bytes | memoryview  # a memoryview of a file shared by the server's processes, for a dump
     format: Format
     etag: str | None  # an entity tag, without the quotes HTTP puts around it; None for a volatile query's
+    seconds: float | None = None  # what running the query took, for a query's answer
+    made: float = field(default_factory=time.monotonic)  # when: an answer made before it was asked for was kept
 
 
 def solutions(answer: Answer) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
@@ -185,12 +188,16 @@ class Dataset:
 
     def _answer(self, runner: Engine | ExecutorPool, plan: QueryPlan, fmt: Format,
                 default_graph_uris: tuple[str, ...], named_graph_uris: tuple[str, ...]) -> Answer:
+        def run() -> tuple[bytes, float]:
+            started = time.monotonic()
+            body = runner.run(plan, fmt, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris)
+            return body, time.monotonic() - started
+
         if plan.volatile:
-            return Answer(runner.run(plan, fmt, default_graph_uris=default_graph_uris,
-                                     named_graph_uris=named_graph_uris), fmt, None)
+            body, seconds = run()
+            return Answer(body, fmt, None, seconds)
         key = (plan.normal_form or plan.text, fmt.name, default_graph_uris, named_graph_uris, self.version)
-        return self.cache.answer(key, lambda: _tagged(
-            runner.run(plan, fmt, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris), fmt))
+        return self.cache.answer(key, lambda: _tagged(*run(), fmt))
 
     def select(self, text: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
         """Run one of the project's own SELECT queries (trusted, not user input) into solutions."""
@@ -295,8 +302,8 @@ def _etag(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
-def _tagged(body: bytes, fmt: Format) -> Answer:
+def _tagged(body: bytes, seconds: float, fmt: Format) -> Answer:
     """A query's answer, its entity tag made from its bytes: the same query may be answered in other bytes
     by another worker or run (blank nodes labelled anew, rows in another order where none is asked), and
     a strong tag must change with the bytes (RFC 9110, 8.8.1)."""
-    return Answer(body, fmt, _etag(fmt.name, hashlib.sha256(body).hexdigest()))
+    return Answer(body, fmt, _etag(fmt.name, hashlib.sha256(body).hexdigest()), seconds)

@@ -24,7 +24,8 @@ class ResultTable:
     rows: tuple[tuple[Term | None, ...], ...]  # at most max_rows of them
     total_rows: int
     boolean: bool | None                       # the answer of an ASK
-    milliseconds: float
+    milliseconds: float                        # what running the query took
+    kept: bool = False                         # the answer is one kept from an earlier run
 
     @property
     def truncated(self) -> bool:
@@ -33,20 +34,19 @@ class ResultTable:
 
 def run(dataset: Dataset, text: str, *, max_rows: int = 1000) -> ResultTable:
     """Answer ``text``; raise :class:`~ilrs_graph.query.QueryError` when it cannot run."""
-    started = time.perf_counter()
+    asked = time.monotonic()
     plan = dataset.plan(text)
+    answer = dataset.answer(plan, formats.by_name("ntriples" if plan.answers_with_triples else "json"))
+    timing = {"milliseconds": (answer.seconds if answer.seconds is not None else time.monotonic() - asked) * 1000,
+              "kept": answer.made < asked}
     if plan.answers_with_triples:
-        body = dataset.answer(plan, formats.by_name("ntriples")).body
-        elapsed = (time.perf_counter() - started) * 1000
-        triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        triples = list(ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES))
         rows = tuple((t.subject, t.predicate, t.object) for t in triples[:max_rows])
-        return ResultTable(plan.form, ("subject", "predicate", "object"), rows, len(triples), None, elapsed)
-    body = dataset.answer(plan, formats.by_name("json")).body
-    elapsed = (time.perf_counter() - started) * 1000
-    results = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        return ResultTable(plan.form, ("subject", "predicate", "object"), rows, len(triples), None, **timing)
+    results = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
     if isinstance(results, ox.QueryBoolean):
-        return ResultTable(plan.form, (), (), 0, bool(results), elapsed)
+        return ResultTable(plan.form, (), (), 0, bool(results), **timing)
     columns = tuple(v.value for v in results.variables)
     solutions = list(results)
     rows = tuple(tuple(s[c] for c in columns) for s in solutions[:max_rows])
-    return ResultTable(plan.form, columns, rows, len(solutions), None, elapsed)
+    return ResultTable(plan.form, columns, rows, len(solutions), None, **timing)

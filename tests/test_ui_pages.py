@@ -434,6 +434,17 @@ def test_results_download_as_csv_and_json_with_the_same_rows(client):
     assert len(csv_rows) - 1 == len(bindings) == int(missions) >= 10
 
 
+def test_an_answer_kept_from_an_earlier_run_says_so_with_the_time_that_run_took(client, dataset):
+    """A repeated query showed "in 0.0 ms": the time to find its kept answer, not to run it."""
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?o ?q ?x } # kept " + str(id(client))
+    first = get(client, "/query?query=" + quote(text)).text
+    again = get(client, "/query?query=" + quote(text)).text
+    ran = re.search(r"1 row in ([\d.]+) ms \.", first)  # the page text, a space between elements
+    assert ran and float(ran.group(1)) > 0 and "kept from an earlier run" not in first
+    assert f"1 row in {ran.group(1)} ms (kept from an earlier run)." in again
+    assert result_table.run(dataset, text).kept
+
+
 def test_ask_and_construct_answers_are_shown(client):
     ask = get(client, "/query?query=" + quote("ASK { ?s a <https://w3id.org/ilrs/ontology/Mission> }"))
     assert "Yes in" in ask.text
