@@ -15,6 +15,7 @@ import weakref
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -30,6 +31,8 @@ from .load import LoadedGraph, load_files, load_shipped
 from .query import Limits, QueryError, QueryPlan, analyse
 from .remote import RemoteEngine, StoreEndpoints
 from .store import ENGINES, Engine, OxigraphEngine
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,8 @@ class Dataset:
         self._summary: void.Summary | None = None  # what /void says of the graph, once it was asked for
         self._described_dumps: list[export.Dump] = []
         self._summary_lock = threading.Lock()
+        self._derived: dict[str, object] = {}
+        self._derived_lock = threading.Lock()
 
     @classmethod
     def open(cls, files: Sequence[Path] | None = None, *, engine: str = OxigraphEngine.name,
@@ -280,6 +285,13 @@ class Dataset:
                         continue  # data with RDF 1.2 triple terms has no JSON-LD dump
                 self._summary, self._described_dumps = void.summarize(loaded), dumps
         return void.describe(self._summary, base_url, self._described_dumps)
+
+    def derived(self, key: str, make: Callable[[], T]) -> T:
+        """What a user of the graph makes of it once per version (the search's folded names), by ``key``."""
+        with self._derived_lock:
+            if key not in self._derived:
+                self._derived[key] = make()
+            return self._derived[key]
 
     @property
     def graph_names(self) -> frozenset[str]:

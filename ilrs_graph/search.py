@@ -1,27 +1,45 @@
-"""Finding things by name: a reader who does not know an IRI types "pakistan" or "change 7".
+"""Finding things by name: a reader who does not know an IRI types "pakistan", "cnsa" or "change 7".
 
-Every name the graph gives a thing (its label, other names, a document's title) is compared with the
-text without regard to case, spaces or punctuation, so "change-7" finds "Chang'e 7" and "Chang’e-7".
-One SPARQL query, run as a client's query is (within the endpoint's limits), so it works the same on an
-external store; the best matches first: a whole name, then one it begins, then one it holds.
+The names the graph gives things (labels, other names, documents' titles) are read once per version of
+the data, by one query (so from an external store too), and folded as the text typed is: without case,
+accents or punctuation, letters apart from digits ("Chang’e-7" → "change 7", "ＣＮＳＡ" → "cnsa").
+Each word typed must begin a word of the same name ("nasa" does not find "Samaddin Asadov"), or the
+words typed run on through the name's words ("chang e7" finds "Chang'e 7"). The best first: the whole
+name, then a name it begins, then names holding each word whole, then the rest; among those, the
+programme's things before the documents that report on them; the ontology's terms after all of those.
 """
 
 from __future__ import annotations
 
+import bisect
+import difflib
 import re
+import unicodedata
+from array import array
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from . import formats
-from .dataset import Dataset, solutions
+from .dataset import Dataset
+from .namespaces import ILRS, RESOURCE, SOURCE
 from .readable import human_label
 
 MAX_TEXT_LENGTH = 200
 MOST_MATCHES = 50
-# What names are compared without: white space, and the punctuation names are written with or without.
-_IGNORED = r"[\s'’‘`´.,;:()\[\]\"“”_/–—-]"
-_NAME_PROPERTIES = ("rdfs:label", "skos:prefLabel", "skos:altLabel", "dcterms:title", "foaf:name")
+ONTOLOGY_TERMS = 3  # the group of the ontology's terms
+_PUBLISHER = ILRS + "Publisher"  # a kind that says what else an organisation does: named last
+_IN_WORD = re.compile(r"['’‘`´ʼ]")                      # apostrophes join: Chang'e is one word
+_NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
+_BETWEEN_LETTERS_AND_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+# Names a thing is called by (the first, what it is called) and by which it is found besides.
+_CALLED = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
+           "http://xmlns.com/foaf/0.1/name")
+_ALSO = ("http://www.w3.org/2004/02/skos/core#altLabel", "http://purl.org/dc/terms/title")
+_ONTOLOGY_KINDS = {"http://www.w3.org/2002/07/owl#Class": "class of the ontology",
+                   "http://www.w3.org/2002/07/owl#ObjectProperty": "property of the ontology",
+                   "http://www.w3.org/2002/07/owl#DatatypeProperty": "property of the ontology",
+                   "http://www.w3.org/2002/07/owl#AnnotationProperty": "property of the ontology",
+                   "http://www.w3.org/2002/07/owl#NamedIndividual": None}
 
 
 class SearchError(ValueError):
@@ -31,65 +49,185 @@ class SearchError(ValueError):
 @dataclass(frozen=True)
 class Match:
     iri: str
-    name: str                # what the thing is called (its English label, else the name that matched)
-    matched: str             # the name that matched the text: another name, when it is not ``name``
-    kinds: tuple[str, ...]   # the labels of its classes
+    name: str                # what the thing is called
+    matched: str             # the name the text was found in: another name, when it is not ``name``
+    kinds: tuple[str, ...]   # what it is, the most precise kinds only
 
 
-def normal_form(text: str) -> str:
-    """``text`` as names are compared: lower case, without white space and punctuation."""
-    return re.sub(_IGNORED, "", text.lower())
+@dataclass(frozen=True)
+class Found:
+    matches: list[Match]     # the best first, at most as many as asked for
+    more: bool               # whether there were more
+    suggestions: tuple[str, ...] = ()  # when nothing is found: names' words close to the words typed
 
 
-def find(dataset: Dataset, text: str, *, most: int = MOST_MATCHES) -> tuple[list[Match], bool]:
-    """The things named like ``text``, the best first, at most ``most``; and whether there were more."""
+@dataclass(frozen=True)
+class NameIndex:
+    """Every name of one version of the data, folded, one line each in one text (" change 7\\n…"),
+    which a regular expression scans in C: at 1M quads some 150,000 names take a few tens of MB and
+    a scan tens of milliseconds, where an object per name took 125 MB."""
+
+    text: str                    # the folded names, each line a space, then its words with a space after each
+    line_starts: array           # where each line begins in ``text``
+    names: tuple[str, ...]       # each line's name as the data writes it
+    is_called: bytes             # for each line, 1 if it is what the thing is called (not another name, a title)
+    owners: array                # for each line, its thing (an index into ``things``)
+    things: tuple[tuple[str, str, int], ...]  # (IRI, what it is called, group), see _group
+    vocabulary: frozenset[str]   # every word of every name, for suggestions
+
+
+def words(text: str) -> tuple[str, ...]:
+    """``text`` folded into the words it is compared by: no case, accents or punctuation; letters apart
+    from digits."""
+    if text.isascii():  # most names: the same, quicker
+        return tuple(_NOT_ASCII_WORD.sub(" ", _BETWEEN_LETTERS_AND_DIGITS.sub(" ", _IN_WORD.sub("", text.lower()))).split())
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+    text = _BETWEEN_LETTERS_AND_DIGITS.sub(" ", _IN_WORD.sub("", text))
+    return tuple("".join(c if c.isalnum() else " " for c in text).split())
+
+
+def find(dataset: Dataset, text: str, *, most: int = MOST_MATCHES) -> Found:
+    """The things named like ``text``; :class:`SearchError` for text that cannot be looked for."""
     if len(text) > MAX_TEXT_LENGTH:
-        raise SearchError(f"The text to look for is {len(text):,} characters long; names are looked for by "
-                          f"at most {MAX_TEXT_LENGTH}.")
-    wanted = normal_form(text)
-    if not wanted:
-        raise SearchError("Type a name, or part of one, to look for: letters or digits, not only spaces "
-                          "and punctuation.")
-    words = [w for w in (normal_form(word) for word in text.split()) if w]
-    rows = _solutions(dataset, f"""
-        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-        PREFIX dcterms: <http://purl.org/dc/terms/>
-        PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-        SELECT DISTINCT ?thing ?matched ?english ?kind ?kindName WHERE {{
-          VALUES ?naming {{ {" ".join(_NAME_PROPERTIES)} }}
-          ?thing ?naming ?matched .
-          FILTER (isIRI(?thing) && isLiteral(?matched))
-          BIND (REPLACE(LCASE(STR(?matched)), {ox.Literal(_IGNORED)}, "") AS ?compared)
-          FILTER ({" && ".join(f"CONTAINS(?compared, {ox.Literal(word)})" for word in words)})
-          OPTIONAL {{ ?thing rdfs:label ?english FILTER (LANGMATCHES(LANG(?english), "en") || LANG(?english) = "") }}
-          OPTIONAL {{ ?thing a ?kind OPTIONAL {{ ?kind rdfs:label ?kindName }} }}
-        }}""")
-    found: dict[str, dict] = {}
-    for row in rows:
-        thing = found.setdefault(row["thing"].value, {"names": set(), "matched": set(), "kinds": set()})
-        thing["matched"].add(row["matched"].value)
-        if "english" in row:
-            thing["names"].add(row["english"].value)
-        if "kind" in row and isinstance(row["kind"], ox.NamedNode):
-            thing["kinds"].add(human_label(row["kind"].value, row["kindName"].value if "kindName" in row else None))
-    ranked = []
-    for iri, thing in found.items():
-        matched = min(thing["matched"], key=lambda m: (_closeness(normal_form(m), wanted), len(m), m))
-        name = min(thing["names"], key=lambda n: (n != matched, len(n), n)) if thing["names"] else matched
-        ranked.append(((_closeness(normal_form(matched), wanted), len(matched), name.lower(), iri),
-                       Match(iri, name, matched, tuple(sorted(thing["kinds"])))))
-    ranked.sort(key=lambda pair: pair[0])
-    return [match for _, match in ranked[:most]], len(ranked) > most
+        raise SearchError(f"The text to look for is {len(text):,} characters long; type at most {MAX_TEXT_LENGTH}.")
+    typed = words(text)
+    if not typed:
+        raise SearchError("Type a name, or part of one: letters or digits, not only spaces and punctuation.")
+    index = dataset.derived("search names", lambda: _index(dataset))
+    best: dict[int, tuple] = {}  # thing → how close its closest name, and which
+    for line in _lines_matching(index, typed):
+        name = index.names[line]
+        closeness = _closeness(index.text[index.line_starts[line]:index.text.index("\n", index.line_starts[line])].split(),
+                               typed)
+        rank = (closeness, not index.is_called[line], len(name), name)
+        owner = index.owners[line]
+        if owner not in best or rank < best[owner]:
+            best[owner] = rank
+    ranked = sorted(((index.things[owner][2] == ONTOLOGY_TERMS, rank[0], index.things[owner][2], *rank[1:3],
+                      index.things[owner][1].casefold(), index.things[owner][0]), owner, rank[3])
+                    for owner, rank in best.items())
+    shown = ranked[:most]
+    kinds = _kinds(dataset, [index.things[owner][0] for _, owner, _ in shown])
+    found = [Match(index.things[owner][0], index.things[owner][1], matched, kinds.get(index.things[owner][0], ()))
+             for _, owner, matched in shown]
+    return Found(found, len(ranked) > most, () if found else _suggestions(index, typed))
 
 
-def _solutions(dataset: Dataset, text: str) -> list[dict]:
-    """Run the search's query as a client's: the text comes from one, so the query runs within the
-    endpoint's limits (in an executor, when the server isolates queries), not as one of the project's own."""
-    return solutions(dataset.answer(dataset.plan(text), formats.by_name("json")))
+def _lines_matching(index: NameIndex, typed: tuple[str, ...]) -> set[int]:
+    """The lines where each word typed begins a word, or where the words typed run on through the line's
+    words from the start of one ("chang e7" in " change 7")."""
+    each_word = "".join(f"(?=[^\\n]* {re.escape(word)})" for word in typed)
+    run_on = " " + " ?".join(re.escape(c) for c in "".join(typed))
+    found = set()
+    for pattern in (f"^{each_word}", f"^(?=[^\\n]*{run_on})"):
+        for match in re.finditer(pattern, index.text, re.MULTILINE):
+            found.add(bisect.bisect_right(index.line_starts, match.start()) - 1)
+    return found
 
 
-def _closeness(name: str, wanted: str) -> int:
-    """0 when the name is the text, 1 when it begins with it, 2 when it holds it, 3 when it holds each
-    of its words apart."""
-    return 0 if name == wanted else 1 if name.startswith(wanted) else 2 if wanted in name else 3
+def _closeness(name: list[str], typed: tuple[str, ...]) -> int:
+    """How close a matching name's words are to the words typed, the closest 0: they are the same (0),
+    however they were run on; its first words are they (1); each is one of its words (2), or begins one
+    (3); they run on through its words (4)."""
+    joined, wanted = "".join(name), "".join(typed)
+    if joined == wanted:
+        return 0
+    if _starts_with_words(name, wanted):
+        return 1
+    if all(t in name for t in typed):
+        return 2
+    if all(any(word.startswith(t) for word in name) for t in typed):
+        return 3
+    return 4
+
+
+def _starts_with_words(name: list[str], wanted: str) -> bool:
+    """Whether the first of ``name``'s words run together are ``wanted``, ending where a word does."""
+    joined = ""
+    for word in name:
+        joined += word
+        if joined == wanted:
+            return True
+        if not wanted.startswith(joined):
+            return False
+    return False
+
+
+def _suggestions(index: NameIndex, typed: tuple[str, ...]) -> tuple[str, ...]:
+    """For each word typed that begins no word of any name, the closest words of the names."""
+    close = []
+    for word in typed:
+        if not any(known.startswith(word) for known in index.vocabulary):
+            close += difflib.get_close_matches(word, index.vocabulary, n=3, cutoff=0.75)
+    return tuple(dict.fromkeys(close))
+
+
+def _index(dataset: Dataset) -> NameIndex:
+    names: dict[str, dict[str, tuple[bool, bool]]] = {}  # thing → name → (what it is called, in English)
+    for row in dataset.select(f"""
+            SELECT ?thing ?naming ?name WHERE {{
+              VALUES ?naming {{ {" ".join(f"<{p}>" for p in _CALLED + _ALSO)} }}
+              ?thing ?naming ?name .
+              FILTER (isIRI(?thing) && isLiteral(?name))
+            }}"""):
+        is_called = row["naming"].value in _CALLED
+        english = is_called and row["name"].language in (None, "en")
+        known = names.setdefault(row["thing"].value, {})
+        known[row["name"].value] = max(known.get(row["name"].value, (False, False)), (is_called, english))
+    only_publishers = {row["thing"].value for row in dataset.select(f"""
+        SELECT ?thing WHERE {{ ?thing a <{_PUBLISHER}> FILTER NOT EXISTS {{ ?thing a ?other FILTER (?other != <{_PUBLISHER}>) }} }}""")}
+    lines, line_names, line_called, owners, things, vocabulary = [], [], bytearray(), array("I"), [], set()
+    for owner, (iri, known) in enumerate(names.items()):
+        called = min((name for name, (is_called, _) in known.items() if is_called),
+                     key=lambda name: (not known[name][1], len(name), name), default=min(known))
+        things.append((iri, called, _group(iri, iri in only_publishers)))
+        for name, (is_called, _) in known.items():
+            folded = words(name)
+            if not folded:
+                continue
+            vocabulary.update(folded)
+            lines.append(" " + " ".join(folded) + " ")
+            line_names.append(name)
+            line_called.append(is_called)
+            owners.append(owner)
+    starts, at = array("I"), 0
+    for line in lines:
+        starts.append(at)
+        at += len(line) + 1
+    return NameIndex("\n".join(lines) + "\n", starts, tuple(line_names), bytes(line_called), owners, tuple(things),
+                     frozenset(vocabulary))
+
+
+def _kinds(dataset: Dataset, iris: list[str]) -> dict[str, tuple[str, ...]]:
+    """What each of ``iris`` is: its most precise kinds (a memorandum, not also an agreement), the
+    publisher's role after what else it is."""
+    found: dict[str, dict[str, str | None]] = {}
+    wider: dict[str, set[str]] = {}
+    for row in dataset.select(f"""
+            SELECT ?thing ?kind ?kindName ?wider WHERE {{
+              VALUES ?thing {{ {" ".join(str(ox.NamedNode(iri)) for iri in iris)} }}
+              ?thing a ?kind .
+              OPTIONAL {{ ?kind <http://www.w3.org/2000/01/rdf-schema#label> ?kindName }}
+              OPTIONAL {{ ?kind <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?wider }}
+            }}""") if iris else []:
+        if not isinstance(row["kind"], ox.NamedNode):
+            continue
+        kind, thing = row["kind"].value, row["thing"].value
+        found.setdefault(thing, {})[kind] = _ONTOLOGY_KINDS.get(
+            kind, human_label(kind, row["kindName"].value if "kindName" in row else None))
+        if "wider" in row:
+            wider.setdefault(thing, set()).add(row["wider"].value)
+    return {thing: tuple(dict.fromkeys(label for kind, label in sorted(kinds.items(), key=lambda k: (k[0] == _PUBLISHER, k[1] or ""))
+                                       if label and kind not in wider.get(thing, ())))
+            for thing, kinds in found.items()}
+
+
+def _group(iri: str, only_publisher: bool) -> int:
+    """0 the programme's things, 1 statements and partnerships, 2 documents and their publishers, 3 the
+    ontology's terms (always after the data's things)."""
+    if iri.startswith(ILRS):
+        return ONTOLOGY_TERMS
+    if iri.startswith(SOURCE) or only_publisher:
+        return 2
+    return 1 if iri.startswith((RESOURCE + "statement/", RESOURCE + "partnership/")) else 0

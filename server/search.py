@@ -12,6 +12,7 @@ from ilrs_graph import search
 from ilrs_graph.formats import Format
 
 from . import negotiation
+from .conditional import with_validators
 from .errors import ApiError
 from .links import local_href
 from .state import dataset_of
@@ -23,26 +24,27 @@ MATCHES = Format("json", "application/json", "matches", ox.QueryResultsFormat.JS
 
 @blueprint.route("/search")
 def search_page() -> Response:
-    """Without ``q``, the form alone; a text that cannot be looked for is a 400 that says why."""
+    """The page without a text (or a blank one, as an empty box sends) is the form alone; a text that
+    cannot be looked for is a 400 that says why."""
     chosen = negotiation.choose((negotiation.PAGE, MATCHES), negotiation.PAGE, explicit=negotiation.requested())
-    text = request.args.get("q")
-    matches, more, error = [], False, None
-    if text is not None:
+    text = request.args.get("q", "")
+    found, error = search.Found([], False), None
+    if text.strip() or chosen is MATCHES:
         try:
-            matches, more = search.find(dataset_of(current_app), text)
+            found = search.find(dataset_of(current_app), text)
         except search.SearchError as failure:
             if chosen is MATCHES:
                 raise ApiError(400, str(failure)) from None
             error = str(failure)
-    elif chosen is MATCHES:
-        raise ApiError(400, "Say what to look for: /search?q=NAME.")
     if chosen is MATCHES:
         body = {"q": text, "matches": [{"iri": m.iri, "page": local_href(m.iri), "name": m.name, "matched": m.matched,
-                                        "kinds": list(m.kinds)} for m in matches], "more": more}
+                                        "kinds": list(m.kinds)} for m in found.matches],
+                "more": found.more, "suggestions": list(found.suggestions)}
         response = Response(json.dumps(body, ensure_ascii=False), content_type=MATCHES.content_type)
     else:
-        response = Response(render_template("search.html", text=text or "", matches=matches, more=more, error=error,
+        response = Response(render_template("search.html", text=text.strip(), found=found, error=error,
                                             most=search.MOST_MATCHES, longest=search.MAX_TEXT_LENGTH),
                             status=400 if error else 200, content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept"
-    return response
+    # an ETag (304 to a client asking again); a page changes with its template too, not only with the data
+    return with_validators(response, dataset_of(current_app).modified if chosen is MATCHES else None)

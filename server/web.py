@@ -14,9 +14,10 @@ from .state import state_of
 log = logging.getLogger("ilrs_server.access")
 
 # Open to scripts of any site (as Oxigraph server, Fuseki and Wikidata are): the endpoint, which takes POST
-# too, and every document of the data, which is only read.
+# too, and every document of the data and the search by name, which are only read.
 QUERY_PATHS = ("/sparql",)
-DOCUMENT_PATHS = ("/data.", "/context.jsonld", "/void", "/store", "/id/", "/ontology", "/shapes", "/openapi.json")
+DOCUMENT_PATHS = ("/data.", "/context.jsonld", "/void", "/store", "/id/", "/ontology", "/shapes", "/openapi.json",
+                  "/search")
 CORS_PATHS = QUERY_PATHS + DOCUMENT_PATHS
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
