@@ -79,7 +79,7 @@ def ontology_document(suffix: str | None = None) -> Response:
     """The ontology is itself a document: served directly, with the variant named in Content-Location."""
     if suffix is not None and suffix != HTML and suffix not in DUMP_FORMATS:
         raise ApiError(404, f"No ontology document as .{suffix}; it is at /ontology." + ", /ontology.".join(
-            [HTML, *DUMP_FORMATS]) + ".")
+            [HTML, *DUMP_FORMATS]) + "." + _meant(suffix, PAGE_FORMATS))
     if ONTOLOGY not in dataset_of(current_app).graph_names:
         raise ApiError(404, f"The graph served holds no ontology (no graph <{ONTOLOGY}>): serve the ontology's "
                             "file with the data (ilrs-graph serve --data ONTOLOGY-FILE DATA…).")
@@ -105,12 +105,15 @@ def ontology_term(name: str) -> Response:
     _refuse_encoded_slash()
     stem, suffix = _suffix_format(name)
     iri = iri_for_path("ontology/" + stem)
-    if resources.is_version_of(dataset_of(current_app), iri, ONTOLOGY):
-        return _see_other("/ontology")
+    if resources.is_version_of(dataset_of(current_app), iri, ONTOLOGY):  # this version: the ontology, as written
+        return _see_other("/ontology" + (f".{suffix}" if suffix else ""))
     if stem in shipped.ontology_versions():
         return _earlier_version(stem, suffix)
-    if (version := name.rpartition(".")[0]) in shipped.ontology_versions():
-        return _earlier_version(version, name.rpartition(".")[2])
+    version, _, other = name.rpartition(".")
+    if version in shipped.ontology_versions():
+        return _earlier_version(version, other)
+    if resources.is_version_of(dataset_of(current_app), iri_for_path("ontology/" + version), ONTOLOGY):
+        return ontology_document(other)
     if not resources.exists(dataset_of(current_app), iri):
         raise _unknown_suffix("ontology", name) or ApiError(404, f"The ontology defines no term <{iri}>.")
     if suffix is None:
@@ -126,7 +129,13 @@ def _unknown_suffix(path: str, name: str) -> ApiError | None:
         return None
     documents = path_for(f"{path}/{stem}")
     return ApiError(404, f"<{iri_for_path(f'{path}/{stem}')}> is not written as .{suffix}: {documents}."
-                    + f", {documents}.".join(f.extension for f in PAGE_FORMATS) + ".")
+                    + f", {documents}.".join(f.extension for f in PAGE_FORMATS) + "." + _meant(suffix, PAGE_FORMATS))
+
+
+def _meant(suffix: str, offered: tuple[Format, ...]) -> str:
+    """What a suffix that is another name of a format offered meant ('xml', 'owl': RDF/XML's .rdf)."""
+    fmt = formats.by_name(suffix, offered)
+    return "" if fmt is None else f" For {fmt.media_type}, ask for .{fmt.extension}."
 
 
 def _earlier_version(version: str, suffix: str | None) -> Response:
@@ -168,7 +177,8 @@ def _shipped_document(path: str, what: str, released: Path, graph: str, suffix: 
         fmt = DUMP_FORMATS[suffix]
     else:
         kind = "a document, not a page" if suffix == HTML else f"not written as .{suffix}"
-        raise ApiError(404, f"{what} is {kind}: /{path}." + f", /{path}.".join(DUMP_FORMATS) + ".")
+        raise ApiError(404, f"{what} is {kind}: /{path}." + f", /{path}.".join(DUMP_FORMATS) + "."
+                       + _meant(suffix, DOCUMENT_FORMATS))
     dataset = dataset_of(current_app)
     answer = dataset.document(("shipped", path), fmt, lambda: released.read_bytes() if fmt.name == "turtle"
                               else export.serialize([ox.Quad(*q.triple, ox.NamedNode(graph))
@@ -205,7 +215,8 @@ def jsonld_context() -> Response:
 def dump(suffix: str) -> Response:
     fmt = DUMP_FORMATS.get(suffix)
     if fmt is None:
-        raise ApiError(404, f"No dump as .{suffix}; the dumps are " + ", ".join(f"/data.{s}" for s in DUMP_FORMATS) + ".")
+        raise ApiError(404, f"No dump as .{suffix}; the dumps are " + ", ".join(f"/data.{s}" for s in DUMP_FORMATS)
+                       + "." + _meant(suffix, DOCUMENT_FORMATS))
     if (moved := _named_instead("data", suffix, DOCUMENT_FORMATS)) is not None:
         return moved
     dataset = dataset_of(current_app)
