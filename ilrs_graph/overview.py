@@ -111,7 +111,7 @@ ORDER BY DESC(COALESCE(STR(?issued), "")) LCASE(STR(?title))""", most=100)
 class Counts:
     partners: int
     partner_countries: int  # of the partners, those that are countries (the others are organisations)
-    agreements: int
+    instruments: int  # agreements and laws
     missions: int
     sources: int
     publishers: int  # distinct names of the sources' publishers
@@ -214,13 +214,13 @@ def counts(dataset: Dataset) -> Counts:
     row = dataset.select(_PREFIXES + """
         SELECT
           (COUNT(DISTINCT ?partner) AS ?partners) (COUNT(DISTINCT ?partnerCountry) AS ?partnerCountries)
-          (SAMPLE(?ofProgramme) AS ?programme) (COUNT(DISTINCT ?agreement) AS ?agreements)
+          (SAMPLE(?ofProgramme) AS ?programme) (COUNT(DISTINCT ?instrument) AS ?instruments)
           (COUNT(DISTINCT ?mission) AS ?missions) (COUNT(DISTINCT ?source) AS ?sources)
           (COUNT(DISTINCT ?publisherName) AS ?publishers)
         WHERE {
           { ?partnership a ilrs:Partnership ; org:member ?partner ; org:organization ?ofProgramme
             OPTIONAL { ?partner a ilrs:Country BIND (?partner AS ?partnerCountry) } }
-          UNION { ?agreement a/rdfs:subClassOf* ilrs:Agreement }
+          UNION { ?instrument a/rdfs:subClassOf* ilrs:Instrument }
           UNION { ?mission a ilrs:Mission }
           UNION { ?source a ilrs:SourceDocument }
           UNION {  # the publishers first: joined with every label, 0.6 s at 1M quads; so, 0.05 s
@@ -234,9 +234,9 @@ def counts(dataset: Dataset) -> Counts:
         }""")[0]
     newest = dataset.select(_PREFIXES + """
         SELECT (MAX(STR(?issued)) AS ?newest) WHERE { ?source a ilrs:SourceDocument ; dcterms:issued ?issued }""")[0]
-    number = {name: int(row[name].value) for name in ("partners", "partnerCountries", "agreements", "missions", "sources",
+    number = {name: int(row[name].value) for name in ("partners", "partnerCountries", "instruments", "missions", "sources",
                                                       "publishers")}
-    return Counts(number["partners"], number["partnerCountries"], number["agreements"], number["missions"],
+    return Counts(number["partners"], number["partnerCountries"], number["instruments"], number["missions"],
                   number["sources"], number["publishers"], _date(newest.get("newest")),
                   row["programme"].value if "programme" in row else None, facts=int(facts["facts"].value))
 

@@ -103,11 +103,13 @@ def test_the_home_page_shows_the_counts_and_three_pictures(page, server, dataset
     page.goto(server)
     counts = overview.counts(dataset)
     shown = dict(zip(page.locator(".counts dt").all_inner_texts(), page.locator(".counts dd").all_inner_texts()))
-    assert shown == {"partners": f"{counts.partners:,}", "agreements": f"{counts.agreements:,}",
+    assert shown == {"partners": f"{counts.partners:,}", "agreements and laws": f"{counts.instruments:,}",
                      "missions": f"{counts.missions:,}", "facts": f"{counts.facts:,}",
                      "source documents": f"{counts.sources:,}"}
-    page.click(".counts a >> text=" + f"{counts.agreements:,}")  # a number leads to what it counts
+    page.get_by_role("link", name=f"{counts.instruments} agreements and laws").click()  # a number leads to what it counts
     assert page.url.endswith("#network-caption") and page.locator("#network-caption").is_visible()
+    rows = page.locator("#network-caption").locator("xpath=..").locator("table tbody tr")
+    assert rows.count() == counts.instruments  # the number clicked is found again where it leads
     joinings = [j for j in overview.joinings(dataset) if j.since]
     network = overview.agreement_network(dataset)
     roadmap = overview.roadmap(dataset)
