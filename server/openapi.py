@@ -206,8 +206,9 @@ def description(limits) -> dict:
                 "Error": {"type": "object", "required": ["status", "message"],
                           "properties": {"status": {"type": "integer"}, "message": {"type": "string"},
                                          "line": {"type": "integer"}, "column": {"type": "integer"}}},
-                "Matches": {"type": "object", "required": ["q", "matches", "more"],
+                "Matches": {"type": "object", "required": ["q", "matches", "more", "suggestions"],
                             "properties": {"q": {"type": "string"}, "more": {"type": "boolean"},
+                                           "suggestions": {"type": "array", "items": {"type": "string"}},
                                            "matches": {"type": "array", "items": {
                                                "type": "object", "required": ["iri", "page", "name", "matched", "kinds"],
                                                "properties": {"iri": {"type": "string"}, "page": {"type": "string"},
