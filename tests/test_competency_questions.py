@@ -81,7 +81,7 @@ EXPECTED: dict[str, Expect] = {
         ("2024-04-05", {"Permsuk Sutchaphiwat", "Xu Zhanbin"}), ("2024-04-24", set()), ("2024-04-24", set()),
         ("2024-05", set()), ("2024-06-12", {"Vladimir Putin"}), ("2024-07-03", set()),
         ("2024-09-05", {"Maram Kaire", "Li Guoping"}), ("2024-12-02", {"Ali al Wahaibi", "Wu Weiren"}),
-        ("2025-02-05", set()), ("2025-05", set()), ("2025-12", set()), ("", set()), ("", set()), ("", set())],
+        ("2025-02-05", set()), ("2025-05-08", set()), ("2025-12", set()), ("", set()), ("", set()), ("", set())],
         lists={"signatories"}),
     "instruments-by-kind": Expect(["kindLabel", "instruments"], [
         ("memorandum of understanding", "10"), ("agreement", "8"), ("joint statement", "7"),
