@@ -125,6 +125,7 @@ EXPECTED: dict[str, Expect] = {
             ("document/roadmap-v1", DC + "creator", "International Lunar Research Station Roadmap (V1.0)"),
             ("source/cnsa-c6811380", DC + "publisher", "CNSA web page cited by Space Wiki (footnote 1)"),
             ("source/cnsa-c6812150", DC + "publisher", "CNSA web page cited by Space Wiki (footnote 2)"),
+            ("person/bian-zhigang", ORG + "memberOf", "Bian Zhigang"),
             ("person/li-guoping", ORG + "memberOf", "Li Guoping"), ("person/wu-yanhua", ORG + "memberOf", "Wu Yanhua"),
             ("person/xu-zhanbin", ORG + "memberOf", "Xu Zhanbin"),
             ("person/zhang-kejian", ORG + "memberOf", "Zhang Kejian"),
@@ -180,8 +181,8 @@ EXPECTED: dict[str, Expect] = {
         ("2024-09-05", "2024-09-05", "17"), ("2024-09-05", "2024-09-05", "at least 41"), ("", "2025-04-29", "13"),
         ("2025-05-08", "", "at least 21"), ("2025-05-08", "", "at least 50"),
         # undated: the smaller number first (Thailand the ninth country, then Nicaragua the tenth)
-        ("", "", "9"), ("", "", "10"), ("", "", "about 12"), ("", "", "about 15"), ("", "", "at least 21"),
-        ("", "", "at least 31")]),
+        ("", "", "9"), ("", "", "10"), ("", "", "about 12"), ("", "", "about 15"), ("", "", "17"),
+        ("", "", "at least 21"), ("", "", "at least 31"), ("", "", "at least 51")]),
     "signing-places": Expect(["city", "instruments"], [
         ("Beijing", "3"), ("Wuhan", "2"), ("Baku", "1"), ("Hefei", "1"), ("Moscow", "1"), ("Tunxi", "1")]),
     "signatories": Expect(["name", "signed", "posts"], [  # every post a source gives, not one of them
