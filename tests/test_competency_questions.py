@@ -215,7 +215,7 @@ EXPECTED: dict[str, Expect] = {
         ("CNSA–Roscosmos joint statement on the ILRS (April 2021)", "issued", "2021-04-24"),
         ("Chang'e 6", "planned launch year", "2024"), ("Chang'e 6", "planned launch year", "2024"),
         ("Chang'e 6", "planned launch year", "2026"),
-        *[("Chang'e 8", "planned launch year", "2028")] * 6, ("Chang'e 8", "planned launch year", "2029"),
+        *[("Chang'e 8", "planned launch year", "2028")] * 6, *[("Chang'e 8", "planned launch year", "2029")] * 2,
         ("Extended model", "end year", "2040"), *[("Extended model", "end year", "2045")] * 2,
         ("Extended model", "end year", "2050"),
         ("Luna 26", "planned launch year", "2027"), *[("Luna 26", "planned launch year", "2028")] * 2,
