@@ -204,10 +204,13 @@ class RemoteEngine(Engine):
         self.version, self.graph_names, self.quad_count = manifest.version, manifest.graph_names, manifest.quad_count
         self.modified = manifest.modified
 
-    def stored_version(self) -> str:
-        """The version the store holds now (another may have been loaded since this engine was built);
-        :class:`StoreError` when it holds none or cannot be asked."""
-        return _read_manifest(self._http, self.endpoints, self.limits.timeout_seconds).version
+    def stored_load(self) -> Manifest | None:
+        """None while the store holds the load this engine was built on, else the one it holds now;
+        :class:`StoreError` when it holds none or cannot be asked. A load is its version and when it was
+        loaded: the same version loaded again (a rollback after another) is another load, as answers
+        read from the store in between may have been the other version's."""
+        now = _read_manifest(self._http, self.endpoints, self.limits.timeout_seconds)
+        return None if (now.version, now.modified) == (self.version, self.modified) else now
 
     def statements(self, timeout_seconds: float = LOAD_TIMEOUT_SECONDS) -> list[ox.Quad]:
         """Every quad of the loaded version (its named graphs; not the merge, not the manifest): what
@@ -218,8 +221,8 @@ class RemoteEngine(Engine):
                                                    "GRAPH ?g { ?s ?p ?o } }", timeout_seconds)
         # A load switches versions in one update: if the manifest still names this version, so did the
         # store when it sent these quads.
-        if (now := self.stored_version()) != self.version:
-            raise StoreChanged(f"version {now} was loaded into the SPARQL store at {self.endpoints.query} "
+        if (now := self.stored_load()) is not None:
+            raise StoreChanged(f"version {now.version} was loaded into the SPARQL store at {self.endpoints.query} "
                                f"while version {self.version} was being read")
         return [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows]
 
@@ -426,7 +429,8 @@ def _manifest_insert(loaded: LoadedGraph, by_graph: dict[str, list[ox.Triple]]) 
     me = ox.NamedNode(MANIFEST_GRAPH)
     facts = [(ox.NamedNode(_DCTERMS + "identifier"), ox.Literal(loaded.content_hash)),
              (ox.NamedNode(_VOID + "triples"), ox.Literal(str(len(loaded.quads)), datatype=ox.NamedNode(_XSD + "integer"))),
-             (ox.NamedNode(_DCTERMS + "modified"), ox.Literal(datetime.now(timezone.utc).isoformat(timespec="seconds"),
+             # to the microsecond: two loads in one second are two loads (RemoteEngine.stored_load)
+             (ox.NamedNode(_DCTERMS + "modified"), ox.Literal(datetime.now(timezone.utc).isoformat(timespec="microseconds"),
                                                               datatype=ox.NamedNode(_XSD + "dateTime")))]
     facts += [(ox.NamedNode(_DCTERMS + "hasPart"), ox.NamedNode(name)) for name in sorted(by_graph)]
     body = " ".join(f"{me} {predicate} {value} ." for predicate, value in facts)

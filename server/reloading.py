@@ -99,7 +99,7 @@ def _follow_store(state: ServerState) -> None:
     serving and say why at /healthz."""
     state.store_checked_at = time.monotonic()
     try:
-        if state.dataset.engine.stored_version() != state.dataset.version:
+        if state.dataset.engine.stored_load() is not None:  # another version, or the same one loaded again
             state.dataset = _store_dataset(state.config)
             state.good_since = _iso(state.dataset)
             log.info("serving version %s from the store %s", state.dataset.version, state.config.store.query)

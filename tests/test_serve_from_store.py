@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from contextlib import ExitStack
 
@@ -18,6 +19,7 @@ from ilrs_graph.query import analyse
 from ilrs_graph.remote import RemoteEngine, StoreEndpoints
 from ilrs_server import Config, create_app, reloading
 from ilrs_server.reloading import STORE_CHECK_SECONDS
+from ilrs_server.state import state_of
 
 from .answers import same_answer
 from .conftest import FIXTURES, run_cli
@@ -216,6 +218,29 @@ def test_a_dump_read_while_a_new_version_is_loaded_is_not_sent_as_the_old_versio
         served = client.get("/data.nq")
         assert served.status_code == 200 and served.data == embedded[1].get("/data.nq").data
         assert client.get("/healthz").json["version"] == embedded[0].version
+
+
+def test_a_version_loaded_again_after_another_does_not_keep_what_was_read_in_between(tmp_path, monkeypatch):
+    """An operator's review: version B loaded, then A again (a rollback) before the server looked; answers
+    read from the store meanwhile were B's, kept under A's name, and served as A's for minutes after. The
+    same version loaded again is another load: the server starts afresh on it."""
+    monkeypatch.setattr(reloading, "STORE_CHECK_SECONDS", 3600)  # the server looks only when told below
+
+    def count(client, variable: str) -> int:
+        answer = client.post("/sparql", data={"query": f"SELECT (COUNT(*) AS ?{variable}) WHERE {{ ?s ?p ?o }}"},
+                             headers={"Accept": RESULTS_JSON})
+        return int(answer.json["results"]["bindings"][0][variable]["value"])
+
+    with running_oxigraph(tmp_path) as store:
+        assert run_cli("load", "--store", store, "--data", FIXTURES / "base.trig").returncode == 0
+        app = create_app(Config(store=StoreEndpoints.of(store)))
+        client = app.test_client()
+        in_a = count(client, "a")
+        assert run_cli("load", "--store", store).returncode == 0  # B, the shipped data
+        assert count(client, "b") != in_a  # read from B, kept under A's version: the window README tells of
+        assert run_cli("load", "--store", store, "--data", FIXTURES / "base.trig").returncode == 0  # A again
+        state_of(app).store_checked_at = -math.inf  # the server looks before its next answer
+        assert count(client, "b") == in_a
 
 
 def test_a_store_that_goes_away_gets_502_and_healthz_says_why(tmp_path):
