@@ -132,7 +132,7 @@ class AnswerTooLarge(Exception):
 
 
 def _message(response: Reply) -> str:
-    text = response.data.decode("utf-8", "replace").strip()
+    text = " ".join(response.data.decode("utf-8", "replace").split())  # one line, for a log: an error page has many
     return text[:2000] or f"HTTP {response.status} {response.reason or ''}".strip()
 
 

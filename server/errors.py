@@ -28,17 +28,27 @@ class ApiError(Exception):
     @classmethod
     def from_query_error(cls, error: QueryError) -> ApiError:
         headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
-        return cls(error.status, error.message, line=error.line, column=error.column, headers=headers)
+        return _public(cls(error.status, error.message, line=error.line, column=error.column, headers=headers))
 
 
 def register(app: Flask) -> None:
     app.register_error_handler(ApiError, render)
     app.register_error_handler(QueryError, lambda e: render(ApiError.from_query_error(e)))
     app.register_error_handler(CannotWrite, lambda e: render(ApiError(406, str(e))))
-    app.register_error_handler(StoreError, lambda e: render(ApiError(502, f"The SPARQL store failed: {e}")))
+    app.register_error_handler(StoreError, lambda e: render(_public(ApiError(502, f"The SPARQL store failed: {e}"))))
     app.register_error_handler(HTTPException, lambda e: render(ApiError(e.code or 500, e.description or e.name,
                                                                         headers=dict(e.get_headers()) if e.code == 405 else None)))
     app.register_error_handler(Exception, _unexpected)
+
+
+def _public(error: ApiError) -> ApiError:
+    """A store's failure (502) in the log, where the operator looks; to the client, that it failed, without
+    the store's address, the connection's error or the store's own error page."""
+    if error.status != 502:
+        return error
+    log.error("%s %s: %s", request.method, request.path, error.message)
+    return ApiError(502, "The SPARQL store this endpoint answers from failed or cannot be reached; the "
+                         "failure has been logged. Try again later.", headers=error.headers)
 
 
 def _unexpected(error: Exception) -> Response:

@@ -40,7 +40,7 @@ def load_state(config: Config) -> ServerState:
         dataset = _store_dataset(config)
         return ServerState(config, dataset, good_since=_iso(dataset), store_checked_at=time.monotonic())
     loaded = load_or_last_good(config.data_files, validate=config.validate, engine=config.engine)
-    state = ServerState(config, _dataset(config, loaded.graph), loaded.problem, loaded.good_since)
+    state = ServerState(config, _dataset(config, loaded.graph), problem=loaded.problem, good_since=loaded.good_since)
     if loaded.problem:
         log.error("serving the last good version %s (good since %s): %s", state.dataset.version,
                   loaded.good_since, loaded.problem)
@@ -104,11 +104,13 @@ def _follow_store(state: ServerState) -> None:
             state.good_since = _iso(state.dataset)
             log.info("serving version %s from the store %s", state.dataset.version, state.config.store.query)
     except StoreError as error:
-        if state.problem is None:
+        if not state.store_fails:
             log.error("the store fails; still serving version %s: %s", state.dataset.version, error)
-        state.problem = str(error)
+        state.problem, state.store_fails = str(error), True
         return
-    state.problem = None
+    if state.store_fails:
+        log.info("the store answers again; serving version %s", state.dataset.version)
+    state.problem, state.store_fails = None, False
 
 
 def _store_dataset(config: Config) -> Dataset:

@@ -19,6 +19,7 @@ class ServerState:
     config: Config
     dataset: Dataset
     problem: str | None = None  # why the newest data is not the one served (see server/reloading.py)
+    store_fails: bool = False   # the store (--store) cannot be asked: nothing can be answered from it
     good_since: str = ""        # when the data served was found good
     store_checked_at: float = -math.inf  # time.monotonic() when the store's version was last read (--store)
 

@@ -18,6 +18,7 @@ from ilrs_graph.query import QueryError
 from ilrs_graph.resources import term_text
 
 from . import charts
+from .errors import ApiError
 from .links import local_href
 from .state import dataset_of, state_of
 
@@ -75,7 +76,7 @@ def query_page() -> tuple[str, int]:
         try:
             table = result_table.run(dataset_of(current_app), text, max_rows=SHOWN_ROWS)
         except QueryError as failure:
-            error = failure
+            error = ApiError.from_query_error(failure)
     every = examples.examples()
     as_written = text.replace("\r\n", "\n")  # a browser submits a textarea's lines ended by CRLF
     chosen = next((example for example in every if example.text == as_written), None)
