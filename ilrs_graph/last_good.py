@@ -8,6 +8,7 @@ instead and the failure is said (the server's log, ``/healthz``). The source fil
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -83,8 +84,10 @@ class _LastGoodCopy:
     """The last good version of one data source (shipped, or a list of files), as N-Quads on disk."""
 
     def __init__(self, files: tuple[Path, ...] | None, validate: bool, directory: Path):
-        # The shipped data is known by where it is: each checkout or installation keeps its own copy.
-        source = f"shipped {shipped.data_folder()}" if files is None else "\n".join(str(Path(f).resolve()) for f in files)
+        # The shipped data is known by where it is: each checkout or installation keeps its own copy. Files
+        # by the paths given, links not followed: --data releases/current, a link switched from one release
+        # to the next, is one data whose last good copy is the previous release's.
+        source = f"shipped {shipped.data_folder()}" if files is None else "\n".join(os.path.abspath(f) for f in files)
         key = hashlib.sha256(f"{source}\n{validate}".encode()).hexdigest()[:24]
         self.quads_path = directory / "last-good" / f"{key}.nq"
         self.about_path = self.quads_path.with_suffix(".json")
@@ -95,15 +98,17 @@ class _LastGoodCopy:
         if about and about["content_hash"] == loaded.content_hash and self.quads_path.exists():
             return about["good_since"]
         good_since = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        partial = self.quads_path.with_suffix(".nq.partial")
         try:
             self.quads_path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.quads_path.with_suffix(".nq.partial")
             ox.serialize(loaded.quads, str(partial), format=ox.RdfFormat.N_QUADS)
             os.replace(partial, self.quads_path)
             self.about_path.write_text(json.dumps({"content_hash": loaded.content_hash, "good_since": good_since,
                                                    "files": loaded.shown_files}))
         except OSError as error:  # an unwritable cache only costs the fallback, and is said
             log.warning("cannot keep a copy of the good data in %s: %s", self.quads_path.parent, error)
+            with contextlib.suppress(OSError):  # a full disk is not kept full by what could not be written
+                partial.unlink(missing_ok=True)
         return good_since
 
     def read(self) -> Loaded | None:

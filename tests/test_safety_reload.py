@@ -164,3 +164,37 @@ def test_each_checkout_of_the_shipped_data_keeps_its_own_last_good_copy(tmp_path
         second = serve(copies[1])
     assert second.returncode == 2 and "Traceback" not in second.stderr
     assert "partnerships.trig" in second.stderr and "cannot listen" not in second.stderr, second.stderr
+
+
+def test_a_release_link_switched_to_broken_data_falls_back_to_the_previous_release(tmp_path):
+    """An operator's review: --data releases/current, a link switched from a good release to a broken
+    one, lost the last good copy at a restart (it was kept under the release the link resolved to)."""
+    from ilrs_graph.last_good import load_or_last_good
+
+    releases = tmp_path / "releases"
+    (releases / "r1").mkdir(parents=True)
+    shutil.copy(FIXTURES / "base.trig", releases / "r1" / "base.trig")
+    (releases / "r2").mkdir()
+    (releases / "r2" / "base.trig").write_text("@prefix broken\n")
+    current = releases / "current"
+    current.symlink_to("r1")
+    good = load_or_last_good((current,), validate=True, engine="oxigraph", keep_in=tmp_path / "cache")
+    assert good.problem is None
+    current.unlink()
+    current.symlink_to("r2")
+    fallen_back = load_or_last_good((current,), validate=True, engine="oxigraph", keep_in=tmp_path / "cache")
+    assert fallen_back.graph.content_hash == good.graph.content_hash and "base.trig:1" in fallen_back.problem
+
+
+def test_a_copy_that_cannot_be_finished_leaves_nothing_behind(tmp_path, monkeypatch):
+    """A full disk (the write of the copy fails midway) is not kept full by the part written."""
+    from ilrs_graph import last_good
+
+    def fill_the_disk(quads, output, format):
+        Path(output).write_bytes(b"x" * 65536)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(last_good.ox, "serialize", fill_the_disk)  # pyoxigraph's, until the test ends
+    loaded = last_good.load_or_last_good((FIXTURES / "base.trig",), validate=False, engine="oxigraph",
+                                         keep_in=tmp_path / "cache")
+    assert loaded.problem is None and list((tmp_path / "cache" / "last-good").iterdir()) == []
