@@ -4,6 +4,7 @@ is loaded (preload), so they share one copy of it and work on all cores."""
 from __future__ import annotations
 
 import logging
+import math
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
@@ -15,6 +16,7 @@ from .balance import ConnectionTable, balanced_worker
 from .state import dataset_of, state_of
 
 SPARE_THREADS = 4
+GRACE_SECONDS = 5  # for a stopping worker to send the answer of a query that ended at its time limit
 
 
 class _Gunicorn(BaseApplication):
@@ -52,7 +54,9 @@ def serve(app: Flask, *, host: str, port: int, workers: int, timeout: int = 60) 
         "preload_app": True,
         "post_worker_init": _start_executors,
         "timeout": timeout,
-        "graceful_timeout": 10,
+        # A stop (SIGTERM) waits for the queries running to end within their time limit, and their
+        # answers to go out; 10 s when the limit is shorter (an operator's review: a 25-s limit was cut at 10).
+        "graceful_timeout": max(10, math.ceil(limits.timeout_seconds) + GRACE_SECONDS),
         "keepalive": 5,
         # gunicorn's own ceilings (it answers beyond them itself, in HTML): the request line at its
         # maximum, and header fields high enough that limits.max_header_bytes is checked by the app.

@@ -312,3 +312,19 @@ def test_clients_that_keep_their_side_open_after_connection_close_hold_no_one_up
         finally:
             for connection in lingering:
                 connection.close()
+
+
+def test_a_stop_waits_for_a_query_running_within_a_time_limit_longer_than_ten_seconds():
+    """SIGTERM let a worker finish for 10 s, whatever the time limit: with a limit of 25 s, a query still
+    within it was cut, its client getting an empty reply (an operator's review). Now the stop waits for
+    the limit, and the client gets the query's answer: here the 503 of its limit, at 12 s."""
+    with running_server_process("--limit", "timeout_seconds=12") as served:
+        answer = {}
+        asking = threading.Thread(target=lambda: answer.update(response=requests.get(
+            served.base + "sparql", params={"query": new(RUNAWAY, "stop")}, headers=JSON, timeout=60)))
+        asking.start()
+        time.sleep(1)
+        served.process.terminate()
+        asking.join(timeout=60)
+        assert answer["response"].status_code == 503 and "12 s" in answer["response"].json()["message"]
+        assert served.process.wait(timeout=30) == 0
