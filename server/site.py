@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import shutil
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
@@ -74,12 +75,30 @@ def write_site(loaded: LoadedGraph, out_dir: Path, base_url: str) -> SiteSummary
         raise SiteError(f"{out_dir}: this file system takes {clashes[0][0]} and {clashes[0][1]}{more} for one "
                         f"file, so one of each would overwrite the other; write the site on a file system that "
                         f"tells upper from lower case (Linux's; on macOS, a case-sensitive APFS volume)")
-    for name, body in files.items():
-        path = out_dir / unquote(name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(body)
+    existed = out_dir.exists()
+    try:
+        for name, body in files.items():
+            path = out_dir / unquote(name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(body)
+    except OSError as error:  # a full disk: no half site to publish, and the folder can be written again
+        _remove_all_in(out_dir, existed)
+        raise SiteError(f"{out_dir}: cannot write: {error.strerror or error}; what was written is removed, and "
+                        f"{out_dir} is as it was") from None
     pages = sum(1 for name in files if name.endswith(".html"))
     return SiteSummary(pages, len(files), sum(len(body) for body in files.values()), clashes)
+
+
+def _remove_all_in(out_dir: Path, existed: bool) -> None:
+    """Remove the site written into ``out_dir``, which was empty (or was not) before."""
+    if not existed:
+        shutil.rmtree(out_dir, ignore_errors=True)
+        return
+    for child in out_dir.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 def _case_clashes(files: dict[str, bytes]) -> tuple[tuple[str, ...], ...]:

@@ -325,3 +325,32 @@ def test_a_file_system_that_ignores_case_is_refused_before_anything_is_written(t
                                              r"pairs\) for one file"):
         site.write_site(load_files([data]), tmp_path / "site", "https://w3id.org/ilrs/")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clash.trig"]
+
+
+@pytest.mark.parametrize("existed", [False, True])
+def test_a_disk_that_fills_up_midway_leaves_the_folder_as_it_was(tmp_path, monkeypatch, existed):
+    """An operator's review: on a full disk the export left a cut data.ttl, which a sync would publish,
+    and then refused the folder it had made itself as not empty. A full disk cannot be made here without
+    root: the 20th file written fails as the disk would."""
+    from pathlib import Path
+
+    from ilrs_graph.load import load_files
+    from ilrs_server import site
+
+    data = tmp_path / "clash.trig"
+    data.write_text(CASE_CLASH)
+    out = tmp_path / "site"
+    if existed:
+        out.mkdir()
+    written, write_bytes = [], Path.write_bytes
+
+    def until_full(path, body):
+        if len(written) == 20:
+            raise OSError(28, "No space left on device")
+        written.append(path)
+        return write_bytes(path, body)
+
+    monkeypatch.setattr(Path, "write_bytes", until_full)
+    with pytest.raises(site.SiteError, match=r"cannot write: No space left on device; what was written is removed"):
+        site.write_site(load_files([data]), out, "https://w3id.org/ilrs/")
+    assert written and (list(out.iterdir()) == [] if existed else not out.exists())
