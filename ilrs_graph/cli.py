@@ -397,8 +397,10 @@ def _serve(args: argparse.Namespace) -> int:
     from .load import LoadError
     from .remote import StoreError
 
-    if args.workers < 1 or not 0 < args.port < 65536:
-        return _fail("--workers must be 1 or more and --port between 1 and 65535")
+    if args.workers < 1:
+        return _fail(f"--workers must be 1 or more, not {args.workers}")
+    if not 0 < args.port < 65536:
+        return _fail(f"--port must be between 1 and 65535, not {args.port}")
     try:
         limits = Limits().updated(args.limit)
     except ValueError as error:
