@@ -172,10 +172,13 @@ def _parser() -> argparse.ArgumentParser:
                     "graph is written under a staging name (Graph Store Protocol PUT; data with blank nodes by "
                     "one SPARQL Update, to keep each one node), then one SPARQL Update "
                     "moves them all into place, with the merge of all graphs as the default graph. Exit 0 "
-                    "when loaded, 1 when the store failed (the message says what it holds now), 2 on bad "
-                    "arguments or files.")
+                    "when loaded, 1 when the store failed (the message says what it holds now) or the data "
+                    "does not conform (--validate; nothing written), 2 on bad arguments or files.")
     add_store_arguments(load, required=True)
     load.add_argument("--data", nargs="+", type=Path, metavar="FILE", help="RDF files (or directories of them) to load instead")
+    load.add_argument("--validate", action="store_true",
+                      help="load the --data files only if, merged with the ontology, they conform to the shapes, "
+                           "as serve --validate serves them (the shipped data always is checked); exit 1 when not")
     load.add_argument("--timeout", type=float, metavar="SECONDS",
                       help="how long to wait for each request to the store (default: 600)")
     load.set_defaults(run=_load)
@@ -361,6 +364,7 @@ def _diff(args: argparse.Namespace) -> int:
 def _load(args: argparse.Namespace) -> int:
     from . import shipped
     from .inputs import rdf_files
+    from .last_good import DataRejected, load_checked
     from .load import LoadError, load_files, load_shipped, shown_path
     from .remote import LOAD_TIMEOUT_SECONDS, LoadFailed, load_into_store
 
@@ -369,9 +373,13 @@ def _load(args: argparse.Namespace) -> int:
         return _fail(TIMEOUT_REFUSED)
     try:
         endpoints = store_endpoints(args)
+        if args.validate or args.data is None:  # what a server would refuse is not put where servers read it
+            load_checked(None if args.data is None else tuple(args.data), validate=True, engine="oxigraph")
         loaded = load_shipped() if args.data is None else load_files(rdf_files(args.data), ontology=False)
     except (ValueError, LoadError) as error:
         return _fail(str(error))
+    except DataRejected as error:
+        return _fail(f"{error}; not loading it: the store still holds what it held", EXIT_FINDINGS)
     try:
         report = load_into_store(loaded, endpoints, timeout_seconds=timeout)
     except LoadFailed as error:

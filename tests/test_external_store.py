@@ -152,6 +152,19 @@ def test_a_new_load_replaces_the_previous_version_whole(store, shipped):
     assert RemoteEngine(StoreEndpoints.of(store)).version == shipped.content_hash
 
 
+def test_load_validate_refuses_data_a_server_would_refuse_and_writes_nothing(store, shipped):
+    """An operator's review: `load` put into the store data that `serve --validate` refuses, and servers
+    over the store served it. With --validate it is refused as serve refuses it (exit 1)."""
+    assert run_cli("load", "--store", store).returncode == 0
+    bad = FIXTURES / "bad" / "partnership-before-2021.trig"
+    refused = run_cli("load", "--store", store, "--validate", "--data", FIXTURES / "base.trig", bad)
+    assert refused.returncode == 1 and "does not conform to the shapes" in refused.stderr
+    assert "not loading it: the store still holds what it held" in refused.stderr
+    assert RemoteEngine(StoreEndpoints.of(store)).version == shipped.content_hash
+    assert run_cli("load", "--store", store, "--validate", "--data", FIXTURES / "base.trig").returncode == 0
+    assert run_cli("load", "--store", store).returncode == 0  # the shipped data, checked
+
+
 def test_a_failed_switch_keeps_the_previous_version_and_says_which_graphs_it_left(store, shipped):
     assert run_cli("load", "--store", store).returncode == 0
     result = run_cli("load", "--store", store, "--data", FIXTURES / "base.trig", "--update-url", store + "/nowhere")
