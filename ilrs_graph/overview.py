@@ -142,7 +142,7 @@ class Joining:
 class Party:
     iri: str
     name: str
-    short_name: str  # the shortest of its label and other names (CNSA rather than China National Space Administration)
+    short_name: str  # the shortest of its label and its English other names (CNSA rather than China National Space Administration)
     # The countries it is or belongs to: a country itself; an organisation its ilrs:country, or that of the
     # organisation it is part of (a laboratory of CNSA: China); none for an organisation of no country (APSCO).
     countries: frozenset[str] = frozenset()
@@ -288,7 +288,9 @@ def agreement_network(dataset: Dataset) -> AgreementNetwork:
           { """ + AGREEMENTS.first + """ }
           ?instrument ilrs:party ?party .
           ?party rdfs:label ?partyName .
-          OPTIONAL { ?party skos:altLabel ?other }
+          OPTIONAL {  # a short name in the page's language: "深空探测实验室" is shorter than "DSEL"'s label, but not English
+            ?party skos:altLabel ?other FILTER (LANG(?other) = "" || LANGMATCHES(LANG(?other), "en"))
+          }
           OPTIONAL {
             ?instrument a ?class . ?class rdfs:subClassOf+ ilrs:Instrument ; rdfs:label ?kind .
             FILTER NOT EXISTS { ?instrument a ?narrower . ?narrower rdfs:subClassOf+ ?class }

@@ -183,6 +183,15 @@ def test_a_partys_country_is_itself_its_own_or_that_of_the_organisation_it_is_pa
     assert countries == {"Agency": {"hubland"}, "Hubland": {"hubland"}, "Lab": {"hubland"}, "Union": set(), "Alba": {"alba"}}
 
 
+def test_a_party_is_drawn_by_a_short_name_in_english_not_by_its_name_in_another_language(dataset):
+    """The network drew the ten institutions DSEL signed with in 2024 by their Chinese names, which are
+    shorter, as boxes where the browser has no Chinese font."""
+    parties = overview.agreement_network(dataset).parties
+    dsel = parties["https://w3id.org/ilrs/id/organisation/dsel"]
+    assert dsel.short_name == "DSEL"
+    assert not [p.short_name for p in parties.values() if any("\u4e00" <= c <= "\u9fff" for c in p.short_name)]
+
+
 def test_the_home_pages_void_link_gives_turtle_to_a_browser(client, dataset):
     """/void negotiates, and a browser's Accept header prefers RDF/XML, which Chromium downloads."""
     home = get(client, "/")
