@@ -204,9 +204,13 @@ class Dataset:
         key = (plan.normal_form or plan.text, fmt.name, default_graph_uris, named_graph_uris, self.version)
         return self.cache.answer(key, lambda: _tagged(*run(), fmt))
 
-    def select(self, text: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
-        """Run one of the project's own SELECT queries (trusted, not user input) into solutions."""
-        return solutions(self._answer(self.engine, QueryPlan(text, "SELECT"), formats.by_name("json"), (), ()))
+    def select(self, text: str, *, kept: bool = True) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+        """Run one of the project's own SELECT queries (trusted, not user input) into solutions; ``kept``
+        false for one whose answer is not worth a place in the result cache (one of many, each asked once)."""
+        fmt = formats.by_name("json")
+        plan = QueryPlan(text, "SELECT")
+        return solutions(self._answer(self.engine, plan, fmt, (), ()) if kept
+                         else Answer(self.engine.run(plan, fmt), fmt, None))
 
     def triples(self, text: str, fmt: Format) -> bytes:
         """Run one of the project's own CONSTRUCT queries (trusted) in ``fmt``."""

@@ -25,6 +25,7 @@ from .namespaces import ILRS, RESOURCE, SOURCE
 from .readable import human_label
 
 MAX_TEXT_LENGTH = 200
+MAX_WORDS = 10  # each word is one more pass over every name
 MOST_MATCHES = 50
 ONTOLOGY_TERMS = 3  # the group of the ontology's terms
 _PUBLISHER = ILRS + "Publisher"  # a kind that says what else an organisation does: named last
@@ -79,9 +80,9 @@ class NameIndex:
 def words(text: str) -> tuple[str, ...]:
     """``text`` folded into the words it is compared by: no case, accents or punctuation; letters apart
     from digits."""
-    if text.isascii():  # most names: the same, quicker
+    if text.isascii():  # most names: the same, quicker (and no invisible characters)
         return tuple(_NOT_ASCII_WORD.sub(" ", _BETWEEN_LETTERS_AND_DIGITS.sub(" ", _IN_WORD.sub("", text.lower()))).split())
-    text = unicodedata.normalize("NFKC", text)
+    text = "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")  # zero-width…
     text = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
     text = _BETWEEN_LETTERS_AND_DIGITS.sub(" ", _IN_WORD.sub("", text))
     return tuple("".join(c if c.isalnum() else " " for c in text).split())
@@ -91,9 +92,12 @@ def find(dataset: Dataset, text: str, *, most: int = MOST_MATCHES) -> Found:
     """The things named like ``text``; :class:`SearchError` for text that cannot be looked for."""
     if len(text) > MAX_TEXT_LENGTH:
         raise SearchError(f"The text to look for is {len(text):,} characters long; type at most {MAX_TEXT_LENGTH}.")
-    typed = words(text)
+    typed = tuple(dict.fromkeys(words(text)))  # a word typed twice is looked for once
     if not typed:
         raise SearchError("Type a name, or part of one: letters or digits, not only spaces and punctuation.")
+    if len(typed) > MAX_WORDS or len("".join(typed)) > MAX_TEXT_LENGTH:  # "ﷺ" is 18 letters once folded
+        raise SearchError(f"Type at most {MAX_WORDS} words, of at most {MAX_TEXT_LENGTH} letters and digits in all: "
+                          "a name, or part of one.")
     index = dataset.derived("search names", lambda: _index(dataset))
     best: dict[int, tuple] = {}  # thing → how close its closest name, and which
     for line in _lines_matching(index, typed):
@@ -204,7 +208,7 @@ def _kinds(dataset: Dataset, iris: list[str]) -> dict[str, tuple[str, ...]]:
     publisher's role after what else it is."""
     found: dict[str, dict[str, str | None]] = {}
     wider: dict[str, set[str]] = {}
-    for row in dataset.select(f"""
+    for row in dataset.select(kept=False, text=f"""
             SELECT ?thing ?kind ?kindName ?wider WHERE {{
               VALUES ?thing {{ {" ".join(str(ox.NamedNode(iri)) for iri in iris)} }}
               ?thing a ?kind .

@@ -191,9 +191,11 @@ def description(limits) -> dict:
                                   "text/html": {}, "application/json": {"schema": {"$ref": "#/components/schemas/Matches"}}}},
                               "400": ERROR, "406": ERROR}}},
             "/healthz": {"get": {"summary": "Whether the server is up, what it serves, and any problem with "
-                                            "newer data it refused.",
-                                 "responses": {"200": {"description": "Health.", "content": {"application/json": {
-                                     "schema": {"$ref": "#/components/schemas/Health"}}}}}}},
+                                            "newer data it refused; 503 while the store it answers from fails.",
+                                 "responses": {status: {"description": description, "content": {"application/json": {
+                                     "schema": {"$ref": "#/components/schemas/Health"}}}}
+                                     for status, description in (("200", "Health: ok or degraded."),
+                                                                 ("503", "Unavailable: the store (--store) fails."))}}},
             "/openapi.json": {"get": {"summary": "This description.",
                                       "responses": {"200": {"description": "OpenAPI 3.1.",
                                                             "content": {"application/json": {}}},
@@ -215,7 +217,7 @@ def description(limits) -> dict:
                                                               "name": {"type": "string"}, "matched": {"type": "string"},
                                                               "kinds": {"type": "array", "items": {"type": "string"}}}}}}},
                 "Health": {"type": "object", "required": ["status", "version", "quads", "problem"],
-                           "properties": {"status": {"enum": ["ok", "degraded"]}, "version": {"type": "string"},
+                           "properties": {"status": {"enum": ["ok", "degraded", "unavailable"]}, "version": {"type": "string"},
                                           "quads": {"type": "integer"}, "graphs": {"type": "integer"},
                                           "engine": {"type": "string"}, "good_since": {"type": "string"},
                                           "problem": {"type": ["string", "null"]}}},

@@ -16,7 +16,7 @@ import logging
 import math
 import time
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
 
 from ilrs_graph import memory
 from ilrs_graph.dataset import Dataset
@@ -85,8 +85,9 @@ def store_changed(error: StoreChanged) -> Response:
     """A dump or description read while a new version was loaded into the store is not sent under the
     old version's name: the client asks again, and this server serves the new version from then on."""
     state_of(current_app).store_checked_at = -math.inf  # read the store's version before the next request
-    return render(ApiError(503, f"The data changed while it was read: {error}. Ask again; the new version "
-                           "is served from the next request.", headers={"Retry-After": "1"}))
+    log.info("%s %s: %s", request.method, request.path, error)
+    return render(ApiError(503, "The data changed while it was read: a new version was loaded into the store. "
+                           "Ask again; the new version is served from the next request.", headers={"Retry-After": "1"}))
 
 
 def store_check_due(state: ServerState) -> bool:
@@ -106,7 +107,8 @@ def _follow_store(state: ServerState) -> None:
     except StoreError as error:
         if not state.store_fails:
             log.error("the store fails; still serving version %s: %s", state.dataset.version, error)
-        state.problem, state.store_fails = str(error), True
+        # /healthz is public: the store's address and error are for the log
+        state.problem, state.store_fails = "the SPARQL store cannot be asked; the server's log says why", True
         return
     if state.store_fails:
         log.info("the store answers again; serving version %s", state.dataset.version)
