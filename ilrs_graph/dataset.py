@@ -42,15 +42,8 @@ class Answer:
     body: bytes | memoryview  # a memoryview of a file shared by the server's processes, for a dump
     format: Format
     etag: str | None  # an entity tag, without the quotes HTTP puts around it; None for a volatile query's
-    seconds: float | None = None  # what running the query took, for a query's answer
+    seconds: float | None = None  # what running the query took, for a query's answer (None for a document)
     made: float = field(default_factory=time.monotonic)  # when: an answer made before it was asked for was kept
-
-
-def solutions(answer: Answer) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
-    """A SELECT query's answer in SPARQL JSON as its solutions, each a dict of the variables it binds."""
-    results = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
-    names = [v.value for v in results.variables]
-    return [{n: s[n] for n in names if s[n] is not None} for s in results]
 
 
 class ResultCache:
@@ -209,8 +202,10 @@ class Dataset:
         false for one whose answer is not worth a place in the result cache (one of many, each asked once)."""
         fmt = formats.by_name("json")
         plan = QueryPlan(text, "SELECT")
-        return solutions(self._answer(self.engine, plan, fmt, (), ()) if kept
-                         else Answer(self.engine.run(plan, fmt), fmt, None))
+        body = self._answer(self.engine, plan, fmt, (), ()).body if kept else self.engine.run(plan, fmt)
+        solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        names = [v.value for v in solutions.variables]
+        return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
 
     def triples(self, text: str, fmt: Format) -> bytes:
         """Run one of the project's own CONSTRUCT queries (trusted) in ``fmt``."""

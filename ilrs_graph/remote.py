@@ -222,7 +222,8 @@ class RemoteEngine(Engine):
         # A load switches versions in one update: if the manifest still names this version, so did the
         # store when it sent these quads.
         if (now := self.stored_load()) is not None:
-            raise StoreChanged(f"version {now.version} was loaded into the SPARQL store at {self.endpoints.query} "
+            loaded = "loaded again" if now.version == self.version else "loaded"
+            raise StoreChanged(f"version {now.version} was {loaded} into the SPARQL store at {self.endpoints.query} "
                                f"while version {self.version} was being read")
         return [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows]
 

@@ -31,6 +31,7 @@ ONTOLOGY_TERMS = 3  # the group of the ontology's terms
 _PUBLISHER = ILRS + "Publisher"  # a kind that says what else an organisation does: named last
 _IN_WORD = re.compile(r"['’‘`´ʼ]")                      # apostrophes join: Chang'e is one word
 _NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
+_WORDLESS_SCRIPT = re.compile("([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af])")  # kana, Han, Hangul
 _BETWEEN_LETTERS_AND_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 # Names a thing is called by (the first, what it is called) and by which it is found besides.
 _CALLED = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
@@ -85,6 +86,7 @@ def words(text: str) -> tuple[str, ...]:
     text = "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")  # zero-width…
     text = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
     text = _BETWEEN_LETTERS_AND_DIGITS.sub(" ", _IN_WORD.sub("", text))
+    text = _WORDLESS_SCRIPT.sub(r" \1 ", text)  # written without spaces: each character a word
     return tuple("".join(c if c.isalnum() else " " for c in text).split())
 
 

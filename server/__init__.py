@@ -14,6 +14,7 @@ from flask import Flask
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.namespaces import PREFIXES, shorten
 from ilrs_graph.remote import StoreChanged
+from ilrs_graph.search import MAX_TEXT_LENGTH
 
 from . import conditional, encoding, errors, graph_store, guards, health, linked_data, openapi, search, sparql, ui, web
 from .config import Config
@@ -43,5 +44,6 @@ def create_app(config: Config | None = None, *, dataset: Dataset | None = None) 
     encoding.register(app)
     app.wsgi_app = web.AccessLog(RepeatedAnswers(app))
     app.jinja_env.filters.update(local=local_href, short=shorten)
-    app.jinja_env.globals.update(prefixes=PREFIXES, static_site=config.static_site, public_root=public_root)
+    app.jinja_env.globals.update(prefixes=PREFIXES, static_site=config.static_site, public_root=public_root,
+                                 longest_search=MAX_TEXT_LENGTH)
     return app

@@ -125,7 +125,7 @@ def _unknown_suffix(path: str, name: str) -> ApiError | None:
     """A 404 naming the suffixes there are, when ``name`` is a resource's with a suffix that is not a
     format's ('cnsa.xml', 'Agreement.owl'); None when it is not."""
     stem, dot, suffix = name.rpartition(".")
-    if not dot or not resources.exists(dataset_of(current_app), iri_for_path(f"{path}/{stem}")):
+    if not (dot and suffix) or not resources.exists(dataset_of(current_app), iri_for_path(f"{path}/{stem}")):
         return None
     documents = path_for(f"{path}/{stem}")
     return ApiError(404, f"<{iri_for_path(f'{path}/{stem}')}> is not written as .{suffix}: {documents}."

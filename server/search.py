@@ -19,6 +19,8 @@ from .state import dataset_of
 
 blueprint = Blueprint("search", __name__)
 
+# The matches as JSON, a format for negotiation to choose (by Accept or ?format=json) beside the page; written
+# by json.dumps below, never by Oxigraph, whose results format fills the field a Format must have.
 MATCHES = Format("json", "application/json", "matches", ox.QueryResultsFormat.JSON, "json")
 
 
@@ -43,7 +45,7 @@ def search_page() -> Response:
         response = Response(json.dumps(body, ensure_ascii=False), content_type=MATCHES.content_type)
     else:
         response = Response(render_template("search.html", text=text.strip(), found=found, error=error,
-                                            most=search.MOST_MATCHES, longest=search.MAX_TEXT_LENGTH),
+                                            most=search.MOST_MATCHES),
                             status=400 if error else 200, content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept"
     # an ETag (304 to a client asking again); a page changes with its template too, not only with the data

@@ -458,6 +458,9 @@ def test_the_shapes_validation_reports_name_resolve_to_the_shapes_document(serve
     assert rdflib.URIRef("https://w3id.org/ilrs/shapes") in set(ontology.objects(None, rdflib.RDFS.seeAlso))
 
 
+CURRENT_VERSION = next(rdflib.Graph().parse(shipped.ontology_file()).objects(None, rdflib.OWL.versionInfo))
+
+
 @pytest.mark.parametrize("path, said", [
     ("id/country/oman.xml", "<https://w3id.org/ilrs/id/country/oman> is not written as .xml: /id/country/oman.ttl"),
     ("ontology/Agreement.owl", "<https://w3id.org/ilrs/ontology/Agreement> is not written as .owl: "
@@ -467,8 +470,9 @@ def test_the_shapes_validation_reports_name_resolve_to_the_shapes_document(serve
     ("id/country/oman.json", "not written as .json: /id/country/oman.ttl, /id/country/oman.nt, /id/country/oman.jsonld, "
                              "/id/country/oman.rdf, /id/country/oman.trig, /id/country/oman.nq, /id/country/oman.html. "
                              "For application/ld+json, ask for .jsonld."),
-    ("ontology/1.1.0.xml", "No ontology document as .xml; it is at /ontology.html"),
+    (f"ontology/{CURRENT_VERSION}.xml", "No ontology document as .xml; it is at /ontology.html"),
     ("data.owl", "For application/rdf+xml, ask for .rdf."),
+    ("id/country/oman.", "The graph has nothing about <https://w3id.org/ilrs/id/country/oman.>"),  # no suffix at all
 ])
 def test_a_suffix_that_is_no_format_is_named_as_such(server, path, said):
     """A reader guessing .xml or .owl for RDF/XML is told the suffixes there are, not that the thing
@@ -480,9 +484,7 @@ def test_a_suffix_that_is_no_format_is_named_as_such(server, path, said):
 @pytest.mark.parametrize("suffix", ["ttl", "rdf", "html"])
 def test_the_current_versions_iri_with_a_suffix_leads_to_the_ontology_in_that_format(server, suffix):
     """/ontology/1.1.0.ttl led to /ontology, where a browser got the page (a review)."""
-    from ilrs_graph import shipped
-    version = next(v for v in rdflib.Graph().parse(shipped.ontology_file()).objects(None, rdflib.OWL.versionInfo))
-    moved = requests.get(server + f"ontology/{version}.{suffix}", allow_redirects=False)
+    moved = requests.get(server + f"ontology/{CURRENT_VERSION}.{suffix}", allow_redirects=False)
     assert moved.status_code == 303 and moved.headers["Location"] == f"/ontology.{suffix}"
 
 

@@ -35,7 +35,8 @@ def test_a_name_is_found_however_it_is_written(dataset, text):
 
 @pytest.mark.parametrize("text, found", [("Jiménez", "person/gabriela-jimenez"), ("jimenez", "person/gabriela-jimenez"),
                                          ("ＣＮＳＡ", "agency/cnsa"), ("\u200bcnsa", "agency/cnsa"), ("cn\u200bsa", "agency/cnsa"),
-                                         ("von karman", "site/von-karman-crater")])
+                                         ("von karman", "site/von-karman-crater"),
+                                         ("贝尔格莱德", "organisation/belgrade-astronomical-observatory")])  # within a name
 def test_accents_full_width_letters_and_invisible_characters_do_not_count(dataset, text, found):
     assert first(dataset, text).iri == ID + found
 
