@@ -98,17 +98,21 @@ class _LastGoodCopy:
         if about and about["content_hash"] == loaded.content_hash and self.quads_path.exists():
             return about["good_since"]
         good_since = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        partial = self.quads_path.with_suffix(".nq.partial")
+        # Both files are written whole before either replaces the kept ones (a rename takes no space): a
+        # full disk leaves the previous copy as it was, never a copy without its description.
+        partials = (self.quads_path.with_suffix(".nq.partial"), self.about_path.with_suffix(".json.partial"))
         try:
             self.quads_path.parent.mkdir(parents=True, exist_ok=True)
-            ox.serialize(loaded.quads, str(partial), format=ox.RdfFormat.N_QUADS)
-            os.replace(partial, self.quads_path)
-            self.about_path.write_text(json.dumps({"content_hash": loaded.content_hash, "good_since": good_since,
-                                                   "files": loaded.shown_files}))
+            ox.serialize(loaded.quads, str(partials[0]), format=ox.RdfFormat.N_QUADS)
+            partials[1].write_text(json.dumps({"content_hash": loaded.content_hash, "good_since": good_since,
+                                               "files": loaded.shown_files}))
+            os.replace(partials[0], self.quads_path)
+            os.replace(partials[1], self.about_path)
         except OSError as error:  # an unwritable cache only costs the fallback, and is said
             log.warning("cannot keep a copy of the good data in %s: %s", self.quads_path.parent, error)
-            with contextlib.suppress(OSError):  # a full disk is not kept full by what could not be written
-                partial.unlink(missing_ok=True)
+            for partial in partials:  # a full disk is not kept full by what could not be written
+                with contextlib.suppress(OSError):
+                    partial.unlink(missing_ok=True)
         return good_since
 
     def read(self) -> Loaded | None:

@@ -198,3 +198,29 @@ def test_a_copy_that_cannot_be_finished_leaves_nothing_behind(tmp_path, monkeypa
     loaded = last_good.load_or_last_good((FIXTURES / "base.trig",), validate=False, engine="oxigraph",
                                          keep_in=tmp_path / "cache")
     assert loaded.problem is None and list((tmp_path / "cache" / "last-good").iterdir()) == []
+
+
+def test_a_disk_full_before_the_copys_description_keeps_the_previous_copy_whole(tmp_path, monkeypatch):
+    """A README check: the disk filled after the quads were written but before their small description,
+    leaving a new copy with an empty description, and no fallback."""
+    from ilrs_graph import last_good
+
+    broken = tmp_path / "data.trig"
+    shutil.copy(FIXTURES / "base.trig", broken)
+    first = last_good.load_or_last_good((broken,), validate=False, engine="oxigraph", keep_in=tmp_path / "cache")
+    write_text = Path.write_text
+
+    def full(path, text, *args, **kwargs):  # the quads fitted; their description does not
+        if path.parent.name == "last-good":
+            raise OSError(28, "No space left on device")
+        return write_text(path, text, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full)
+    broken.write_text(broken.read_text() + NEW_FACT)  # a new good version, whose copy cannot be written
+    assert last_good.load_or_last_good((broken,), validate=False, engine="oxigraph", keep_in=tmp_path / "cache").problem is None
+    monkeypatch.setattr(Path, "write_text", write_text)
+    broken.write_text("@prefix broken\n")
+    fallen_back = last_good.load_or_last_good((broken,), validate=False, engine="oxigraph", keep_in=tmp_path / "cache")
+    assert fallen_back.graph.content_hash == first.graph.content_hash and "data.trig:1" in fallen_back.problem
+    assert len(fallen_back.graph.quads) == len(first.graph.quads)  # the copy it describes, not the newer quads
+    assert not list((tmp_path / "cache" / "last-good").glob("*.partial"))
