@@ -15,11 +15,11 @@ import weakref
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import TypeVar
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 

@@ -109,10 +109,10 @@ def ontology_term(name: str) -> Response:
         return _see_other("/ontology" + (f".{suffix}" if suffix else ""))
     if stem in shipped.ontology_versions():
         return _earlier_version(stem, suffix)
-    version, _, other = name.rpartition(".")
-    if version in shipped.ontology_versions():
+    version, _, other = name.rpartition(".")  # a version's IRI with a suffix that is no format's
+    if other and version in shipped.ontology_versions():
         return _earlier_version(version, other)
-    if resources.is_version_of(dataset_of(current_app), iri_for_path("ontology/" + version), ONTOLOGY):
+    if other and resources.is_version_of(dataset_of(current_app), iri_for_path("ontology/" + version), ONTOLOGY):
         return ontology_document(other)
     if not resources.exists(dataset_of(current_app), iri):
         raise _unknown_suffix("ontology", name) or ApiError(404, f"The ontology defines no term <{iri}>.")

@@ -473,6 +473,7 @@ CURRENT_VERSION = next(rdflib.Graph().parse(shipped.ontology_file()).objects(Non
     (f"ontology/{CURRENT_VERSION}.xml", "No ontology document as .xml; it is at /ontology.html"),
     ("data.owl", "For application/rdf+xml, ask for .rdf."),
     ("id/country/oman.", "The graph has nothing about <https://w3id.org/ilrs/id/country/oman.>"),  # no suffix at all
+    ("ontology/1.0.0.", "The ontology defines no term <https://w3id.org/ilrs/ontology/1.0.0.>"),
 ])
 def test_a_suffix_that_is_no_format_is_named_as_such(server, path, said):
     """A reader guessing .xml or .owl for RDF/XML is told the suffixes there are, not that the thing
