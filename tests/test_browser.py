@@ -108,6 +108,8 @@ def test_the_home_page_shows_the_counts_and_three_pictures(page, server, dataset
                      "source documents": f"{counts.sources:,}"}
     page.get_by_role("link", name=f"{counts.instruments} agreements and laws").click()  # a number leads to what it counts
     assert page.url.endswith("#network-caption") and page.locator("#network-caption").is_visible()
+    folded = page.locator("#network-caption").locator("xpath=..").locator("details")
+    assert folded.evaluate("details => details.open")  # the list of what was counted opens
     rows = page.locator("#network-caption").locator("xpath=..").locator("table tbody tr")
     assert rows.count() == min(counts.instruments, overview.AGREEMENTS.most)  # the number clicked, found where it leads
     joinings = [j for j in overview.joinings(dataset) if j.since]
