@@ -365,7 +365,7 @@ def _load(args: argparse.Namespace) -> int:
     from . import shipped
     from .inputs import rdf_files
     from .last_good import DataRejected, load_checked
-    from .load import LoadError, load_files, load_shipped, shown_path
+    from .load import LoadError, load_files, shown_path
     from .remote import LOAD_TIMEOUT_SECONDS, LoadFailed, load_into_store
 
     timeout = LOAD_TIMEOUT_SECONDS if args.timeout is None else args.timeout
@@ -373,9 +373,14 @@ def _load(args: argparse.Namespace) -> int:
         return _fail(TIMEOUT_REFUSED)
     try:
         endpoints = store_endpoints(args)
-        if args.validate or args.data is None:  # what a server would refuse is not put where servers read it
-            load_checked(None if args.data is None else tuple(args.data), validate=True, engine="oxigraph")
-        loaded = load_shipped() if args.data is None else load_files(rdf_files(args.data), ontology=False)
+        # What a server would refuse is not put where servers read it. The shipped data is loaded as it is
+        # checked; --data files are checked merged with the ontology, and loaded as they are.
+        if args.data is None:
+            loaded = load_checked(None, validate=True, engine="oxigraph")
+        else:
+            if args.validate:
+                load_checked(tuple(args.data), validate=True, engine="oxigraph")
+            loaded = load_files(rdf_files(args.data), ontology=False)
     except (ValueError, LoadError) as error:
         return _fail(str(error))
     except DataRejected as error:
