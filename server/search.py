@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from ilrs_graph import search
 from ilrs_graph.formats import Format
 
-from . import negotiation
+from . import negotiation, ui
 from .conditional import with_validators
 from .errors import ApiError
 from .links import local_href
@@ -48,5 +48,5 @@ def search_page() -> Response:
                                             most=search.MOST_MATCHES),
                             status=400 if error else 200, content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept"
-    # an ETag (304 to a client asking again); a page changes with its template too, not only with the data
-    return with_validators(response, dataset_of(current_app).modified if chosen is MATCHES else None)
+    # 304 to a client asking again; a page changes with its template too, not only with the data
+    return with_validators(response, dataset_of(current_app).modified if chosen is MATCHES else ui.page_modified())

@@ -7,17 +7,20 @@ Each view asks ilrs_graph for what it shows and renders a template; the pictures
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, time, timezone
+from functools import lru_cache
+from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from ilrs_graph import examples, ontology_docs, overview, readable, result_table
+from ilrs_graph import examples, ontology_docs, overview, readable, result_table, shipped
 from ilrs_graph.namespaces import ILRS, PREFIXES
 from ilrs_graph.query import QueryError
 from ilrs_graph.resources import term_text
 
 from . import charts
+from .conditional import with_validators
 from .errors import ApiError
 from .links import local_href
 from .state import dataset_of, state_of
@@ -41,18 +44,41 @@ SHOWN_ROWS = 1000
 
 
 @blueprint.route("/")
-def home() -> str:
+def home() -> Response:
     """The graph's size, three pictures and its sources; of what grows with the graph, the most recent
     only (:class:`overview.Listing`), with how many are left out and a link to list them all."""
     dataset = dataset_of(current_app)
     agreements = overview.agreement_network(dataset)
     today = None if state_of(current_app).config.static_site else date.today()
     counts = overview.counts(dataset)
-    return render_template(
+    page = render_template(
         "home.html", counts=counts, extents=overview.extents(dataset), sources=overview.sources(dataset),
         timeline=charts.timeline(overview.joinings(dataset), today, counts.newest_source),
         agreements=agreements, network=charts.network(agreements),
         roadmap=charts.roadmap(overview.roadmap(dataset), today, counts.newest_source))
+    return with_validators(Response(page, content_type="text/html; charset=utf-8"), page_modified(today))
+
+
+def page_modified(today: date | None = None) -> datetime | None:
+    """A page's Last-Modified: when what it is written from last changed. That is the data's date (the
+    one its RDF documents and the dumps send), or a later one: the code and templates writing the pages
+    and the shapes the ontology's page shows change it too, and a picture drawing ``today`` changes at
+    midnight. None when the data has no date."""
+    data = dataset_of(current_app).modified
+    if data is None:
+        return None
+    shapes = shipped.shapes_file().stat().st_mtime
+    midnight = 0 if today is None else datetime.combine(today, time.min).timestamp()  # local, as date.today()
+    newest = max(data.timestamp(), _code_modified(), shapes, midnight)
+    return datetime.fromtimestamp(int(newest), tz=timezone.utc)
+
+
+@lru_cache(maxsize=1)
+def _code_modified() -> float:
+    """When the code and templates writing the pages last changed (they change only with the server)."""
+    files = (path for package in (Path(__file__).parent, Path(readable.__file__).parent)
+             for path in package.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
+    return max(path.stat().st_mtime for path in files)
 
 
 @blueprint.route("/favicon.ico")

@@ -8,6 +8,8 @@ import http.client
 import gzip
 import io
 import json
+import time
+from email.utils import parsedate_to_datetime
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
@@ -22,6 +24,7 @@ from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQ
 from ilrs_graph import formats, shipped
 from ilrs_graph.dataset import Dataset
 
+from .conftest import ROOT
 from .server_process import running_server
 
 LABELS = "SELECT ?thing ?label WHERE { ?thing <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
@@ -552,7 +555,7 @@ def test_a_repeated_etag_gets_304(server):
 
 @pytest.mark.parametrize("path", ["data.ttl", "sparql?query=" + quote(LABELS), "static/style.css",
                                   "id/agency/cnsa.ttl", "id/agency/cnsa.html", "ontology.ttl", "ontology",
-                                  "ontology/Payload.ttl", "openapi.json"])
+                                  "ontology/Payload.ttl", "openapi.json", ""])
 @pytest.mark.parametrize("encoding", ["gzip", "identity"])
 def test_preconditions_are_judged_as_http_orders_them(server, path, encoding):
     """RFC 9110 13.2.2: If-Match (strong), else If-Unmodified-Since, fail with a short 412; then
@@ -575,12 +578,33 @@ def test_preconditions_are_judged_as_http_orders_them(server, path, encoding):
     assert status(If_Match='"other"', If_None_Match=etag) == 412
     assert status(If_Match=etag, If_None_Match=etag) == 304 and status(If_None_Match="W/" + etag) == 304
     assert status(If_None_Match="*") == 304 and status(If_None_Match='"other"') == 200
-    if modified:  # the dumps: the data's date
+    if modified:  # the dumps and the pages: the data's date (or later, for a page)
         assert status(If_Unmodified_Since="Mon, 01 Jan 2001 00:00:00 GMT") == 412
         assert status(If_Match=etag, If_Unmodified_Since="Mon, 01 Jan 2001 00:00:00 GMT") == 200
         assert status(If_Unmodified_Since=modified) == 200 and status(If_Modified_Since=modified) == 304
         assert status(If_Modified_Since="Mon, 01 Jan 2001 00:00:00 GMT") == 200
         assert status(If_None_Match='"other"', If_Modified_Since=modified) == 200
+
+
+@pytest.mark.parametrize("path", ["", "id/agency/cnsa.html", "ontology.html", "search?q=cnsa"])
+def test_a_page_is_last_modified_when_its_data_or_templates_were(server, path):
+    """The pages had an ETag but no Last-Modified, so a client keeping only dates (If-Modified-Since)
+    got the whole page again and again. A page is last modified when its data was (the date of the
+    dumps and RDF documents) or later, when what writes it changed since (a template); If-Modified-Since
+    at that date is a 304, unless If-None-Match names another version (it comes first)."""
+    data = parsedate_to_datetime(requests.get(server + "data.ttl").headers["Last-Modified"])
+    templates = max(template.stat().st_mtime for template in (ROOT / "server" / "templates").rglob("*.html"))
+    page = requests.get(server + path, headers={"Accept": "text/html"})
+    modified = page.headers["Last-Modified"]
+    assert page.headers["Content-Type"].startswith("text/html") and page.headers["ETag"]
+    assert max(data.timestamp(), int(templates)) <= parsedate_to_datetime(modified).timestamp() <= time.time()
+    def status(**headers):
+        return requests.get(server + path, headers={"Accept": "text/html", **{k.replace("_", "-"): v
+                                                                             for k, v in headers.items()}}).status_code
+    assert status(If_Modified_Since=modified) == 304
+    assert status(If_Modified_Since="Mon, 01 Jan 2001 00:00:00 GMT") == 200
+    assert status(If_None_Match='"other"', If_Modified_Since=modified) == 200
+    assert status(If_None_Match=page.headers["ETag"], If_Modified_Since="Mon, 01 Jan 2001 00:00:00 GMT") == 304
 
 
 def test_the_same_query_written_otherwise_is_the_same_cached_answer(server):
