@@ -21,6 +21,7 @@ NAME_WIDTH = 230.0     # the most the roadmap's names take: a longer one is cut,
 ROW = 22.0             # one partner, one mission
 PHASE_ROW = 30.0       # one phase: its name and, below, its years
 PLAN_ROW = 20.0        # the heading of one plan's phases
+SECTION_ROW = 18.0     # the heading of the missions
 AXIS_TOP = 28.0
 
 
@@ -228,6 +229,14 @@ def _node(graph: AgreementNetwork, iri: str, x: float, y: float, neighbours: dic
 # --- The roadmap ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Band:
+    """The stretch of the names' column a row holds, from ``top``, which its names' backdrop covers:
+    the rows' bands tile the column, so that what scrolls under the names shows nowhere between them."""
+    top: float
+    height: float
+
+
+@dataclass(frozen=True)
 class Segment:
     x1: float
     x2: float
@@ -244,6 +253,10 @@ class PhaseLane:
     segments: list[Segment]
     span: str  # the years in words: "2021 to 2025", "from 2035 or 2036", "until 2028 or 2035"
 
+    @property
+    def band(self) -> Band:
+        return Band(self.y - PHASE_ROW / 2, PHASE_ROW)
+
 
 @dataclass(frozen=True)
 class PlanLanes:
@@ -254,6 +267,10 @@ class PlanLanes:
     heading: str
     y: float  # the heading's baseline
     phases: list[PhaseLane]
+
+    @property
+    def band(self) -> Band:
+        return Band(self.y + 6 - PLAN_ROW, PLAN_ROW)
 
 
 @dataclass(frozen=True)
@@ -272,11 +289,16 @@ class MissionLane:
     x1: float  # the line joining its markers: how far its date moved between sources
     x2: float
 
+    @property
+    def band(self) -> Band:
+        return Band(self.y - ROW / 2, ROW)
+
 
 @dataclass(frozen=True)
 class RoadmapChart:
     width: float
     height: float
+    names_width: float  # the names' column, left of the time axis
     first_year: int
     last_year: int
     ticks: list[Tick]
@@ -291,6 +313,11 @@ class RoadmapChart:
     def phases(self) -> list[PhaseLane]:
         """Every phase's lane, top to bottom."""
         return [lane for plan in self.plans for lane in plan.phases]
+
+    @property
+    def missions_band(self) -> Band:
+        """The missions' heading's."""
+        return Band(self.missions_top - SECTION_ROW, SECTION_ROW)
 
 
 def roadmap(plan: Roadmap, today: date | None, newest_source: PartialDate | None = None) -> RoadmapChart:
@@ -311,7 +338,7 @@ def roadmap(plan: Roadmap, today: date | None, newest_source: PartialDate | None
         heading = f"Phases defined in the {name}" if name else "Phases no source places in a programme document"
         plans.append(PlanLanes(name, heading, top + PLAN_ROW - 6, lanes))
         top += PLAN_ROW + PHASE_ROW * len(phases)
-    missions_top = top + 18
+    missions_top = top + SECTION_ROW
     missions = []
     for index, mission in enumerate(dated):
         markers = [Marker(axis.x(year + 0.5), "planned", f"planned for {year} by a source")
@@ -324,8 +351,9 @@ def roadmap(plan: Roadmap, today: date | None, newest_source: PartialDate | None
         missions.append(MissionLane(mission, _fitted(mission.name), missions_top + ROW * index + ROW / 2, markers,
                                     min(xs), max(xs)))
     height = missions_top + ROW * len(dated) + 8
-    return RoadmapChart(WIDTH, height, first, last - 1, axis.ticks(), axis.at(today), plans, missions_top, missions,
-                        [m for m in plan.missions if not m.years], _sources_end(axis, newest_source))
+    return RoadmapChart(WIDTH, height, label_width, first, last - 1, axis.ticks(), axis.at(today), plans,
+                        missions_top, missions, [m for m in plan.missions if not m.years],
+                        _sources_end(axis, newest_source))
 
 
 def _by_plan(phases: list[Phase]) -> list[tuple[str | None, list[Phase]]]:

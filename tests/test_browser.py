@@ -336,6 +336,37 @@ def test_pages_fit_a_phone_and_the_pictures_scroll_inside_them(page, server):
     screenshot(page, "home-phone")
 
 
+def test_the_roadmaps_row_names_stay_in_view_while_it_scrolls_sideways(page, server):
+    """At 375 px the roadmap's names (its first column) scrolled away with the picture: a reader scrolled
+    to 2040 saw bars without knowing whose. They stay at the box's left, over what scrolls under them,
+    and still lead to their pages."""
+    page.set_viewport_size({"width": 375, "height": 900})
+    page.goto(server)
+    box = page.get_by_role("region", name=re.compile("^The roadmap"))
+    name = page.locator("svg.roadmap a.mark.mission text.name").first
+    shape = page.locator("svg.roadmap a.mark.mission circle").first
+    def seen(locator) -> tuple[float, float]:  # where it is, from the box's left edge; how much of it shows
+        return locator.evaluate("""(element) => { const box = element.closest('.chart-scroll').getBoundingClientRect();
+            const its = element.getBoundingClientRect();
+            return [its.left - box.left, Math.min(its.right, box.right) - Math.max(its.left, box.left)]; }""")
+    name.scroll_into_view_if_needed()
+    at_rest, shape_at_rest = seen(name), seen(shape)
+    box.evaluate("box => box.scrollLeft = box.scrollWidth")
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    scrolled = box.evaluate("box => box.scrollLeft")
+    assert scrolled > 400
+    assert seen(shape)[0] == pytest.approx(shape_at_rest[0] - scrolled, abs=1)  # the picture did scroll
+    assert seen(name) == pytest.approx(at_rest, abs=1)  # its name did not
+    # in front: what is drawn at the name's middle is the name, not a bar or a line under it
+    middle = name.evaluate("(n) => { const r = n.getBoundingClientRect(); const e = document.elementFromPoint("
+                           "r.left + r.width / 2, r.top + r.height / 2); return e.closest('a') === n.closest('a'); }")
+    assert middle
+    box.screenshot(path=str(ARTIFACTS / "roadmap-phone-scrolled.png"))
+    href = name.evaluate("(n) => n.closest('a').getAttribute('href')")
+    name.click()
+    page.wait_for_url(re.compile(re.escape(href) + r"(\.html)?$"))
+
+
 def test_a_name_typed_in_the_headers_box_leads_to_its_page(page, server):
     page.goto(server + "ontology")
     page.get_by_role("searchbox", name="Find by name").fill("chang’e-7")

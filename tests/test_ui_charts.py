@@ -168,6 +168,11 @@ def test_the_roadmap_shows_agreed_disputed_and_unknown_spans_and_each_planned_an
     assert [m.name for m in chart.undated_missions] == ["Probe 4"]
     assert chart.missions_top > max(lane.y for lane in chart.phases)
     assert all(lane.y < chart.height for lane in chart.missions)
+    # the names' backdrops (kept at the left while the picture scrolls) tile the column: nothing shows between
+    bands = [b for plan in chart.plans for b in (plan.band, *(lane.band for lane in plan.phases))]
+    bands += [chart.missions_band, *(lane.band for lane in chart.missions)]
+    assert bands[0].top == charts.AXIS_TOP and all(a.top + a.height == b.top for a, b in zip(bands, bands[1:]))
+    assert chart.names_width == chart.ticks[0].x
 
 
 def test_the_roadmap_marks_where_its_sources_end_apart_from_today():
