@@ -212,6 +212,21 @@ def test_the_roadmap_gives_each_mission_the_status_its_newest_dated_source_gives
     assert {m.name: m.status for m in overview.roadmap(dataset).missions if m.status} == expected
 
 
+@pytest.mark.parametrize("caption", ["timeline-caption", "network-caption", "roadmap-caption"])
+def test_the_facts_behind_a_picture_say_where_their_sources_are_and_lead_there(client, caption):
+    """The tables beside the pictures name no source, while every fact of the graph has one: they say that
+    each row's name leads to its page, and that page cites the sources of its facts."""
+    html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    figure = html[html.index(f'id="{caption}"'):]
+    folded = figure[figure.index("<details>"):figure.index("</details>")]
+    assert "Each name leads to its page, which cites the sources of every fact on it." in Page(folded).text
+    rows = re.findall(r"<tr>\s*<td><a href=\"([^\"]+)\"", folded)
+    assert len(rows) == folded.count("<tr>") - folded.count("<thead>") > 0
+    for href in set(rows):
+        page = get(client, href)
+        assert "sources-title" in page.ids and "Sources The documents that state the facts on this page" in page.text, href
+
+
 def test_the_roadmap_orders_missions_by_their_earliest_date_a_launch_before_a_bare_year(client):
     """Queqiao-2 launched on 20 March 2024, Chang'e 6 on 3 May 2024 (and was planned for 2024 and 2026)."""
     html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
