@@ -118,7 +118,7 @@ EXPECTED: dict[str, Expect] = {
         ("2023-10-10", "2024", "", "planned"), ("2023-10-10", "2026", "", "planned"),
         ("2023-04-25", "2024", "", ""), ("", "", "", "completed")]),
     "latest-mission-status": Expect(["missionLabel", "status", "published"], [
-        ("Chang'e 6", "completed", "2024-06-28"), ("Chang'e 7", "planned", "2024-04-26"),
+        ("Chang'e 6", "completed", "2024-06-28"), ("Chang'e 7", "planned", "2026-03-12"),  # WAM, 12 March 2026
         ("Chang'e 8", "planned", "2025-04-24"), ("China's crewed lunar landing", "planned", "2023-10-10"),
         ("Luna 25", "failed", "2023-08-20"), ("Queqiao-2", "launched", "2024-03-20")]),
     "everything-about-cnsa": Expect(["subject", "property", "value", "label"], [
