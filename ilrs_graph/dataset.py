@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -104,8 +105,10 @@ class ResultCache:
 class Dataset:
     """The graph being served: answers queries (cached), dumps itself, and knows its size.
 
-    With ``isolated`` true (the server), clients' queries run in executor processes, within the time
-    and memory limits (see :mod:`ilrs_graph.execution`); the project's own queries run in-process.
+    With ``isolated`` true (the server), clients' queries are held to the limits: an engine that evaluates
+    here runs them in executor processes (see :mod:`ilrs_graph.execution`), and a store's answers are read
+    up to ``max_answer_bytes``. The project's own queries (the pages') are not a client's: they run
+    in-process and are answered whole.
     """
 
     def __init__(self, engine: Engine, statements: Callable[[], list[ox.Quad]], *, modified: datetime | None = None,
@@ -117,6 +120,7 @@ class Dataset:
         self.version = engine.version
         self.cache = cache if cache is not None else ResultCache(max_bytes=limits.max_cache_bytes)
         self.executors = ExecutorPool(engine, limits) if isolated and engine.evaluates_here else None
+        self._max_answer_bytes = limits.max_answer_bytes if isolated else None  # where no executor applies it
         self._statements = statements
         self._kept: dict[str, Answer | None] = {}  # file name → what is sent from it; None: the format cannot hold it
         self._kept_names: dict[int, str] = {}  # a kept answer (id) → its file name, for its gzipped copy
@@ -153,12 +157,13 @@ class Dataset:
                    cache=ResultCache(cache_entries, limits.max_cache_bytes), isolated=isolated)
 
     @classmethod
-    def from_store(cls, endpoints: StoreEndpoints, *, limits: Limits = Limits(), cache_entries: int = 1024) -> Dataset:
+    def from_store(cls, endpoints: StoreEndpoints, *, limits: Limits = Limits(), cache_entries: int = 1024,
+                   isolated: bool = False) -> Dataset:
         """The version an external SPARQL store holds (loaded by ``ilrs-graph load --store``); raises
         :class:`~ilrs_graph.remote.StoreError` when the store cannot be reached or holds none."""
         engine = RemoteEngine(endpoints, limits=limits)
         return cls(engine, engine.statements, modified=engine.modified, limits=limits,
-                   cache=ResultCache(cache_entries, limits.max_cache_bytes))
+                   cache=ResultCache(cache_entries, limits.max_cache_bytes), isolated=isolated)
 
     @property
     def loaded(self) -> LoadedGraph:
@@ -178,17 +183,19 @@ class Dataset:
     def answer(self, plan: QueryPlan, fmt: Format, *, default_graph_uris: Sequence[str] = (),
                named_graph_uris: Sequence[str] = ()) -> Answer:
         """Answer a client's checked query, from the cache when the same question (the same normal form)
-        was (or is being) asked of this version, else in an executor (when isolated). A volatile query
+        was (or is being) asked of this version, else within the limits (when isolated). A volatile query
         (NOW(), RAND()…) is run every time, and its answer has no entity tag. The graphs chosen are a set:
         one named twice is taken once (Oxigraph would read it twice, doubling every count)."""
-        return self._answer(self.executors or self.engine, plan, fmt, tuple(dict.fromkeys(default_graph_uris)),
+        runner = self.executors.run if self.executors else \
+            partial(self.engine.run, max_answer_bytes=self._max_answer_bytes)
+        return self._answer(runner, plan, fmt, tuple(dict.fromkeys(default_graph_uris)),
                             tuple(dict.fromkeys(named_graph_uris)))
 
-    def _answer(self, runner: Engine | ExecutorPool, plan: QueryPlan, fmt: Format,
+    def _answer(self, runner: Callable[..., bytes], plan: QueryPlan, fmt: Format,
                 default_graph_uris: tuple[str, ...], named_graph_uris: tuple[str, ...]) -> Answer:
         def run() -> tuple[bytes, float]:
             started = time.monotonic()
-            body = runner.run(plan, fmt, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris)
+            body = runner(plan, fmt, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris)
             return body, time.monotonic() - started
 
         if plan.volatile:
@@ -202,14 +209,14 @@ class Dataset:
         false for one whose answer is not worth a place in the result cache (one of many, each asked once)."""
         fmt = formats.by_name("json")
         plan = QueryPlan(text, "SELECT")
-        body = self._answer(self.engine, plan, fmt, (), ()).body if kept else self.engine.run(plan, fmt)
+        body = self._answer(self.engine.run, plan, fmt, (), ()).body if kept else self.engine.run(plan, fmt)
         solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         names = [v.value for v in solutions.variables]
         return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
 
     def triples(self, text: str, fmt: Format) -> bytes:
         """Run one of the project's own CONSTRUCT queries (trusted) in ``fmt``."""
-        return self._answer(self.engine, QueryPlan(text, "CONSTRUCT"), fmt, (), ()).body
+        return self._answer(self.engine.run, QueryPlan(text, "CONSTRUCT"), fmt, (), ()).body
 
     def document(self, key: tuple, fmt: Format, make: Callable[[], bytes]) -> Answer:
         """A document made from the whole graph (its description, the service description, the JSON-LD

@@ -37,7 +37,7 @@ from . import formats, memory
 from .formats import Format
 from .query import Limits, QueryError, QueryPlan
 from .store import Engine
-from .wording import counted
+from .wording import counted, size
 
 log = logging.getLogger("ilrs_graph.execution")
 
@@ -80,8 +80,8 @@ class ExecutorPool:
             fitting = limits.max_surplus_bytes // max(engine.footprint_bytes, 1)
             self.capacity = limits.executors + min(limits.max_executors - limits.executors, fitting)
             log.info("the graph takes %s in memory: up to %s per server process (max_executors %d; "
-                     "extra ones may copy %s of it, max_surplus_bytes)", _size(engine.footprint_bytes),
-                     counted(self.capacity, "executor"), limits.max_executors, _size(limits.max_surplus_bytes))
+                     "extra ones may copy %s of it, max_surplus_bytes)", size(engine.footprint_bytes),
+                     counted(self.capacity, "executor"), limits.max_executors, size(limits.max_surplus_bytes))
 
     def start(self) -> None:
         """Fork the forker and the first executors; call it before the process starts threads."""
@@ -200,7 +200,7 @@ class ExecutorPool:
             return QueryError("The query is too complex for the engine: it nests or chains too much "
                               "(operators, paths, collections, patterns). Simplify it.", 400)
         log.warning("a query executor died (wait status %s), most likely at its memory limit", status)
-        return QueryError(f"The query needed more than {_size(self.limits.max_query_memory_bytes)} of "
+        return QueryError(f"The query needed more than {size(self.limits.max_query_memory_bytes)} of "
                           "memory, this endpoint's limit for one query, and was stopped. Ask for less "
                           "(a LIMIT, fewer DISTINCT or ORDER BY over large results).", 503,
                           retry_after=RETRY_AFTER_SECONDS)
@@ -311,11 +311,7 @@ def _executor_loop(sock: socket.socket, engine: Engine, limits: Limits) -> None:
         started = time.monotonic()
         try:
             body = engine.run(plan, formats.by_name(format_name), default_graph_uris=default_graph_uris,
-                              named_graph_uris=named_graph_uris)
-            if len(body) > limits.max_answer_bytes:
-                raise QueryError(f"The answer takes {_size(len(body))}; this endpoint sends at most "
-                                 f"{_size(limits.max_answer_bytes)}. Ask for less with LIMIT, or download "
-                                 "the whole graph from /data.nt.", 400)
+                              named_graph_uris=named_graph_uris, max_answer_bytes=limits.max_answer_bytes)
             _send(sock, _ANSWER, body)
         except QueryError as error:
             _send(sock, _REFUSAL, pickle.dumps((error.message, error.status, error.line, error.column)))
@@ -403,15 +399,6 @@ def _faulted_bytes(pid: int) -> int:
             return int(stat.read().rpartition(")")[2].split()[7]) * _PAGE_SIZE
     except (OSError, ValueError, IndexError):
         return 0
-
-
-def _size(count: float) -> str:
-    """A number of bytes as people read it: 512 bytes, 16 KiB, 1.5 GiB."""
-    for unit in ("bytes", "KiB", "MiB"):
-        if count < 1024:
-            return f"{count:,.0f} {unit}" if unit == "bytes" else f"{count:,.3g} {unit}"
-        count /= 1024
-    return f"{count:,.3g} GiB"
 
 
 def _send(sock: socket.socket, kind: bytes, payload: bytes) -> None:

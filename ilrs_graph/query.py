@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 
 from .namespaces import PREFIXES
-from .wording import counted
+from .wording import counted, size
 
 
 class QueryError(Exception):
@@ -30,6 +30,12 @@ class QueryError(Exception):
         super().__init__(message)
         self.message, self.status, self.line, self.column = message, status, line, column
         self.retry_after = retry_after  # seconds, for a limit the server hit (503) rather than a bad query
+
+
+def answer_too_large(max_answer_bytes: int) -> QueryError:
+    """A client's answer past its limit (``Limits.max_answer_bytes``), and what to ask instead."""
+    return QueryError(f"The answer is larger than {size(max_answer_bytes)}; this endpoint sends at most "
+                      f"{size(max_answer_bytes)}. Ask for less with LIMIT, or download the whole graph from /data.nt.")
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ import urllib3
 from .formats import Format
 from .load import LoadedGraph
 from .execution import RETRY_AFTER_SECONDS
-from .query import Limits, QueryError, QueryPlan, syntax_error
+from .query import Limits, QueryError, QueryPlan, answer_too_large, syntax_error
 from .store import Engine, evaluation_refused, write_answer
 
 MANIFEST_GRAPH = "urn:ilrs-graph:loaded"
@@ -227,14 +227,14 @@ class RemoteEngine(Engine):
                                f"while version {self.version} was being read")
         return [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows]
 
-    def _run(self, plan: QueryPlan, fmt: Format, default_graph_uris: list[str],
-             named_graph_uris: list[str]) -> bytes:
+    def _run(self, plan: QueryPlan, fmt: Format, default_graph_uris: list[str], named_graph_uris: list[str],
+             max_answer_bytes: int | None) -> bytes:
         fields = [("query", plan.text), *(("default-graph-uri", iri) for iri in default_graph_uris),
                   *(("named-graph-uri", iri) for iri in named_graph_uris)]
         accept = _NTRIPLES if plan.answers_with_triples else _RESULTS_JSON
         try:
             response = self._http.request("POST", self.endpoints.query, timeout=self.limits.timeout_seconds,
-                                          body=urlencode(fields), max_bytes=self.limits.max_answer_bytes,
+                                          body=urlencode(fields), max_bytes=max_answer_bytes,
                                           headers={"Content-Type": "application/x-www-form-urlencoded",
                                                    "Accept": accept})
         except TimeoutError:
@@ -244,7 +244,7 @@ class RemoteEngine(Engine):
         except ConnectionError as error:
             raise QueryError(f"The SPARQL store is not available: {error}.", 502) from None
         except AnswerTooLarge:
-            raise self._too_large() from None
+            raise answer_too_large(max_answer_bytes) from None
         if response.status == 400:  # the store's parser refused the query
             raise syntax_error(Exception(_message(response)))
         if response.status == 500 and _UNSUPPORTED_FUNCTION.fullmatch(_message(response).strip()):
@@ -252,17 +252,10 @@ class RemoteEngine(Engine):
         if response.status != 200:
             raise QueryError(f"The SPARQL store answered {response.status}: {_message(response)}", 502)
         try:
-            body = write_answer(ox.parse(response.data, format=ox.RdfFormat.N_TRIPLES) if plan.answers_with_triples
+            return write_answer(ox.parse(response.data, format=ox.RdfFormat.N_TRIPLES) if plan.answers_with_triples
                                 else ox.parse_query_results(response.data, format=ox.QueryResultsFormat.JSON), fmt)
         except SyntaxError as error:
             raise QueryError(f"The SPARQL store's answer could not be read: {error}", 502) from None
-        if len(body) > self.limits.max_answer_bytes:  # a format may take more bytes than the store's
-            raise self._too_large()
-        return body
-
-    def _too_large(self) -> QueryError:
-        return QueryError(f"The answer is larger than {self.limits.max_answer_bytes:,} bytes, this endpoint's "
-                          "limit. Ask for less with LIMIT, or download the dump /data.nt.")
 
 
 # --- loading -------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import rdflib.plugins.sparql
 from . import convert, memory, rdflib_fixes  # noqa: F401 (rdflib's evaluator, fixed on import)
 from .formats import CannotWrite, Format, writable
 from .load import LoadedGraph
-from .query import LARGEST_COUNT, QueryError, QueryPlan, syntax_error
+from .query import LARGEST_COUNT, QueryError, QueryPlan, answer_too_large, syntax_error
 
 # rdflib would otherwise fetch FROM / FROM NAMED IRIs from the web.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -76,8 +76,10 @@ class Engine:
         """Raise LoadError when this engine cannot hold ``loaded``."""
 
     def run(self, plan: QueryPlan, fmt: Format, *, default_graph_uris: Sequence[str] = (),
-            named_graph_uris: Sequence[str] = ()) -> bytes:
-        """Answer ``plan`` in ``fmt``; raise :class:`QueryError` for bad queries or unknown graphs."""
+            named_graph_uris: Sequence[str] = (), max_answer_bytes: int | None = None) -> bytes:
+        """Answer ``plan`` in ``fmt``; raise :class:`QueryError` for bad queries or unknown graphs, and
+        for an answer over ``max_answer_bytes``: a client's limit, None for the project's own queries (the
+        pages need their answers whole, whatever a client may be sent)."""
         for clause, iris in (("FROM", plan.from_graphs), ("FROM NAMED", plan.from_named_graphs),
                              ("default-graph-uri", default_graph_uris), ("named-graph-uri", named_graph_uris)):
             unknown = [iri for iri in iris if iri not in self.graph_names]
@@ -88,14 +90,18 @@ class Engine:
         expected_kind = ("graph", "dataset") if plan.answers_with_triples else ("results",)
         if fmt.kind not in expected_kind:
             raise QueryError(f"A {plan.form} query cannot be answered as {fmt.media_type}.", 406)
-        body = self._run(plan, fmt, list(default_graph_uris), list(named_graph_uris))
+        body = self._run(plan, fmt, list(default_graph_uris), list(named_graph_uris), max_answer_bytes)
+        if max_answer_bytes is not None and len(body) > max_answer_bytes:
+            raise answer_too_large(max_answer_bytes)
         try:
             return writable(body, fmt)
         except CannotWrite as refused:
             raise QueryError(str(refused), 406) from None
 
-    def _run(self, plan: QueryPlan, fmt: Format, default_graph_uris: list[str],
-             named_graph_uris: list[str]) -> bytes:
+    def _run(self, plan: QueryPlan, fmt: Format, default_graph_uris: list[str], named_graph_uris: list[str],
+             max_answer_bytes: int | None) -> bytes:
+        """The answer's bytes; ``max_answer_bytes`` lets an engine that receives them (a store's) stop
+        reading past it. The engines here make the whole answer anyway."""
         raise NotImplementedError
 
 
@@ -112,7 +118,7 @@ class OxigraphEngine(Engine):
         self.store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
         self.store.extend(quads)
 
-    def _run(self, plan, fmt, default_graph_uris, named_graph_uris):
+    def _run(self, plan, fmt, default_graph_uris, named_graph_uris, max_answer_bytes):
         options: dict = {}
         if default_graph_uris or named_graph_uris:  # the protocol's dataset overrides the query's
             options["default_graph"] = [ox.NamedNode(iri) for iri in default_graph_uris]
@@ -142,7 +148,7 @@ class RdflibEngine(Engine):
     def check_readable(cls, loaded: LoadedGraph) -> None:
         loaded.refuse_triple_terms("the rdflib engine (--engine rdflib)")
 
-    def _run(self, plan, fmt, default_graph_uris, named_graph_uris):
+    def _run(self, plan, fmt, default_graph_uris, named_graph_uris, max_answer_bytes):
         try:
             return self._evaluate(plan, fmt, default_graph_uris, named_graph_uris)
         except RecursionError:  # its parser and evaluator recurse on nesting the limits allow

@@ -13,3 +13,12 @@ def article(word: str) -> str:
     """``word`` after "a" or "an", as it sounds when its letters are read out or it is said ("an ASK query",
     "a SELECT query")."""
     return f"{'an' if word[:1].upper() in 'AEIOU' else 'a'} {word}"
+
+
+def size(count: float) -> str:
+    """A number of bytes as people read it: 512 bytes, 16 KiB, 1.5 GiB."""
+    for unit in ("bytes", "KiB", "MiB"):
+        if count < 1024:
+            return f"{count:,.0f} {unit}" if unit == "bytes" else f"{count:,.3g} {unit}"
+        count /= 1024
+    return f"{count:,.3g} GiB"

@@ -116,7 +116,8 @@ def _follow_store(state: ServerState) -> None:
 
 
 def _store_dataset(config: Config) -> Dataset:
-    return Dataset.from_store(config.store, limits=config.limits, cache_entries=config.result_cache_entries)
+    return Dataset.from_store(config.store, limits=config.limits, cache_entries=config.result_cache_entries,
+                              isolated=True)
 
 
 def _iso(dataset: Dataset) -> str:

@@ -109,12 +109,13 @@ def test_a_query_slower_than_the_timeout_is_503_with_retry_after(loaded_store):
 
 
 def test_an_answer_over_the_size_limit_is_refused_before_it_is_read_whole(loaded_store):
-    frugal = RemoteEngine(StoreEndpoints.of(loaded_store), limits=Limits(max_answer_bytes=10_000))
+    engine = RemoteEngine(StoreEndpoints.of(loaded_store))
     everything = analyse("SELECT * WHERE { ?s ?p ?o }")
-    with pytest.raises(QueryError, match="larger than 10,000 bytes") as raised:
-        frugal.run(everything, RESULTS_JSON)
+    with pytest.raises(QueryError, match="at most 9.77 KiB") as raised:
+        engine.run(everything, RESULTS_JSON, max_answer_bytes=10_000)
     assert raised.value.status == 400
-    assert frugal.run(analyse("ASK { ?s ?p ?o }"), RESULTS_JSON)  # the connection pool still works
+    assert engine.run(analyse("ASK { ?s ?p ?o }"), RESULTS_JSON, max_answer_bytes=10_000)  # the pool still works
+    assert len(engine.run(everything, RESULTS_JSON)) > 10_000  # the project's own queries are answered whole
 
 
 def test_a_store_that_is_not_there_is_a_clear_error():

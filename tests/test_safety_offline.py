@@ -119,7 +119,7 @@ class _EngineThatDialsOut(OxigraphEngine):
 
     target: tuple[str, int] = ("127.0.0.1", 0)
 
-    def _run(self, plan, fmt, default_graph_uris, named_graph_uris):
+    def _run(self, plan, fmt, default_graph_uris, named_graph_uris, max_answer_bytes):
         socket.create_connection(self.target, timeout=2).close()
         return b"reached"
 

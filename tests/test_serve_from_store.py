@@ -161,6 +161,17 @@ def test_a_query_over_the_time_limit_is_503(store):
         assert requests.get(base + "healthz", timeout=10).json()["status"] == "ok"
 
 
+def test_a_low_answer_size_limit_holds_clients_queries_not_the_pages(store):
+    """An operator's review: with a small max_answer_bytes, the pages over a store were 400, their own
+    queries held to the limit meant for clients' (over the embedded engine they never were)."""
+    with running_server("--store", store, "--limit", "max_answer_bytes=2K") as base:
+        for path in ("", "id/agency/cnsa.html", "id/agency/cnsa.ttl", "ontology", "search?q=cnsa"):
+            page = requests.get(base + path, timeout=30)
+            assert page.status_code == 200, (path, page.text)
+        refused = requests.post(base + "sparql", data={"query": "SELECT * WHERE { ?s ?p ?o }"}, timeout=30)
+        assert refused.status_code == 400 and "at most 2 KiB" in refused.text
+
+
 def _version(server: str) -> str:
     return requests.get(server + "healthz", timeout=10).json()["version"]
 
