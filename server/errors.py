@@ -13,6 +13,8 @@ from ilrs_graph.formats import CannotWrite
 from ilrs_graph.query import QueryError
 from ilrs_graph.remote import StoreError
 
+from .web import REFUSAL
+
 log = logging.getLogger("ilrs_server")
 
 
@@ -65,7 +67,9 @@ def _reason(status: int) -> str:
 
 
 def render(error: ApiError) -> Response:
-    """The error as JSON, HTML or plain text, whichever the client prefers (plain text by default)."""
+    """The error as JSON, HTML or plain text, whichever the client prefers (plain text by default); its
+    message goes into the request's access line too."""
+    request.environ[REFUSAL] = error.message
     body: dict = {"status": error.status, "message": error.message}
     if error.line is not None:
         body.update(line=error.line, column=error.column)

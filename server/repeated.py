@@ -26,6 +26,7 @@ from .guards import header_bytes, lacks_host
 from .parameters import content_coding
 from .reloading import store_check_due
 from .state import state_of
+from .web import POSTED_QUERY
 
 # Where the /sparql view leaves the data version and the answer it sent, for the replay to find.
 ANSWER_SENT = "ilrs.answer"
@@ -35,11 +36,13 @@ REMEMBERED, REMEMBERED_BYTES = 1024, 4 * 2**20
 
 
 class _Sent(NamedTuple):
-    """What went out for a request: from which data version, which answer, with which status and headers."""
+    """What went out for a request: from which data version, which answer, with which status and headers,
+    and the query a POST carried (for its access line)."""
     version: str
     answer: weakref.ref[Answer]
     status: str
     headers: list[tuple[str, str]]
+    posted_query: str | None
 
 
 class RepeatedAnswers:
@@ -64,6 +67,8 @@ class RepeatedAnswers:
         if answer is None or header_bytes(environ) > state.config.limits.max_header_bytes:
             return self.wsgi_app(environ, lambda status, headers, *exc: self._remember(
                 environ, key, status, headers, start_response, exc))
+        if sent.posted_query is not None:
+            environ[POSTED_QUERY] = sent.posted_query
         start_response(sent.status, list(sent.headers))
         return [answer.body]
 
@@ -76,7 +81,7 @@ class RepeatedAnswers:
             with self._lock:
                 if key not in self._sent:
                     self._sent_bytes += _size(key)
-                self._sent[key] = _Sent(version, weakref.ref(answer), status, list(headers))
+                self._sent[key] = _Sent(version, weakref.ref(answer), status, list(headers), environ.get(POSTED_QUERY))
                 self._sent.move_to_end(key)
                 while len(self._sent) > REMEMBERED or self._sent_bytes > REMEMBERED_BYTES:
                     self._sent_bytes -= _size(self._sent.popitem(last=False)[0])

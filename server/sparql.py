@@ -19,6 +19,7 @@ from .links import public_root
 from .parameters import content_coding, decoded, request_body, utf8
 from .repeated import ANSWER_SENT
 from .state import dataset_of, state_of
+from .web import POSTED_QUERY
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -36,6 +37,8 @@ VOLATILE_ANSWER_HEADERS = (("Vary", "Accept"), ("Cache-Control", "no-store"))
 def sparql() -> Response:
     params = _protocol_parameters()
     queries = params.get("query", [])
+    if request.method == "POST" and queries:
+        request.environ[POSTED_QUERY] = queries[0]
     if params.get("update"):
         if queries:
             raise ApiError(400, "A request carries either a query or an update, not both.")

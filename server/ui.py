@@ -24,6 +24,7 @@ from .conditional import with_validators
 from .errors import ApiError
 from .links import local_href
 from .state import dataset_of, state_of
+from .web import REFUSAL
 
 blueprint = Blueprint("ui", __name__)
 
@@ -103,6 +104,7 @@ def query_page() -> tuple[str, int]:
             table = result_table.run(dataset_of(current_app), text, max_rows=SHOWN_ROWS)
         except QueryError as failure:
             error = ApiError.from_query_error(failure)
+            request.environ[REFUSAL] = error.message  # for the access line, as errors.render does
     every = examples.examples()
     as_written = text.replace("\r\n", "\n")  # a browser submits a textarea's lines ended by CRLF
     chosen = next((example for example in every if example.text == as_written), None)

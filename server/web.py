@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -12,6 +13,11 @@ from flask import Flask, Response, current_app, request
 from .state import state_of
 
 log = logging.getLogger("ilrs_server.access")
+
+# What an access line adds to the request's target, left in the WSGI environ by whoever knows it: the query
+# a POST carried (a GET's is in its target) and why a request was refused, each cut to SHOWN_CHARACTERS.
+POSTED_QUERY, REFUSAL = "ilrs.posted_query", "ilrs.refusal"
+SHOWN_CHARACTERS = 200
 
 # Open to scripts of any site (as Oxigraph server, Fuseki and Wikidata are): the endpoint, which takes POST
 # too, and every document of the data and the search by name, which are only read.
@@ -67,7 +73,7 @@ class AccessLog:
     """WSGI middleware, outermost: one line per request, whoever answered it (Flask, or a replay of
     server/repeated.py), with the request line's target as the client sent it (as gunicorn and werkzeug
     keep it; rebuilt from the path and query string elsewhere), the status, the body's length and the time
-    taken to answer."""
+    taken to answer; then the query a POST carried and why a refused request was refused, on the same line."""
 
     def __init__(self, wsgi_app: Callable):
         self.wsgi_app = wsgi_app
@@ -85,6 +91,16 @@ class AccessLog:
         length = next((value for name, value in headers if name.lower() == "content-length"), "-")
         query = environ.get("QUERY_STRING")
         target = environ.get("RAW_URI") or environ.get("PATH_INFO", "") + (f"?{query}" if query else "")
-        log.info('%s "%s %s" %s %s %.1fms', environ.get("REMOTE_ADDR"), environ.get("REQUEST_METHOD"), target,
-                 status[:3], length, (time.perf_counter() - started) * 1000)
+        notes = "".join(f" {name}={_shown(environ[key])}"
+                        for name, key in (("query", POSTED_QUERY), ("message", REFUSAL)) if environ.get(key))
+        log.info('%s "%s %s" %s %s %.1fms%s', environ.get("REMOTE_ADDR"), environ.get("REQUEST_METHOD"), target,
+                 status[:3], length, (time.perf_counter() - started) * 1000, notes)
         return body
+
+
+def _shown(text: str) -> str:
+    """``text`` on one line, in quotes (escaped as JSON: a client's text cannot forge a line or a field),
+    cut to SHOWN_CHARACTERS."""
+    folded = " ".join(text.split())
+    return json.dumps(folded if len(folded) <= SHOWN_CHARACTERS else folded[:SHOWN_CHARACTERS] + "…",
+                      ensure_ascii=False)

@@ -202,7 +202,24 @@ def test_the_access_log_has_each_request_target_as_sent_with_status_size_and_dur
     send(served, b"GET /id/agency/no%20such%2Fagency?lang=en HTTP/1.1")
     log = served.log.read_text()
     assert re.search(r'"GET /sparql\?query=ASK%20%7B%7D&format=json" 200 \d+ \d+\.\dms$', log, re.MULTILINE)
-    assert re.search(r'"GET /id/agency/no%20such%2Fagency\?lang=en" 404 \d+ \d+\.\dms$', log, re.MULTILINE)
+    assert re.search(r'"GET /id/agency/no%20such%2Fagency\?lang=en" 404 \d+ \d+\.\dms message="[^"]+"$', log,
+                     re.MULTILINE)
+
+
+def test_the_access_log_names_a_posts_query_and_why_a_request_was_refused(served):
+    """An operator's review: a refused POST's line named neither its query nor why it was refused. A
+    POST's query is on its line (as a GET's is in its target), on one line, quoted and cut short, and a
+    refusal's message follows."""
+    send(served, b"POST /sparql HTTP/1.1\r\nContent-Type: application/sparql-query", b"ASK {}")
+    send(served, b"POST /sparql HTTP/1.1\r\nContent-Type: application/sparql-query",
+         b'SELECT * WHERE {\n  ?s "\x1b"\n}  # ' + b"x" * 500)
+    send(served, b"POST /sparql HTTP/1.1\r\nContent-Type: image/png", b"\x89PNG")
+    log = served.log.read_text()
+    assert re.search(r'"POST /sparql" 200 \d+ \d+\.\dms query="ASK \{\}"$', log, re.MULTILINE)
+    assert re.search(r'"POST /sparql" 400 \d+ \d+\.\dms query="SELECT \* WHERE \{ \?s \\"\\u001b\\" \} # x{172}…" '
+                     r'message="Syntax error.*"$', log, re.MULTILINE)
+    assert re.search(r'"POST /sparql" 415 \d+ \d+\.\dms message="Content-Type image/png is not part of the SPARQL '
+                     r'protocol; send application/sparql-query or application/x-www-form-urlencoded\."$', log, re.MULTILINE)
 
 
 def test_nothing_above_left_a_500_or_a_stack_trace_in_the_log(served):
