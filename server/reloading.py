@@ -49,12 +49,15 @@ def load_state(config: Config) -> ServerState:
     return state
 
 
-def reload(app: Flask) -> None:
-    """Load the data again; swap it in if good and new, else keep serving what is served now."""
+def reload(app: Flask) -> bool:
+    """Load the data again; swap it in if good and new, else keep serving what is served now. False over a
+    store that cannot be asked: the master knows no more than at its last look, and its workers may know more."""
     state = state_of(app)
     if state.config.store is not None:
-        _follow_store(state)
-        return
+        if _follow_store(state):
+            return True
+        log.error("SIGHUP: the store cannot be asked; the workers keep serving, and following it, as they were")
+        return False
     try:
         loaded = load_or_last_good(state.config.data_files, validate=state.config.validate,
                                    engine=state.config.engine)
@@ -64,7 +67,7 @@ def reload(app: Flask) -> None:
     except (LoadError, DataRejected) as error:  # not good, and no copy kept (the served one came from elsewhere)
         state.problem = str(error)
         log.error("reload: keeping version %s: %s", state.dataset.version, error)
-        return
+        return True
     state.problem, state.good_since = loaded.problem, loaded.good_since
     del loaded
     memory.give_back_freed_memory()
@@ -72,6 +75,7 @@ def reload(app: Flask) -> None:
         log.error("reload: keeping version %s: %s", state.dataset.version, state.problem)
     else:
         log.info("reload: serving version %s", state.dataset.version)
+    return True
 
 
 def follow_store() -> None:
@@ -95,9 +99,9 @@ def store_check_due(state: ServerState) -> bool:
     return state.config.store is not None and time.monotonic() - state.store_checked_at >= STORE_CHECK_SECONDS
 
 
-def _follow_store(state: ServerState) -> None:
+def _follow_store(state: ServerState) -> bool:
     """Swap in the store's version if it changed (one small query); while the store fails, keep
-    serving and say why at /healthz."""
+    serving and say why at /healthz. Whether the store could be asked."""
     state.store_checked_at = time.monotonic()
     try:
         if state.dataset.engine.stored_load() is not None:  # another version, or the same one loaded again
@@ -109,10 +113,11 @@ def _follow_store(state: ServerState) -> None:
             log.error("the store fails; still serving version %s: %s", state.dataset.version, error)
         # /healthz is public: the store's address and error are for the log
         state.problem, state.store_fails = "the SPARQL store cannot be asked; the server's log says why", True
-        return
+        return False
     if state.store_fails:
         log.info("the store answers again; serving version %s", state.dataset.version)
     state.problem, state.store_fails = None, False
+    return True
 
 
 def _store_dataset(config: Config) -> Dataset:

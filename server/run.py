@@ -8,6 +8,7 @@ import math
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 
 from ilrs_graph import kept_files, memory
 
@@ -31,12 +32,20 @@ class _Gunicorn(BaseApplication):
     def load(self) -> Flask:
         return self.application
 
-    def reload(self) -> None:
-        """SIGHUP: load the data again in the master, before gunicorn replaces the workers with forks of it
-        (with threads for the new graph's executors)."""
-        reloading.reload(self.application)
-        self.options["threads"] = _threads(self.application)
-        super().reload()
+    def run(self) -> None:
+        _Arbiter(self).run()  # gunicorn's own run, with our SIGHUP
+
+
+class _Arbiter(Arbiter):
+    def handle_hup(self) -> None:
+        """SIGHUP: load the data again in the master, then have gunicorn replace the workers with forks of
+        it (with threads for the new graph's executors); but keep them when the store the server answers
+        from cannot be asked: they follow it themselves, and may know a newer load than the master, which
+        reads the store only at start and on SIGHUP."""
+        if not reloading.reload(self.app.application):
+            return
+        self.app.options["threads"] = _threads(self.app.application)
+        super().handle_hup()
 
 
 def serve(app: Flask, *, host: str, port: int, workers: int, timeout: int = 60) -> None:

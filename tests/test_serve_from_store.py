@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import signal
 import time
 from contextlib import ExitStack
 
@@ -274,6 +275,34 @@ def test_a_store_that_goes_away_gets_502_and_healthz_503_says_why(tmp_path):
             assert "the SPARQL store cannot be asked" in health.json()["problem"]
             assert store.removeprefix("http://") not in health.text  # the log says where and why
             assert "cannot reach the SPARQL store" in served.log.read_text()
+
+
+def test_a_sighup_while_the_store_fails_keeps_what_the_workers_follow(tmp_path):
+    """An operator's review: /healthz's good_since (and version) went back after SIGHUP. The master reads
+    the store at start and on SIGHUP only, while its workers follow it; forked anew from a master that
+    could not ask the store, they showed the load the server started on. They are kept instead."""
+    with ExitStack() as stores:
+        store = stores.enter_context(running_oxigraph(tmp_path))
+        assert run_cli("load", "--store", store, "--data", FIXTURES / "base.trig").returncode == 0
+        with running_server_process("--store", store) as served:
+            started_on = requests.get(served.base + "healthz", timeout=10).json()
+            assert run_cli("load", "--store", store).returncode == 0
+            deadline = time.monotonic() + 20
+            while (followed := requests.get(served.base + "healthz", timeout=10).json()) == started_on:
+                assert time.monotonic() < deadline, followed
+                time.sleep(0.5)
+            assert followed["version"] != started_on["version"] and followed["good_since"] > started_on["good_since"]
+            stores.close()  # the store stops
+            served.process.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 20
+            while "SIGHUP: the store cannot be asked" not in served.log.read_text() and "Booting worker" not in \
+                    served.log.read_text().partition("Handling signal: hup")[2]:
+                assert time.monotonic() < deadline, served.log.read_text()
+                time.sleep(0.2)
+            time.sleep(STORE_CHECK_SECONDS + 1)  # a new worker, or the old one, has looked at the store by then
+            after = requests.get(served.base + "healthz", timeout=10).json()
+            assert after["status"] == "unavailable"
+            assert (after["version"], after["good_since"]) == (followed["version"], followed["good_since"])
 
 
 def test_serve_refuses_a_store_it_cannot_use_with_exit_2(tmp_path):
