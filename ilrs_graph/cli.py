@@ -435,6 +435,9 @@ def _serve(args: argparse.Namespace) -> int:
         config = config.updated(base_url=args.base_url)
     except ValueError as error:
         return _fail(f"--base-url {error}")
+    problem = _directory_problem(keeps_last_good=args.store is None)
+    if problem:
+        return _fail(problem)
     log_to_stderr()
     try:
         app = create_app(config)
@@ -502,6 +505,34 @@ def _is_path(name: str) -> bool:
         return bool(name) and Path(name).exists()
     except OSError:
         return False
+
+
+def _directory_problem(*, keeps_last_good: bool) -> str | None:
+    """Why a directory the environment names for the server cannot be written, said before starting: one
+    named on purpose is a mistake to mend, where Python would quietly put the dumps elsewhere (TMPDIR) and
+    the server go without its last good copy (XDG_CACHE_HOME; a server over a store keeps none). The
+    defaults (/tmp, ~/.cache) may be unusable, as for a service user without a home: that costs the
+    dumps' sharing or the fallback, and the log says so."""
+    import tempfile
+
+    from .validate import user_cache_dir
+
+    named = []  # (variable, directory, what the server does there, whether it makes the directory itself)
+    temporary = next((name for name in ("TMPDIR", "TEMP", "TMP") if os.environ.get(name)), None)  # Python's order
+    if temporary:
+        named.append((temporary, Path(os.environ[temporary]), "writes its dumps", False))
+    if keeps_last_good and os.environ.get("XDG_CACHE_HOME"):
+        named.append(("XDG_CACHE_HOME", user_cache_dir(), "keeps the last good copy of the data", True))
+    for variable, directory, what, made in named:
+        try:
+            if made:
+                directory.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=directory):
+                pass
+        except OSError as error:
+            return (f"{variable} is {os.environ[variable]}, where the server {what}, but it cannot write there "
+                    f"({error.strerror or error}): make it a writable directory, or unset {variable}")
+    return None
 
 
 def _port_problem(host: str, port: int) -> str | None:

@@ -23,10 +23,11 @@ def ilrs_graph_command() -> str:
     return found
 
 
-def run_cli(*args: str | Path, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run ``ilrs-graph ARGS`` in a subprocess and capture its output."""
+def run_cli(*args: str | Path, cwd: Path = ROOT, timeout: float = 120,
+            env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run ``ilrs-graph ARGS`` in a subprocess (in ``env``, else this one's environment) and capture its output."""
     return subprocess.run([ilrs_graph_command(), *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, env=env)
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from .conftest import FIXTURES, run_cli
-from .server_process import running_server_process
+from .server_process import free_port, running_server_process
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } # "
 NEW_FACT = ('\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n'
@@ -102,13 +102,28 @@ def test_a_reload_reads_a_file_added_to_a_served_directory(data):
         assert health["status"] == "ok" and health["problem"] is None
 
 
-def test_a_cache_that_cannot_be_written_only_costs_the_last_good_copy(data, tmp_path):
-    (tmp_path / "a-file").write_text("")  # where the cache directory should be: a service user without a home
+def test_a_default_cache_that_cannot_be_written_only_costs_the_last_good_copy(data, tmp_path):
+    (tmp_path / "a-file").write_text("")  # where the home directory should be: a service user without one
+    env = {name: value for name, value in data["env"].items() if name != "XDG_CACHE_HOME"}
     with running_server_process("--data", *data["files"], "--validate",
-                                env={**data["env"], "XDG_CACHE_HOME": str(tmp_path / "a-file")}) as served:
+                                env={**env, "HOME": str(tmp_path / "a-file")}) as served:
         assert requests.get(served.base + "healthz").json()["status"] == "ok"
         assert count(served.base, "cache unwritable") > 0
         assert "cannot keep a copy of the good data" in served.log.read_text()
+
+
+@pytest.mark.parametrize("variable, words", [("XDG_CACHE_HOME", "keeps the last good copy"),
+                                             ("TMPDIR", "writes its dumps")])
+def test_a_directory_named_for_the_server_that_cannot_be_written_is_refused_with_exit_2(data, tmp_path,
+                                                                                         variable, words):
+    """An operator's review: an unusable directory was only a warning in the log (the cache's), or not
+    even that (Python put the dumps in /tmp instead of TMPDIR). One named on purpose is refused before
+    anything is loaded, as a port that is taken."""
+    (tmp_path / "a-file").write_text("")
+    refused = run_cli("serve", "--port", free_port(), "--data", *data["files"], timeout=30,
+                      env={**data["env"], variable: str(tmp_path / "a-file")})
+    assert refused.returncode == 2 and f"{variable} is {tmp_path / 'a-file'}, where the server {words}" in refused.stderr
+    assert "unset " + variable in refused.stderr and "Traceback" not in refused.stderr
 
 
 def test_without_a_good_copy_broken_data_is_not_served(data, tmp_path):
