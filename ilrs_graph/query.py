@@ -34,8 +34,8 @@ class QueryError(Exception):
 
 def answer_too_large(max_answer_bytes: int) -> QueryError:
     """A client's answer past its limit (``Limits.max_answer_bytes``), and what to ask instead."""
-    return QueryError(f"The answer is larger than {size(max_answer_bytes)}; this endpoint sends at most "
-                      f"{size(max_answer_bytes)}. Ask for less with LIMIT, or download the whole graph from /data.nt.")
+    return QueryError(f"This endpoint sends answers of at most {size(max_answer_bytes)}, and this one is larger: "
+                      "ask for less with LIMIT, or download the whole graph from /data.nt.")
 
 
 @dataclass(frozen=True)
