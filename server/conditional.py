@@ -38,7 +38,9 @@ def register(app: Flask) -> None:
 def with_validators(response: Response, modified: datetime | None = None) -> Response:
     """A document made anew at each request, given a strong ETag made from its bytes (so it changes with
     them, whatever made them change: the data, a template) and ``modified`` as its Last-Modified."""
-    if response.status_code == 200 and response.get_etag()[0] is None:
+    if response.status_code != 200:  # a refusal is no version of the document
+        return response
+    if response.get_etag()[0] is None:
         response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
     if modified is not None:
         response.last_modified = modified

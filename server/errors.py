@@ -13,7 +13,7 @@ from ilrs_graph.formats import CannotWrite
 from ilrs_graph.query import QueryError
 from ilrs_graph.remote import StoreError
 
-from .web import REFUSAL
+from .web import refused
 
 log = logging.getLogger("ilrs_server")
 
@@ -69,7 +69,7 @@ def _reason(status: int) -> str:
 def render(error: ApiError) -> Response:
     """The error as JSON, HTML or plain text, whichever the client prefers (plain text by default); its
     message goes into the request's access line too."""
-    request.environ[REFUSAL] = error.message
+    refused(error.message)
     body: dict = {"status": error.status, "message": error.message}
     if error.line is not None:
         body.update(line=error.line, column=error.column)

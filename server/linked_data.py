@@ -234,7 +234,7 @@ def _document(iri: str, suffix: str, *, whole_graph: bool = False) -> Response:
         response = ui.ontology_page() if whole_graph else ui.resource_page(iri)
         if response is None:
             raise ApiError(404, f"The graph has nothing about <{iri}>.")
-        with_validators(response, ui.page_modified())  # the data's date, or later: templates change a page too
+        with_validators(response, ui.page_modified())
     else:
         fmt = DUMP_FORMATS[suffix]
         body = resources.graph_document(dataset, iri, fmt) if whole_graph else resources.rdf(dataset, iri, fmt)

@@ -16,6 +16,7 @@ from .conditional import with_validators
 from .errors import ApiError
 from .links import local_href
 from .state import dataset_of
+from .web import refused
 
 blueprint = Blueprint("search", __name__)
 
@@ -38,6 +39,7 @@ def search_page() -> Response:
             if chosen is MATCHES:
                 raise ApiError(400, str(failure)) from None
             error = str(failure)
+            refused(error)
     if chosen is MATCHES:
         body = {"q": text, "matches": [{"iri": m.iri, "page": local_href(m.iri), "name": m.name, "matched": m.matched,
                                         "kinds": list(m.kinds)} for m in found.matches],

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from flask import Flask
 
@@ -22,6 +23,7 @@ class ServerState:
     store_fails: bool = False   # the store (--store) cannot be asked: nothing can be answered from it
     good_since: str = ""        # when the data served was found good
     store_checked_at: float = -math.inf  # time.monotonic() when the store's version was last read (--store)
+    started: float = field(default_factory=time.time)  # when the app was made: its code and templates are no newer
 
 
 def state_of(app: Flask) -> ServerState:

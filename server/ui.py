@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timezone
-from functools import lru_cache
-from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
@@ -24,7 +22,7 @@ from .conditional import with_validators
 from .errors import ApiError
 from .links import local_href
 from .state import dataset_of, state_of
-from .web import REFUSAL
+from .web import refused
 
 blueprint = Blueprint("ui", __name__)
 
@@ -62,24 +60,18 @@ def home() -> Response:
 
 def page_modified(today: date | None = None) -> datetime | None:
     """A page's Last-Modified: when what it is written from last changed. That is the data's date (the
-    one its RDF documents and the dumps send), or a later one: the code and templates writing the pages
-    and the shapes the ontology's page shows change it too, and a picture drawing ``today`` changes at
-    midnight. None when the data has no date."""
-    data = dataset_of(current_app).modified
-    if data is None:
+    one its RDF documents and the dumps send), or a later one: the server's start, since the code,
+    templates and configuration writing the pages change only with a restart (their files' times say
+    nothing: Nix and reproducible builds fix them at 1970); the shapes the ontology's page shows; and
+    midnight for a picture drawing ``today``. Never later than now. None when the data has no date."""
+    state = state_of(current_app)
+    if state.dataset.modified is None:
         return None
     shapes = shipped.shapes_file().stat().st_mtime
     midnight = 0 if today is None else datetime.combine(today, time.min).timestamp()  # local, as date.today()
-    newest = max(data.timestamp(), _code_modified(), shapes, midnight)
+    now = datetime.now(timezone.utc).timestamp()
+    newest = min(max(state.dataset.modified.timestamp(), state.started, shapes, midnight), now)
     return datetime.fromtimestamp(int(newest), tz=timezone.utc)
-
-
-@lru_cache(maxsize=1)
-def _code_modified() -> float:
-    """When the code and templates writing the pages last changed (they change only with the server)."""
-    files = (path for package in (Path(__file__).parent, Path(readable.__file__).parent)
-             for path in package.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
-    return max(path.stat().st_mtime for path in files)
 
 
 @blueprint.route("/favicon.ico")
@@ -104,7 +96,7 @@ def query_page() -> tuple[str, int]:
             table = result_table.run(dataset_of(current_app), text, max_rows=SHOWN_ROWS)
         except QueryError as failure:
             error = ApiError.from_query_error(failure)
-            request.environ[REFUSAL] = error.message  # for the access line, as errors.render does
+            refused(error.message)
     every = examples.examples()
     as_written = text.replace("\r\n", "\n")  # a browser submits a textarea's lines ended by CRLF
     chosen = next((example for example in every if example.text == as_written), None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -18,6 +19,14 @@ log = logging.getLogger("ilrs_server.access")
 # a POST carried (a GET's is in its target) and why a request was refused, each cut to SHOWN_CHARACTERS.
 POSTED_QUERY, REFUSAL = "ilrs.posted_query", "ilrs.refusal"
 SHOWN_CHARACTERS = 200
+# C1 controls, and the marks, embeddings, overrides and isolates that turn text's direction (Unicode's Bidi_Control)
+_DRAWN_OTHERWISE = re.compile("[\u0080-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def refused(message: str) -> None:
+    """Say why this request is refused, for its access line: every view answering a refusal itself calls it."""
+    request.environ[REFUSAL] = message
+
 
 # Open to scripts of any site (as Oxigraph server, Fuseki and Wikidata are): the endpoint, which takes POST
 # too, and every document of the data and the search by name, which are only read.
@@ -99,8 +108,10 @@ class AccessLog:
 
 
 def _shown(text: str) -> str:
-    """``text`` on one line, in quotes (escaped as JSON: a client's text cannot forge a line or a field),
-    cut to SHOWN_CHARACTERS."""
+    """``text`` on one line, in quotes (escaped as JSON: a client's text cannot forge a line or a field;
+    nor, with the characters a screen draws otherwise than they stand, make one read as another), cut to
+    SHOWN_CHARACTERS."""
     folded = " ".join(text.split())
-    return json.dumps(folded if len(folded) <= SHOWN_CHARACTERS else folded[:SHOWN_CHARACTERS] + "…",
-                      ensure_ascii=False)
+    quoted = json.dumps(folded if len(folded) <= SHOWN_CHARACTERS else folded[:SHOWN_CHARACTERS] + "…",
+                        ensure_ascii=False)
+    return _DRAWN_OTHERWISE.sub(lambda found: f"\\u{ord(found.group()):04x}", quoted)

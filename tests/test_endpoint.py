@@ -607,6 +607,20 @@ def test_a_page_is_last_modified_when_its_data_or_templates_were(server, path):
     assert status(If_None_Match=page.headers["ETag"], If_Modified_Since="Mon, 01 Jan 2001 00:00:00 GMT") == 304
 
 
+def test_a_page_is_modified_no_earlier_than_its_server_started_and_a_refusal_not_at_all():
+    """Code, templates and configuration change only with a restart. A page's date had followed its code's
+    file times, which Nix and reproducible builds fix at 1970: after an upgrade changing a template, a
+    client asking only by date (If-Modified-Since) kept the old page. It is never later than now either.
+    A refusal (a search for punctuation) is no version of the page: it had a Last-Modified."""
+    started = int(time.time())
+    with running_server() as base:
+        page = requests.get(base + "ontology.html", headers={"Accept": "text/html"})
+        refused = requests.get(base + "search", params={"q": "++"}, headers={"Accept": "text/html"})
+    modified = parsedate_to_datetime(page.headers["Last-Modified"]).timestamp()
+    assert started <= modified <= parsedate_to_datetime(page.headers["Date"]).timestamp()
+    assert refused.status_code == 400 and "Last-Modified" not in refused.headers and "ETag" not in refused.headers
+
+
 def test_the_same_query_written_otherwise_is_the_same_cached_answer(server):
     """The result cache asks by the query's normal form: comments and runs of whitespace do not count,
     what is inside strings does."""

@@ -214,12 +214,18 @@ def test_the_access_log_names_a_posts_query_and_why_a_request_was_refused(served
     send(served, b"POST /sparql HTTP/1.1\r\nContent-Type: application/sparql-query",
          b'SELECT * WHERE {\n  ?s "\x1b"\n}  # ' + b"x" * 500)
     send(served, b"POST /sparql HTTP/1.1\r\nContent-Type: image/png", b"\x89PNG")
+    send(served, b"POST /sparql HTTP/1.1\r\nContent-Type: application/sparql-query", "ASK { \u202e}\u0085".encode())
+    send(served, b"GET /search?q=%2B%2B HTTP/1.1", accept=b"text/html")
     log = served.log.read_text()
     assert re.search(r'"POST /sparql" 200 \d+ \d+\.\dms query="ASK \{\}"$', log, re.MULTILINE)
     assert re.search(r'"POST /sparql" 400 \d+ \d+\.\dms query="SELECT \* WHERE \{ \?s \\"\\u001b\\" \} # x{172}…" '
                      r'message="Syntax error.*"$', log, re.MULTILINE)
     assert re.search(r'"POST /sparql" 415 \d+ \d+\.\dms message="Content-Type image/png is not part of the SPARQL '
                      r'protocol; send application/sparql-query or application/x-www-form-urlencoded\."$', log, re.MULTILINE)
+    # a right-to-left override would draw what follows it backwards; a C1 control (NEL here) is a line end to some
+    assert re.search(r'"POST /sparql" \d{3} \d+ \d+\.\dms query="ASK \{ \\u202e\}"( message=.*)?$', log, re.MULTILINE)
+    # a page answering its own refusal (search's, the query page's) says why too
+    assert re.search(r'"GET /search\?q=%2B%2B" 400 \d+ \d+\.\dms message="[^"]+"$', log, re.MULTILINE)
 
 
 def test_nothing_above_left_a_500_or_a_stack_trace_in_the_log(served):
