@@ -110,7 +110,9 @@ def _parser() -> argparse.ArgumentParser:
                     "on gunicorn. By default the shipped ontology and data, validated first; --data serves "
                     "the given RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD) instead; --store "
                     "answers from an external SPARQL store loaded by `ilrs-graph load --store`. Exit 2 when "
-                    "the data cannot be read or the store cannot be used, 1 when the data fails validation.")
+                    "the data cannot be read, the store cannot be used, an option is wrong, the port is taken or "
+                    "TMPDIR or XDG_CACHE_HOME names a directory that cannot be written; 1 when the data fails "
+                    "validation.")
     serve.add_argument("--data", nargs="+", type=Path, metavar="FILE", help="RDF files (or directories of them) to serve instead")
     add_store_arguments(serve, required=False)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -515,14 +517,14 @@ def _directory_problem(*, keeps_last_good: bool) -> str | None:
     dumps' sharing or the fallback, and the log says so."""
     import tempfile
 
-    from .validate import user_cache_dir
+    from .last_good import kept_in
 
     named = []  # (variable, directory, what the server does there, whether it makes the directory itself)
     temporary = next((name for name in ("TMPDIR", "TEMP", "TMP") if os.environ.get(name)), None)  # Python's order
     if temporary:
         named.append((temporary, Path(os.environ[temporary]), "writes its dumps", False))
     if keeps_last_good and os.environ.get("XDG_CACHE_HOME"):
-        named.append(("XDG_CACHE_HOME", user_cache_dir(), "keeps the last good copy of the data", True))
+        named.append(("XDG_CACHE_HOME", kept_in(), "keeps the last good copy of the data", True))
     for variable, directory, what, made in named:
         try:
             if made:
@@ -530,7 +532,8 @@ def _directory_problem(*, keeps_last_good: bool) -> str | None:
             with tempfile.TemporaryFile(dir=directory):
                 pass
         except OSError as error:
-            return (f"{variable} is {os.environ[variable]}, where the server {what}, but it cannot write there "
+            where = "there" if not made else f"in {directory}"  # the folder it makes below may be what fails
+            return (f"{variable} is {os.environ[variable]}, where the server {what}, but it cannot write {where} "
                     f"({error.strerror or error}): make it a writable directory, or unset {variable}")
     return None
 

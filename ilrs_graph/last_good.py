@@ -69,7 +69,7 @@ def load_or_last_good(files: tuple[Path, ...] | None, *, validate: bool, engine:
 
     Raises LoadError / DataRejected when the data fails and no good copy has been kept.
     """
-    copy = _LastGoodCopy(files, validate, keep_in or user_cache_dir())
+    copy = _LastGoodCopy(files, validate, kept_in(keep_in))
     try:
         loaded = load_checked(files, validate=validate, engine=engine)
     except (LoadError, DataRejected) as error:
@@ -78,6 +78,11 @@ def load_or_last_good(files: tuple[Path, ...] | None, *, validate: bool, engine:
             raise
         return Loaded(kept.graph, str(error), kept.good_since)
     return Loaded(loaded, None, copy.write(loaded))
+
+
+def kept_in(cache: Path | None = None) -> Path:
+    """The directory the last good copies are kept in, under ``cache`` (the user's cache by default)."""
+    return (cache or user_cache_dir()) / "last-good"
 
 
 class _LastGoodCopy:
@@ -89,7 +94,7 @@ class _LastGoodCopy:
         # to the next, is one data whose last good copy is the previous release's.
         source = f"shipped {shipped.data_folder()}" if files is None else "\n".join(os.path.abspath(f) for f in files)
         key = hashlib.sha256(f"{source}\n{validate}".encode()).hexdigest()[:24]
-        self.quads_path = directory / "last-good" / f"{key}.nq"
+        self.quads_path = directory / f"{key}.nq"
         self.about_path = self.quads_path.with_suffix(".json")
 
     def write(self, loaded: LoadedGraph) -> str:

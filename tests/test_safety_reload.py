@@ -126,6 +126,17 @@ def test_a_directory_named_for_the_server_that_cannot_be_written_is_refused_with
     assert "unset " + variable in refused.stderr and "Traceback" not in refused.stderr
 
 
+def test_a_cache_whose_last_good_folder_cannot_be_made_is_refused_naming_it(data, tmp_path):
+    """A second reader: the check wrote in the cache's ilrs-graph folder, one above the copies' own, so a
+    file in the way of that one was only a warning, and the message named a folder that was writable."""
+    (tmp_path / "cache" / "ilrs-graph").mkdir(parents=True)
+    (tmp_path / "cache" / "ilrs-graph" / "last-good").write_text("")
+    refused = run_cli("serve", "--port", free_port(), "--data", *data["files"], timeout=30,
+                      env={**data["env"], "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert refused.returncode == 2
+    assert f"cannot write in {tmp_path / 'cache' / 'ilrs-graph' / 'last-good'} (File exists)" in refused.stderr
+
+
 def test_without_a_good_copy_broken_data_is_not_served(data, tmp_path):
     data["files"][1].write_text("@prefix broken\n")
     started = run_cli("serve", "--port", "1", "--data", *data["files"], "--validate")
