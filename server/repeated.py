@@ -12,6 +12,7 @@ data version, an answer the cache let go, and (over a store) the request due to 
 from __future__ import annotations
 
 import io
+import sys
 import threading
 import weakref
 from collections import OrderedDict
@@ -78,13 +79,14 @@ class RepeatedAnswers:
         # The answer's own bytes went out (gzipped or not) when its ETag went out unchanged.
         if answer is not None and status.startswith("200") and (
                 ("ETag", f'"{answer.etag}"') in headers):
+            entry = _Sent(version, weakref.ref(answer), status, list(headers), environ.get(POSTED_QUERY))
             with self._lock:
-                if key not in self._sent:
-                    self._sent_bytes += _size(key)
-                self._sent[key] = _Sent(version, weakref.ref(answer), status, list(headers), environ.get(POSTED_QUERY))
+                earlier = self._sent.get(key)
+                self._sent_bytes += _size(key, entry) - (_size(key, earlier) if earlier else 0)
+                self._sent[key] = entry
                 self._sent.move_to_end(key)
                 while len(self._sent) > REMEMBERED or self._sent_bytes > REMEMBERED_BYTES:
-                    self._sent_bytes -= _size(self._sent.popitem(last=False)[0])
+                    self._sent_bytes -= _size(*self._sent.popitem(last=False))
         return start_response(status, headers, *exc)
 
 
@@ -109,5 +111,8 @@ def _replayable(environ: dict, max_body_bytes: int) -> tuple | None:
             environ.get("HTTP_ACCEPT"), environ.get("HTTP_ACCEPT_ENCODING"))
 
 
-def _size(key: tuple) -> int:
-    return sum(len(part) for part in key if part is not None)
+def _size(key: tuple, sent: _Sent) -> int:
+    """What a remembered request holds of its own: its parts and a POST's query (its answer is the result
+    cache's, held there)."""
+    query = 0 if sent.posted_query is None else sys.getsizeof(sent.posted_query)  # 1 to 4 bytes a character
+    return sum(len(part) for part in key if part is not None) + query

@@ -131,3 +131,18 @@ def test_a_replay_writes_the_same_access_line(app, caplog, how, words):
     assert len(lines) == 2 and lines[0] == lines[1] and words in lines[0]
     assert ('query="PREFIX org:' in lines[0]) == (how != "GET")
     assert len(app.handled) == 1
+
+
+def test_what_is_remembered_for_replays_is_held_to_its_bound_queries_and_all(app):
+    """A second reader: a replayed POST keeps its query for its access line, and the bound on what the
+    replays hold (REMEMBERED_BYTES) did not count it, so it held up to twice as much (or more, in
+    letters of several bytes). 30 POSTs of 90,000 characters each are 2.7 MB of bodies, and as much
+    again of queries: past the bound, the first is no longer replayed."""
+    client = app.test_client()
+    def post(number: int):
+        return client.post("/sparql", data=f"# {number} {'x' * 90_000}\nASK {{}}".encode(),
+                           headers={"Content-Type": "application/sparql-query"})
+    assert all(post(number).status_code == 200 for number in range(30))
+    handled = len(app.handled)
+    assert post(29).status_code == 200 and len(app.handled) == handled, "the last is replayed"
+    assert post(0).status_code == 200 and len(app.handled) == handled + 1, "the first was let go"
