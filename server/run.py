@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
@@ -33,7 +34,11 @@ class _Gunicorn(BaseApplication):
         return self.application
 
     def run(self) -> None:
-        _Arbiter(self).run()  # gunicorn's own run, with our SIGHUP
+        """gunicorn's own run (a RuntimeError of its one line on stderr, exit 1), with our SIGHUP."""
+        try:
+            _Arbiter(self).run()
+        except RuntimeError as error:
+            sys.exit(f"ilrs-graph: error: {error}")
 
 
 class _Arbiter(Arbiter):

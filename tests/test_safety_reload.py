@@ -137,6 +137,26 @@ def test_a_cache_whose_last_good_folder_cannot_be_made_is_refused_naming_it(data
     assert f"cannot write in {tmp_path / 'cache' / 'ilrs-graph' / 'last-good'} (File exists)" in refused.stderr
 
 
+def test_a_failure_of_gunicorns_own_ends_serve_in_one_line(monkeypatch, shipped):
+    """gunicorn ends its run on a RuntimeError of its own with one line and exit 1; running its arbiter
+    with our SIGHUP had left that out (a second reader), for a traceback. Such a failure cannot be caused
+    here with the options serve gives, so gunicorn's run raises it."""
+    from gunicorn.arbiter import Arbiter
+
+    from ilrs_graph.dataset import Dataset
+    from ilrs_server import Config, create_app
+    from ilrs_server.run import _Gunicorn
+
+    def failing(arbiter):
+        raise RuntimeError("the pid file cannot be written")
+
+    monkeypatch.setattr(Arbiter, "run", failing)
+    app = create_app(Config(), dataset=Dataset.of(shipped))
+    with pytest.raises(SystemExit) as ended:
+        _Gunicorn(app, {"bind": "127.0.0.1:0", "workers": 1}).run()
+    assert ended.value.code == "ilrs-graph: error: the pid file cannot be written"
+
+
 def test_without_a_good_copy_broken_data_is_not_served(data, tmp_path):
     data["files"][1].write_text("@prefix broken\n")
     started = run_cli("serve", "--port", "1", "--data", *data["files"], "--validate")
