@@ -233,7 +233,8 @@ def _error_content() -> dict:
 
 def _kept_document() -> dict:
     """What a document sent with an ETag (/void, /context.jsonld, resources, the ontology) may answer too."""
-    return {"304": {"description": "Not modified (If-None-Match)."},
+    return {"304": {"description": "Not modified (If-None-Match; without it, If-Modified-Since where the "
+                                   "document is sent with a Last-Modified: pages, and documents read from the graph)."},
             "412": {"description": "If-Match names no current version of the document.", "content": _error_content()}}
 
 
