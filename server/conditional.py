@@ -37,13 +37,16 @@ def register(app: Flask) -> None:
 
 def with_validators(response: Response, modified: datetime | None = None) -> Response:
     """A document made anew at each request, given a strong ETag made from its bytes (so it changes with
-    them, whatever made them change: the data, a template) and ``modified`` as its Last-Modified."""
+    them, whatever made them change: the data, a template), ``modified`` as its Last-Modified, and to be
+    asked for again each time unless it says otherwise."""
     if response.status_code != 200:  # a refusal is no version of the document
         return response
     if response.get_etag()[0] is None:
         response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
     if modified is not None:
         response.last_modified = modified
+    if "Cache-Control" not in response.headers:  # asked again each time (a 304 is cheap): without it, a browser
+        response.headers["Cache-Control"] = "public, no-cache"  # reuses a dated page for a while unasked
     return response
 
 

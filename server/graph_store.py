@@ -13,7 +13,7 @@ from . import negotiation
 from .encoding import answer_response
 from .errors import ApiError
 from .parameters import decoded
-from .state import dataset_of
+from .state import dataset_of, state_of
 
 blueprint = Blueprint("graph_store", __name__)
 
@@ -37,7 +37,7 @@ def graph_store() -> Response:
         offered = formats.GRAPH_FORMATS if default else formats.DATASET_FORMATS
         answer = dataset.dump(negotiation.choose(offered, TURTLE if default else TRIG, explicit=explicit))
     response = answer_response(answer, dataset)[0]
-    response.last_modified = dataset.modified
+    response.last_modified = state_of(current_app).data_modified()
     response.headers["Vary"] = "Accept"
     response.headers["Cache-Control"] = "public, no-cache"
     response.headers["Accept-Ranges"] = "bytes"

@@ -22,7 +22,7 @@ from .conditional import with_validators
 from .encoding import answer_response
 from .errors import ApiError
 from .links import iri_for_path, path_for, public_root
-from .state import dataset_of
+from .state import dataset_of, state_of
 
 blueprint = Blueprint("linked_data", __name__)
 
@@ -221,7 +221,7 @@ def dump(suffix: str) -> Response:
         return moved
     dataset = dataset_of(current_app)
     response = answer_response(dataset.dump(fmt), dataset)[0]
-    response.last_modified = dataset.modified
+    response.last_modified = state_of(current_app).data_modified()
     response.headers["Content-Disposition"] = f'inline; filename="{export.DUMP_STEM}.{suffix}"'  # as SHA256SUMS names it
     response.headers["Accept-Ranges"] = "bytes"
     response.headers["Cache-Control"] = "public, no-cache"
@@ -238,7 +238,7 @@ def _document(iri: str, suffix: str, *, whole_graph: bool = False) -> Response:
     else:
         fmt = DUMP_FORMATS[suffix]
         body = resources.graph_document(dataset, iri, fmt) if whole_graph else resources.rdf(dataset, iri, fmt)
-        response = with_validators(Response(body, content_type=fmt.content_type), dataset.modified)
+        response = with_validators(Response(body, content_type=fmt.content_type), state_of(current_app).data_modified())
     response.headers["Vary"] = "Accept"
     return response
 

@@ -15,7 +15,7 @@ from . import negotiation, ui
 from .conditional import with_validators
 from .errors import ApiError
 from .links import local_href
-from .state import dataset_of
+from .state import dataset_of, state_of
 from .web import refused
 
 blueprint = Blueprint("search", __name__)
@@ -51,4 +51,4 @@ def search_page() -> Response:
                             status=400 if error else 200, content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept"
     # 304 to a client asking again; a page changes with its template too, not only with the data
-    return with_validators(response, dataset_of(current_app).modified if chosen is MATCHES else ui.page_modified())
+    return with_validators(response, state_of(current_app).data_modified() if chosen is MATCHES else ui.page_modified())

@@ -59,18 +59,19 @@ def home() -> Response:
 
 
 def page_modified(today: date | None = None) -> datetime | None:
-    """A page's Last-Modified: when what it is written from last changed. That is the data's date (the
-    one its RDF documents and the dumps send), or a later one: the server's start, since the code,
+    """A page's Last-Modified: when what it is written from last changed. That is the data's (the one its
+    RDF documents and the dumps send, ServerState.data_modified), or a later one: the server's start, since the code,
     templates and configuration writing the pages change only with a restart (their files' times say
     nothing: Nix and reproducible builds fix them at 1970); the shapes the ontology's page shows; and
     midnight for a picture drawing ``today``. Never later than now. None when the data has no date."""
     state = state_of(current_app)
-    if state.dataset.modified is None:
+    data = state.data_modified()
+    if data is None:
         return None
     shapes = shipped.shapes_file().stat().st_mtime
     midnight = 0 if today is None else datetime.combine(today, time.min).timestamp()  # local, as date.today()
     now = datetime.now(timezone.utc).timestamp()
-    newest = min(max(state.dataset.modified.timestamp(), state.started, shapes, midnight), now)
+    newest = min(max(data.timestamp(), state.started, shapes, midnight), now)
     return datetime.fromtimestamp(int(newest), tz=timezone.utc)
 
 

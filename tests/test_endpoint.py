@@ -621,6 +621,15 @@ def test_a_page_is_modified_no_earlier_than_its_server_started_and_a_refusal_not
     assert refused.status_code == 400 and "Last-Modified" not in refused.headers and "ETag" not in refused.headers
 
 
+@pytest.mark.parametrize("path", ["", "id/agency/cnsa.html", "id/agency/cnsa.ttl", "ontology.html", "search?q=cnsa",
+                                  "data.ttl"])
+def test_a_dated_page_or_document_is_asked_for_again_each_time(server, path):
+    """A journalist's review: pages and documents had a Last-Modified but no Cache-Control, so a browser
+    kept them for a while without asking (a heuristic share of their age), and showed a page the data had
+    moved on from. Each is asked for again (no-cache), at the cost of a 304."""
+    assert requests.get(server + path, headers={"Accept": "text/html"}).headers["Cache-Control"] == "public, no-cache"
+
+
 def test_the_same_query_written_otherwise_is_the_same_cached_answer(server):
     """The result cache asks by the query's normal form: comments and runs of whitespace do not count,
     what is inside strings does."""

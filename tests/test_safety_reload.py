@@ -8,6 +8,8 @@ import os
 import shutil
 import signal
 import time
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -155,6 +157,22 @@ def test_a_failure_of_gunicorns_own_ends_serve_in_one_line(monkeypatch, shipped)
     with pytest.raises(SystemExit) as ended:
         _Gunicorn(app, {"bind": "127.0.0.1:0", "workers": 1}).run()
     assert ended.value.code == "ilrs-graph: error: the pid file cannot be written"
+
+
+def test_data_rolled_back_to_older_files_is_no_older_a_version_to_a_client(data):
+    """A journalist's review: Last-Modified was the data files' date, which a rollback keeps (a release
+    link switched back to older files), so a client asking by date (If-Modified-Since) got 304 for data
+    that had changed. It is now no earlier than when this version was first found good here."""
+    for path in data["files"]:
+        os.utime(path, (1577836800, 1577836800))  # the files of an older release: 2020-01-01
+    started = int(time.time())
+    with serve(data) as served:
+        dump = requests.get(served.base + "data.nt")
+        good_since = requests.get(served.base + "healthz").json()["good_since"]
+        document = requests.get(served.base + "id/country/china.ttl")
+    modified = parsedate_to_datetime(dump.headers["Last-Modified"])
+    assert started <= modified.timestamp() and modified == datetime.fromisoformat(good_since)
+    assert document.headers["Last-Modified"] == dump.headers["Last-Modified"]
 
 
 def test_without_a_good_copy_broken_data_is_not_served(data, tmp_path):
