@@ -35,8 +35,9 @@ def register(app: Flask) -> None:
 
 
 def answer_response(answer: Answer, dataset: Dataset, headers: dict | None = None) -> tuple[Response, Answer]:
-    """A response sending ``answer`` with its ETag, gzipped from the kept copy when the client accepts
-    gzip; and the answer whose bytes go out. (Without an ETag, a volatile answer: flask-compress gzips it.)"""
+    """A response sending ``answer`` with its ETag (asked for again each time, as with_validators has it,
+    unless ``headers`` say otherwise), gzipped from the kept copy when the client accepts gzip; and the
+    answer whose bytes go out. (Without an ETag, a volatile answer: flask-compress gzips it.)"""
     response = Response(content_type=answer.format.content_type, headers=headers)
     sent = answer
     if (answer.etag is not None and len(answer.body) >= MIN_SIZE and response.mimetype in COMPRESSED
@@ -46,6 +47,7 @@ def answer_response(answer: Answer, dataset: Dataset, headers: dict | None = Non
     _set_body(response, sent.body)
     if sent.etag is not None:
         response.set_etag(sent.etag)
+        response.headers.setdefault("Cache-Control", "public, no-cache")
     return response, sent
 
 

@@ -39,6 +39,5 @@ def graph_store() -> Response:
     response = answer_response(answer, dataset)[0]
     response.last_modified = state_of(current_app).data_modified()
     response.headers["Vary"] = "Accept"
-    response.headers["Cache-Control"] = "public, no-cache"
     response.headers["Accept-Ranges"] = "bytes"
     return response

@@ -224,7 +224,6 @@ def dump(suffix: str) -> Response:
     response.last_modified = state_of(current_app).data_modified()
     response.headers["Content-Disposition"] = f'inline; filename="{export.DUMP_STEM}.{suffix}"'  # as SHA256SUMS names it
     response.headers["Accept-Ranges"] = "bytes"
-    response.headers["Cache-Control"] = "public, no-cache"
     return response
 
 
