@@ -622,7 +622,8 @@ def test_a_page_is_modified_no_earlier_than_its_server_started_and_a_refusal_not
 
 
 @pytest.mark.parametrize("path", ["", "id/agency/cnsa.html", "id/agency/cnsa.ttl", "ontology.html", "search?q=cnsa",
-                                  "data.ttl", "void", "context.jsonld", "sparql?format=turtle", "store?default"])
+                                  "data.ttl", "void", "context.jsonld", "sparql?format=turtle", "store?default",
+                                  "sparql?query=ASK%7B%7D&format=json"])
 def test_a_dated_page_or_document_is_asked_for_again_each_time(server, path):
     """A journalist's review: pages and documents had a Last-Modified but no Cache-Control, so a browser
     kept them for a while without asking (a heuristic share of their age), and showed a page the data had
