@@ -18,8 +18,8 @@ def article(word: str) -> str:
 def size(count: float) -> str:
     """A number of bytes as people read it: 512 bytes, 16 KiB, 1.5 GiB, 1,000 KiB (three significant
     figures, or the whole number where it has more: never "1e+03")."""
-    for unit in ("bytes", "KiB", "MiB"):
-        if count < 1024:
-            return f"{count:,.0f} {unit}" if unit == "bytes" or count >= 100 else f"{count:.3g} {unit}"
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if count < 1024 or unit == "GiB":
+            break
         count /= 1024
-    return f"{count:,.0f} GiB" if count >= 100 else f"{count:.3g} GiB"
+    return f"{count:,.0f} {unit}" if unit == "bytes" or count >= 100 else f"{count:.3g} {unit}"
