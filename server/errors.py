@@ -17,6 +17,10 @@ from .web import refused
 
 log = logging.getLogger("ilrs_server")
 
+# Oxigraph server answers SPARQL at /query, where this server has its query page: a store or client sent
+# there (a store's SERVICE shows its users what it is told) learns where the endpoint is.
+NOT_THE_ENDPOINT = "/query is the query page, for browsers; the SPARQL endpoint is /sparql: send the query there."
+
 
 class ApiError(Exception):
     """A request that cannot be answered: an HTTP status and a message for the person who sent it."""
@@ -38,9 +42,15 @@ def register(app: Flask) -> None:
     app.register_error_handler(QueryError, lambda e: render(ApiError.from_query_error(e)))
     app.register_error_handler(CannotWrite, lambda e: render(ApiError(406, str(e))))
     app.register_error_handler(StoreError, lambda e: render(_public(ApiError(502, f"The SPARQL store failed: {e}"))))
-    app.register_error_handler(HTTPException, lambda e: render(ApiError(e.code or 500, e.description or e.name,
-                                                                        headers=dict(e.get_headers()) if e.code == 405 else None)))
+    app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
+
+
+def _http_error(error: HTTPException) -> Response:
+    if error.code == 405:
+        message = NOT_THE_ENDPOINT if request.path == "/query" else error.description or error.name
+        return render(ApiError(405, message, headers=dict(error.get_headers())))
+    return render(ApiError(error.code or 500, error.description or error.name))
 
 
 def _public(error: ApiError) -> ApiError:

@@ -55,6 +55,13 @@ def prefers_page(offered: tuple[Format, ...], default: Format) -> bool:
     return bool(accept) and _best_accepted((*offered, PAGE), default, accept) is PAGE
 
 
+def prefers_answers(offered: tuple[Format, ...]) -> bool:
+    """Whether the client rates one of ``offered`` above an HTML page: a program sent to a page (a tie,
+    as ``*/*`` makes, and an Accept header naming neither, go to the page)."""
+    accept = request.headers.get("Accept", "").strip()
+    return bool(accept) and _best_accepted((PAGE, *offered), PAGE, accept) not in (PAGE, None)
+
+
 def requested(params: dict[str, list[str]] | None = None) -> list[str]:
     """The formats a request names by ``format`` and ``output``, for ``choose``'s ``explicit``: from
     ``params`` where the caller has decoded its parameters (/sparql, /store), else from the URL, read

@@ -12,14 +12,14 @@ from datetime import date, datetime, time, timezone
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from ilrs_graph import examples, ontology_docs, overview, readable, result_table, shipped
+from ilrs_graph import examples, formats, ontology_docs, overview, readable, result_table, shipped
 from ilrs_graph.namespaces import ILRS, PREFIXES
 from ilrs_graph.query import QueryError
 from ilrs_graph.resources import term_text
 
-from . import charts
+from . import charts, negotiation
 from .conditional import with_validators
-from .errors import ApiError
+from .errors import NOT_THE_ENDPOINT, ApiError
 from .links import local_href
 from .state import dataset_of, state_of
 from .web import refused
@@ -85,11 +85,14 @@ def no_icon() -> Response:
 
 
 @blueprint.route("/query")
-def query_page() -> tuple[str, int]:
+def query_page() -> Response:
     """The editor and the examples; with ?query= also its answer as a table, or the error and where it is.
 
-    The query travels in the URL, so the page of an answer is a link that can be shared.
+    The query travels in the URL, so the page of an answer is a link that can be shared. A client asking it
+    for query results rather than a page (sent here as to Oxigraph server's endpoint) is told where to go.
     """
+    if negotiation.prefers_answers(formats.RESULT_FORMATS + formats.GRAPH_FORMATS + formats.DATASET_FORMATS):
+        raise ApiError(406, NOT_THE_ENDPOINT)
     text = request.args.get("query", "")
     table = error = None
     if text.strip():
@@ -101,8 +104,11 @@ def query_page() -> tuple[str, int]:
     every = examples.examples()
     as_written = text.replace("\r\n", "\n")  # a browser submits a textarea's lines ended by CRLF
     chosen = next((example for example in every if example.text == as_written), None)
-    return render_template("query.html", text=text if text.strip() else STARTING_QUERY, table=table, error=error,
-                           examples=every, chosen=chosen, prefixes=PREFIXES), error.status if error else 200
+    response = Response(render_template("query.html", text=text if text.strip() else STARTING_QUERY, table=table,
+                                        error=error, examples=every, chosen=chosen, prefixes=PREFIXES),
+                        status=error.status if error else 200, mimetype="text/html")
+    response.vary.add("Accept")
+    return response
 
 
 def ontology_page() -> Response:

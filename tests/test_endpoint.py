@@ -9,6 +9,7 @@ import gzip
 import io
 import json
 import time
+import urllib.error
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote, urlsplit
 
@@ -138,6 +139,27 @@ def test_sparqlwrapper_ask(server):
     client.setQuery("ASK { <https://w3id.org/ilrs/id/agency/cnsa> ?p ?o }")
     client.setReturnFormat(JSON)
     assert client.query().convert()["boolean"] is True
+
+
+def test_a_client_pointed_at_the_query_page_is_told_where_the_endpoint_is(server):
+    """/query (Oxigraph server's endpoint) is the page here: a client asking it for query results gets 406
+    naming /sparql instead of a page it cannot read, a POST 405 naming it too; browsers still get the page."""
+    client = SPARQLWrapper(server + "query")
+    client.setQuery(COUNT_PARTNERS)
+    client.setReturnFormat(JSON)
+    for method in ("GET", "POST"):
+        client.setMethod(method)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            client.query()
+        assert refused.value.code == {"GET": 406, "POST": 405}[method]
+        assert "the SPARQL endpoint is /sparql" in json.loads(refused.value.read())["message"]
+    assert "POST" not in refused.value.headers["Allow"]
+    turtle = requests.get(server + "query", params={"query": CONSTRUCT_CNSA}, headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 406 and "accept" in vary(turtle)
+    for accept in (CHROMIUM_ACCEPT, "*/*", "text/html, application/sparql-results+json"):
+        page = requests.get(server + "query", params={"query": COUNT_PARTNERS}, headers={"Accept": accept})
+        assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html"), accept
+        assert "accept" in vary(page)
 
 
 def test_rdflib_sparqlstore_answers_as_the_graph_does(server, local):
