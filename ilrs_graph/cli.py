@@ -7,6 +7,7 @@ Exit codes, for every subcommand: 0 ok, 1 findings (a violation, a query that fa
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import re
 import sys
@@ -451,9 +452,8 @@ def _serve(args: argparse.Namespace) -> int:
     if problem:
         return _fail(problem)
     source = f", from the store {args.store}" if args.store else ""
-    print(f"Serving the ILRS Knowledge Graph at http://{args.host}:{args.port}/ "
-          f"({counted(args.workers, 'worker')}{source})",
-          file=sys.stderr)
+    logging.getLogger("ilrs_server").info("Serving the ILRS Knowledge Graph at http://%s:%s/ (%s%s)",
+                                          args.host, args.port, counted(args.workers, "worker"), source)
     serve(app, host=args.host, port=args.port, workers=args.workers)
     return EXIT_OK
 

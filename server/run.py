@@ -10,6 +10,7 @@ import sys
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
+from gunicorn.glogging import Logger
 
 from ilrs_graph import kept_files, memory
 
@@ -97,8 +98,10 @@ def _threads(app: Flask) -> int:
 
 
 def log_to_stderr() -> None:
-    """The app's log lines (loading, reloads, access) on stderr, beside gunicorn's."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """The app's log lines (loading, reloads, access) on stderr, beside gunicorn's and in its format (time,
+    process, level), so that one reader takes them all; the name of the part writing a line follows the level."""
+    logging.basicConfig(level=logging.INFO, format=Logger.error_fmt.replace("%(message)s", "%(name)s: %(message)s"),
+                        datefmt=Logger.datefmt)
 
 
 def _start_executors(worker) -> None:

@@ -4,6 +4,7 @@ output, clear messages instead of tracebacks on bad input, and the documented wa
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -322,6 +323,25 @@ def test_the_server_says_how_many_workers_it_runs_in_the_singular_too():
     with running_server_process("--data", FIXTURES / "base.trig", workers=1) as served:
         started = served.log.read_text()
     assert "(1 worker)" in started, started
+
+
+# gunicorn's own lines ("[2026-12-06 07:36:09 +0000] [17153] [INFO] Booting worker…"), and ours with the name of
+# the part that writes them after the level.
+LOG_LINE = re.compile(r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\] \[\d+\] \[(INFO|WARNING|ERROR)\] \S")
+
+
+def test_the_server_writes_its_log_in_one_format():
+    """An operator's tools read one format: gunicorn's lines (start, workers) and the server's own (the
+    address it serves, the graph's memory, access lines) carry the same time, process id and level."""
+    with running_server_process("--data", FIXTURES / "base.trig", workers=2) as served:
+        assert requests.get(served.base + "sparql", params={"query": "ASK"}, timeout=30).status_code == 400
+        deadline = time.monotonic() + 10
+        while "ilrs_server.access: " not in served.log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        lines = served.log.read_text().splitlines()
+    assert any("Booting worker" in line for line in lines) and any("Serving the ILRS" in line for line in lines)
+    assert any('ilrs_server.access: 127.0.0.1 "GET /sparql?query=ASK" 400' in line for line in lines), lines
+    assert [line for line in lines if not LOG_LINE.match(line)] == []
 
 
 def test_a_file_typing_the_ontology_it_imports_can_be_queried(tmp_path):
