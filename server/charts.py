@@ -8,6 +8,7 @@ are deterministic: the same graph always gives the same picture.
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +16,9 @@ from ilrs_graph.dates import PartialDate, fractional_year
 from ilrs_graph.overview import AgreementNetwork, Joining, MissionDates, Phase, Roadmap
 
 WIDTH = 900.0
-CHAR_WIDTH = 6.6       # an average character of the 12px labels
+CHAR_WIDTH = 7.0       # a lower-case letter of the 12px labels, at most on average (DejaVu Sans: "Azercosmos" 72 px)
+CAPITAL_WIDTH = 8.6    # a capital's or a digit's ("SUPARCO" 57 px)
+SPACE_WIDTH = 3.8
 NAME_CHAR_WIDTH = 7.4  # a roadmap row name's, semibold (DejaVu Sans: "China's crewed lunar landing" 196 px)
 NAME_WIDTH = 230.0     # the most the roadmap's names take: a longer one is cut, whole in its title
 ROW = 22.0             # one partner, one mission
@@ -42,12 +45,9 @@ class Label:
     anchor: str = "start"  # SVG text-anchor
 
 
-def _truncated(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
-
-
 def _text_width(text: str) -> float:
-    return len(text) * CHAR_WIDTH
+    """How wide ``text`` may be drawn in 12px labels: rather too wide than too narrow, so that it fits."""
+    return sum(SPACE_WIDTH if c == " " else CAPITAL_WIDTH if c.isupper() or c.isdigit() else CHAR_WIDTH for c in text)
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,33 @@ def timeline(joinings: list[Joining], today: date | None, newest_source: Partial
 
 # --- The network of agreements ----------------------------------------------------------------------
 
+NETWORK_LINE = 14.0       # one line of a 12px label
+NETWORK_LINE_CHARS = 24   # a label's longest line, in characters: longer names wrap onto more lines
+NETWORK_ARC = math.radians(60)  # how far above and below the middle the parties go on each side
+NETWORK_MARGIN = 10.0
+ASCENT, DESCENT = 11.0, 3.0  # how far a 12px label's letters reach above and below their baseline
+
+
+@dataclass(frozen=True)
+class LabelLines:
+    """A label on lines of its own: ``y`` is the first line's baseline, each next one ``NETWORK_LINE`` lower."""
+    x: float
+    y: float
+    lines: tuple[str, ...]
+    anchor: str  # SVG text-anchor
+
+    @property
+    def baselines(self) -> list[tuple[float, str]]:
+        return [(round(self.y + NETWORK_LINE * index, 1), line) for index, line in enumerate(self.lines)]
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        """Where its letters may be drawn: left, top, right, bottom (as wide as :func:`_text_width` allows)."""
+        width = max(map(_text_width, self.lines))
+        left = {"start": self.x, "end": self.x - width, "middle": self.x - width / 2}[self.anchor]
+        return left, self.y - ASCENT, left + width, self.y + NETWORK_LINE * (len(self.lines) - 1) + DESCENT
+
+
 @dataclass(frozen=True)
 class NetworkNode:
     iri: str
@@ -144,7 +171,7 @@ class NetworkNode:
     radius: float
     partners: int      # how many parties on other sides it is bound with
     instruments: int   # how many instruments bind it
-    label: Label
+    label: LabelLines
 
 
 @dataclass(frozen=True)
@@ -167,10 +194,15 @@ class NetworkChart:
 
 
 def network(graph: AgreementNetwork) -> NetworkChart:
-    """The most connected party in the middle, the others on a ring in the order they first signed,
-    so that parties of the same instrument sit side by side; a line for each pair bound together. Parties
-    on the same side of an instrument (a country and its agency, two organisations of one country:
-    :meth:`Party.same_side`) are not bound to each other by it, so they are not joined."""
+    """The most connected party in the middle, the others on a ring in the order they first signed (down
+    its right side, then up its left), so that parties of the same instrument sit side by side; a line for
+    each pair bound together. Parties on the same side of an instrument (a country and its agency, two
+    organisations of one country: :meth:`Party.same_side`) are not bound to each other by it, so they are
+    not joined.
+
+    Each name shows whole, wrapped onto lines, level and outside the ring beside its party. The ring leaves
+    its top and bottom empty, where labels side by side would run into one another: on each side, the
+    parties are spaced down the ring as far apart as their labels are tall, so that no two labels meet."""
     shared: dict[tuple[str, str], list[str]] = {}
     bound: dict[str, int] = {iri: 0 for iri in graph.parties}
     for instrument in graph.instruments:
@@ -191,39 +223,64 @@ def network(graph: AgreementNetwork) -> NetworkChart:
     for instrument in graph.instruments:
         ring += [party for party in instrument.parties if party != hub and party not in ring]
 
-    names = {iri: _truncated(party.short_name, 28) for iri, party in graph.parties.items()}
-    radius = max(150.0, len(ring) * 8.0)
-    label_room = max((_text_width(names[iri]) for iri in ring), default=0.0) + 14
-    cx = radius + label_room + 8
-    cy = radius + 26
-    position = {hub: (cx, cy)} if hub else {}
-    nodes = []
-    for index, iri in enumerate(ring):
-        angle = -math.pi / 2 + 2 * math.pi * index / len(ring)
-        x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
-        position[iri] = (x, y)
-        # outside the ring, beside the node; below it at the bottom, above it at the top
-        label_x = cx + (radius + 12) * math.cos(angle)
-        label_y = cy + (radius + 12) * math.sin(angle) + 4 + 6 * math.sin(angle)
-        anchor = "start" if math.cos(angle) > 0.05 else "end" if math.cos(angle) < -0.05 else "middle"
-        nodes.append(_node(graph, iri, x, y, neighbours, bound, Label(label_x, label_y, names[iri], anchor)))
+    lines = {iri: _wrapped(party.short_name) for iri, party in graph.parties.items()}
+    dot = {iri: round(4.5 + 1.6 * math.sqrt(len(neighbours[iri])), 1) for iri in graph.parties}
+    right_side = ring[:(len(ring) + 1) // 2]
+    left_side = ring[(len(ring) + 1) // 2:][::-1]  # top to bottom, as the right side
+    heights = [_stack(side, lines, dot) for side in (right_side, left_side)]
+    radius = max(150.0, len(ring) * 8.0, max(heights) / (2 * math.sin(NETWORK_ARC)))
+    span = 2 * radius * math.sin(NETWORK_ARC)
+    placed: dict[str, tuple[float, float, LabelLines]] = {}  # around the middle at (0, 0)
+    for side, height, sign in ((right_side, heights[0], 1), (left_side, heights[1], -1)):
+        stretch = span / height if height else 1.0
+        y = -span / 2 if height else 0.0  # a side of one party: at the middle
+        for index, iri in enumerate(side):
+            if index:
+                y += _gap(side[index - 1], iri, lines, dot) * stretch
+            half = NETWORK_LINE * len(lines[iri]) / 2
+            nearest = 0.0 if abs(y) <= half else abs(y) - half  # the label's row nearest the middle
+            clear = math.sqrt(radius ** 2 - min(nearest, radius) ** 2) + dot[iri] + 6  # outside the ring, even there
+            x = sign * math.sqrt(max(radius ** 2 - y ** 2, 0.0))
+            placed[iri] = (x, y, LabelLines(sign * clear, y - half + ASCENT, lines[iri], "start" if sign > 0 else "end"))
     if hub:
-        nodes.append(_node(graph, hub, cx, cy, neighbours, bound, Label(cx, cy + 26, names[hub], "middle")))
+        placed[hub] = (0.0, 0.0, LabelLines(0.0, dot[hub] + 4 + ASCENT, lines[hub], "middle"))
+    # as far as the farthest label or dot reaches from the middle, either way: the hub at the picture's middle
+    half_width = round(max((max(abs(label.box[0]), abs(label.box[2])) for _, _, label in placed.values()), default=0.0)
+                       + NETWORK_MARGIN, 1)
+    half_height = round(max((max(abs(y) + dot[iri], -label.box[1], label.box[3]) for iri, (_, y, label) in placed.items()),
+                            default=0.0) + NETWORK_MARGIN, 1)
+    nodes = []
+    for iri in ring + ([hub] if hub else []):
+        x, y, label = placed[iri]
+        nodes.append(NetworkNode(iri, graph.parties[iri].name, round(half_width + x, 1), round(half_height + y, 1),
+                                 dot[iri], len(neighbours[iri]), bound[iri],
+                                 LabelLines(round(half_width + label.x, 1), round(half_height + label.y, 1), label.lines,
+                                            label.anchor)))
+    position = {node.iri: (node.x, node.y) for node in nodes}
     edges = []
     for (a, b), instruments in sorted(shared.items()):
         (x1, y1), (x2, y2) = position[a], position[b]
-        edges.append(NetworkEdge(round(x1, 1), round(y1, 1), round(x2, 1), round(y2, 1),
-                                 round(1.2 + 1.3 * (len(instruments) - 1), 1),
+        edges.append(NetworkEdge(x1, y1, x2, y2, round(1.2 + 1.3 * (len(instruments) - 1), 1),
                                  (graph.parties[a].name, graph.parties[b].name), tuple(instruments)))
-    return NetworkChart(round(2 * cx, 1), round(2 * cy, 1), nodes, edges)
+    return NetworkChart(round(2 * half_width, 1), round(2 * half_height, 1), nodes, edges)
 
 
-def _node(graph: AgreementNetwork, iri: str, x: float, y: float, neighbours: dict[str, set[str]],
-          bound: dict[str, int], label: Label) -> NetworkNode:
-    partners = len(neighbours[iri])
-    rounded = Label(round(label.x, 1), round(label.y, 1), label.text, label.anchor)
-    return NetworkNode(iri, graph.parties[iri].name, round(x, 1), round(y, 1), round(4.5 + 1.6 * math.sqrt(partners), 1),
-                       partners, bound[iri], rounded)
+def _wrapped(name: str) -> tuple[str, ...]:
+    """``name`` on lines of ``NETWORK_LINE_CHARS`` characters at most, broken between words only (the lines
+    read, joined by spaces, as the name); a longer word keeps a line of its own, whole."""
+    return tuple(textwrap.wrap(name, NETWORK_LINE_CHARS, break_long_words=False, break_on_hyphens=False)) or (name,)
+
+
+def _gap(above: str, below: str, lines: dict[str, tuple[str, ...]], dot: dict[str, float]) -> float:
+    """How far below the party ``above`` the party ``below`` goes on one side: their labels, each centred
+    on its party, a few pixels apart; their dots apart too."""
+    labels = NETWORK_LINE * (len(lines[above]) + len(lines[below])) / 2 + 4
+    return max(labels, dot[above] + dot[below] + 4)
+
+
+def _stack(side: list[str], lines: dict[str, tuple[str, ...]], dot: dict[str, float]) -> float:
+    """How tall one side of the ring must be for its labels: from its first party to its last."""
+    return sum(_gap(a, b, lines, dot) for a, b in zip(side, side[1:]))
 
 
 # --- The roadmap ------------------------------------------------------------------------------------

@@ -467,3 +467,37 @@ def test_the_keyboard_reaches_the_content_and_the_picture_links(page, server):
     assert page.evaluate("document.activeElement.closest('svg.timeline') !== null")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/id/(country|organisation)/[a-z-]+\.html$"))
+
+
+# Each label of a picture in the picture's own units (getBBox) and on the screen (getBoundingClientRect),
+# with the picture's viewBox; every label's words, as read from its lines.
+LABEL_BOXES = """(selector) => { const svg = document.querySelector(selector), view = svg.viewBox.baseVal;
+  const labels = [...svg.querySelectorAll('a.mark text')].map(text => { const box = text.getBBox(), seen = text.getBoundingClientRect();
+    return {words: text.textContent.trim().split(/\\s+/).join(' '), box: [box.x, box.y, box.x + box.width, box.y + box.height],
+            seen: [seen.left, seen.top, seen.right, seen.bottom]}; });
+  return {view: [view.x, view.y, view.x + view.width, view.y + view.height], labels}; }"""
+
+
+def overlapping(labels: list[dict], key: str) -> list[tuple[str, str]]:
+    """The pairs of labels whose ``key`` boxes share more than a hair."""
+    def apart(a, b):
+        return a[2] <= b[0] + 0.5 or b[2] <= a[0] + 0.5 or a[3] <= b[1] + 0.5 or b[3] <= a[1] + 0.5
+    return [(a["words"], b["words"]) for i, a in enumerate(labels) for b in labels[i + 1:] if not apart(a[key], b[key])]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, {"width": 375, "height": 900}])
+def test_every_label_of_the_network_shows_whole_apart_from_the_others_and_inside_the_picture(page, server, dataset, viewport):
+    """A journalist's review: at the bottom of the ring the labels lay over one another, and long names were
+    cut ("Ministry of Digital Develop…"), whole only on hover. Every name shows whole, on lines of its own."""
+    page.set_viewport_size(viewport)
+    page.goto(server)
+    drawn = page.evaluate(LABEL_BOXES, ".chart-scroll > svg.network")
+    labels = drawn["labels"]
+    assert sorted(label["words"] for label in labels) == sorted(
+        party.short_name for party in overview.agreement_network(dataset).parties.values())
+    assert overlapping(labels, "box") == [] and overlapping(labels, "seen") == []
+    left, top, right, bottom = drawn["view"]
+    outside = [label["words"] for label in labels if not (left <= label["box"][0] and label["box"][2] <= right
+                                                        and top <= label["box"][1] and label["box"][3] <= bottom)]
+    assert outside == []
+    page.locator(".chart-scroll:has(> svg.network)").screenshot(path=str(ARTIFACTS / f"network-{viewport['width']}.png"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from datetime import date
 
 import pytest
@@ -91,11 +92,12 @@ def test_the_network_puts_the_most_connected_party_in_the_middle_and_joins_co_si
     nodes = {node.name: node for node in chart.nodes}
     centre = nodes["Hub Space Administration"]
     assert (centre.x, centre.y) == (chart.width / 2, chart.height / 2) and centre.partners == 3
-    assert centre.label.text == "HSA" and centre.instruments == 3
+    assert centre.label.lines == ("HSA",) and centre.instruments == 3
     ring = [nodes[name] for name in ("Alba", "Brio", "Cima", "Lone")]
     distances = {round(math.dist((n.x, n.y), (centre.x, centre.y))) for n in ring}
-    assert len(distances) == 1  # all on one ring, in the order they first signed
-    assert ring[0].y < centre.y and ring[0].x == pytest.approx(centre.x)  # the first at the top
+    assert len(distances) == 1  # all on one ring, in the order they first signed: clockwise from the top
+    clockwise = [math.atan2(n.x - centre.x, centre.y - n.y) % (2 * math.pi) for n in ring]
+    assert clockwise == sorted(clockwise) and ring[0].y < centre.y and ring[0].x > centre.x
     pairs = {frozenset(edge.names): edge for edge in chart.edges}
     assert set(pairs) == {frozenset({"Hub Space Administration", "Alba"}), frozenset({"Hub Space Administration", "Brio"}),
                           frozenset({"Hub Space Administration", "Cima"}), frozenset({"Brio", "Cima"})}
@@ -106,6 +108,44 @@ def test_the_network_puts_the_most_connected_party_in_the_middle_and_joins_co_si
     for node in ring:  # labels sit outside the ring, away from the middle
         assert math.dist((node.label.x, node.label.y), (centre.x, centre.y)) > math.dist((node.x, node.y), (centre.x, centre.y))
         assert 0 <= node.label.x <= chart.width and 0 <= node.label.y <= chart.height
+
+
+def long_named_network(size: int, seed: int = 7) -> AgreementNetwork:
+    """``size`` parties with names of one to a dozen words, one unbreakable, each bound with the hub and others."""
+    rng = random.Random(seed)
+    words = ["Space", "Agency", "National", "Institute", "of", "Sciences", "and", "Technology", "Observatory",
+             "Lunar", "Research", "Interdisciplinary", "Ministry", "Digital", "Development,", "Aerospace"]
+    names = ["Hub"] + [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))) + f" {n}" for n in range(1, size)]
+    names[-1] = "Supercalifragilisticexpialidocious-Aerospace-Consortium"  # a word longer than a line
+    parties = [party(name, name) for name in names]
+    instruments = [Instrument(f"i{n}", f"Statement {n}", "joint statement", PartialDate(2000 + n),
+                              (parties[0].iri, parties[n].iri,
+                               *(p.iri for p in rng.sample(parties[1:n] + parties[n + 1:], min(rng.randint(0, 2), size - 2)))))
+                   for n in range(1, size)]
+    return AgreementNetwork({p.iri: p for p in parties}, instruments)
+
+
+@pytest.mark.parametrize("size", [2, 5, 40, 160])
+def test_every_network_label_shows_whole_apart_from_the_others_and_inside_the_picture(size):
+    """A journalist's review: labels lay over one another at the bottom of the ring, and long names were cut."""
+    graph = long_named_network(size)
+    chart = charts.network(graph)
+    assert sorted(" ".join(node.label.lines) for node in chart.nodes) == sorted(p.short_name for p in graph.parties.values())
+    for node in chart.nodes:  # lines no longer than a line's room, but for a word longer than that, whole
+        assert all(len(line) <= charts.NETWORK_LINE_CHARS or " " not in line for line in node.label.lines)
+    boxes = {node.name: node.label.box for node in chart.nodes}
+    for name, (left, top, right, bottom) in boxes.items():
+        assert 0 <= left and right <= chart.width and 0 <= top and bottom <= chart.height, name
+    crossing = [(a, b) for a, (l1, t1, r1, b1) in boxes.items() for b, (l2, t2, r2, b2) in boxes.items()
+                if a < b and l1 < r2 and l2 < r1 and t1 < b2 and t2 < b1]
+    assert crossing == []
+    centre = next(node for node in chart.nodes if (node.x, node.y) == (chart.width / 2, chart.height / 2))
+    for node in chart.nodes:  # nor on a line between two parties: every line runs inside the ring
+        if node is not centre:
+            left, top, right, bottom = boxes[node.name]
+            nearest_x = min(abs(left - centre.x), abs(right - centre.x)) if (left - centre.x) * (right - centre.x) > 0 else 0
+            nearest_y = min(abs(top - centre.y), abs(bottom - centre.y)) if (top - centre.y) * (bottom - centre.y) > 0 else 0
+            assert math.hypot(nearest_x, nearest_y) >= math.dist((node.x, node.y), (centre.x, centre.y)), node.name
 
 
 def test_parties_of_one_country_are_one_side_and_are_not_joined_to_each_other():
