@@ -20,7 +20,14 @@ CHAR_WIDTH = 7.0       # a lower-case letter of the 12px labels, at most on aver
 CAPITAL_WIDTH = 8.6    # a capital's or a digit's ("SUPARCO" 57 px)
 SPACE_WIDTH = 3.8
 NAME_CHAR_WIDTH = 7.4  # a roadmap row name's, semibold (DejaVu Sans: "China's crewed lunar landing" 196 px)
-NAME_WIDTH = 230.0     # the most the roadmap's names take: a longer one is cut, whole in its title
+SPAN_CHAR_WIDTH = 5.8  # a roadmap phase's years, 10.5px ("until 2040 or 2045 or 2050" 146 px)
+LINE = 14.0            # from one line of a 12px label to the next
+SPAN_LINE = 12.0       # of a phase's years
+# A roadmap name's longest line, in characters (a longer name wraps): the names' column takes less than half
+# of what a 375px phone shows of the picture (315px), leaving the rest to the bars
+NAME_LINE_CHARS = 16
+SPAN_LINE_CHARS = 20
+HEADING_LINE_CHARS = 40  # a plan's heading, kept whole in view on that phone as it scrolls
 ROW = 22.0             # one partner, one mission
 PHASE_ROW = 30.0       # one phase: its name and, below, its years
 PLAN_ROW = 20.0        # the heading of one plan's phases
@@ -43,6 +50,19 @@ class Label:
     y: float
     text: str
     anchor: str = "start"  # SVG text-anchor
+
+
+def _wrapped(text: str, most: int) -> tuple[str, ...]:
+    """``text`` on lines of ``most`` characters at most, broken between words or after a hyphen; a longer
+    word keeps a line of its own, whole."""
+    return tuple(textwrap.wrap(text, most, break_long_words=False)) or (text,)
+
+
+def _baselines(first: float, lines: tuple[str, ...], step: float = LINE) -> list[tuple[float, str, str]]:
+    """Each line with its baseline, ``step`` apart, and what goes between it and the next for the lines to
+    read as the text they were cut from: a space, nothing after a hyphen or after the last line."""
+    return [(round(first + step * index, 1), line, "" if index == len(lines) - 1 or line.endswith("-") else " ")
+            for index, line in enumerate(lines)]
 
 
 def _text_width(text: str) -> float:
@@ -135,7 +155,6 @@ def timeline(joinings: list[Joining], today: date | None, newest_source: Partial
 
 # --- The network of agreements ----------------------------------------------------------------------
 
-NETWORK_LINE = 14.0       # one line of a 12px label
 NETWORK_LINE_CHARS = 24   # a label's longest line, in characters: longer names wrap onto more lines
 NETWORK_ARC = math.radians(60)  # how far above and below the middle the parties go on each side
 NETWORK_MARGIN = 10.0
@@ -144,22 +163,22 @@ ASCENT, DESCENT = 11.0, 3.0  # how far a 12px label's letters reach above and be
 
 @dataclass(frozen=True)
 class LabelLines:
-    """A label on lines of its own: ``y`` is the first line's baseline, each next one ``NETWORK_LINE`` lower."""
+    """A label on lines of its own: ``y`` is the first line's baseline, each next one ``LINE`` lower."""
     x: float
     y: float
     lines: tuple[str, ...]
     anchor: str  # SVG text-anchor
 
     @property
-    def baselines(self) -> list[tuple[float, str]]:
-        return [(round(self.y + NETWORK_LINE * index, 1), line) for index, line in enumerate(self.lines)]
+    def baselines(self) -> list[tuple[float, str, str]]:
+        return _baselines(self.y, self.lines)
 
     @property
     def box(self) -> tuple[float, float, float, float]:
         """Where its letters may be drawn: left, top, right, bottom (as wide as :func:`_text_width` allows)."""
         width = max(map(_text_width, self.lines))
         left = {"start": self.x, "end": self.x - width, "middle": self.x - width / 2}[self.anchor]
-        return left, self.y - ASCENT, left + width, self.y + NETWORK_LINE * (len(self.lines) - 1) + DESCENT
+        return left, self.y - ASCENT, left + width, self.y + LINE * (len(self.lines) - 1) + DESCENT
 
 
 @dataclass(frozen=True)
@@ -223,7 +242,7 @@ def network(graph: AgreementNetwork) -> NetworkChart:
     for instrument in graph.instruments:
         ring += [party for party in instrument.parties if party != hub and party not in ring]
 
-    lines = {iri: _wrapped(party.short_name) for iri, party in graph.parties.items()}
+    lines = {iri: _wrapped(party.short_name, NETWORK_LINE_CHARS) for iri, party in graph.parties.items()}
     dot = {iri: round(4.5 + 1.6 * math.sqrt(len(neighbours[iri])), 1) for iri in graph.parties}
     right_side = ring[:(len(ring) + 1) // 2]
     left_side = ring[(len(ring) + 1) // 2:][::-1]  # top to bottom, as the right side
@@ -237,7 +256,7 @@ def network(graph: AgreementNetwork) -> NetworkChart:
         for index, iri in enumerate(side):
             if index:
                 y += _gap(side[index - 1], iri, lines, dot) * stretch
-            half = NETWORK_LINE * len(lines[iri]) / 2
+            half = LINE * len(lines[iri]) / 2
             nearest = 0.0 if abs(y) <= half else abs(y) - half  # the label's row nearest the middle
             clear = math.sqrt(radius ** 2 - min(nearest, radius) ** 2) + dot[iri] + 6  # outside the ring, even there
             x = sign * math.sqrt(max(radius ** 2 - y ** 2, 0.0))
@@ -265,16 +284,10 @@ def network(graph: AgreementNetwork) -> NetworkChart:
     return NetworkChart(round(2 * half_width, 1), round(2 * half_height, 1), nodes, edges)
 
 
-def _wrapped(name: str) -> tuple[str, ...]:
-    """``name`` on lines of ``NETWORK_LINE_CHARS`` characters at most, broken between words only (the lines
-    read, joined by spaces, as the name); a longer word keeps a line of its own, whole."""
-    return tuple(textwrap.wrap(name, NETWORK_LINE_CHARS, break_long_words=False, break_on_hyphens=False)) or (name,)
-
-
 def _gap(above: str, below: str, lines: dict[str, tuple[str, ...]], dot: dict[str, float]) -> float:
     """How far below the party ``above`` the party ``below`` goes on one side: their labels, each centred
     on its party, a few pixels apart; their dots apart too."""
-    labels = NETWORK_LINE * (len(lines[above]) + len(lines[below])) / 2 + 4
+    labels = LINE * (len(lines[above]) + len(lines[below])) / 2 + 4
     return max(labels, dot[above] + dot[below] + 4)
 
 
@@ -305,14 +318,20 @@ class Segment:
 @dataclass(frozen=True)
 class PhaseLane:
     phase: Phase
-    label: str  # its name, cut to the names' column
-    y: float
+    name_lines: tuple[str, ...]  # its name, wrapped to the names' column
+    y: float  # its bars' middle
     segments: list[Segment]
     span: str  # the years in words: "2021 to 2025", "from 2035 or 2036", "until 2028 or 2035"
+    span_lines: tuple[str, ...]
+    band: Band
 
     @property
-    def band(self) -> Band:
-        return Band(self.y - PHASE_ROW / 2, PHASE_ROW)
+    def name_baselines(self) -> list[tuple[float, str, str]]:
+        return _baselines(self.band.top + 13, self.name_lines)
+
+    @property
+    def span_baselines(self) -> list[tuple[float, str, str]]:
+        return _baselines(self.name_baselines[-1][0] + 13, self.span_lines, SPAN_LINE)
 
 
 @dataclass(frozen=True)
@@ -322,12 +341,18 @@ class PlanLanes:
 
     plan: str | None
     heading: str
-    y: float  # the heading's baseline
+    heading_lines: tuple[str, ...]
+    band: Band  # the heading's
     phases: list[PhaseLane]
 
     @property
-    def band(self) -> Band:
-        return Band(self.y + 6 - PLAN_ROW, PLAN_ROW)
+    def heading_baselines(self) -> list[tuple[float, str, str]]:
+        return _baselines(self.band.top + 14, self.heading_lines)
+
+    @property
+    def heading_width(self) -> float:
+        """How far its backdrop reaches: over its heading, wider than the names' column, too."""
+        return round(4 + max(len(line) for line in self.heading_lines) * NAME_CHAR_WIDTH + 4, 1)
 
 
 @dataclass(frozen=True)
@@ -340,15 +365,16 @@ class Marker:
 @dataclass(frozen=True)
 class MissionLane:
     mission: MissionDates
-    label: str  # its name, cut to the names' column
-    y: float
+    name_lines: tuple[str, ...]  # its name, wrapped to the names' column
+    y: float  # its markers' middle
     markers: list[Marker]
     x1: float  # the line joining its markers: how far its date moved between sources
     x2: float
+    band: Band
 
     @property
-    def band(self) -> Band:
-        return Band(self.y - ROW / 2, ROW)
+    def name_baselines(self) -> list[tuple[float, str, str]]:
+        return _baselines(self.band.top + 15, self.name_lines)
 
 
 @dataclass(frozen=True)
@@ -380,24 +406,35 @@ class RoadmapChart:
 def roadmap(plan: Roadmap, today: date | None, newest_source: PartialDate | None = None) -> RoadmapChart:
     """Phases under the plan that defines them, then missions, each in its own lane on one time axis from
     the earliest year any source gives to the latest; a line at ``today`` and one at the ``newest_source``'s
-    date (None: no line): a plan past the latter may have happened, or slipped, since."""
+    date (None: no line): a plan past the latter may have happened, or slipped, since. Every name shows
+    whole, wrapped onto lines in a column narrow enough to leave most of a phone's box to the bars (the
+    column stays in view as the picture scrolls), each row as tall as its lines."""
     dated = [m for m in plan.missions if m.years]
     years = [y for p in plan.phases for y in p.start_years + p.end_years] + [y for m in dated for y in m.years]
     first, last = (min(years), max(years) + 1) if years else (date.today().year, date.today().year + 1)
-    names = [p.name for p in plan.phases] + [m.name for m in dated]
-    label_width = min(max((len(n) * NAME_CHAR_WIDTH for n in names), default=0.0), NAME_WIDTH) + 16
+    names = {name: _wrapped(name, NAME_LINE_CHARS) for name in [p.name for p in plan.phases] + [m.name for m in dated]}
+    spans = {phase.iri: _wrapped(_span(phase), SPAN_LINE_CHARS) for phase in plan.phases}
+    label_width = max([len(line) * NAME_CHAR_WIDTH for lines in names.values() for line in lines]
+                      + [len(line) * SPAN_CHAR_WIDTH for lines in spans.values() for line in lines], default=0.0) + 16
     axis = TimeAxis(first, last, label_width, WIDTH - 14.0)
     plans = []
     top = AXIS_TOP
     for name, phases in _by_plan(plan.phases):
-        lanes = [PhaseLane(phase, _fitted(phase.name), top + PLAN_ROW + PHASE_ROW * index + PHASE_ROW / 2,
-                           _segments(phase, axis), _span(phase)) for index, phase in enumerate(phases)]
         heading = f"Phases defined in the {name}" if name else "Phases no source places in a programme document"
-        plans.append(PlanLanes(name, heading, top + PLAN_ROW - 6, lanes))
-        top += PLAN_ROW + PHASE_ROW * len(phases)
+        heading_lines = _wrapped(heading, HEADING_LINE_CHARS)
+        heading_band = Band(top, PLAN_ROW + LINE * (len(heading_lines) - 1))
+        top += heading_band.height
+        lanes = []
+        for phase in phases:
+            band = Band(top, PHASE_ROW + LINE * (len(names[phase.name]) - 1) + SPAN_LINE * (len(spans[phase.iri]) - 1))
+            lanes.append(PhaseLane(phase, names[phase.name], top + band.height / 2, _segments(phase, axis), _span(phase),
+                                   spans[phase.iri], band))
+            top += band.height
+        plans.append(PlanLanes(name, heading, heading_lines, heading_band, lanes))
     missions_top = top + SECTION_ROW
+    top = missions_top
     missions = []
-    for index, mission in enumerate(dated):
+    for mission in dated:
         markers = [Marker(axis.x(year + 0.5), "planned", f"planned for {year} by a source")
                    for year in mission.planned_years]
         if mission.launched is not None:
@@ -405,9 +442,10 @@ def roadmap(plan: Roadmap, today: date | None, newest_source: PartialDate | None
             markers.append(Marker(axis.x(mission.launched.start), kind, f"launched {mission.launched}"
                                   + (" (failed)" if kind == "failed" else "")))
         xs = [m.x for m in markers]
-        missions.append(MissionLane(mission, _fitted(mission.name), missions_top + ROW * index + ROW / 2, markers,
-                                    min(xs), max(xs)))
-    height = missions_top + ROW * len(dated) + 8
+        band = Band(top, ROW + LINE * (len(names[mission.name]) - 1))
+        missions.append(MissionLane(mission, names[mission.name], top + band.height / 2, markers, min(xs), max(xs), band))
+        top += band.height
+    height = top + 8
     return RoadmapChart(WIDTH, height, label_width, first, last - 1, axis.ticks(), axis.at(today), plans,
                         missions_top, missions, [m for m in plan.missions if not m.years],
                         _sources_end(axis, newest_source))
@@ -429,12 +467,6 @@ def _by_plan(phases: list[Phase]) -> list[tuple[str | None, list[Phase]]]:
     named = sorted((name for name in plans if name is not None),
                    key=lambda name: (min(map(earliest, plans[name])), name))
     return [(name, sorted(plans[name], key=in_order)) for name in [*named, *([None] if None in plans else [])]]
-
-
-def _fitted(name: str) -> str:
-    """``name`` as the roadmap's names' column can hold it: cut, with "…", if longer."""
-    most = int(NAME_WIDTH // NAME_CHAR_WIDTH)
-    return name if len(name) <= most else name[:most - 1].rstrip() + "…"
 
 
 def _segments(phase: Phase, axis: TimeAxis) -> list[Segment]:

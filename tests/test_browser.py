@@ -501,3 +501,48 @@ def test_every_label_of_the_network_shows_whole_apart_from_the_others_and_inside
                                                         and top <= label["box"][1] and label["box"][3] <= bottom)]
     assert outside == []
     page.locator(".chart-scroll:has(> svg.network)").screenshot(path=str(ARTIFACTS / f"network-{viewport['width']}.png"))
+
+
+# Every pinned row of the roadmap on the screen: its backdrop, its texts, whether it is a heading (no bars
+# beside it); and the box's visible stretch.
+PINNED_NAMES = """() => { const box = document.querySelector('.chart-scroll:has(> svg.roadmap)');
+  const rect = element => { const r = element.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const seen = box.getBoundingClientRect();
+  return {visible: [seen.left + box.clientLeft, seen.left + box.clientLeft + box.clientWidth],
+          rows: [...box.querySelectorAll('svg.roadmap .pinned')].map(row => ({
+            backdrop: rect(row.querySelector('.names-backdrop')), heading: !!row.querySelector('text.plan, text.section'),
+            texts: [...row.querySelectorAll('text')].map(text => ({words: text.textContent.trim().split(/\\s+/).join(' '),
+                                                                  box: rect(text)}))}))}; }"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, {"width": 375, "height": 900}])
+def test_the_roadmaps_names_show_whole_and_leave_the_bars_most_of_a_phones_width(page, server, dataset, viewport):
+    """At 375 px the pinned names took about 220 of the 315 px the box shows, leaving little for the bars,
+    and a long name was cut ("China's crewed lunar landi…" would be, at a narrower column). Names wrap
+    onto lines: whole, apart, inside their backdrop and the box, at rest and scrolled to the end."""
+    page.set_viewport_size(viewport)
+    page.goto(server)
+    box = page.get_by_role("region", name=re.compile("^The roadmap"))
+    roadmap = overview.roadmap(dataset)
+    for scroll in ("0", "box.scrollWidth"):
+        box.evaluate(f"box => box.scrollLeft = {scroll}")
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        drawn = page.evaluate(PINNED_NAMES)
+        left, right = drawn["visible"]
+        names_right = max(row["backdrop"][2] for row in drawn["rows"] if not row["heading"])
+        assert right - names_right >= (right - left) / 2, (names_right - left, right - left)  # the bars' room
+        texts = [text for row in drawn["rows"] for text in row["texts"]]
+        words = {text["words"] for text in texts}
+        assert {p.name for p in roadmap.phases} | {m.name for m in roadmap.missions if m.years} <= words
+        assert not any("…" in text["words"] for text in texts)
+        for text in texts:  # whole in the box's visible stretch
+            assert left <= text["box"][0] and text["box"][2] <= right, (scroll, text)
+        for row in drawn["rows"]:  # the names inside their backdrop, over what scrolls under it
+            for text in row["texts"]:
+                assert text["box"][2] <= row["backdrop"][2] and row["backdrop"][1] <= text["box"][1] \
+                    and text["box"][3] <= row["backdrop"][3] + 0.5, (scroll, text, row["backdrop"])
+        crossing = [(a["words"], b["words"]) for i, a in enumerate(texts) for b in texts[i + 1:]
+                    if a["box"][0] < b["box"][2] - 0.5 and b["box"][0] < a["box"][2] - 0.5
+                    and a["box"][1] < b["box"][3] - 0.5 and b["box"][1] < a["box"][3] - 0.5]
+        assert crossing == [], scroll
+    box.screenshot(path=str(ARTIFACTS / f"roadmap-{viewport['width']}.png"))

@@ -110,6 +110,11 @@ def test_the_network_puts_the_most_connected_party_in_the_middle_and_joins_co_si
         assert 0 <= node.label.x <= chart.width and 0 <= node.label.y <= chart.height
 
 
+def read(baselines: list[tuple[float, str, str]]) -> str:
+    """A label's lines as the page's text reads them."""
+    return "".join(line + between for _, line, between in baselines)
+
+
 def long_named_network(size: int, seed: int = 7) -> AgreementNetwork:
     """``size`` parties with names of one to a dozen words, one unbreakable, each bound with the hub and others."""
     rng = random.Random(seed)
@@ -130,7 +135,7 @@ def test_every_network_label_shows_whole_apart_from_the_others_and_inside_the_pi
     """A journalist's review: labels lay over one another at the bottom of the ring, and long names were cut."""
     graph = long_named_network(size)
     chart = charts.network(graph)
-    assert sorted(" ".join(node.label.lines) for node in chart.nodes) == sorted(p.short_name for p in graph.parties.values())
+    assert sorted(read(node.label.baselines) for node in chart.nodes) == sorted(p.short_name for p in graph.parties.values())
     for node in chart.nodes:  # lines no longer than a line's room, but for a word longer than that, whole
         assert all(len(line) <= charts.NETWORK_LINE_CHARS or " " not in line for line in node.label.lines)
     boxes = {node.name: node.label.box for node in chart.nodes}
@@ -242,20 +247,38 @@ def test_the_roadmap_shows_each_plans_phases_apart_under_its_name_in_their_order
         ("Plan A", ["Scouting", "Building", "Using"]), ("Plan Z", ["Zero"]), (None, ["Base", "Extended base", "Station"])]
     assert [plan.heading for plan in chart.plans] == [
         "Phases defined in the Plan A", "Phases defined in the Plan Z", "Phases no source places in a programme document"]
-    below = [20.0]  # the years' labels, above the gridlines
-    for plan in chart.plans:  # each heading below the lanes before it, above its own
-        assert plan.y > max(below) and all(lane.y - 12 > plan.y for lane in plan.phases)
-        below = [lane.y + 12 for lane in plan.phases]
-    assert chart.missions_top > max(below) and [lane.phase.name for lane in chart.phases][:3] == ["Scouting", "Building", "Using"]
+    below = 20.0  # the years' labels, above the gridlines
+    for plan in chart.plans:  # each heading below the lanes before it, above its own (11 px of letters up, 3 down)
+        assert plan.heading_baselines[0][0] - 11 >= below
+        heading_bottom = plan.heading_baselines[-1][0] + 3
+        assert all(min(lane.name_baselines[0][0] - 11, lane.y - 7) >= heading_bottom for lane in plan.phases)
+        below = max(lane.span_baselines[-1][0] + 3 for lane in plan.phases)
+    assert chart.missions_top - charts.SECTION_ROW >= below and [lane.phase.name for lane in chart.phases][:3] == ["Scouting", "Building", "Using"]
 
 
-def test_a_roadmap_name_longer_than_its_column_is_cut_and_never_reaches_the_years():
+def test_a_long_roadmap_name_wraps_whole_onto_lines_of_a_column_that_leaves_a_phone_room_for_the_bars():
+    """At 375 px the names' column (pinned at the box's left) took about 220 of the 315 px shown, and a name
+    longer than it was cut. Names wrap onto lines, whole, in a column less than half that wide."""
     long_name = "The International Lunar Research Station's first crewed construction flight"
+    phases = [Phase("p1", "Application-oriented station", 1, "International Lunar Research Station Roadmap (V1.0)",
+                    (), (2040, 2045, 2050))]
     missions = [MissionDates("m1", "China's crewed lunar landing", None, (2030,), "planned"),
-                MissionDates("m2", long_name, None, (2031,), "planned")]
-    chart = charts.roadmap(Roadmap([], missions), today=None)
-    labels = {lane.mission.name: lane.label for lane in chart.missions}
-    assert labels["China's crewed lunar landing"] == "China's crewed lunar landing"
-    assert labels[long_name].endswith("…") and long_name.startswith(labels[long_name][:-1])
-    left = chart.ticks[0].x  # where the years begin; the names start at x=4, 7.4 px a semibold character at most
-    assert all(4 + len(label) * charts.NAME_CHAR_WIDTH <= left for label in labels.values())
+                MissionDates("m2", long_name, None, (2031,), "planned"),
+                MissionDates("m3", "Luna 28", None, (2032,), "planned")]
+    chart = charts.roadmap(Roadmap(phases, missions), today=None)
+    lanes = {lane.mission.name: lane for lane in chart.missions}
+    assert read(lanes[long_name].name_baselines) == long_name
+    assert [line for _, line, _ in lanes["China's crewed lunar landing"].name_baselines] == ["China's crewed", "lunar landing"]
+    phase = chart.phases[0]
+    assert read(phase.name_baselines) == "Application-oriented station" and read(phase.span_baselines) == phase.span
+    assert read(chart.plans[0].heading_baselines) == chart.plans[0].heading
+    assert lanes["Luna 28"].band.height == charts.ROW  # a short name's row as before
+    left = chart.ticks[0].x  # where the years begin
+    assert left == chart.names_width <= 315 / 2
+    for lane in [phase, *chart.missions]:  # every line before the years, inside its row
+        lines = lane.name_baselines + (lane.span_baselines if lane is phase else [])
+        widths = [len(line) * charts.NAME_CHAR_WIDTH for _, line, _ in lane.name_baselines]
+        widths += [len(line) * charts.SPAN_CHAR_WIDTH for _, line, _ in lines[len(lane.name_baselines):]]
+        assert all(4 + width <= left for width in widths)
+        assert lane.band.top <= lines[0][0] - 11 and lines[-1][0] + 3 <= lane.band.top + lane.band.height
+        assert lane.band.top < lane.y < lane.band.top + lane.band.height
