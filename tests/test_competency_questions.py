@@ -130,7 +130,7 @@ EXPECTED: dict[str, Expect] = {
         ("2023-10-10", "2024", "", "planned"), ("2023-10-10", "2026", "", "planned"),
         ("2023-04-25", "2024", "", ""), ("", "", "", "completed")]),
     "latest-mission-status": Expect(["missionLabel", "status", "published"], [
-        ("Chang'e 6", "completed", "2024-06-28"), ("Chang'e 7", "planned", "2026-03-12"),  # WAM, 12 March 2026
+        ("Chang'e 6", "completed", "2024-06-28"), ("Chang'e 7", "planned", "2026-04-13"),  # cosmoscience.in, 13 April 2026 (after WAM's 12 March)
         ("Chang'e 8", "planned", "2025-04-24"), ("China's crewed lunar landing", "planned", "2023-10-10"),
         ("Luna 25", "failed", "2023-08-20"), ("Queqiao-2", "launched", "2024-03-20")]),
     "everything-about-cnsa": Expect(["subject", "property", "value", "label"], [
@@ -201,7 +201,9 @@ EXPECTED: dict[str, Expect] = {
         ("Bolivia",), ("Djibouti",), ("Nicaragua",)]),  # the UAE's Orbital Space and Ethiopia's SSGI signed with DSEL
     "partner-count-statements": Expect(["stated", "published", "count"], [  # a statement's date, else its source's
         ("", "2023-05-11", "at least 11"), ("2024-05-13", "2024-05-13", "11"), ("2024-07-05", "2024-07-05", "12"),
-        ("2024-09-05", "2024-09-05", "17"), ("2024-09-05", "2024-09-05", "at least 41"), ("", "2025-04-29", "13"),
+        ("2024-09-05", "2024-09-05", "17"), ("2024-09-05", "2024-09-05", "at least 41"),
+        ("2024-09-05", "2024-09-05", "at least 41"),  # Xinhua's Chinese report of the same day: over 40 institutions
+        ("", "2025-04-29", "13"),
         ("2025-05-08", "", "at least 21"), ("2025-05-08", "", "at least 50"),
         # undated: the smaller number first (Thailand the ninth country, then Nicaragua the tenth)
         ("", "", "9"), ("", "", "10"), ("", "", "about 12"), ("", "", "at least 13"), ("", "", "about 15"), ("", "", "17"), ("", "", "17"),
