@@ -201,8 +201,11 @@ EXPECTED: dict[str, Expect] = {
         ("Bolivia",), ("Djibouti",), ("Nicaragua",)]),  # the UAE's Orbital Space and Ethiopia's SSGI signed with DSEL
     "partner-count-statements": Expect(["stated", "published", "count"], [  # a statement's date, else its source's
         ("", "2023-05-11", "at least 11"), ("2024-05-13", "2024-05-13", "11"), ("2024-07-05", "2024-07-05", "12"),
-        ("2024-09-05", "2024-09-05", "17"), ("2024-09-05", "2024-09-05", "at least 41"),
-        ("2024-09-05", "2024-09-05", "at least 41"),  # Xinhua's Chinese report of the same day: over 40 institutions
+        # the same day: the smaller number first; China Science Daily's "more than 10 countries (international
+        # organizations)" beside CGTN's 17, then the three reports' "over 40" institutions
+        ("2024-09-05", "2024-09-05", "at least 11"), ("2024-09-05", "2024-09-05", "17"),
+        ("2024-09-05", "2024-09-05", "at least 41"), ("2024-09-05", "2024-09-05", "at least 41"),
+        ("2024-09-05", "2024-09-05", "at least 41"),
         ("", "2025-04-29", "13"),
         ("2025-05-08", "", "at least 21"), ("2025-05-08", "", "at least 50"),
         # undated: the smaller number first (Thailand the ninth country, then Nicaragua the tenth)
