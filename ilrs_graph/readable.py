@@ -17,7 +17,7 @@ from . import overview, resources
 from .dataset import Dataset
 from .dates import DATE_TYPES, PartialDate, newest_first, precision_first
 from .namespaces import BASE, ILRS, shorten
-from .resources import Value, term_text
+from .resources import Citation, Value, term_text
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMBER_TYPES = frozenset(XSD + name for name in (
@@ -50,23 +50,6 @@ PREFIX schema: <https://schema.org/>
 # Classes whose members are "who" (agents) and "where" (places), with the ontology's subclasses of them.
 _KINDS = {"Who": ("foaf:Agent", "foaf:Person", "org:Organization", "org:FormalOrganization"),
           "Where": ("schema:Place", "schema:City", "schema:Country")}
-
-
-@dataclass(frozen=True)
-class Citation:
-    """A source document, short enough to sit beside a fact: "SpaceNews, 17 July 2023"; without a
-    publisher, its whole title (cut, it read "… Lunar Coll…" to a screen reader or on a phone)."""
-
-    iri: str
-    title: str
-    publisher: str | None
-    issued: PartialDate | None
-
-    @property
-    def short(self) -> str:
-        if self.publisher and self.issued:
-            return f"{self.publisher}, {self.issued}"
-        return f"{self.title}, {self.issued}" if self.issued else self.title
 
 
 @dataclass(frozen=True)

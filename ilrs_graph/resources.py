@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from . import formats
 from .dataset import Dataset
+from .dates import PartialDate
 from .formats import Format
 from .export import serialize
 
@@ -32,6 +33,23 @@ class Value:
     term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
     label: str | None = None
     sources: list[ox.NamedNode] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source document, short enough to sit beside a fact: "SpaceNews, 17 July 2023"; without a
+    publisher, its whole title (cut, it read "… Lunar Coll…" to a screen reader or on a phone)."""
+
+    iri: str
+    title: str
+    publisher: str | None
+    issued: PartialDate | None
+
+    @property
+    def short(self) -> str:
+        if self.publisher and self.issued:
+            return f"{self.publisher}, {self.issued}"
+        return f"{self.title}, {self.issued}" if self.issued else self.title
 
 
 @dataclass
