@@ -15,7 +15,8 @@ import pyoxigraph as ox
 
 from .dataset import Dataset
 from .dates import PartialDate, chronological, most_precise, newest_first
-from .resources import term_text
+from .namespaces import ILRS, shorten
+from .resources import Citation, term_text
 
 _PREFIXES = """PREFIX ilrs: <https://w3id.org/ilrs/ontology/>
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -35,8 +36,8 @@ _MOST_PRECISE = """
 @dataclass(frozen=True)
 class Listing:
     """Things of one kind, one a row, in the order the home page chooses the ones it shows by (the most
-    recent first); it shows the first ``most`` rows. The bounds are above what the shipped graph holds
-    (22 partners and agreements, 11 missions, 71 sources), so that its home page shows all of it."""
+    recent first); it shows the first ``most`` rows. The bounds are above what the shipped graph holds,
+    so that its home page shows all of it."""
 
     query: str  # a SELECT query without its prefixes
     most: int
@@ -130,12 +131,24 @@ class Source:
 
 
 @dataclass(frozen=True)
+class JoiningClaim:
+    """What one source says of a partner's joining: the date it gives, or None where it names the partner
+    without one (a report that a country will join does so)."""
+
+    since: PartialDate | None
+    source: Citation
+
+
+@dataclass(frozen=True)
 class Joining:
     """A partner and the most precise date any source gives for its joining (None when none does)."""
 
     iri: str
     name: str
     since: PartialDate | None
+    kinds: tuple[str, ...] = ()  # its classes' labels: "country", or an organisation's ("research institution")
+    country: bool = False
+    claims: tuple[JoiningClaim, ...] = ()  # each source's dates as they fall, then the sources giving none
 
 
 @dataclass(frozen=True)
@@ -273,11 +286,67 @@ def sources(dataset: Dataset) -> list[Source]:
 
 def joinings(dataset: Dataset) -> list[Joining]:
     """The partners that joined the programme most recently (:data:`PARTNERS`) and when, in the order they
-    joined (a month after the days within it: "April 2024" may be its last day); undated ones last."""
-    rows = dataset.select(_PREFIXES + PARTNERS.first)
-    found = [Joining(r["partner"].value, term_text(r["name"]), _date(r.get("since"))) for r in rows]
+    joined (a month after the days within it: "April 2024" may be its last day); undated ones last. Each
+    with its kinds and what each source says of its joining, by one query whose rows are a partner's
+    classes, then each source's statements (a date, or the partner named) with the source's title,
+    publisher and date."""
+    rows = dataset.select(_PREFIXES + """
+        SELECT ?partner ?name ?since ?kindOf ?kind ?source ?says ?value ?title ?publisher ?issued WHERE {
+          { """ + PARTNERS.first + """ }
+          OPTIONAL {
+            {  # the classes a partner may be of, as the shapes say: a country, or an organisation
+              VALUES ?kindOf { ilrs:Country org:FormalOrganization }
+              ?partner a ?class . ?class rdfs:subClassOf* ?kindOf ; rdfs:label ?kind .
+              FILTER (LANG(?kind) = "" || LANGMATCHES(LANG(?kind), "en"))
+            } UNION {
+              ?partnership a ilrs:Partnership ; org:member ?partner .
+              VALUES ?says { org:member ilrs:partnerSince }
+              GRAPH ?source { ?partnership ?says ?value }
+              FILTER (?says = ilrs:partnerSince || ?value = ?partner)
+              OPTIONAL { ?source rdfs:label ?title }
+              OPTIONAL { ?source dcterms:publisher/rdfs:label ?publisher }
+              OPTIONAL { ?source dcterms:issued ?issued }
+            }
+          }
+        }""")
+    partners: dict[str, dict] = {}
+    for row in rows:
+        if (iri := row["partner"].value) not in partners:
+            partners[iri] = {"name": term_text(row["name"]), "since": _date(row.get("since")), "kinds": set(),
+                             "country": False, "sources": {}}
+        partner = partners[iri]
+        if "kind" in row:
+            partner["kinds"].add(term_text(row["kind"]))
+            partner["country"] |= row["kindOf"].value == ILRS + "Country"
+        if "source" in row:
+            said = partner["sources"].setdefault(row["source"].value, {
+                "dates": set(), "title": set(), "publisher": set(), "issued": set()})
+            if row["says"].value == ILRS + "partnerSince" and (when := _date(row["value"])):
+                said["dates"].add(when)
+            for key in ("title", "publisher", "issued"):
+                if key in row:
+                    said[key].add(row[key])
+    found = [Joining(iri, p["name"], p["since"], tuple(sorted(p["kinds"])), p["country"], _joining_claims(p["sources"]))
+             for iri, p in partners.items()]
     dated = sorted((j for j in found if j.since), key=lambda j: (chronological(j.since), j.name.lower()))
     return dated + sorted((j for j in found if not j.since), key=lambda j: j.name.lower())
+
+
+def _joining_claims(sources: dict[str, dict]) -> tuple[JoiningClaim, ...]:
+    """Each source's dates (a source naming the partner without a date: one claim without), cited by its
+    title, publisher and date (the first of each, in unvalidated data that gives several)."""
+    def first(terms: set) -> ox.NamedNode | ox.Literal | None:
+        return min(terms, key=str) if terms else None
+
+    claims = []
+    for source, said in sources.items():
+        title, publisher, issued = first(said["title"]), first(said["publisher"]), first(said["issued"])
+        citation = Citation(source, term_text(title) if title else shorten(source),
+                            _text(publisher), _date(issued))
+        claims.extend(JoiningClaim(when, citation) for when in said["dates"] or {None})
+    dated = sorted((c for c in claims if c.since), key=lambda c: (chronological(c.since), c.source.short.lower()))
+    return tuple(dated + newest_first((c for c in claims if not c.since), lambda c: c.source.issued,
+                                      lambda c: c.source.short))
 
 
 def agreement_network(dataset: Dataset) -> AgreementNetwork:

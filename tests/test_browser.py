@@ -337,6 +337,25 @@ def test_pages_fit_a_phone_and_the_pictures_scroll_inside_them(page, server):
     screenshot(page, "home-phone")
 
 
+def test_the_partners_table_is_three_columns_on_a_desktop_and_a_card_a_partner_on_a_phone(page, server, dataset):
+    """Every partner, its kind and each source's word on its joining: on a phone three columns left the
+    dates a word wide in a box scrolled sideways, so there each partner's name, kind and sources stand one
+    under the other, as Datasette shows rows; a table with its headers to a screen reader at both widths."""
+    partners = overview.joinings(dataset)
+    page.goto(server)
+    page.locator("summary", has_text="partners: their kinds").click()
+    table = page.get_by_role("table", name=re.compile("partners: their kinds"))
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert table.get_by_role("rowheader").count() == len(partners) and table.get_by_role("columnheader").count() == 3
+        first = table.get_by_role("row").nth(1)
+        name, kind = first.get_by_role("rowheader").bounding_box(), first.get_by_role("cell").first.bounding_box()
+        assert (kind["x"] >= name["x"] + name["width"] - 1) == (width == 1280), width  # beside it, or under it
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        assert table.locator("xpath=..").evaluate("box => box.scrollWidth <= box.clientWidth"), width
+        table.locator("xpath=..").screenshot(path=str(ARTIFACTS / f"partners-{width}.png"))
+
+
 def test_the_roadmaps_row_names_stay_in_view_while_it_scrolls_sideways(page, server):
     """At 375 px the roadmap's names (its first column) scrolled away with the picture: a reader scrolled
     to 2040 saw bars without knowing whose. They stay at the box's left, over what scrolls under them,
@@ -380,7 +399,7 @@ def test_a_name_typed_in_the_headers_box_leads_to_its_page(page, server):
 
 
 PICTURE_BOXES = ["timeline-caption", "network-caption", "roadmap-caption"]  # each named by its caption
-FOLDED_TABLES = ["Partners and when they joined", "Agreements and their parties", "Phases and missions",
+FOLDED_TABLES = ["Partners and when each source says they joined", "Agreements and their parties", "Phases and missions",
                  "Source documents"]
 
 

@@ -150,7 +150,124 @@ def test_the_home_page_draws_three_pictures_and_links_everywhere_it_should(clien
     assert "Venezuela · 17 July 2023" in page.text          # a partner, when it joined
     assert "/id/agency/cnsa" in page.links                    # a party of the network, linked
     assert "Chang'e 8" in page.text and "/id/phase/basic-model" in page.links
-    assert "No source dates the joining of" in page.text and "Bolivia" in page.text
+    assert "No source dates when these" in page.text and "Bolivia" in page.text
+
+
+def partners_as_the_quads_say(dataset: Dataset) -> dict[str, tuple[str, set[tuple[str | None, str]]]]:
+    """Partner → its kind (the labels of its classes that are the country class or an organisation's, as the
+    shapes allow a partner) and what each source says of its joining: (the date it gives, or None where it
+    names the partner without one; the source). Read from the quads, without SPARQL."""
+    label = {q.subject.value: q.object.value for q in quads(dataset) if q.predicate.value == RDFS + "label"}
+    parents: dict[str, set[str]] = {}
+    types: dict[str, set[str]] = {}
+    for q in quads(dataset):
+        if q.predicate.value == RDFS + "subClassOf":
+            parents.setdefault(q.subject.value, set()).add(q.object.value)
+        if q.predicate.value == RDF + "type":
+            types.setdefault(q.subject.value, set()).add(q.object.value)
+
+    def a_partners_kind(cls: str, seen: tuple = ()) -> bool:
+        return cls in (ILRS + "Country", ORG + "FormalOrganization") or any(
+            a_partners_kind(p, seen + (cls,)) for p in parents.get(cls, ()) if p not in seen)
+
+    members = {q.subject.value: q.object.value for q in quads(dataset) if q.predicate.value == ORG + "member"}
+    dated = {(members[q.subject.value], q.object.value, q.graph_name.value) for q in quads(dataset)
+             if q.predicate.value == ILRS + "partnerSince" and q.subject.value in members}
+    naming = {(q.object.value, q.graph_name.value) for q in quads(dataset) if q.predicate.value == ORG + "member"}
+    found = {}
+    for partner in set(members.values()):
+        kind = ", ".join(sorted(label[c] for c in types.get(partner, ()) if a_partners_kind(c) and c in label))
+        says = {(since, source) for who, since, source in dated if who == partner}
+        says |= {(None, source) for who, source in naming
+                 if who == partner and source not in {source for _, source in says}}
+        found[partner] = (kind, says)
+    return found
+
+
+def partners_table(html: str) -> list[tuple[str, str, set[tuple[str | None, str]]]]:
+    """The rows of the home page's table of partners: (partner's link, its kind, {(date, source's link)})."""
+    figure = html[html.index('id="timeline-caption"'):]
+    table = figure[figure.index("<table"):figure.index("</table>")]
+    rows = []
+    for row in re.split(r"<tr\b", table.split("<tbody")[1])[1:]:
+        header, kind, claims = re.fullmatch(r'[^>]*>\s*<th scope="row"[^>]*>(.*?)</th>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>'
+                                            r'\s*</tr>\s*(?:</tbody>\s*)?', row, re.S).groups()
+        said = {(re.search(r'<time datetime="([^"]+)"', claim).group(1) if "<time" in claim else None,
+                 re.search(r'<a href="([^"]+)"', claim).group(1)) for claim in claims.split("<li")[1:]}
+        rows.append((re.search(r'href="([^"]+)"', header).group(1), Page(kind).text, said))
+    return rows
+
+
+def local(iri: str) -> str:
+    return iri.removeprefix("https://w3id.org/ilrs")
+
+
+def test_the_partners_table_gives_every_partner_its_kind_and_each_sources_word_on_its_joining(client, dataset):
+    """A journalist's review: the table gave a partner and one date (the most precise), while its partners are
+    countries and organisations of several kinds, some counted from a report that they "will join", and
+    sources disagree (China: 2021 in one, June 2021 in another). Every partner is a row with its kind (the
+    labels of its classes in the ontology) and every date each source gives, or the sources naming it
+    undated; checked against the quads."""
+    html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    expected = partners_as_the_quads_say(dataset)
+    shown = partners_table(html)
+    assert {partner: (kind, said) for partner, kind, said in shown} == {
+        local(partner): (kind, {(since, local(source)) for since, source in said}) for partner, (kind, said) in expected.items()}
+    assert len(shown) == len(expected)  # one row each
+    # in the timeline's order, those no source dates last
+    assert [partner for partner, _, _ in shown] == [local(j.iri) for j in overview.joinings(dataset)]
+    # what makes it worth a table: sources that disagree, partners no source dates, kinds beyond "country"
+    assert any(len({since for since, _ in said if since}) > 1 for _, said in expected.values())
+    assert any(not any(since for since, _ in said) for _, said in expected.values())
+    assert len({kind for kind, _ in expected.values()}) > 3
+    table = html[html.index("<table", html.index('id="timeline-caption"')):]
+    table = table[:table.index("</table>")]
+    assert re.search(r"<caption[^>]*>[^<]+</caption>", table)
+    assert table.count('<th scope="col"') == 3 and table.count('<th scope="row"') == len(shown)
+    for source in {source for _, _, said in shown for _, source in said}:
+        assert "the project's record of this document" in get(client, source).text, source  # each source's own page
+
+
+def test_the_partners_no_source_dates_are_named_countries_apart_from_organisations(client, dataset):
+    """They were one list, "No source dates the joining of" Bolivia, Orbital Space, Djibouti…"""
+    countries = {q.subject.value for q in quads(dataset) if q.predicate.value == RDF + "type" and q.object.value == ILRS + "Country"}
+    undated = {local(partner) for partner, (_, said) in partners_as_the_quads_say(dataset).items()
+               if not any(since for since, _ in said)}
+    html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    figure = html[html.index('id="timeline-caption"'):html.index("</figure>", html.index('id="timeline-caption"'))]
+    notes = {Page(note).text.split(":")[0]: set(re.findall(r'href="([^"]+)"', note))
+             for note in re.findall(r'<p class="note">(No source dates when.*?|Nor when.*?)</p>', figure, re.S)}
+    undated_countries = {p for p in undated if "https://w3id.org/ilrs" + p in countries}
+    assert undated_countries and undated - undated_countries
+    assert notes == {f"No source dates when these {len(undated_countries)} countries joined": undated_countries,
+                     f"Nor when these {len(undated - undated_countries)} organisations joined": undated - undated_countries}
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_partners_kind_and_each_sources_word_on_its_joining_come_from_one_query(tmp_path, engine):
+    """Its kind is the label of each class it has that a partner may be (a country, an organisation: not
+    "publisher", which a partner that also publishes has); each source dates it or names it undated; the
+    dates in order (a month after its days, a year after its months), then the sources giving none."""
+    data = tmp_path / "joined.trig"
+    data.write_text("""
+        PREFIX ilrs: <https://w3id.org/ilrs/ontology/>  PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX org: <http://www.w3.org/ns/org#>  PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>  PREFIX ex: <http://example.org/>
+        ex:year { ex:year a ilrs:SourceDocument ; rdfs:label "A year" ; dcterms:issued "2023-01-02"^^xsd:date ;
+                    dcterms:publisher ex:press .  ex:press rdfs:label "Press" .
+                  ex:p1 a ilrs:Partnership ; org:member ex:alba ; ilrs:partnerSince "2021"^^xsd:gYear . }
+        ex:month { ex:month a ilrs:SourceDocument ; rdfs:label "A month" .
+                   ex:p1 a ilrs:Partnership ; org:member ex:alba ; ilrs:partnerSince "2021-06"^^xsd:gYearMonth . }
+        ex:none { ex:none a ilrs:SourceDocument ; rdfs:label "Will join" .
+                  ex:p1 a ilrs:Partnership ; org:member ex:alba .  ex:p2 a ilrs:Partnership ; org:member ex:lab . }
+        ex:alba a ilrs:Country ; rdfs:label "Alba" .
+        ex:lab a ilrs:ResearchInstitution, ilrs:Publisher ; rdfs:label "Lab" .""")
+    alba, lab = overview.joinings(Dataset.open([shipped.ontology_file(), data], engine=engine))
+    assert (alba.name, alba.since, alba.kinds, alba.country) == ("Alba", PartialDate(2021, 6), ("country",), True)
+    assert [(claim.since, claim.source.short) for claim in alba.claims] == [
+        (PartialDate(2021, 6), "A month"), (PartialDate(2021), "Press, 2 January 2023"), (None, "Will join")]
+    assert (lab.since, lab.kinds, lab.country) == (None, ("research institution",), False)
+    assert [(claim.since, claim.source.iri) for claim in lab.claims] == [(None, "http://example.org/none")]
 
 
 def test_the_network_joins_no_party_to_its_own_country(client, dataset):
@@ -213,10 +330,11 @@ def test_the_roadmap_gives_each_mission_the_status_its_newest_dated_source_gives
     assert {m.name: m.status for m in overview.roadmap(dataset).missions if m.status} == expected
 
 
-@pytest.mark.parametrize("caption", ["timeline-caption", "network-caption", "roadmap-caption"])
+@pytest.mark.parametrize("caption", ["network-caption", "roadmap-caption"])
 def test_the_facts_behind_a_picture_say_where_their_sources_are_and_lead_there(client, caption):
-    """The tables beside the pictures name no source, while every fact of the graph has one: they say that
-    each row's name leads to its page, and that page cites the sources of its facts."""
+    """The tables beside the network and the roadmap name no source, while every fact of the graph has one:
+    they say that each row's name leads to its page, and that page cites the sources of its facts. (The
+    partners' table names its sources.)"""
     html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
     figure = html[html.index(f'id="{caption}"'):]
     folded = figure[figure.index("<details>"):figure.index("</details>")]
@@ -364,6 +482,11 @@ def test_the_home_page_of_a_large_graph_shows_the_most_recent_says_what_it_leave
         iris = [row[0].value.removeprefix("https://w3id.org/ilrs") for row in listed.rows]
         assert set(iris) == {f"{prefix}{i:03}" for i in range(1, count + 1)} and set(iris[:listing.most]) == newest
     assert f"The {overview.SOURCES.most} newest of {count} source documents" in page.text
+    # the partners' table lists those the timeline draws, as its summary says
+    html = create_app(dataset=dataset).test_client().get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    tabled = [partner for partner, _, _ in partners_table(html)]
+    assert tabled == [f"/id/country/p{i:03}" for i in range(count - overview.PARTNERS.most + 1, count + 1)]
+    assert f"The {overview.PARTNERS.most} of {count} partners that joined most recently" in page.text
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
