@@ -146,7 +146,8 @@ class Joining:
     iri: str
     name: str
     since: PartialDate | None
-    kinds: tuple[str, ...] = ()  # its classes' labels: "country", or an organisation's ("research institution")
+    # its classes, (label, IRI) by label: ("country", ilrs:Country), or an organisation's ("research institution", …)
+    kinds: tuple[tuple[str, str], ...] = ()
     country: bool = False
     claims: tuple[JoiningClaim, ...] = ()  # each source's dates as they fall, then the sources giving none
 
@@ -291,7 +292,7 @@ def joinings(dataset: Dataset) -> list[Joining]:
     classes, then each source's statements (a date, or the partner named) with the source's title,
     publisher and date."""
     rows = dataset.select(_PREFIXES + """
-        SELECT ?partner ?name ?since ?kindOf ?kind ?source ?date ?title ?publisher ?issued WHERE {
+        SELECT ?partner ?name ?since ?kindOf ?class ?kind ?source ?date ?title ?publisher ?issued WHERE {
           { """ + PARTNERS.first + """ }
           OPTIONAL {
             {  # the classes a partner may be of, as the shapes say: a country, or an organisation
@@ -315,7 +316,7 @@ def joinings(dataset: Dataset) -> list[Joining]:
                              "country": False, "sources": {}}
         partner = partners[iri]
         if "kind" in row:
-            partner["kinds"].add(term_text(row["kind"]))
+            partner["kinds"].add((term_text(row["kind"]), row["class"].value))
             partner["country"] |= row["kindOf"].value == ILRS + "Country"
         if "source" in row:
             said = partner["sources"].setdefault(row["source"].value, {

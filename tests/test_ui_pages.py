@@ -224,6 +224,12 @@ def test_the_partners_table_gives_every_partner_its_kind_and_each_sources_word_o
     table = table[:table.index("</table>")]
     assert re.search(r"<caption[^>]*>[^<]+</caption>", table)
     assert table.count('<th scope="col"') == 3 and table.count('<th scope="row"') == len(shown)
+    kind_cells = re.findall(r'<td role="cell" class="kind">(.*?)</td>', table)
+    assert len(kind_cells) == len(shown) and all("<a href=" in cell for cell in kind_cells)
+    kind_links = {link for cell in kind_cells for link in re.findall(r'href="([^"]+)"', cell)}
+    assert all(link.startswith("/ontology#") for link in kind_links)  # each kind leads to its class's entry
+    for link in kind_links:
+        assert link.removeprefix("/ontology#") in get(client, "/ontology").ids, link
     for source in {source for _, _, said in shown for _, source in said}:
         assert "the project's record of this document" in get(client, source).text, source  # each source's own page
 
@@ -263,10 +269,11 @@ def test_a_partners_kind_and_each_sources_word_on_its_joining_come_from_one_quer
         ex:alba a ilrs:Country ; rdfs:label "Alba" .
         ex:lab a ilrs:ResearchInstitution, ilrs:Publisher ; rdfs:label "Lab" .""")
     alba, lab = overview.joinings(Dataset.open([shipped.ontology_file(), data], engine=engine))
-    assert (alba.name, alba.since, alba.kinds, alba.country) == ("Alba", PartialDate(2021, 6), ("country",), True)
+    assert (alba.name, alba.since, alba.kinds, alba.country) == (
+        "Alba", PartialDate(2021, 6), (("country", ILRS + "Country"),), True)
     assert [(claim.since, claim.source.short) for claim in alba.claims] == [
         (PartialDate(2021, 6), "A month"), (PartialDate(2021), "Press, 2 January 2023"), (None, "Will join")]
-    assert (lab.since, lab.kinds, lab.country) == (None, ("research institution",), False)
+    assert (lab.since, lab.kinds, lab.country) == (None, (("research institution", ILRS + "ResearchInstitution"),), False)
     assert [(claim.since, claim.source.iri) for claim in lab.claims] == [(None, "http://example.org/none")]
 
 
