@@ -106,7 +106,7 @@ def test_the_home_page_shows_the_counts_and_three_pictures(page, server, dataset
     assert shown == {"partners": f"{counts.partners:,}", "agreements and laws": f"{counts.instruments:,}",
                      "missions": f"{counts.missions:,}", "facts": f"{counts.facts:,}",
                      "source documents": f"{counts.sources:,}"}
-    page.get_by_role("link", name=f"{counts.instruments} agreements and laws").click()  # a number leads to what it counts
+    page.get_by_role("link", name=f"{counts.instruments} agreements and laws", exact=True).click()  # a number leads to what it counts
     assert page.url.endswith("#network-caption") and page.locator("#network-caption").is_visible()
     folded = page.locator("#network-caption").locator("xpath=..").locator("details")
     assert folded.evaluate("details => details.open")  # the list of what was counted opens
