@@ -135,7 +135,7 @@ def test_an_example_runs_from_the_menu_and_shows_the_right_rows(page, server, da
     page.wait_for_selector("table.results")
     expected = result_table.run(dataset, example.text)
     rows = page.locator("table.results tbody tr")
-    assert rows.count() == expected.total_rows == 8
+    assert rows.count() == expected.total_rows > 1  # the graph's answer, whatever partners the data adds
     shown = [rows.nth(i).locator("td").all_inner_texts() for i in range(rows.count())]
     assert [cells[0].replace(" @en", "") for cells in shown] == [row[0].value for row in expected.rows]
     copied = page.evaluate("""() => { const range = document.createRange();
@@ -144,7 +144,7 @@ def test_an_example_runs_from_the_menu_and_shows_the_right_rows(page, server, da
     assert expected.rows[0][0].value in copied and "@en" not in copied  # the tag is shown, not copied into a report
     assert expected.rows[0][0].value + " " not in copied  # nor the space before it
     summary = page.locator(".run-summary").inner_text()
-    assert re.search(r"^8 rows in \d+(\.\d)? ms", summary), summary
+    assert re.search(rf"^{expected.total_rows} rows in \d+(\.\d)? ms", summary), summary
     assert page.input_value("textarea#query") == example.text
     assert example.question in page.locator(".chosen").inner_text()
     screenshot(page, "query-example")
