@@ -471,10 +471,20 @@ LISTED = [(overview.PARTNERS, "partners, those that joined most recently", "/id/
           (overview.SOURCES, "source documents, the newest", "/id/source/s")]
 
 
+def test_the_shipped_graphs_home_page_shows_all_of_each_with_room_to_grow(client, dataset):
+    """The bounds are for graphs far larger than the shipped one, whose page shows everything it holds: a
+    founding agreement left out of the network for a 41st would mislead. Room for a tenth more of each."""
+    listings = {"partners": overview.PARTNERS, "agreements": overview.AGREEMENTS, "missions": overview.MISSIONS,
+                "sources": overview.SOURCES}
+    for name, extent in overview.extents(dataset).items():
+        assert extent.total * 1.1 <= listings[name].most, (name, extent.total, listings[name].most)
+    assert "Showing " not in get(client, "/").text
+
+
 def test_the_home_page_of_a_large_graph_shows_the_most_recent_says_what_it_leaves_out_and_links_to_them_all(tmp_path):
     """Partners, agreements, missions and sources grow with the graph: the page shows the most recent of
     each, says how many it leaves out, and links to a query listing them all, the shown ones first."""
-    count = 105
+    count = 160
     assert count > max(listing.most for listing, _, _ in LISTED)
     dataset = many_of_each(tmp_path, count)
     page = get(create_app(dataset=dataset).test_client(), "/")
