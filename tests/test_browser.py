@@ -3,8 +3,8 @@
 Open the home page and see the counts and the three pictures; run an example on the query page and see
 its rows; type a query with the keyboard, follow a result to a resource page and see its sources and its
 conflicting claims; share a query's URL; see a parse error where it is. No page may break the
-Content-Security-Policy or overflow a phone's width. Screenshots go to test-artifacts/browser/ (and, with
-ILRS_README_SCREENSHOTS=1, to docs/screenshots/ for the README).
+Content-Security-Policy, overflow a phone's width or fail axe-core's accessibility rules. Screenshots go
+to test-artifacts/browser/ (and, with ILRS_README_SCREENSHOTS=1, to docs/screenshots/ for the README).
 
 Skipped, saying why, where Chromium is not installed (`apt-get install chromium`; .ci/run does it).
 """
@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from ilrs_graph import examples, overview, result_table
 from ilrs_graph.dataset import Dataset
@@ -435,7 +436,7 @@ def test_a_tables_box_is_a_tab_stop_only_while_the_table_overflows_it(page, serv
     page.goto(server + "query?query=" + quote("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"))
     assert scrolling_and_tab_stops(page, 1280, ".answer .table-scroll") == ([], [])
     page.goto(server + "query?query=" + quote("SELECT * WHERE { ?s ?p ?o } LIMIT 300"))  # taller than its box
-    assert scrolling_and_tab_stops(page, 1280, ".answer .table-scroll") == (["answer-title"], ["answer-title"])
+    assert scrolling_and_tab_stops(page, 1280, ".answer .table-scroll") == (["Answer table"], ["Answer table"])
 
 
 def test_without_its_script_every_scrolling_box_stays_a_tab_stop(page, server):
@@ -487,6 +488,36 @@ def test_the_keyboard_reaches_the_content_and_the_picture_links(page, server):
     assert page.evaluate("document.activeElement.closest('svg.timeline') !== null")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/id/(country|organisation)/[a-z-]+\.html$"))
+
+
+# axe-core's rules for WCAG 2.0 and 2.1 at levels A and AA, and its best practices (landmarks, headings).
+AXE_RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+AXE_PAGES = {
+    "home": "",
+    "query and answer": "query?query=" + quote(next(e.text for e in examples.examples() if e.name == "joined-in-2023")),
+    "bad query": "query?query=" + quote("SELECT ?x WHERE { ?x"),
+    "search": "search?q=china",
+    "country": "id/country/china",
+    "partnership": "id/partnership/ssgi",
+    "source": "id/source/space-wiki-ilrs",
+    "ontology": "ontology",
+    "not found": "id/country/no-such-country",
+}
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, {"width": 375, "height": 900}], ids=["desktop", "375px"])
+@pytest.mark.parametrize("path", AXE_PAGES.values(), ids=AXE_PAGES.keys())
+def test_every_page_passes_axe_cores_accessibility_rules(page, browser, server, path, viewport):
+    """Its folded tables opened, so that they are checked too."""
+    page.set_viewport_size(viewport)
+    if page.goto(server + path).status == 404:  # the console's report of the page itself; an asset's would stay
+        browser.problems.remove(f"{page.url}: Failed to load resource: the server responded with a status of 404 (NOT FOUND)")
+    page.evaluate("document.querySelectorAll('details').forEach(details => details.open = true)")
+    found = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_RULES}, "resultTypes": ["violations"]})
+    assert found.violations_count == 0, "\n".join(
+        f"{rule['id']} ({', '.join(tag for tag in rule['tags'] if tag in AXE_RULES)}): {rule['help']} ({rule['helpUrl']})"
+        + "".join(f"\n    {' '.join(node['target'])}: {node['html']}\n      {node['failureSummary']}" for node in rule["nodes"])
+        for rule in found.response["violations"])
 
 
 # Each label of a picture in the picture's own units (getBBox) and on the screen (getBoundingClientRect),
