@@ -520,6 +520,28 @@ def test_every_page_passes_axe_cores_accessibility_rules(page, browser, server, 
         for rule in found.response["violations"])
 
 
+# The words on a page written in Chinese or Cyrillic letters whose nearest lang attribute says English.
+UNMARKED_FOREIGN_TEXT = """() => { const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  const found = []; let written = 0;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!/[\\u0400-\\u04ff\\u3400-\\u9fff]/.test(node.data)) continue;
+    written++;
+    if (node.parentElement.closest('[lang]').lang === 'en') found.push(node.data.trim());
+  }
+  return {written, found}; }"""
+
+
+def test_names_in_other_languages_are_marked_with_theirs(page, server):
+    """So that a screen reader reads 塞尔维亚贝尔格莱德天文台 in Chinese and НПО Лавочкина in Russian (WCAG 3.1.2),
+    on a resource's page and in a query's answer."""
+    for path in ("id/organisation/belgrade-astronomical-observatory", "id/organisation/npo-lavochkin",
+                 "query?query=" + quote("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+                                    "SELECT ?name WHERE { ?thing skos:altLabel ?name FILTER (lang(?name) != 'en') }")):
+        page.goto(server + path)
+        shown = page.evaluate(UNMARKED_FOREIGN_TEXT)
+        assert shown["written"] > 0 and shown["found"] == [], (path, shown)
+
+
 # Each label of a picture in the picture's own units (getBBox) and on the screen (getBoundingClientRect),
 # with the picture's viewBox; every label's words, as read from its lines.
 LABEL_BOXES = """(selector) => { const svg = document.querySelector(selector), view = svg.viewBox.baseVal;
