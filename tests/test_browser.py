@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from ilrs_graph import examples, overview, result_table
 from ilrs_graph.dataset import Dataset
@@ -31,6 +30,8 @@ if not Path(CHROMIUM).exists():
     pytest.skip(f"no Chromium at {CHROMIUM}: install it (apt-get install chromium) or set ILRS_CHROMIUM to run "
                 "the browser tests", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed (pip install -e '.[test]')")
+Axe = pytest.importorskip("axe_playwright_python.sync_playwright",
+                          reason="axe-core's checker is not installed (pip install -e '.[test]')").Axe
 
 # Offline and quiet: without the background-networking flags Chromium's own connections are refused here.
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
