@@ -6,7 +6,7 @@ import json
 import logging
 from http import HTTPStatus
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from ilrs_graph.formats import CannotWrite
@@ -48,7 +48,8 @@ def register(app: Flask) -> None:
 
 def _http_error(error: HTTPException) -> Response:
     if error.code == 405:
-        message = NOT_THE_ENDPOINT if request.path == "/query" else error.description or error.name
+        # no endpoint is matched when the method is not allowed: the route's own URL tells the query page
+        message = NOT_THE_ENDPOINT if request.path == url_for("ui.query_page") else error.description or error.name
         return render(ApiError(405, message, headers=dict(error.get_headers())))
     return render(ApiError(error.code or 500, error.description or error.name))
 

@@ -46,20 +46,21 @@ def choose(offered: tuple[Format, ...], default: Format, *, explicit: Sequence[s
     return chosen
 
 
-def prefers_page(offered: tuple[Format, ...], default: Format) -> bool:
+def prefers_page(offered: tuple[Format, ...], default: Format, *, tie_goes_to_page: bool = False) -> bool:
     """Whether the client rates an HTML page above every one of ``offered``: a browser. (werkzeug's
     ``accept_mimetypes.best`` names Chromium's application/signed-exchange;v=b3;q=0.7, the most specific
     of its ranges, not its text/html.) A tie goes to ``offered``: an RDF client naming text/html as
-    highly is not sent a page."""
+    highly is not sent a page. Where the page is what the URL is for (the query page), a tie (``*/*``),
+    no Accept header and one naming neither go to the page instead."""
     accept = request.headers.get("Accept", "").strip()
+    if tie_goes_to_page:
+        return not accept or _best_accepted((PAGE, *offered), PAGE, accept) in (PAGE, None)
     return bool(accept) and _best_accepted((*offered, PAGE), default, accept) is PAGE
 
 
-def prefers_answers(offered: tuple[Format, ...]) -> bool:
-    """Whether the client rates one of ``offered`` above an HTML page: a program sent to a page (a tie,
-    as ``*/*`` makes, and an Accept header naming neither, go to the page)."""
-    accept = request.headers.get("Accept", "").strip()
-    return bool(accept) and _best_accepted((PAGE, *offered), PAGE, accept) not in (PAGE, None)
+def names_a_format(offered: tuple[Format, ...]) -> bool:
+    """Whether the URL's ``format`` or ``output`` names one of ``offered``, as /sparql would take it."""
+    return any(formats.by_name(name.strip(), offered) for value in requested() for name in value.split(","))
 
 
 def requested(params: dict[str, list[str]] | None = None) -> list[str]:

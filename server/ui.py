@@ -91,7 +91,8 @@ def query_page() -> Response:
     The query travels in the URL, so the page of an answer is a link that can be shared. A client asking it
     for query results rather than a page (sent here as to Oxigraph server's endpoint) is told where to go.
     """
-    if negotiation.prefers_answers(formats.RESULT_FORMATS + formats.GRAPH_FORMATS + formats.DATASET_FORMATS):
+    if (negotiation.names_a_format(formats.ALL_FORMATS)
+            or not negotiation.prefers_page(formats.ALL_FORMATS, negotiation.PAGE, tie_goes_to_page=True)):
         raise ApiError(406, NOT_THE_ENDPOINT)
     text = request.args.get("query", "")
     table = error = None
