@@ -7,6 +7,7 @@ Each word typed must begin a word of the same name ("nasa" does not find "Samadd
 words typed run on through the name's words ("chang e7" finds "Chang'e 7"). The best first: the whole
 name, then a name it begins, then names holding each word whole, then the rest; among those, the
 programme's things before the documents that report on them; the ontology's terms after all of those.
+Each name keeps its language tag, so that a page can mark 塞尔维亚贝尔格莱德天文台 as Chinese.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ class Match:
     name: str                # what the thing is called
     matched: str             # the name the text was found in: another name, when it is not ``name``
     kinds: tuple[str, ...]   # what it is, the most precise kinds only
+    language: str | None          # ``name``'s language tag as the data gives it, None for a plain string
+    matched_language: str | None  # ``matched``'s
 
 
 @dataclass(frozen=True)
@@ -72,9 +75,10 @@ class NameIndex:
     text: str                    # the folded names, each line a space, then its words with a space after each
     line_starts: array           # where each line begins in ``text``
     names: tuple[str, ...]       # each line's name as the data writes it
+    languages: tuple[str | None, ...]  # each line's language tag, None for a plain string
     is_called: bytes             # for each line, 1 if it is what the thing is called (not another name, a title)
     owners: array                # for each line, its thing (an index into ``things``)
-    things: tuple[tuple[str, str, int], ...]  # (IRI, what it is called, group), see _group
+    things: tuple[tuple[str, str, int, str | None], ...]  # (IRI, what it is called, group, its language), see _group
     vocabulary: frozenset[str]   # every word of every name, for suggestions
 
 
@@ -106,17 +110,18 @@ def find(dataset: Dataset, text: str, *, most: int = MOST_MATCHES) -> Found:
         name = index.names[line]
         closeness = _closeness(index.text[index.line_starts[line]:index.text.index("\n", index.line_starts[line])].split(),
                                typed)
-        rank = (closeness, not index.is_called[line], len(name), name)
+        rank = (closeness, not index.is_called[line], len(name), name, line)
         owner = index.owners[line]
         if owner not in best or rank < best[owner]:
             best[owner] = rank
     ranked = sorted(((index.things[owner][2] == ONTOLOGY_TERMS, rank[0], index.things[owner][2], *rank[1:3],
-                      index.things[owner][1].casefold(), index.things[owner][0]), owner, rank[3])
+                      index.things[owner][1].casefold(), index.things[owner][0]), owner, rank[4])
                     for owner, rank in best.items())
     shown = ranked[:most]
     kinds = _kinds(dataset, [index.things[owner][0] for _, owner, _ in shown])
-    found = [Match(index.things[owner][0], index.things[owner][1], matched, kinds.get(index.things[owner][0], ()))
-             for _, owner, matched in shown]
+    found = [Match(index.things[owner][0], index.things[owner][1], index.names[line], kinds.get(index.things[owner][0], ()),
+                   index.things[owner][3], index.languages[line])
+             for _, owner, line in shown]
     return Found(found, len(ranked) > most, () if found else _suggestions(index, typed))
 
 
@@ -170,39 +175,42 @@ def _suggestions(index: NameIndex, typed: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _index(dataset: Dataset) -> NameIndex:
-    names: dict[str, dict[str, tuple[bool, bool]]] = {}  # thing → name → (what it is called, in English)
+    # thing → name → (what it is called, in English, its language tag): a name written alike in two
+    # languages is one name, in English if it is in English at all
+    names: dict[str, dict[str, tuple[bool, bool, str]]] = {}
     for row in dataset.select(f"""
             SELECT ?thing ?naming ?name WHERE {{
               VALUES ?naming {{ {" ".join(f"<{p}>" for p in _CALLED + _ALSO)} }}
               ?thing ?naming ?name .
               FILTER (isIRI(?thing) && isLiteral(?name))
             }}"""):
-        is_called = row["naming"].value in _CALLED
-        english = is_called and row["name"].language in (None, "en")
+        language = row["name"].language or ""
         known = names.setdefault(row["thing"].value, {})
-        known[row["name"].value] = max(known.get(row["name"].value, (False, False)), (is_called, english))
+        known[row["name"].value] = max(known.get(row["name"].value, (False, False, "")),
+                                       (row["naming"].value in _CALLED, language in ("", "en"), language))
     only_publishers = {row["thing"].value for row in dataset.select(f"""
         SELECT ?thing WHERE {{ ?thing a <{_PUBLISHER}> FILTER NOT EXISTS {{ ?thing a ?other FILTER (?other != <{_PUBLISHER}>) }} }}""")}
-    lines, line_names, line_called, owners, things, vocabulary = [], [], bytearray(), array("I"), [], set()
+    lines, line_names, line_languages, line_called, owners, things, vocabulary = [], [], [], bytearray(), array("I"), [], set()
     for owner, (iri, known) in enumerate(names.items()):
-        called = min((name for name, (is_called, _) in known.items() if is_called),
+        called = min((name for name, (is_called, _, _) in known.items() if is_called),
                      key=lambda name: (not known[name][1], len(name), name), default=min(known))
-        things.append((iri, called, _group(iri, iri in only_publishers)))
-        for name, (is_called, _) in known.items():
+        things.append((iri, called, _group(iri, iri in only_publishers), known[called][2] or None))
+        for name, (is_called, _, language) in known.items():
             folded = words(name)
             if not folded:
                 continue
             vocabulary.update(folded)
             lines.append(" " + " ".join(folded) + " ")
             line_names.append(name)
+            line_languages.append(language or None)
             line_called.append(is_called)
             owners.append(owner)
     starts, at = array("I"), 0
     for line in lines:
         starts.append(at)
         at += len(line) + 1
-    return NameIndex("\n".join(lines) + "\n", starts, tuple(line_names), bytes(line_called), owners, tuple(things),
-                     frozenset(vocabulary))
+    return NameIndex("\n".join(lines) + "\n", starts, tuple(line_names), tuple(line_languages), bytes(line_called),
+                     owners, tuple(things), frozenset(vocabulary))
 
 
 def _kinds(dataset: Dataset, iris: list[str]) -> dict[str, tuple[str, ...]]:

@@ -521,8 +521,8 @@ def test_every_page_passes_axe_cores_accessibility_rules(page, browser, server, 
         for rule in found.response["violations"])
 
 
-# The words on a page written in Chinese or Cyrillic letters whose nearest lang attribute says English.
-UNMARKED_FOREIGN_TEXT = """() => { const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+# The words in a part of a page written in Chinese or Cyrillic letters whose nearest lang attribute says English.
+UNMARKED_FOREIGN_TEXT = """(within) => { const walker = document.createTreeWalker(document.querySelector(within), NodeFilter.SHOW_TEXT);
   const found = []; let written = 0;
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     if (!/[\\u0400-\\u04ff\\u3400-\\u9fff]/.test(node.data)) continue;
@@ -534,12 +534,14 @@ UNMARKED_FOREIGN_TEXT = """() => { const walker = document.createTreeWalker(docu
 
 def test_names_in_other_languages_are_marked_with_theirs(page, server):
     """So that a screen reader reads 塞尔维亚贝尔格莱德天文台 in Chinese and НПО Лавочкина in Russian (WCAG 3.1.2),
-    on a resource's page and in a query's answer."""
-    for path in ("id/organisation/belgrade-astronomical-observatory", "id/organisation/npo-lavochkin",
-                 "query?query=" + quote("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-                                    "SELECT ?name WHERE { ?thing skos:altLabel ?name FILTER (lang(?name) != 'en') }")):
+    on a resource's page, in a search's matches ("also named …") and in a query's answer. Of a search, the
+    matches only: the text typed, said again in its heading, is in a language nobody can know."""
+    for path, within in (("id/organisation/belgrade-astronomical-observatory", "main"), ("id/organisation/npo-lavochkin", "main"),
+                         ("search?q=" + quote("贝尔格莱德"), ".matches"),
+                         ("query?query=" + quote("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+                                                 "SELECT ?name WHERE { ?thing skos:altLabel ?name FILTER (lang(?name) != 'en') }"), "main")):
         page.goto(server + path)
-        shown = page.evaluate(UNMARKED_FOREIGN_TEXT)
+        shown = page.evaluate(UNMARKED_FOREIGN_TEXT, within)
         assert shown["written"] > 0 and shown["found"] == [], (path, shown)
 
 

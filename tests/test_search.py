@@ -52,6 +52,14 @@ def test_another_name_finds_a_thing_under_its_own_and_its_own_is_preferred(datas
     assert zhang.name == zhang.matched == "Zhang Kejian"
 
 
+def test_each_name_found_comes_with_its_language(dataset):
+    """So that a page can mark 塞尔维亚贝尔格莱德天文台 as Chinese: the name index kept no language."""
+    belgrade = first(dataset, "贝尔格莱德")
+    assert (belgrade.name, belgrade.language) == ("Belgrade Astronomical Observatory", "en")
+    assert (belgrade.matched, belgrade.matched_language) == ("塞尔维亚贝尔格莱德天文台", "zh")
+    assert first(dataset, "лавочкина").matched_language == "ru"
+
+
 @pytest.mark.parametrize("text, not_found", [("nasa", "person/samaddin-asadov"), ("luna 25", "agreement/"),
                                              ("esa", "statement/")])
 def test_a_word_typed_must_begin_a_word_of_the_name(dataset, text, not_found):
