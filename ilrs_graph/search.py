@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
+import sys
 import unicodedata
 from array import array
 from dataclasses import dataclass
@@ -184,7 +185,7 @@ def _index(dataset: Dataset) -> NameIndex:
               ?thing ?naming ?name .
               FILTER (isIRI(?thing) && isLiteral(?name))
             }}"""):
-        language = row["name"].language or ""
+        language = sys.intern(row["name"].language or "")  # one string per language, not one per name
         known = names.setdefault(row["thing"].value, {})
         known[row["name"].value] = max(known.get(row["name"].value, (False, False, "")),
                                        (row["naming"].value in _CALLED, language in ("", "en"), language))
