@@ -64,6 +64,16 @@ def test_every_data_fact_sits_in_a_source_graph(shipped):
     assert all(g.startswith(SOURCE) for g in graphs)
 
 
+def test_text_in_chinese_or_russian_says_its_language(shipped):
+    """So that a page can mark it for a screen reader (lang): titles such as 国际月球科研站迎来全球合作新伙伴
+    were plain strings. Not ilrs:counts, which the ontology has a plain xsd:string ("in the source's words")."""
+    untagged = [(q.predicate.value, q.object.value) for q in shipped.quads
+                if isinstance(q.object, ox.Literal) and q.object.language is None and q.graph_name.value != ONTOLOGY
+                and q.predicate.value != "https://w3id.org/ilrs/ontology/counts"
+                and re.search("[\u0400-\u04ff\u3400-\u9fff]", q.object.value)]
+    assert untagged == []
+
+
 def test_minted_iris_are_readable_and_stable(shipped):
     pattern = re.compile(re.escape(RESOURCE) + r"[a-z]+/[a-z0-9]+(?:-[a-z0-9]+)*$")
     minted = {t.value for q in shipped.quads for t in (q.subject, q.object, q.graph_name)
