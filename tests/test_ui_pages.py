@@ -1024,6 +1024,18 @@ def test_the_focus_ring_network_lines_and_text_boxes_stand_out_3_to_1():
             assert _contrast(colour, background) >= 3, (name, colour, background)
 
 
+def test_link_underlines_stand_out_3_to_1():
+    """A link told apart by its underline alone needs the underline seen (WCAG 1.4.11, 3:1): a resource's
+    fact names, ink like the text around them, were underlined in --line, 1.4:1 on the page."""
+    css = (Path(__file__).parents[1] / "server" / "static" / "style.css").read_text()
+    variables = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-f]{6}|#[0-9a-f]{3})\b", css))
+    underlines = re.findall(r"^([^{}\n]+) \{[^}]*text-decoration-color: var\(--([\w-]+)\)", css, re.MULTILINE)
+    assert ".fact dt a" in [rule for rule, _ in underlines]
+    for rule, colour in underlines:
+        for background in (variables["bg"], variables["panel"], variables["soft"]):
+            assert _contrast(variables[colour], background) >= 3, (rule, colour, background)
+
+
 def test_a_class_rules_each_say_which_property_they_check(client):
     """"A mass is a positive xsd:decimal number of kilograms." held for three properties of a mission,
     listed three times alike."""
