@@ -1036,6 +1036,13 @@ def test_link_underlines_stand_out_3_to_1():
             assert _contrast(variables[colour], background) >= 3, (rule, colour, background)
 
 
+def test_every_variable_the_stylesheet_defines_is_used():
+    """A variable nothing uses sends a reader of the stylesheet looking for where it shows (--open, a colour, was one)."""
+    css = (Path(__file__).parents[1] / "server" / "static" / "style.css").read_text()
+    defined = re.findall(r"(--[\w-]+):", css.split("}", 1)[0])
+    assert defined and [name for name in defined if f"var({name})" not in css] == []
+
+
 def test_a_class_rules_each_say_which_property_they_check(client):
     """"A mass is a positive xsd:decimal number of kilograms." held for three properties of a mission,
     listed three times alike."""
