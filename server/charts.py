@@ -8,7 +8,8 @@ are deterministic: the same graph always gives the same picture.
 from __future__ import annotations
 
 import math
-import textwrap
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,18 +17,20 @@ from ilrs_graph.dates import PartialDate, fractional_year
 from ilrs_graph.overview import AgreementNetwork, Joining, MissionDates, Phase, Roadmap
 
 WIDTH = 900.0
-CHAR_WIDTH = 7.0       # a lower-case letter of the 12px labels, at most on average (DejaVu Sans: "Azercosmos" 72 px)
-CAPITAL_WIDTH = 8.6    # a capital's or a digit's ("SUPARCO" 57 px)
-SPACE_WIDTH = 3.8
-NAME_CHAR_WIDTH = 7.4  # a roadmap row name's, semibold (DejaVu Sans: "China's crewed lunar landing" 196 px)
-SPAN_CHAR_WIDTH = 5.8  # a roadmap phase's years, 10.5px ("until 2040 or 2045 or 2050" 146 px)
+# How wide a character of the pictures' 12px text may be drawn, bold (the weight of a hovered or focused
+# label, and of the roadmap's names), by the widest of its group: DejaVu Sans Bold as Chromium draws it
+# ("W" 13.2 px, "m" 12.5, "A" 9.3, "a" 8.1, "i" 4.1). Other fonts of the stylesheet's list are narrower.
+GLYPH_WIDTHS = {"!'(),-./:;IJ[\\]fijl|": 5.5, '"*?_`crstz': 7.2, "$0123456789EFLSTabdeghknopquvxy{}": 8.6,
+                "#&+<=>ABCDGHKNOPQRUVXYZ^~": 10.5, "%@MWmw": 13.3, " ": 4.2}
+GLYPH_WIDTH = {glyph: width for glyphs, width in GLYPH_WIDTHS.items() for glyph in glyphs}
+OTHER_GLYPH_WIDTH = 12.0  # any other letter as wide as the font is high: Chinese, Japanese, Ж
 LINE = 14.0            # from one line of a 12px label to the next
 SPAN_LINE = 12.0       # of a phase's years
-# A roadmap name's longest line, in characters (a longer name wraps): the names' column takes less than half
-# of what a 375px phone shows of the picture (315px), leaving the rest to the bars
-NAME_LINE_CHARS = 16
-SPAN_LINE_CHARS = 20
-HEADING_LINE_CHARS = 40  # a plan's heading, kept whole in view on that phone as it scrolls
+SPAN_SIZE = 10.5       # their font size
+# A roadmap name's longest line (a longer name wraps): the names' column takes less than half of what a
+# 375px phone shows of the picture (315px), leaving the rest to the bars
+NAME_ROOM = 120.0
+HEADING_ROOM = 300.0   # a plan's heading, kept whole in view on that phone as it scrolls
 ROW = 22.0             # one partner, one mission
 PHASE_ROW = 30.0       # one phase: its name and, below, its years
 PLAN_ROW = 20.0        # the heading of one plan's phases
@@ -52,22 +55,41 @@ class Label:
     anchor: str = "start"  # SVG text-anchor
 
 
-def _wrapped(text: str, most: int) -> tuple[str, ...]:
-    """``text`` on lines of ``most`` characters at most, broken between words or after a hyphen; a longer
-    word keeps a line of its own, whole."""
-    return tuple(textwrap.wrap(text, most, break_long_words=False)) or (text,)
+def _text_width(text: str, size: float = 12.0) -> float:
+    """How wide ``text`` may be drawn at ``size`` px, bold: rather too wide than too narrow, so that a label
+    given this room fits it, hovered or focused too. An accented letter is as wide as its letter."""
+    return round(sum(GLYPH_WIDTH.get(unicodedata.normalize("NFD", glyph)[:1], OTHER_GLYPH_WIDTH) for glyph in text)
+                 * size / 12.0, 1)
 
 
-def _baselines(first: float, lines: tuple[str, ...], step: float = LINE) -> list[tuple[float, str, str]]:
-    """Each line with its baseline, ``step`` apart, and what goes between it and the next for the lines to
-    read as the text they were cut from: a space, nothing after a hyphen or after the last line."""
-    return [(round(first + step * index, 1), line, "" if index == len(lines) - 1 or line.endswith("-") else " ")
+def _wrapped(text: str, room: float, size: float = 12.0) -> tuple[str, ...]:
+    """``text`` cut into lines no wider than ``room`` (:func:`_text_width`), between words or after a
+    hyphen; a word wider than the room is cut where it fills it, as the page's own text does. Each line
+    keeps the space it was cut at: joined, the lines are the text again (its spaces made single)."""
+    lines, line = [], ""
+    for token in re.findall(r"[^ -]*-+| +|[^ -]+", " ".join(text.split())):
+        if not token.isspace() and line.strip() and _text_width(line + token, size) > room:
+            lines.append(line)
+            line = ""
+        line += token
+        while _text_width(line.rstrip(), size) > room:  # one word alone on its line, too wide for it
+            fits = next(n for n in range(len(line) - 1, 0, -1) if _text_width(line[:n], size) <= room or n == 1)
+            lines.append(line[:fits])
+            line = line[fits:]
+    return tuple(lines + [line] if line else lines) or (text,)
+
+
+def _baselines(first: float, lines: tuple[str, ...], step: float = LINE,
+               anchor: str = "start") -> list[tuple[float, str, str]]:
+    """Each line's baseline, ``step`` apart; what its ``<tspan>`` holds; and what follows the tspan, so
+    that the text reads whole: the space a line was cut at goes where it moves neither line's aligned edge,
+    at the start of the next line's tspan when they are aligned by their ends (``anchor``), after it
+    otherwise."""
+    cut_at = [line[len(line.rstrip()):] for line in lines]
+    return [(round(first + step * index, 1),
+             (cut_at[index - 1] if anchor == "end" and index else "") + line.rstrip(),
+             "" if anchor == "end" else cut_at[index])
             for index, line in enumerate(lines)]
-
-
-def _text_width(text: str) -> float:
-    """How wide ``text`` may be drawn in 12px labels: rather too wide than too narrow, so that it fits."""
-    return sum(SPACE_WIDTH if c == " " else CAPITAL_WIDTH if c.isupper() or c.isdigit() else CHAR_WIDTH for c in text)
 
 
 @dataclass(frozen=True)
@@ -155,9 +177,15 @@ def timeline(joinings: list[Joining], today: date | None, newest_source: Partial
 
 # --- The network of agreements ----------------------------------------------------------------------
 
-NETWORK_LINE_CHARS = 24   # a label's longest line, in characters: longer names wrap onto more lines
+NETWORK_LINE_ROOM = 200.0  # a label's longest line: a longer name wraps onto more lines
 NETWORK_ARC = math.radians(60)  # how far above and below the middle the parties go on each side
 NETWORK_MARGIN = 10.0
+# The picture's bounds, whatever the size of the graph: its widest (at 80% of it, it fits a box of 800px,
+# style.css; narrower, it scrolls) and how many parties it draws, those bound with the most others
+NETWORK_MOST_WIDTH = 1000.0
+NETWORK_MOST_PARTIES = 60
+# The least half-height of the ring: room inside it for the middle party's label, NETWORK_LINE_ROOM wide
+NETWORK_LEAST_RADIUS = 150.0
 ASCENT, DESCENT = 11.0, 3.0  # how far a 12px label's letters reach above and below their baseline
 
 
@@ -171,12 +199,12 @@ class LabelLines:
 
     @property
     def baselines(self) -> list[tuple[float, str, str]]:
-        return _baselines(self.y, self.lines)
+        return _baselines(self.y, self.lines, anchor=self.anchor)
 
     @property
     def box(self) -> tuple[float, float, float, float]:
-        """Where its letters may be drawn: left, top, right, bottom (as wide as :func:`_text_width` allows)."""
-        width = max(map(_text_width, self.lines))
+        """Where its letters may be drawn, bold too: left, top, right, bottom (:func:`_text_width`)."""
+        width = max(_text_width(shown) for _, shown, _ in self.baselines)
         left = {"start": self.x, "end": self.x - width, "middle": self.x - width / 2}[self.anchor]
         return left, self.y - ASCENT, left + width, self.y + LINE * (len(self.lines) - 1) + DESCENT
 
@@ -210,6 +238,7 @@ class NetworkChart:
     height: float
     nodes: list[NetworkNode]
     edges: list[NetworkEdge]
+    parties: int  # how many the instruments name: more than it draws when it leaves some out
 
 
 def network(graph: AgreementNetwork) -> NetworkChart:
@@ -217,11 +246,14 @@ def network(graph: AgreementNetwork) -> NetworkChart:
     its right side, then up its left), so that parties of the same instrument sit side by side; a line for
     each pair bound together. Parties on the same side of an instrument (a country and its agency, two
     organisations of one country: :meth:`Party.same_side`) are not bound to each other by it, so they are
-    not joined.
+    not joined. At most :data:`NETWORK_MOST_PARTIES`: those bound with the most others (among equals, the
+    latest to sign).
 
     Each name shows whole, wrapped onto lines, level and outside the ring beside its party. The ring leaves
     its top and bottom empty, where labels side by side would run into one another: on each side, the
-    parties are spaced down the ring as far apart as their labels are tall, so that no two labels meet."""
+    parties are spaced down the ring as far apart as their labels are tall, so that no two labels meet.
+    The ring is as tall as that takes, but no wider than leaves the picture :data:`NETWORK_MOST_WIDTH`
+    wide: an ellipse, then, on which every line between two parties still runs inside."""
     shared: dict[tuple[str, str], list[str]] = {}
     bound: dict[str, int] = {iri: 0 for iri in graph.parties}
     for instrument in graph.instruments:
@@ -238,17 +270,28 @@ def network(graph: AgreementNetwork) -> NetworkChart:
     hub = max(graph.parties, key=lambda iri: (len(neighbours[iri]), graph.parties[iri].name), default=None)
     if hub is not None and not neighbours[hub]:
         hub = None
-    ring: list[str] = []
+    signers: list[str] = []
     for instrument in graph.instruments:
-        ring += [party for party in instrument.parties if party != hub and party not in ring]
+        signers += [party for party in instrument.parties if party != hub and party not in signers]
+    most_bound = sorted(signers, key=lambda iri: (-len(neighbours[iri]), -signers.index(iri)))  # the newest first
+    drawn = set(most_bound[:NETWORK_MOST_PARTIES - (1 if hub else 0)])
+    ring = [party for party in signers if party in drawn]
 
-    lines = {iri: _wrapped(party.short_name, NETWORK_LINE_CHARS) for iri, party in graph.parties.items()}
+    lines = {iri: _wrapped(party.short_name, NETWORK_LINE_ROOM) for iri, party in graph.parties.items()}
     dot = {iri: round(4.5 + 1.6 * math.sqrt(len(neighbours[iri])), 1) for iri in graph.parties}
     right_side = ring[:(len(ring) + 1) // 2]
     left_side = ring[(len(ring) + 1) // 2:][::-1]  # top to bottom, as the right side
     heights = [_stack(side, lines, dot) for side in (right_side, left_side)]
-    radius = max(150.0, len(ring) * 8.0, max(heights) / (2 * math.sin(NETWORK_ARC)))
-    span = 2 * radius * math.sin(NETWORK_ARC)
+    tall = max(NETWORK_LEAST_RADIUS, max(heights) / (2 * math.sin(NETWORK_ARC)))  # the ring's half-height
+    # how far a label may reach beyond the ring (a space before a line aligned by its end makes it wider)
+    beside = max((dot[iri] + 6 - LabelLines(0.0, 0.0, lines[iri], "end").box[0] for iri in ring), default=0.0)
+    wide = min(tall, NETWORK_MOST_WIDTH / 2 - NETWORK_MARGIN - beside)  # its half-width
+
+    def across(y: float) -> float:
+        """How far from the middle the ring is at ``y``."""
+        return wide * math.sqrt(max(1 - (y / tall) ** 2, 0.0))
+
+    span = 2 * tall * math.sin(NETWORK_ARC)
     placed: dict[str, tuple[float, float, LabelLines]] = {}  # around the middle at (0, 0)
     for side, height, sign in ((right_side, heights[0], 1), (left_side, heights[1], -1)):
         stretch = span / height if height else 1.0
@@ -258,30 +301,32 @@ def network(graph: AgreementNetwork) -> NetworkChart:
                 y += _gap(side[index - 1], iri, lines, dot) * stretch
             half = LINE * len(lines[iri]) / 2
             nearest = 0.0 if abs(y) <= half else abs(y) - half  # the label's row nearest the middle
-            clear = math.sqrt(radius ** 2 - min(nearest, radius) ** 2) + dot[iri] + 6  # outside the ring, even there
-            x = sign * math.sqrt(max(radius ** 2 - y ** 2, 0.0))
-            placed[iri] = (x, y, LabelLines(sign * clear, y - half + ASCENT, lines[iri], "start" if sign > 0 else "end"))
+            clear = across(nearest) + dot[iri] + 6  # outside the ring, even there
+            placed[iri] = (sign * across(y), y,
+                           LabelLines(sign * clear, y - half + ASCENT, lines[iri], "start" if sign > 0 else "end"))
     if hub:
         placed[hub] = (0.0, 0.0, LabelLines(0.0, dot[hub] + 4 + ASCENT, lines[hub], "middle"))
-    # as far as the farthest label or dot reaches from the middle, either way: the hub at the picture's middle
-    half_width = round(max((max(abs(label.box[0]), abs(label.box[2])) for _, _, label in placed.values()), default=0.0)
-                       + NETWORK_MARGIN, 1)
-    half_height = round(max((max(abs(y) + dot[iri], -label.box[1], label.box[3]) for iri, (_, y, label) in placed.items()),
-                            default=0.0) + NETWORK_MARGIN, 1)
+    # as far as the labels and dots reach, each way
+    reach = [(x - dot[iri], y - dot[iri], x + dot[iri], y + dot[iri]) for iri, (x, y, _) in placed.items()]
+    reach += [label.box for _, _, label in placed.values()]
+    left = min((box[0] for box in reach), default=0.0) - NETWORK_MARGIN
+    top = min((box[1] for box in reach), default=0.0) - NETWORK_MARGIN
     nodes = []
     for iri in ring + ([hub] if hub else []):
         x, y, label = placed[iri]
-        nodes.append(NetworkNode(iri, graph.parties[iri].name, round(half_width + x, 1), round(half_height + y, 1),
+        nodes.append(NetworkNode(iri, graph.parties[iri].name, round(x - left, 1), round(y - top, 1),
                                  dot[iri], len(neighbours[iri]), bound[iri],
-                                 LabelLines(round(half_width + label.x, 1), round(half_height + label.y, 1), label.lines,
-                                            label.anchor)))
+                                 LabelLines(round(label.x - left, 1), round(label.y - top, 1), label.lines, label.anchor)))
     position = {node.iri: (node.x, node.y) for node in nodes}
     edges = []
     for (a, b), instruments in sorted(shared.items()):
-        (x1, y1), (x2, y2) = position[a], position[b]
-        edges.append(NetworkEdge(x1, y1, x2, y2, round(1.2 + 1.3 * (len(instruments) - 1), 1),
-                                 (graph.parties[a].name, graph.parties[b].name), tuple(instruments)))
-    return NetworkChart(round(2 * half_width, 1), round(2 * half_height, 1), nodes, edges)
+        if a in position and b in position:
+            (x1, y1), (x2, y2) = position[a], position[b]
+            edges.append(NetworkEdge(x1, y1, x2, y2, round(1.2 + 1.3 * (len(instruments) - 1), 1),
+                                     (graph.parties[a].name, graph.parties[b].name), tuple(instruments)))
+    right = max((box[2] for box in reach), default=0.0) + NETWORK_MARGIN
+    bottom = max((box[3] for box in reach), default=0.0) + NETWORK_MARGIN
+    return NetworkChart(round(right - left, 1), round(bottom - top, 1), nodes, edges, len(graph.parties))
 
 
 def _gap(above: str, below: str, lines: dict[str, tuple[str, ...]], dot: dict[str, float]) -> float:
@@ -352,7 +397,7 @@ class PlanLanes:
     @property
     def heading_width(self) -> float:
         """How far its backdrop reaches: over its heading, wider than the names' column, too."""
-        return round(4 + max(len(line) for line in self.heading_lines) * NAME_CHAR_WIDTH + 4, 1)
+        return round(4 + max(_text_width(line.rstrip()) for line in self.heading_lines) + 4, 1)
 
 
 @dataclass(frozen=True)
@@ -408,20 +453,22 @@ def roadmap(plan: Roadmap, today: date | None, newest_source: PartialDate | None
     the earliest year any source gives to the latest; a line at ``today`` and one at the ``newest_source``'s
     date (None: no line): a plan past the latter may have happened, or slipped, since. Every name shows
     whole, wrapped onto lines in a column narrow enough to leave most of a phone's box to the bars (the
-    column stays in view as the picture scrolls), each row as tall as its lines."""
+    column stays in view as the picture scrolls; a word longer than a line is cut), each row as tall as
+    its lines."""
     dated = [m for m in plan.missions if m.years]
     years = [y for p in plan.phases for y in p.start_years + p.end_years] + [y for m in dated for y in m.years]
     first, last = (min(years), max(years) + 1) if years else (date.today().year, date.today().year + 1)
-    names = {name: _wrapped(name, NAME_LINE_CHARS) for name in [p.name for p in plan.phases] + [m.name for m in dated]}
-    spans = {phase.iri: _wrapped(_span(phase), SPAN_LINE_CHARS) for phase in plan.phases}
-    label_width = max([len(line) * NAME_CHAR_WIDTH for lines in names.values() for line in lines]
-                      + [len(line) * SPAN_CHAR_WIDTH for lines in spans.values() for line in lines], default=0.0) + 16
+    names = {name: _wrapped(name, NAME_ROOM) for name in [p.name for p in plan.phases] + [m.name for m in dated]}
+    spans = {phase.iri: _wrapped(_span(phase), NAME_ROOM, SPAN_SIZE) for phase in plan.phases}
+    label_width = max([_text_width(line.rstrip()) for lines in names.values() for line in lines]
+                      + [_text_width(line.rstrip(), SPAN_SIZE) for lines in spans.values() for line in lines],
+                      default=0.0) + 16
     axis = TimeAxis(first, last, label_width, WIDTH - 14.0)
     plans = []
     top = AXIS_TOP
     for name, phases in _by_plan(plan.phases):
         heading = f"Phases defined in the {name}" if name else "Phases no source places in a programme document"
-        heading_lines = _wrapped(heading, HEADING_LINE_CHARS)
+        heading_lines = _wrapped(heading, HEADING_ROOM)
         heading_band = Band(top, PLAN_ROW + LINE * (len(heading_lines) - 1))
         top += heading_band.height
         lanes = []

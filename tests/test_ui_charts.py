@@ -91,7 +91,7 @@ def test_the_network_puts_the_most_connected_party_in_the_middle_and_joins_co_si
     chart = charts.network(AgreementNetwork({p.iri: p for p in (hub, a, b, c, lone)}, instruments))
     nodes = {node.name: node for node in chart.nodes}
     centre = nodes["Hub Space Administration"]
-    assert (centre.x, centre.y) == (chart.width / 2, chart.height / 2) and centre.partners == 3
+    assert centre.label.anchor == "middle" and centre.partners == 3  # its label under it
     assert centre.label.lines == ("HSA",) and centre.instruments == 3
     ring = [nodes[name] for name in ("Alba", "Brio", "Cima", "Lone")]
     distances = {round(math.dist((n.x, n.y), (centre.x, centre.y))) for n in ring}
@@ -126,31 +126,64 @@ def long_named_network(size: int, seed: int = 7) -> AgreementNetwork:
     instruments = [Instrument(f"i{n}", f"Statement {n}", "joint statement", PartialDate(2000 + n),
                               (parties[0].iri, parties[n].iri,
                                *(p.iri for p in rng.sample(parties[1:n] + parties[n + 1:], min(rng.randint(0, 2), size - 2)))))
-                   for n in range(1, size)]
+                   for n in range(1, size)] or [Instrument("i0", "Statement 0", "joint statement", None, (parties[0].iri,))]
     return AgreementNetwork({p.iri: p for p in parties}, instruments)
 
 
-@pytest.mark.parametrize("size", [2, 5, 40, 160])
-def test_every_network_label_shows_whole_apart_from_the_others_and_inside_the_picture(size):
-    """A journalist's review: labels lay over one another at the bottom of the ring, and long names were cut."""
+def crosses(edge: charts.NetworkEdge, box: tuple[float, float, float, float]) -> bool:
+    """Whether the line ``edge`` runs through ``box`` (left, top, right, bottom): cut to the box's rows,
+    what remains of it reaches into the box's columns."""
+    left, top, right, bottom = box
+    (x1, y1), (x2, y2) = (edge.x1, edge.y1), (edge.x2, edge.y2)
+    low, high = 0.0, 1.0  # the stretch of the line (0 at its first end, 1 at its other) within the rows
+    for start, step, least, most in ((x1, x2 - x1, left, right), (y1, y2 - y1, top, bottom)):
+        if step == 0:
+            if not least < start < most:
+                return False
+            continue
+        enter, leave = sorted(((least - start) / step, (most - start) / step))
+        low, high = max(low, enter), min(high, leave)
+    return low < high
+
+
+@pytest.mark.parametrize("size", [1, 2, 5, 40, 59, 60, 61, 160, 201])
+def test_every_network_label_shows_whole_apart_from_the_others_and_the_lines_inside_a_bounded_picture(size):
+    """A journalist's review: labels lay over one another at the bottom of the ring, and long names were cut.
+    A second reading: 201 parties drew a picture 5,626 px wide, and a one-party graph's was half empty."""
     graph = long_named_network(size)
     chart = charts.network(graph)
-    assert sorted(read(node.label.baselines) for node in chart.nodes) == sorted(p.short_name for p in graph.parties.values())
-    for node in chart.nodes:  # lines no longer than a line's room, but for a word longer than that, whole
-        assert all(len(line) <= charts.NETWORK_LINE_CHARS or " " not in line for line in node.label.lines)
+    assert chart.parties == size and len(chart.nodes) == min(size, charts.NETWORK_MOST_PARTIES)
+    assert chart.width <= charts.NETWORK_MOST_WIDTH
+    drawn = {node.iri for node in chart.nodes}  # those bound with the most others
+    bound_with = {iri: len({b for a, b in pairs(graph) if a == iri}) for iri in graph.parties}
+    assert min(node.partners for node in chart.nodes) >= max((bound_with[iri] for iri in graph.parties if iri not in drawn),
+                                                             default=0)
+    names = {p.iri: p.short_name for p in graph.parties.values()}
+    assert sorted(read(node.label.baselines) for node in chart.nodes) == sorted(names[iri] for iri in drawn)
+    for node in chart.nodes:  # no line wider than a line's room, bold, however long a word
+        assert all(charts._text_width(shown.strip()) <= charts.NETWORK_LINE_ROOM for _, shown, _ in node.label.baselines)
     boxes = {node.name: node.label.box for node in chart.nodes}
     for name, (left, top, right, bottom) in boxes.items():
         assert 0 <= left and right <= chart.width and 0 <= top and bottom <= chart.height, name
     crossing = [(a, b) for a, (l1, t1, r1, b1) in boxes.items() for b, (l2, t2, r2, b2) in boxes.items()
                 if a < b and l1 < r2 and l2 < r1 and t1 < b2 and t2 < b1]
     assert crossing == []
-    centre = next(node for node in chart.nodes if (node.x, node.y) == (chart.width / 2, chart.height / 2))
-    for node in chart.nodes:  # nor on a line between two parties: every line runs inside the ring
-        if node is not centre:
-            left, top, right, bottom = boxes[node.name]
-            nearest_x = min(abs(left - centre.x), abs(right - centre.x)) if (left - centre.x) * (right - centre.x) > 0 else 0
-            nearest_y = min(abs(top - centre.y), abs(bottom - centre.y)) if (top - centre.y) * (bottom - centre.y) > 0 else 0
-            assert math.hypot(nearest_x, nearest_y) >= math.dist((node.x, node.y), (centre.x, centre.y)), node.name
+    centre = next((node for node in chart.nodes if node.partners and node.label.anchor == "middle"), None)
+    through = [(edge.names, node.name) for edge in chart.edges for node in chart.nodes
+               if node is not centre and crosses(edge, node.label.box)]
+    assert through == []  # every line runs inside the ring, every label outside it (but the middle one's)
+    # nothing but the margin around what is drawn
+    reach = [box for box in boxes.values()] + [(n.x - n.radius, n.y - n.radius, n.x + n.radius, n.y + n.radius)
+                                               for n in chart.nodes]
+    assert [round(min(box[0] for box in reach), 1), round(min(box[1] for box in reach), 1)] == [charts.NETWORK_MARGIN] * 2
+    assert [round(chart.width - max(box[2] for box in reach), 1),
+            round(chart.height - max(box[3] for box in reach), 1)] == pytest.approx([charts.NETWORK_MARGIN] * 2, abs=0.2)
+
+
+def pairs(graph: AgreementNetwork) -> set[tuple[str, str]]:
+    """The pairs of parties bound together by an instrument, on different sides of it."""
+    return {(a, b) for i in graph.instruments for a in i.parties for b in i.parties
+            if a != b and not graph.parties[a].same_side(graph.parties[b])}
 
 
 def test_parties_of_one_country_are_one_side_and_are_not_joined_to_each_other():
@@ -258,16 +291,22 @@ def test_the_roadmap_shows_each_plans_phases_apart_under_its_name_in_their_order
 
 def test_a_long_roadmap_name_wraps_whole_onto_lines_of_a_column_that_leaves_a_phone_room_for_the_bars():
     """At 375 px the names' column (pinned at the box's left) took about 220 of the 315 px shown, and a name
-    longer than it was cut. Names wrap onto lines, whole, in a column less than half that wide."""
+    longer than it was cut. Names wrap onto lines, whole, in a column less than half that wide; a word too
+    long for it is cut where it fills a line (it filled a phone's box)."""
     long_name = "The International Lunar Research Station's first crewed construction flight"
+    long_words = "Extraordinarilylongmissionnamewithoutbreaks-7"
     phases = [Phase("p1", "Application-oriented station", 1, "International Lunar Research Station Roadmap (V1.0)",
-                    (), (2040, 2045, 2050))]
+                    (), (2040, 2045, 2050)),
+              Phase("p2", "Supercalifragilisticexpialidociousphase", 2, "International Lunar Research Station Roadmap (V1.0)",
+                    (2050,), ())]
     missions = [MissionDates("m1", "China's crewed lunar landing", None, (2030,), "planned"),
                 MissionDates("m2", long_name, None, (2031,), "planned"),
-                MissionDates("m3", "Luna 28", None, (2032,), "planned")]
+                MissionDates("m3", "Luna 28", None, (2032,), "planned"),
+                MissionDates("m4", long_words, None, (2033,), "planned")]
     chart = charts.roadmap(Roadmap(phases, missions), today=None)
     lanes = {lane.mission.name: lane for lane in chart.missions}
-    assert read(lanes[long_name].name_baselines) == long_name
+    assert read(lanes[long_name].name_baselines) == long_name and read(lanes[long_words].name_baselines) == long_words
+    assert read(chart.phases[1].name_baselines) == "Supercalifragilisticexpialidociousphase"
     assert [line for _, line, _ in lanes["China's crewed lunar landing"].name_baselines] == ["China's crewed", "lunar landing"]
     phase = chart.phases[0]
     assert read(phase.name_baselines) == "Application-oriented station" and read(phase.span_baselines) == phase.span
@@ -275,10 +314,10 @@ def test_a_long_roadmap_name_wraps_whole_onto_lines_of_a_column_that_leaves_a_ph
     assert lanes["Luna 28"].band.height == charts.ROW  # a short name's row as before
     left = chart.ticks[0].x  # where the years begin
     assert left == chart.names_width <= 315 / 2
-    for lane in [phase, *chart.missions]:  # every line before the years, inside its row
-        lines = lane.name_baselines + (lane.span_baselines if lane is phase else [])
-        widths = [len(line) * charts.NAME_CHAR_WIDTH for _, line, _ in lane.name_baselines]
-        widths += [len(line) * charts.SPAN_CHAR_WIDTH for _, line, _ in lines[len(lane.name_baselines):]]
+    for lane in [*chart.phases, *chart.missions]:  # every line before the years, inside its row
+        lines = lane.name_baselines + (lane.span_baselines if lane in chart.phases else [])
+        widths = [charts._text_width(line) for _, line, _ in lane.name_baselines]
+        widths += [charts._text_width(line, charts.SPAN_SIZE) for _, line, _ in lines[len(lane.name_baselines):]]
         assert all(4 + width <= left for width in widths)
         assert lane.band.top <= lines[0][0] - 11 and lines[-1][0] + 3 <= lane.band.top + lane.band.height
         assert lane.band.top < lane.y < lane.band.top + lane.band.height

@@ -478,7 +478,8 @@ def test_the_shipped_graphs_home_page_shows_all_of_each_with_room_to_grow(client
                 "sources": overview.SOURCES}
     for name, extent in overview.extents(dataset).items():
         assert extent.total * 1.1 <= listings[name].most, (name, extent.total, listings[name].most)
-    assert "Showing " not in get(client, "/").text
+    assert len(overview.agreement_network(dataset).parties) * 1.1 <= charts.NETWORK_MOST_PARTIES  # all drawn
+    assert "Showing " not in get(client, "/").text and "Drawing " not in get(client, "/").text
 
 
 def test_the_home_page_of_a_large_graph_shows_the_most_recent_says_what_it_leaves_out_and_links_to_them_all(tmp_path):
@@ -504,6 +505,9 @@ def test_the_home_page_of_a_large_graph_shows_the_most_recent_says_what_it_leave
     tabled = [partner for partner, _, _ in partners_table(html)]
     assert tabled == [f"/id/country/p{i:03}" for i in range(count - overview.PARTNERS.most + 1, count + 1)]
     assert f"The {overview.PARTNERS.most} of {count} partners that joined most recently" in page.text
+    # the network draws the parties bound with the most others, the hub and those of the newest agreements
+    assert (f"Drawing {charts.NETWORK_MOST_PARTIES} of the {overview.AGREEMENTS.most + 1} parties to these agreements and laws, "
+            "those bound with the most others; the table below names them all.") in page.text
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
