@@ -401,7 +401,7 @@ def test_a_name_typed_in_the_headers_box_leads_to_its_page(page, server):
     assert page.locator("h1").inner_text().strip() == "Chang'e 7"
 
 
-PICTURE_BOXES = ["timeline-caption", "network-caption", "roadmap-caption"]  # each named by its caption
+PICTURE_BOXES = ["timeline-heading", "network-heading", "roadmap-heading"]  # each named by its caption's heading
 FOLDED_TABLES = ["Partners and when each source says they joined", "Agreements and their parties", "Phases and missions",
                  "Source documents"]
 
@@ -426,6 +426,19 @@ def test_a_pictures_box_is_a_tab_stop_only_while_the_picture_overflows_it(page, 
     assert scrolling_and_tab_stops(page, 375, ".chart-scroll") == (PICTURE_BOXES, PICTURE_BOXES)
     for caption in ("Partners joining the ILRS", "Who signed with whom", "The roadmap: phases and missions"):
         assert page.get_by_role("region", name=caption).count() == 1, caption  # a named region at any width
+
+
+def test_a_pictures_box_is_named_by_its_heading_and_described_by_the_rest_of_its_caption(page, server):
+    """Named by the whole caption, a screen reader read its paragraph each time focus entered the box."""
+    page.set_viewport_size({"width": 375, "height": 900})
+    page.goto(server)
+    for box in page.locator(".chart-scroll").all():
+        figure = box.locator("xpath=ancestor::figure")
+        heading, paragraph = figure.locator("figcaption h3"), figure.locator("figcaption p")
+        for named in (box, figure):
+            name = named.evaluate("e => e.getAttribute('aria-labelledby')")
+            assert name == heading.get_attribute("id") and named.get_attribute("aria-describedby") == paragraph.get_attribute("id")
+        assert page.get_by_role("region", name=heading.inner_text(), exact=True).count() == 1
 
 
 @pytest.mark.parametrize("width", [375, 960, 1024, 1280])

@@ -353,6 +353,17 @@ def test_the_facts_behind_a_picture_say_where_their_sources_are_and_lead_there(c
         assert "sources-title" in page.ids and "Sources The documents that state the facts on this page" in page.text, href
 
 
+def test_each_pictures_folded_table_names_its_picture(client):
+    """All three read "The facts behind this picture": a screen reader's list of them told them apart by
+    nothing."""
+    html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    figures = re.findall(r'<figure class="chart".*?</figure>', html, re.S)
+    summaries = [Page(re.search(r"<summary>(.*?)</summary>", figure, re.S)[1]).text for figure in figures]
+    assert len(figures) == 3 and len(set(summaries)) == 3, summaries
+    for summary, picture in zip(summaries, ("partners", "network", "roadmap")):
+        assert picture in summary, summary
+
+
 def test_the_roadmap_orders_missions_by_their_earliest_date_a_launch_before_a_bare_year(client):
     """Queqiao-2 launched on 20 March 2024, Chang'e 6 on 3 May 2024 (and was planned for 2024 and 2026)."""
     html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
