@@ -270,14 +270,14 @@ def network(graph: AgreementNetwork) -> NetworkChart:
     hub = max(graph.parties, key=lambda iri: (len(neighbours[iri]), graph.parties[iri].name), default=None)
     if hub is not None and not neighbours[hub]:
         hub = None
-    signers: list[str] = []
-    for instrument in graph.instruments:
-        signers += [party for party in instrument.parties if party != hub and party not in signers]
-    most_bound = sorted(signers, key=lambda iri: (-len(neighbours[iri]), -signers.index(iri)))  # the newest first
+    first_signed = {party: index for index, party in enumerate(dict.fromkeys(
+        party for instrument in graph.instruments for party in instrument.parties if party != hub))}
+    signers = list(first_signed)
+    most_bound = sorted(signers, key=lambda iri: (-len(neighbours[iri]), -first_signed[iri]))  # the newest first
     drawn = set(most_bound[:NETWORK_MOST_PARTIES - (1 if hub else 0)])
     ring = [party for party in signers if party in drawn]
 
-    lines = {iri: _wrapped(party.short_name, NETWORK_LINE_ROOM) for iri, party in graph.parties.items()}
+    lines = {iri: _wrapped(graph.parties[iri].short_name, NETWORK_LINE_ROOM) for iri in ring + ([hub] if hub else [])}
     dot = {iri: round(4.5 + 1.6 * math.sqrt(len(neighbours[iri])), 1) for iri in graph.parties}
     right_side = ring[:(len(ring) + 1) // 2]
     left_side = ring[(len(ring) + 1) // 2:][::-1]  # top to bottom, as the right side

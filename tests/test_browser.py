@@ -457,6 +457,29 @@ def test_a_picture_scrolls_sideways_only_where_its_hint_says_so(page, server, wi
     assert shown >= 0.8 - 0.001  # its labels at 80% of their size at least
 
 
+@pytest.fixture(scope="module")
+def one_party_server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("one") / "one.trig"
+    data.write_text("PREFIX ilrs: <https://w3id.org/ilrs/ontology/>  PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                    "PREFIX id: <https://w3id.org/ilrs/id/>\nGRAPH id:source\\/s {\n"
+                    'id:instrument\\/i1 rdfs:label "Agreement 1" ; ilrs:party id:organisation\\/solo .\n'
+                    'id:organisation\\/solo rdfs:label "Solo Space Agency"@en .\n}\n')
+    with running_server("--data", data) as base:
+        yield base
+
+
+def test_a_one_party_network_is_as_small_as_its_party_and_says_nothing_of_scrolling(page, one_party_server):
+    """Its picture was 576 px wide, its left half empty; on a phone the hint said to scroll what fitted."""
+    page.set_viewport_size({"width": 375, "height": 900})
+    page.goto(one_party_server)
+    svg = page.locator("svg.network")
+    label = svg.locator("text").bounding_box()
+    assert svg.bounding_box()["width"] <= label["width"] + 2 * 20 + 2 * charts.NETWORK_MARGIN  # the dot, the gap
+    box = page.locator(".chart-scroll:has(> svg.network)")
+    assert not box.evaluate("box => box.scrollWidth > box.clientWidth")
+    assert not page.locator(".scroll-hint:has(+ .chart-scroll > svg.network)").is_visible()
+
+
 def test_a_tables_box_is_a_tab_stop_only_while_the_table_overflows_it(page, server):
     page.goto(server)
     page.set_viewport_size({"width": 375, "height": 900})  # narrowed while the table is folded away
