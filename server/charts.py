@@ -19,7 +19,7 @@ from ilrs_graph.overview import AgreementNetwork, Joining, MissionDates, Phase, 
 WIDTH = 900.0
 # How wide a character of the pictures' 12px text may be drawn, bold (the weight of a hovered or focused
 # label, and of the roadmap's names), by the widest of its group: DejaVu Sans Bold as Chromium draws it
-# ("W" 13.2 px, "m" 12.5, "A" 9.3, "a" 8.1, "i" 4.1). Other fonts of the stylesheet's list are narrower.
+# ("W" 13.2 px, "m" 12.5, "A" 9.3, "a" 8.1, "i" 4.1), the stylesheet's last choice and a wide face.
 GLYPH_WIDTHS = {"!'(),-./:;IJ[\\]fijl|": 5.5, '"*?_`crstz': 7.2, "$0123456789EFLSTabdeghknopquvxy{}": 8.6,
                 "#&+<=>ABCDGHKNOPQRUVXYZ^~": 10.5, "%@MWmw": 13.3, " ": 4.2}
 GLYPH_WIDTH = {glyph: width for glyphs, width in GLYPH_WIDTHS.items() for glyph in glyphs}
