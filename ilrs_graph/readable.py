@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from . import overview, resources
 from .dataset import Dataset
-from .dates import DATE_TYPES, PartialDate, newest_first, precision_first
+from .dates import DATE_TYPES, PartialDate, most_precise, newest_first, precision_first
 from .namespaces import BASE, ILRS, shorten
 from .resources import Citation, Value, term_text
 
@@ -61,6 +61,7 @@ class Claim:
     label: str | None
     date: PartialDate | None  # for a date value, the date it names
     citations: tuple[Citation, ...]
+    stated_on: PartialDate | None = None  # for a statement (a partner count), when it was made (ilrs:statedOn)
     latest: bool = False  # a mission's status its newest dated source gives (the home page's "latest status")
 
     @property
@@ -144,8 +145,11 @@ def page(dataset: Dataset, iri: str) -> Page | None:
                               description.property_labels)
     grouped: dict[str, list[Fact]] = {title: [] for title in GROUPS}
     listed = {citation: index for index, citation in enumerate(_newest_first(citations.values()))}
+    stated_on = _stated_on(dataset, {v.term.value for values in description.properties.values() for v in values
+                                     if isinstance(v.term, ox.NamedNode)})
     for prop, values in description.properties.items():
-        claims = _in_order_of_sources(tuple(_claim(v, citations) for v in values), listed)
+        claims = _in_order_of_sources(tuple(replace(_claim(v, citations), stated_on=stated_on.get(v.term.value))
+                                            for v in values), listed)
         if prop == MISSION_STATUS and len(claims) > 1:  # one status needs no mark
             claims = _latest_word_first(dataset, iri, claims)
         fact = Fact(prop, labels[prop], _not_citing(claims, iri), _disputed(claims))
@@ -196,10 +200,31 @@ def _claim(value: Value, citations: dict[str, Citation]) -> Claim:
 
 
 def _in_order_of_sources(claims: tuple[Claim, ...], listed: dict[Citation, int]) -> tuple[Claim, ...]:
-    """A fact's values in the order of their newest sources in the page's list of sources (newest first:
-    the partner counts officials gave, a mission's statuses), each by its name among equals."""
-    return tuple(sorted(claims, key=lambda c: (listed[c.citations[0]] if c.citations else len(listed),
+    """A fact's values newest first (the partner counts officials gave, a mission's statuses): a statement
+    by the day it was made, which its source may not give (a conference's programme), else by its newest
+    source's date; among equals in the order of their newest sources in the page's list of sources, then
+    by name."""
+    def when(claim: Claim) -> PartialDate | None:
+        return claim.stated_on or (claim.citations[0].issued if claim.citations else None)
+
+    return tuple(sorted(claims, key=lambda c: ((0, -when(c).start.toordinal()) if when(c) else (1, 0),
+                                               listed[c.citations[0]] if c.citations else len(listed),
                                                (c.label or c.text).lower())))
+
+
+def _stated_on(dataset: Dataset, iris: set[str]) -> dict[str, PartialDate]:
+    """The day (or month, or year) each of ``iris`` that is a statement was made, the most precise where
+    sources differ."""
+    if not iris:
+        return {}
+    values = " ".join(str(ox.NamedNode(iri)) for iri in sorted(iris))
+    dates: dict[str, list[PartialDate]] = {}
+    for row in dataset.select(f"""PREFIX ilrs: <{ILRS}>
+            SELECT ?statement ?on WHERE {{ VALUES ?statement {{ {values} }} ?statement ilrs:statedOn ?on }}"""):
+        on = PartialDate.parse(row["on"].value)
+        if on:
+            dates.setdefault(row["statement"].value, []).append(on)
+    return {iri: most_precise(found) for iri, found in dates.items()}
 
 
 def _latest_word_first(dataset: Dataset, iri: str, claims: tuple[Claim, ...]) -> tuple[Claim, ...]:

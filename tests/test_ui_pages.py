@@ -842,16 +842,31 @@ def test_each_facts_citations_are_in_the_order_of_the_pages_sources_newest_first
 
 
 @pytest.mark.parametrize("url, prop", [("/id/programme/ilrs", "partnerCount"), ("/id/mission/change-8", "plannedLaunchYear")])
-def test_a_facts_values_come_newest_first_as_the_pages_sources(client, url, prop):
-    """The programme's page gave the partner counts officials stated in the order of their labels, while the
-    home page sends readers there for them (a reviewer): a fact's values now come newest first."""
+def test_a_facts_values_come_newest_first_a_statement_by_its_own_date(client, dataset, url, prop):
+    """The programme's page gave the partner counts officials stated in the order of their labels, then of
+    their sources' dates, so DSEL's count of 8 May 2025 (its source, a programme, undated) sank below one
+    of May 2023 (a reviewer). A value now comes by its own date where it is a statement (ilrs:statedOn),
+    else by its newest source's (dcterms:issued), the newest first and the undated last."""
     html = client.get(url + ".html").get_data(as_text=True)
     fact = html.split(f'<a href="/ontology#{prop}">')[1].split("</div>")[0]
-    listed = _cited_in_order(html)[1]
     values = fact.split('<li class="claim">')[1:] or fact.split("<dd>")[1:]
-    first_cited = [re.findall(r'href="(/id/source/[^"]+)"', value)[0] for value in values]
-    assert len(first_cited) >= 2
-    assert [listed.index(href) for href in first_cited] == sorted(listed.index(href) for href in first_cited)
+    issued = {q.subject.value: PartialDate.parse(q.object.value) for q in quads(dataset)
+              if q.predicate.value == DCTERMS + "issued"}
+    stated = {q.subject.value: PartialDate.parse(q.object.value) for q in quads(dataset)
+              if q.predicate.value == ILRS + "statedOn"}
+    whens = []
+    for value in values:
+        own = re.findall(r'<span class="value"><a href="(/id/[^"]+)"', value)
+        first_cited = re.findall(r'href="(/id/source/[^"]+)"', value)[0]
+        whens.append((own and stated.get("https://w3id.org/ilrs" + own[0]))
+                     or issued.get("https://w3id.org/ilrs" + first_cited))
+    assert len(whens) >= 2 and any(whens)
+    order = [(0, -when.start.toordinal()) if when else (1, 0) for when in whens]
+    assert order == sorted(order), whens
+    if prop == "partnerCount":
+        text = Page(fact).text
+        assert text.index("Over 20 countries partnered with for the ILRS (DSEL, May 2025)") < text.index(
+            "Negotiations with over 10 other countries and organisations (Wu Weiren, May 2023)")
 
 
 def test_a_source_page_does_not_cite_itself_beside_each_fact(client):
