@@ -145,6 +145,7 @@ EXPECTED: dict[str, Expect] = {
         (CNSA, "http://www.w3.org/2000/01/rdf-schema#label", "China National Space Administration", ""),
         (CNSA, "http://www.w3.org/2004/02/skos/core#altLabel", "CNSA", ""),
         (CNSA, "http://www.w3.org/2004/02/skos/core#altLabel", "China National Space Agency", ""),
+        (CNSA, "http://www.w3.org/2004/02/skos/core#altLabel", "中国国家航天局", ""),  # as Chinese reports write it
         (CNSA, ILRS + "country", ID + "country/china", "China"),
         # what refers to CNSA, by property, then by the label of what refers to it
         *[(ID + subject, property, CNSA, label) for subject, property, label in (

@@ -10,6 +10,7 @@ from ilrs_graph.dataset import Dataset
 from ilrs_server import Config, create_app
 
 ID = "https://w3id.org/ilrs/id/"
+SKOS_ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +59,22 @@ def test_each_name_found_comes_with_its_language(dataset):
     assert (belgrade.name, belgrade.language) == ("Belgrade Astronomical Observatory", "en")
     assert (belgrade.matched, belgrade.matched_language) == ("塞尔维亚贝尔格莱德天文台", "zh")
     assert first(dataset, "лавочкина").matched_language == "ru"
+
+
+@pytest.mark.parametrize("text, found, graphs", [
+    ("阿联酋", "country/united-arab-emirates",  # "UAE Orbital Space company": the UAE as these reports write it
+     {"tencent-cloud-ilrs-10-partners", "xinhua-zh-2024-09-05", "china-science-daily-2024-09-05"}),
+    ("中国国家航天局", "agency/cnsa", {"tencent-cloud-ilrs-10-partners", "xinhua-zh-2024-09-05"}),
+    ("李国平", "person/li-guoping", {"tencent-cloud-ilrs-10-partners"}),
+    ("Роскосмос", "agency/roscosmos", {"ng-2025-05-08", "ria-2025-12-24"})])
+def test_a_thing_is_found_by_the_name_a_chinese_or_russian_source_of_the_graph_gives_it(dataset, text, found, graphs):
+    """A review: "Роскосмос" found only a RIA headline, not the agency, and Chinese names found nothing. The
+    names are each source's own, kept in its graph with its language."""
+    match = first(dataset, text)
+    assert (match.iri, match.matched) == (ID + found, text)
+    stated = {q.graph_name.value.rsplit("/", 1)[1] for q in dataset.loaded.quads
+              if q.subject.value == ID + found and q.predicate.value == SKOS_ALT_LABEL and q.object.value == text}
+    assert stated == graphs
 
 
 @pytest.mark.parametrize("text, not_found", [("nasa", "person/samaddin-asadov"), ("luna 25", "agreement/"),
