@@ -7,13 +7,16 @@ the links to Wikidata, and each dump its media type, size and SHA-256. The datas
 have one IRI wherever it is published (``https://w3id.org/ilrs/void#dataset``); the dumps, the endpoint
 and the landing page are those of the address the description is made for. The export writes the
 description beside the dumps; the web server builds the same one for its own address, and a static site
-(``ilrs-graph export --site``) one without a SPARQL endpoint. Nothing here knows about HTTP.
+(``ilrs-graph export --site``) one without a SPARQL endpoint. The description's
+``dcterms:bibliographicCitation`` is the :class:`Citation` the home page shows, made by one function.
+Nothing here knows about HTTP.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,6 +27,7 @@ from .load import LoadedGraph
 from .namespaces import BASE, ONTOLOGY, RDF, RDFS, RESOURCE, XSD
 
 if TYPE_CHECKING:
+    from .dataset import Dataset
     from .export import Dump
 
 VOID = "http://rdfs.org/ns/void#"
@@ -48,9 +52,21 @@ VERSION_DIGITS = 12  # of the data's hash, as the command line and /healthz show
 # The ontology header's statements that describe the release, and what the dataset states with each.
 _FROM_ONTOLOGY = {DCTERMS + "license": DCTERMS + "license", DCTERMS + "creator": DCTERMS + "creator",
                   DCTERMS + "created": DCTERMS + "issued", DCTERMS + "modified": DCTERMS + "modified"}
+# The licences a citation names by their short name; any other by its IRI.
+_LICENCE_NAMES = {"https://creativecommons.org/licenses/by/4.0/": "CC BY 4.0"}
+_YEAR_MONTH = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2]))?")  # how an ISO 8601 date begins
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")  # BibTeX's macros
+_LATEX_SPECIAL = re.compile(r"[\\{}&%$#_~^]")
+_LATEX_WORDS = {"\\": "\\textbackslash{}", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}"}
+# The header's statements read from the graph served (its default graph: the statements of every graph).
+_HEADER_QUERY = (f"SELECT DISTINCT ?property ?value WHERE {{ <{ONTOLOGY}> ?property ?value "
+                 f"VALUES ?property {{ {' '.join(f'<{p}>' for p in _FROM_ONTOLOGY)} }} }}")
 _DUMP_CONTENT = {"graph": "Every statement of the graph, each once (the named graphs merged).",
                  "dataset": "Every statement in the named graph of the source document that states it."}
 _TYPE = RDF + "type"
+
+
+Header = tuple[tuple[str, ox.NamedNode | ox.Literal], ...]  # dataset property → value, from the ontology's header
 
 
 @dataclass(frozen=True)
@@ -59,7 +75,7 @@ class Summary:
     (at 100k quads, most of the description's cost), so a server makes it once per version and only
     the addresses for each of its names."""
 
-    header: tuple[tuple[str, ox.NamedNode | ox.Literal], ...]  # dataset property → value, from the ontology's header
+    header: Header
     version: str  # the data's
     vocabularies: tuple[str, ...]
     sizes: dict[str, int]  # VoID statistic → number
@@ -77,8 +93,7 @@ def summarize(loaded: LoadedGraph) -> Summary:
     links = Counter(t.predicate for t in triples
                     if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(WIKIDATA))
     return Summary(
-        header=tuple((_FROM_ONTOLOGY[t.predicate.value], t.object) for t in sorted(triples, key=str)
-                     if t.subject.value == ONTOLOGY and t.predicate.value in _FROM_ONTOLOGY),
+        header=header(triples),
         version=loaded.content_hash[:VERSION_DIGITS],
         vocabularies=tuple(sorted(_vocabularies(triples))),
         sizes={"triples": len(triples), "entities": len(entities), "classes": len(instances),
@@ -87,6 +102,85 @@ def summarize(loaded: LoadedGraph) -> Summary:
         classes=tuple((cls, instances[cls]) for cls in sorted(instances, key=str)),
         examples=tuple(sorted(entities, key=lambda s: (-subjects[s], s.value))[:EXAMPLE_RESOURCES]),
         wikidata_links=tuple((predicate, links[predicate]) for predicate in sorted(links, key=str)))
+
+
+@dataclass(frozen=True)
+class Citation:
+    """How to cite one version of the dataset published at ``url``: the creators, licence and date the
+    ontology's header gives (what it does not give is left out, never made up) and the data's version.
+    The reader adds the day they accessed it."""
+
+    url: str
+    version: str
+    creators: tuple[str, ...] = ()
+    modified: str | None = None  # ISO 8601, dcterms:modified as the description states it
+    licence: str | None = None  # IRI
+    title: str = TITLE
+
+    @property
+    def licence_name(self) -> str | None:
+        return _LICENCE_NAMES.get(self.licence, self.licence)
+
+    @property
+    def year_and_month(self) -> tuple[str | None, str | None]:
+        """Of the date, as BibTeX names them (``2026``, ``dec``); None for what it does not give."""
+        begins = _YEAR_MONTH.match(self.modified or "")
+        if begins is None:
+            return None, None
+        return begins[1], _MONTHS[int(begins[2]) - 1] if begins[2] else None
+
+    @property
+    def text(self) -> str:
+        """One line, after DataCite's and APA's form for a data set: creators (year). Title (version,
+        date) [Data set]. URL. Licence."""
+        year = f" ({self.year_and_month[0]})" if self.year_and_month[0] else ""
+        edition = ", ".join(part for part in (f"version {self.version}" if self.version else "", self.modified) if part)
+        parts = [f"{'; '.join(self.creators)}{year}." if self.creators else "",
+                 f"{self.title}{f' ({edition})' if edition else ''} [Data set].", f"{self.url}.",
+                 f"Licence: {self.licence_name} ({self.licence})." if self.licence else ""]
+        return " ".join(part for part in parts if part)
+
+    @property
+    def bibtex(self) -> str:
+        """A BibTeX @misc entry (biblatex reads its version field too); each creator in braces of its own,
+        as a body of people is no "Last, First"."""
+        authors = " and ".join("{" + _latex(creator) + "}" for creator in self.creators)
+        year, month = self.year_and_month
+        fields = [("author", "{" + authors + "}" if authors else ""),
+                  ("title", "{{" + _latex(self.title) + "}}"),
+                  ("year", f"{{{year}}}" if year else ""),
+                  ("month", month or ""),
+                  ("version", f"{{{self.version}}}" if self.version else ""),
+                  ("url", f"{{{self.url}}}"),
+                  ("howpublished", f"{{\\url{{{self.url}}}}}"),
+                  ("note", "{Data set" + (f", version {self.version}" if self.version else "")
+                   + (f" of {_latex(self.modified)}" if self.modified else "")
+                   + (f". Licence: {_latex(self.licence_name)}, \\url{{{self.licence}}}" if self.licence else "") + "}")]
+        key = "ilrs-knowledge-graph" + (f"-{self.version}" if self.version else "")
+        return f"@misc{{{key},\n" + "".join(f"  {name:<12} = {value},\n" for name, value in fields if value) + "}"
+
+
+def header(triples: Iterable[ox.Triple]) -> Header:
+    """What the ontology's header, among ``triples``, says of the release, as the dataset states it."""
+    return tuple((_FROM_ONTOLOGY[t.predicate.value], t.object) for t in sorted(triples, key=str)
+                 if t.subject.value == ONTOLOGY and t.predicate.value in _FROM_ONTOLOGY)
+
+
+def served_header(dataset: Dataset) -> Header:
+    """:func:`header` of the graph ``dataset`` serves, by one small query once per version: all that a
+    page's citation needs, without reading every quad as :func:`summarize` does."""
+    return dataset.derived("release header", lambda: header(
+        ox.Triple(ox.NamedNode(ONTOLOGY), row["property"], row["value"]) for row in dataset.select(_HEADER_QUERY)))
+
+
+def citation(stated: Header, version: str, base_url: str) -> Citation:
+    """The citation of version ``version`` of the graph whose header states ``stated``, published at
+    ``base_url``: the one /void states and the home page shows."""
+    def values(predicate: str) -> list[str]:
+        return [value.value for name, value in stated if name == DCTERMS + predicate]
+    return Citation(url=base_url, version=version, creators=tuple(values("creator")),
+                    modified=max(values("modified"), default=None),  # the newest, were there more than one
+                    licence=next(iter(values("license")), None))
 
 
 def describe(summary: Summary, base_url: str, dumps: Sequence[Dump] = (), *,
@@ -108,6 +202,8 @@ def describe(summary: Summary, base_url: str, dumps: Sequence[Dump] = (), *,
         _t(dataset, DCTERMS + "description", ox.Literal(DESCRIPTION, language="en")),
         *(_t(dataset, predicate, value) for predicate, value in summary.header),
         *([_t(dataset, DCAT + "version", ox.Literal(summary.version))] if summary.version else []),
+        _t(dataset, DCTERMS + "bibliographicCitation",
+           ox.Literal(citation(summary.header, summary.version, base_url).text, language="en")),
         _t(dataset, FOAF + "homepage", ox.NamedNode(base_url)),
         _t(dataset, DCAT + "landingPage", ox.NamedNode(base_url)),
         _t(dataset, VOID + "uriSpace", ox.Literal(RESOURCE)),
@@ -196,6 +292,11 @@ def _vocabularies(triples: set[ox.Triple]) -> set[str]:
         if namespace:
             found.add(namespace)
     return found
+
+
+def _latex(text: str) -> str:
+    """``text`` as BibTeX's LaTeX reads it back: its special characters escaped."""
+    return _LATEX_SPECIAL.sub(lambda m: _LATEX_WORDS.get(m.group(), "\\" + m.group()), text)
 
 
 def _t(subject: ox.NamedNode | ox.BlankNode, predicate: str, obj) -> ox.Triple:

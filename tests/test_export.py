@@ -137,6 +137,10 @@ def test_the_description_states_only_what_the_graph_says(exported, shipped):
     assert description.value(dataset, DCTERMS.issued) == ontology.value(header, DCTERMS.created)
     dcat_version = rdflib.URIRef(str(DCAT) + "version")  # DCAT 3, newer than rdflib's DCAT namespace
     assert str(description.value(dataset, dcat_version)) == shipped.content_hash[:12]  # the data's, not the ontology's
+    citation = str(description.value(dataset, DCTERMS.bibliographicCitation))
+    for part in (str(ontology.value(header, DCTERMS.creator)), shipped.content_hash[:12],
+                 str(ontology.value(header, DCTERMS.modified)), "https://w3id.org/ilrs/", "CC BY 4.0"):
+        assert part in citation, part
     triples = {q.triple for q in shipped.quads}
     assert int(description.value(dataset, VOID.triples)) == len(triples)
     assert int(description.value(dataset, VOID.properties)) == len({t.predicate for t in triples})
