@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timezone
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from ilrs_graph import examples, formats, ontology_docs, overview, readable, result_table, shipped
+from ilrs_graph import examples, formats, ontology_docs, overview, readable, result_table, shipped, void
 from ilrs_graph.namespaces import ILRS, PREFIXES
 from ilrs_graph.query import QueryError
 from ilrs_graph.resources import term_text
@@ -20,7 +20,7 @@ from ilrs_graph.resources import term_text
 from . import charts, negotiation
 from .conditional import with_validators
 from .errors import NOT_THE_ENDPOINT, ApiError
-from .links import local_href
+from .links import local_href, public_root
 from .state import dataset_of, state_of
 from .web import refused
 
@@ -124,6 +124,14 @@ def resource_page(iri: str) -> Response | None:
     if page is None:
         return None
     return Response(render_template("resource.html", page=page), content_type="text/html; charset=utf-8")
+
+
+@blueprint.app_template_global("citation")
+def citation() -> void.Citation:
+    """How to cite the data served, at the address it is served at: the home page's and /void's citation,
+    whose version and date every page's footer gives."""
+    dataset = dataset_of(current_app)
+    return void.citation(void.served_header(dataset), dataset.version[:void.VERSION_DIGITS], public_root())
 
 
 @blueprint.app_template_filter("term_href")

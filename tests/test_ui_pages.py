@@ -555,6 +555,76 @@ def test_a_static_site_says_what_its_home_page_leaves_out_without_a_link_to_a_qu
     assert "List all" not in page.text and not any(h.startswith("/query") for h in page.links)
 
 
+# --- citing the data ----------------------------------------------------------------------------------
+
+# A BibTeX entry as the home page writes it: one field a line, each `name = {value},` or `name = word,`.
+BIBTEX_ENTRY = re.compile(r"@(?P<type>\w+)\{(?P<key>[^,\s]+),\n(?P<fields>(?:  \w+ *= *.+,\n)+)\}")
+BIBTEX_FIELD = re.compile(r"^  (\w+) *= *(.+),$", re.M)
+CITATION = re.compile(r'<p class="citation">(.*?)</p>', re.S)
+BIBTEX = re.compile(r'<pre class="bibtex">(.*?)</pre>', re.S)
+FOOTER = re.compile(r"<footer class=\"site\">(.*?)</footer>", re.S)
+
+
+def the_ontology_header() -> rdflib.Graph:
+    return rdflib.Graph().parse(shipped.ontology_file(), format="turtle")
+
+
+def test_the_home_page_says_how_to_cite_the_version_healthz_gives(client):
+    """Title, creator and date as the ontology's header gives them, the version /healthz gives (its first
+    12 digits, as /void names it), the address the page was asked at and the licence, linked; as text,
+    the same as /void's dcterms:bibliographicCitation, and as a BibTeX @misc."""
+    version = client.get("/healthz").get_json()["version"][:12]
+    header, ontology = the_ontology_header(), rdflib.URIRef(ONTOLOGY)
+    creator = str(header.value(ontology, rdflib.URIRef(DCTERMS + "creator")))
+    modified = str(header.value(ontology, rdflib.URIRef(DCTERMS + "modified")))
+    licence = str(header.value(ontology, rdflib.URIRef(DCTERMS + "license")))
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="cite"' in page and f'href="{licence}"' in page
+    text = html.unescape(CITATION.search(page).group(1))
+    for part in (creator, "ILRS Knowledge Graph", version, modified, "http://localhost/", licence):
+        assert part in text, part
+    void = rdflib.Graph().parse(data=client.get("/void", headers={"Accept": "text/turtle"}).get_data(as_text=True), format="turtle")
+    cited = void.value(rdflib.URIRef("https://w3id.org/ilrs/void#dataset"), rdflib.URIRef(DCTERMS + "bibliographicCitation"))
+    assert str(cited) == text
+    entry = BIBTEX_ENTRY.fullmatch(html.unescape(BIBTEX.search(page).group(1)).strip())
+    assert entry and entry["type"] == "misc", BIBTEX.search(page).group(1)
+    fields = dict(BIBTEX_FIELD.findall(entry["fields"]))
+    assert fields["author"] == "{{" + creator + "}}" and fields["title"] == "{{ILRS Knowledge Graph}}"
+    assert fields["version"] == "{" + version + "}" and fields["year"] == "{" + modified[:4] + "}"
+    assert fields["url"] == "{http://localhost/}" and licence in fields["note"]
+
+
+def test_every_pages_footer_gives_the_data_version_and_its_date_and_leaves_the_validators_alone(client):
+    """A saved page or a screenshot says which data it shows; the same version's page is the same bytes,
+    so its ETag holds and a conditional request still gets 304."""
+    version = client.get("/healthz").get_json()["version"][:12]
+    modified = str(the_ontology_header().value(rdflib.URIRef(ONTOLOGY), rdflib.URIRef(DCTERMS + "modified")))
+    for path in ("/", "/query", "/ontology.html", "/id/agency/cnsa.html", "/search?q=cnsa"):
+        first = client.get(path, headers={"Accept": "text/html"})
+        footer = " ".join(re.sub(r"<[^>]+>", "", FOOTER.search(first.get_data(as_text=True)).group(1)).split())
+        assert f"Data version {version} of {modified}" in footer, (path, footer)
+        again = client.get(path, headers={"Accept": "text/html"})
+        assert again.get_data() == first.get_data(), path
+        if first.headers.get("ETag"):
+            unchanged = client.get(path, headers={"Accept": "text/html", "If-None-Match": first.headers["ETag"]})
+            assert unchanged.status_code == 304, path
+
+
+def test_a_header_that_gives_no_date_or_an_odd_one_is_cited_as_it_is_and_never_made_up(tmp_path):
+    """Unvalidated data (serve --data) may give any header: what it does not give is left out, a date that is
+    no ISO one gives no year or month, and LaTeX's special characters are escaped in the BibTeX."""
+    data = tmp_path / "odd-header.ttl"
+    data.write_text(f"""PREFIX dcterms: <{DCTERMS}>
+        <{ONTOLOGY}> dcterms:creator "R&D_team 100%" ; dcterms:modified "soon" .""")
+    dataset = Dataset.open([data])
+    page = create_app(dataset=dataset).test_client().get("/").get_data(as_text=True)
+    text = html.unescape(CITATION.search(page).group(1))
+    assert text == f"R&D_team 100%. ILRS Knowledge Graph (version {dataset.version[:12]}, soon) [Data set]. http://localhost/."
+    fields = dict(BIBTEX_FIELD.findall(html.unescape(BIBTEX.search(page).group(1))))
+    assert fields["author"] == "{{R\\&D\\_team 100\\%}}" and "year" not in fields and "month" not in fields
+    assert "Licence" not in fields["note"] and "licence" not in page.split('id="cite"')[1].split("</pre>")[0].lower()
+
+
 # --- the query page -----------------------------------------------------------------------------------
 
 def test_the_query_page_offers_every_competency_question_with_its_question_in_words(client):
