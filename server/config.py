@@ -36,7 +36,7 @@ class Config:
     static_site: bool = False
 
     def __post_init__(self) -> None:
-        if self.base_url is not None:
+        if self.base_url is not None and not self.static_site:  # a static site's links are relative: it may sit under a path
             object.__setattr__(self, "base_url", public_url(self.base_url))
 
     def updated(self, **changes) -> Config:

@@ -120,7 +120,7 @@ def _ignores_case(out_dir: Path) -> bool:
 
 def site_files(loaded: LoadedGraph, base_url: str) -> dict[str, bytes]:
     """Every file of the site by its path in the site, percent-encoded as a link names it."""
-    config = Config(static_site=True)
+    config = Config(static_site=True, base_url=base_url)  # the address the pages cite
     app = create_app(config, dataset=Dataset.of(loaded))
     client = app.test_client()
     files = export_files(loaded, EXPORT_FORMATS, base_url, static_site=True)

@@ -220,6 +220,8 @@ def test_the_pages_offer_nothing_that_needs_a_server(served, crawled):
         assert "127.0.0.1" not in page.replace(base, "") and "localhost" not in page, url
     home = pages[base + "index.html"]
     assert ">Query</a>" not in home and "no SPARQL endpoint" in home
+    citation = re.search(r'<p class="citation">(.*?)</p>', home, re.S).group(1)
+    assert f" {base}. " in citation and f"url          = {{{base}}}," in home  # the site's address, cited
     assert 'class="today"' not in home  # a picture of a static site has no "today": its bytes do not change
     source = pages[base + "id/source/space-wiki-ilrs.html"]
     assert "is the source of" in source and "list them" not in source
