@@ -148,7 +148,8 @@ def page(dataset: Dataset, iri: str) -> Page | None:
     stated_on = _stated_on(dataset, {v.term.value for values in description.properties.values() for v in values
                                      if isinstance(v.term, ox.NamedNode)})
     for prop, values in description.properties.items():
-        claims = _in_order_of_sources(tuple(replace(_claim(v, citations), stated_on=stated_on.get(v.term.value))
+        claims = _in_order_of_sources(tuple(replace(_claim(v, citations), stated_on=stated_on.get(v.term.value)
+                                                    if isinstance(v.term, ox.NamedNode) else None)
                                             for v in values), listed)
         if prop == MISSION_STATUS and len(claims) > 1:  # one status needs no mark
             claims = _latest_word_first(dataset, iri, claims)
