@@ -74,7 +74,7 @@ def document(triples: Iterable[ox.Triple], ctx: dict) -> dict:
     nodes: dict[Term, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for triple in sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object))):
         node = nodes[triple.subject]
-        if triple.predicate.value == _TYPE and not isinstance(triple.object, ox.Literal):
+        if triple.predicate.value == _TYPE and isinstance(triple.object, (ox.NamedNode, ox.BlankNode)):
             node["@type"].append(classes.get(triple.object.value) or _compact_term(triple.object))
             continue
         key, coercion = keys.get(triple.predicate.value) or (_compact(triple.predicate.value), ())

@@ -284,7 +284,8 @@ def _distributions(dataset: ox.NamedNode, here: str, dumps: Sequence[Dump], base
 
 def _vocabularies(triples: set[ox.Triple]) -> set[str]:
     """The namespaces (among the project's prefixes) of the properties and classes the data uses."""
-    terms = {t.predicate.value for t in triples} | {t.object.value for t in triples if t.predicate.value == _TYPE}
+    terms = {t.predicate.value for t in triples} | {t.object.value for t in triples
+                                                    if t.predicate.value == _TYPE and isinstance(t.object, ox.NamedNode)}
     found = set()
     for term in terms:
         namespace = max((ns for ns in namespaces.PREFIXES.values()

@@ -160,6 +160,17 @@ def test_a_format_that_cannot_hold_the_data_is_found_out_once(monkeypatch):
     assert len(serialisations) == 1
 
 
+def test_a_triple_term_as_a_things_class_is_refused_by_json_ld_as_any_other():
+    """rdf:type's object is written as the node's @type, which cannot hold a triple term either: the JSON-LD
+    dump is refused (406, /void leaving it out), not a failure of the server's (it was a 500 on /data.jsonld and /void)."""
+    typed = load_files([FIXTURES / "triple-term-as-a-class.trig"], ontology=False)
+    with pytest.raises(formats.CannotWrite):
+        export.serialize(typed.quads, formats.by_name("jsonld"))
+    dataset = Dataset.of(typed)
+    described = export.serialize(dataset.description("https://example.org/"), formats.by_name("ntriples"))
+    assert b"data.ttl" in described and b"data.jsonld" not in described
+
+
 def test_the_query_page_shows_a_triple_term_as_turtle_writes_it(server):
     page = requests.get(server + "query", params={"query": "SELECT ?o WHERE { ?s <http://example.org/believes> ?o }"},
                         timeout=10)
