@@ -20,6 +20,73 @@ from ilrs_graph.store import OxigraphEngine
 QUERIES = {p.stem: p for p in shipped.query_files()}
 ILRS, ID = "https://w3id.org/ilrs/ontology/", "https://w3id.org/ilrs/id/"
 DC, ORG = "http://purl.org/dc/terms/", "http://www.w3.org/ns/org#"
+MOU, DSEL, CNSA_NAME = "memorandum of understanding", "Deep Space Exploration Laboratory", "China National Space Administration"
+TIANDU_2024_SOURCES = (("2024-09-05", "china-science-daily-2024-09-05"), ("", "tencent-cloud-ilrs-10-partners"),
+                       ("2024-09-05", "xinhua-zh-2024-09-05"))
+
+# checked by hand against data/agreements.trig: SpaceNews calls the Venezuelan memorandum a joint statement,
+# CNA and Space Wiki the SUPARCO one an agreement, Zawya the Oman Lens one; each source's own date, or none
+MEMORANDA_BY_SOURCE = (
+    ("cnsa-abae-2023", MOU, "2023-07", (ABAE := "Bolivarian Space Agency | " + CNSA_NAME), "", "space-wiki-ilrs"),
+    ("cnsa-abae-2023", "joint statement", "2023-07-17", ABAE, "Gabriela Jimenez | Zhang Kejian",
+     "spacenews-venezuela-2023"),
+    ("cnsa-mhesi-2024", MOU, "2024-04",
+     (MHESI := CNSA_NAME + " | Ministry of Higher Education, Science, Research and Innovation"), "",
+     "space-wiki-ilrs"),
+    ("cnsa-mhesi-2024", MOU, "2024-04-05", MHESI, "Permsuk Sutchaphiwat | Xu Zhanbin", "spacenews-thailand-2024"),
+    ("cnsa-sansa-2023", MOU, "2023-09-01", (SANSA := CNSA_NAME + " | South African National Space Agency"),
+     "Chen Xiaodong | Humbulani Mudau", "sansa-2023-09-08"),
+    ("cnsa-sansa-2023", MOU, "2023-09", SANSA, "", "space-wiki-ilrs"),
+    ("cnsa-sansa-2023", MOU, "2023-09-01", SANSA, "Chen Xiaodong | Humbulani Mudau", "spacenews-south-africa-2023"),
+    ("cnsa-suparco-2023", "agreement", "", "China | Pakistan", "", "cna-2023-10-20"),
+    ("cnsa-suparco-2023", MOU, "2023-10-18",
+     (SUPARCO := CNSA_NAME + " | Pakistan Space and Upper Atmosphere Research Commission"),
+     "Moin ul Haque | Zhang Kejian", "islamabad-scene-2023"),
+    ("cnsa-suparco-2023", "agreement", "2023-10", SUPARCO, "", "space-wiki-ilrs"),
+    *[("cnsa-serbia-2024", MOU, "2024-05",
+       CNSA_NAME + " | Ministry of Science, Technological Development and Innovation", "", source)
+      for source in ("space-wiki-ilrs", "spacewatch-2024-05-13")],
+    ("china-russia-mou-2021", MOU, "2021-03", "China | Russia", "", "space-wiki-ilrs"),
+    ("china-russia-mou-2021", MOU, "2021-03-09", "China | Russia", "Dmitry Rogozin | Zhang Kejian",
+     "tass-2021-03-09"),
+    ("china-russia-mou-2021", MOU, "2021-03-09", "China | Russia", "", "wikipedia-ilrs"),
+    ("dsel-adriatica-aerospace-association-2023", MOU, "2023-11-24", "Adriatica Aerospace Association | " + DSEL,
+     "Guan Feng | Slobodan Danko Bosanac", "a3space-2023-11"),
+    # DSEL's ten memoranda of the second Tiandu conference (in the labels' order): Tencent Cloud's copy is undated
+    *[(f"dsel-{slug}-ilrs-mou", MOU, signed, f"{partner} | {DSEL}", "", source)
+      for slug, partner in (("african-business-alliance", "African Business Alliance"),
+                            ("african-space-development-foundation", "African Space Development Foundation"),
+                            ("bandar-lampung-university", "Bandar Lampung University"),
+                            ("belgrade-astronomical-observatory", "Belgrade Astronomical Observatory"),
+                            ("belt-and-road-science-and-technology-association",
+                             "Belt and Road Science and Technology Association"))
+      for signed, source in TIANDU_2024_SOURCES],
+    ("dsel-iloa-2023", MOU, "2023", DSEL + " | International Lunar Observatory Association", "", "iloa-ilo-x-2024"),
+    ("dsel-kaist-2024", MOU, "2024-04-08", DSEL + " | Kenya Advanced Institute of Science and Technology",
+     "Hu Zhaobin | Jennifer W. Khamasi", "galaxy-aerospace-ssgi-kaist-2024"),
+    ("dsel-moon-village-association-2024", MOU, "2024-07-17", DSEL + " | Moon Village Association",
+     "Giuseppe Reibaldi | Wu Weiren", "cgtn-2024-08-02"),
+    ("dsel-moon-village-association-2024", MOU, "2024-07-17", DSEL + " | Moon Village Association", "",
+     "myglobalnews-2024-08-02"),
+    *[("dsel-nust-pakistan-ilrs-mou", MOU, signed,
+       DSEL + " | National University of Sciences and Technology (Pakistan)", "", source)
+      for signed, source in TIANDU_2024_SOURCES],
+    ("dsel-oman-lens-2024", MOU, "2024-12-02", DSEL + " | Oman Lens", "Ali al Wahaibi | Wu Weiren",
+     "spacenews-oman-lens-2024"),
+    ("dsel-oman-lens-2024", "agreement", "", DSEL + " | Oman Lens", "Ali al Wahaibi", "zawya-2024-12-11"),
+    *[(f"dsel-{slug}-ilrs-mou", MOU, signed, f"{DSEL} | {partner}", "", source)
+      for slug, partner in (("orbital-space", "Orbital Space"),
+                            ("panama-space-science-innovation-center", "Panama Space Science Innovation Center"))
+      for signed, source in TIANDU_2024_SOURCES],
+    ("dsel-ssgi-2024", MOU, "2024-04-05", DSEL + " | Space Science and Geospatial Institute",
+     "Abdissa Yilma | Hu Zhaobin", "galaxy-aerospace-ssgi-kaist-2024"),
+    *[(f"dsel-{slug}-ilrs-mou", MOU, signed, f"{DSEL} | {partner}", "", source)
+      for slug, partner in (("south-african-radio-astronomy-observatory",
+                             "South African Radio Astronomy Observatory"), ("spacetalk", "Spacetalk"))
+      for signed, source in TIANDU_2024_SOURCES],
+    ("roscosmos-cnsa-lunar-power-station-2025", MOU, "2025-05-08", CNSA_NAME + " | Roscosmos", "", "ng-2025-05-08"),
+    ("roscosmos-cnsa-lunar-power-station-2025", MOU, "2025-05", CNSA_NAME + " | Roscosmos", "", "tass-2025-11-03"),
+    ("suparco-cnsa-change-8-rover-2025", MOU, "2025-02-05", SUPARCO, "", "daily-patriot-2025-02-06"))
 
 
 @dataclass
@@ -111,6 +178,9 @@ EXPECTED: dict[str, Expect] = {
         ("2025-02-05", set()), ("2025-05-08", set()), ("2025-11-03", set()), ("2025-12", set()),
         *[("", set())] * 3],  # undated
         lists={"signatories"}),
+    "memoranda-by-source": Expect(["instrument", "kind", "signed", "parties", "signatories", "source"], [
+        (ID + "agreement/" + instrument, kind, signed, parties, signatories, ID + "source/" + source)
+        for instrument, kind, signed, parties, signatories, source in MEMORANDA_BY_SOURCE]),
     "instruments-by-kind": Expect(["kindLabel", "instruments"], [
         ("memorandum of understanding", "24"), ("agreement", "8"), ("joint statement", "8"),
         ("cooperation agreement", "3"), ("joint declaration", "2"), ("intergovernmental agreement", "1"),
