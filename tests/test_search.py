@@ -116,6 +116,13 @@ def test_a_misspelt_word_finding_nothing_brings_the_closest_words(dataset):
     assert found.matches == [] and found.suggestions[0] == "pakistan"
 
 
+def test_a_word_too_short_to_be_misspelt_brings_no_suggestions(dataset):
+    """A review typed "Mohammed bin Rashid" and was offered "bian, in, basin": a word of three letters is
+    close enough for difflib to words that hold it or that it holds, never to itself with a letter wrong."""
+    assert search.find(dataset, "Mohammed bin Rashid").suggestions == ()
+    assert search.find(dataset, "Mohammed bin Rashid Space Centre").suggestions == ("center", "centers")
+
+
 @pytest.mark.parametrize("text", ['"', "\\", "!!!", "?", "&", "…", "«", "'''", "–", "\u0000"])
 def test_text_without_letters_or_digits_cannot_be_looked_for(dataset, text):
     with pytest.raises(search.SearchError, match="letters or digits"):
