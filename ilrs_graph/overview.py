@@ -133,7 +133,8 @@ class Source:
 @dataclass(frozen=True)
 class JoiningClaim:
     """What one source says of a partner's joining: the date it gives, or None where it names the partner
-    without one (a report that a country will join does so)."""
+    without one (Roscosmos's list of participating countries, in Sputnik Africa's report, does so); the
+    source's own date is then one by which the partner had joined, according to it."""
 
     since: PartialDate | None
     source: Citation

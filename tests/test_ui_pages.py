@@ -234,6 +234,20 @@ def test_the_partners_table_gives_every_partner_its_kind_and_each_sources_word_o
         assert "the project's record of this document" in get(client, source).text, source  # each source's own page
 
 
+
+def test_a_source_naming_a_partner_without_a_date_reads_as_naming_it_by_its_own_date(client):
+    """A review: "no date from Sputnik Africa, 29 April 2025" hid what that report says (Roscosmos's head
+    naming the participating countries: each had joined by that day), and the caption called it a report
+    that countries "will join", which only its headline says. The cell says the source named the partner,
+    and the caption what the source's own date then means."""
+    html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    figure = html[html.index('id="timeline-caption"'):html.index("</figure>", html.index('id="timeline-caption"'))]
+    bolivia = figure[figure.index('<a href="/id/country/bolivia">', figure.index("<tbody")):]
+    assert Page(bolivia[:bolivia.index("</tr>")]).text == "Bolivia country named, no date given, by Sputnik Africa, 29 April 2025"
+    about = Page(figure[:figure.index("<table")]).text
+    assert "will join" not in about and "named, no date given, by" in about
+    assert "that source’s own date, where it has one, is a date by which the partner had joined" in about
+
 def test_the_partners_no_source_dates_are_named_countries_apart_from_organisations(client, dataset):
     """They were one list, "No source dates the joining of" Bolivia, Orbital Space, Djibouti…"""
     countries = {q.subject.value for q in quads(dataset) if q.predicate.value == RDF + "type" and q.object.value == ILRS + "Country"}
