@@ -214,7 +214,6 @@ def documentation(dataset: Dataset, shapes_file: Path | None = None) -> Document
                          tuple(by_kind["datatype property"]), tuple(by_kind["individual"]), other_rules)
 
 
-
 def _metadata(dataset: Dataset, ref) -> dict[str, list[Ref | str]]:
     """The ontology's own description, by property IRI."""
     rows = dataset.select(_PREFIXES + f"""

@@ -34,7 +34,6 @@ def test_both_engines_give_the_same_answer(engines, name):
         f"{name}: the engines disagree\n--- oxigraph\n{oxigraph.decode()}\n--- rdflib\n{rdflib_engine.decode()}")
 
 
-
 def test_the_memoranda_list_their_parties_and_signatories_by_name_on_both_engines(engines):
     """SPARQL leaves a GROUP_CONCAT's order open and the comparison above ignores it; the memoranda's
     query promises names in alphabetical order (a sub-query sorted by name), so each engine must keep it."""
@@ -44,6 +43,7 @@ def test_the_memoranda_list_their_parties_and_signatories_by_name_on_both_engine
         lists = [row[column]["value"].split(" | ") for row in rows for column in ("parties", "signatories")
                  if row.get(column, {}).get("value")]
         assert len(lists) == 56 + 12 and all(names == sorted(names) for names in lists), type(engine).__name__
+
 
 def test_a_sub_select_keeps_its_variables_to_itself_on_both_engines():
     """rdflib pushed the outer ?a into the sub-SELECT (fixed in ilrs_graph/rdflib_fixes.py)."""

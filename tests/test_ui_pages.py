@@ -234,7 +234,6 @@ def test_the_partners_table_gives_every_partner_its_kind_and_each_sources_word_o
         assert "the project's record of this document" in get(client, source).text, source  # each source's own page
 
 
-
 def test_a_source_naming_a_partner_without_a_date_reads_as_naming_it_by_its_own_date(client):
     """A review: "no date from Sputnik Africa, 29 April 2025" hid what that report says (Roscosmos's head
     naming the participating countries: each had joined by that day), and the caption called it a report
@@ -247,6 +246,7 @@ def test_a_source_naming_a_partner_without_a_date_reads_as_naming_it_by_its_own_
     about = Page(figure[:figure.index("<table")]).text
     assert "will join" not in about and "named, no date given, by" in about
     assert "that source’s own date, where it has one, is a date by which the partner had joined" in about
+
 
 def test_the_partners_no_source_dates_are_named_countries_apart_from_organisations(client, dataset):
     """They were one list, "No source dates the joining of" Bolivia, Orbital Space, Djibouti…"""
