@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from ilrs_graph import examples, formats, ontology_docs, overview, readable, result_table, shipped, void
 from ilrs_graph.namespaces import ILRS, PREFIXES
 from ilrs_graph.query import QueryError
+from ilrs_graph.remote import StoreError
 from ilrs_graph.resources import term_text
 
 from . import charts, negotiation
@@ -131,7 +132,12 @@ def citation() -> void.Citation:
     """How to cite the data served, at the address it is served at: the home page's and /void's citation,
     whose version and date every page's footer gives."""
     dataset = dataset_of(current_app)
-    return void.citation(void.served_header(dataset), dataset.version[:void.VERSION_DIGITS], public_root())
+    try:
+        stated = void.served_header(dataset)
+    except (QueryError, StoreError):  # the store fails: a page that needs no data (the query page) is still
+        # served, its footer with the version alone
+        stated = ()
+    return void.citation(stated, dataset.version[:void.VERSION_DIGITS], public_root())
 
 
 @blueprint.app_template_filter("term_href")

@@ -275,6 +275,9 @@ def test_a_store_that_goes_away_gets_502_and_healthz_503_says_why(tmp_path):
             assert "the SPARQL store cannot be asked" in health.json()["problem"]
             assert store.removeprefix("http://") not in health.text  # the log says where and why
             assert "cannot reach the SPARQL store" in served.log.read_text()
+            # the query page needs no data: its footer names the version it knows, without the header's date
+            page = requests.get(base + "query", timeout=10)
+            assert page.status_code == 200 and "Data version <code>" in page.text, page.text[:300]
 
 
 def test_a_sighup_while_the_store_fails_keeps_what_the_workers_follow(tmp_path):
