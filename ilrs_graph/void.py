@@ -57,7 +57,9 @@ _LICENCE_NAMES = {"https://creativecommons.org/licenses/by/4.0/": "CC BY 4.0"}
 _YEAR_MONTH = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2]))?")  # how an ISO 8601 date begins
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")  # BibTeX's macros
 _LATEX_SPECIAL = re.compile(r"[\\{}&%$#_~^]")
-_LATEX_WORDS = {"\\": "\\textbackslash{}", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}"}
+# BibTeX counts every brace, escaped or not: a brace of the text is written as a word, in balanced braces
+_LATEX_WORDS = {"\\": "\\textbackslash{}", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}",
+                "{": "\\textbraceleft{}", "}": "\\textbraceright{}"}
 # The header's statements read from the graph served (its default graph: the statements of every graph).
 _HEADER_QUERY = (f"SELECT DISTINCT ?property ?value WHERE {{ <{ONTOLOGY}> ?property ?value "
                  f"VALUES ?property {{ {' '.join(f'<{p}>' for p in _FROM_ONTOLOGY)} }} }}")

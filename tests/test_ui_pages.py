@@ -17,7 +17,7 @@ import pytest
 import rdflib
 import rdflib.compare
 
-from ilrs_graph import examples, ontology_docs, overview, result_table, shipped
+from ilrs_graph import examples, ontology_docs, overview, result_table, shipped, void
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.dates import PartialDate
 from ilrs_graph.namespaces import ILRS, ONTOLOGY, RDF, RDFS
@@ -637,6 +637,17 @@ def test_a_header_that_gives_no_date_or_an_odd_one_is_cited_as_it_is_and_never_m
     fields = dict(BIBTEX_FIELD.findall(html.unescape(BIBTEX.search(page).group(1))))
     assert fields["author"] == "{{R\\&D\\_team 100\\%}}" and "year" not in fields and "month" not in fields
     assert "Licence" not in fields["note"] and "licence" not in page.split('id="cite"')[1].split("</pre>")[0].lower()
+
+
+
+def test_a_brace_in_a_creator_or_title_leaves_the_bibtex_entrys_braces_balanced():
+    """BibTeX counts every brace, a backslash before it or not: "A{B Lab" written as A\\{B ended the entry early
+    (pybtex: PrematureEOF)."""
+    cited = void.Citation(url="https://example.org/", version="0123456789ab", creators=("A{B Lab", "C}D"),
+                          title="Odd {title")
+    for name, value in BIBTEX_FIELD.findall(cited.bibtex):
+        assert value.count("{") == value.count("}"), (name, value)
+    assert cited.bibtex.count("{") == cited.bibtex.count("}")
 
 
 # --- the query page -----------------------------------------------------------------------------------
