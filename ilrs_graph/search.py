@@ -32,7 +32,9 @@ MAX_WORDS = 10  # each word is one more pass over every name
 MOST_MATCHES = 50
 SUGGESTION_CUTOFF = 0.75  # difflib's ratio, 2 × letters in common / letters in both, that a close word reaches
 # One letter wrong in a word of n letters scores (n - 1) / n, which reaches the cutoff from 4 letters on; a
-# shorter word is "close" only to words that hold it or it holds ("bin": "bian", "in", "basin"), never a fix.
+# shorter word is close only by a letter missing or added: to a word that holds it ("nsa": "nasa", but also
+# "bin": "bian", "basin") or that it holds ("in"). Among several words typed, such a short one is mostly a
+# particle of a name ("bin", "de") and brings no suggestions; typed alone, it is a name misspelt.
 SHORTEST_WORD_TO_SUGGEST_FOR = math.ceil(1 / (1 - SUGGESTION_CUTOFF))
 ONTOLOGY_TERMS = 3  # the group of the ontology's terms
 _PUBLISHER = ILRS + "Publisher"  # a kind that says what else an organisation does: named last
@@ -172,11 +174,12 @@ def _starts_with_words(name: list[str], wanted: str) -> bool:
 
 
 def _suggestions(index: NameIndex, typed: tuple[str, ...]) -> tuple[str, ...]:
-    """For each word typed that begins no word of any name, and is long enough to be misspelt, the closest
-    words of the names."""
+    """For each word typed that begins no word of any name, and is not a short one among several, the
+    closest words of the names."""
     close = []
     for word in typed:
-        if len(word) >= SHORTEST_WORD_TO_SUGGEST_FOR and not any(known.startswith(word) for known in index.vocabulary):
+        if (len(typed) == 1 or len(word) >= SHORTEST_WORD_TO_SUGGEST_FOR) \
+                and not any(known.startswith(word) for known in index.vocabulary):
             close += difflib.get_close_matches(word, index.vocabulary, n=3, cutoff=SUGGESTION_CUTOFF)
     return tuple(dict.fromkeys(close))
 
