@@ -616,7 +616,7 @@ def test_every_pages_footer_gives_the_data_version_and_its_date_and_leaves_the_v
     for path in ("/", "/query", "/ontology.html", "/id/agency/cnsa.html", "/search?q=cnsa"):
         first = client.get(path, headers={"Accept": "text/html"})
         footer = " ".join(re.sub(r"<[^>]+>", "", FOOTER.search(first.get_data(as_text=True)).group(1)).split())
-        assert f"Data version {version} of {modified}" in footer, (path, footer)
+        assert f"Data version {version}, last changed on {modified} as its header says" in footer, (path, footer)
         again = client.get(path, headers={"Accept": "text/html"})
         assert again.get_data() == first.get_data(), path
         if first.headers.get("ETag"):
