@@ -31,8 +31,6 @@ if not Path(CHROMIUM).exists():
     pytest.skip(f"no Chromium at {CHROMIUM}: install it (apt-get install chromium) or set ILRS_CHROMIUM to run "
                 "the browser tests", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed (pip install -e '.[test]')")
-Axe = pytest.importorskip("axe_playwright_python.sync_playwright",
-                          reason="axe-core's checker is not installed (pip install -e '.[test]')").Axe
 
 # Offline and quiet: without the background-networking flags Chromium's own connections are refused here.
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -563,11 +561,13 @@ AXE_PAGES = {
 @pytest.mark.parametrize("path", AXE_PAGES.values(), ids=AXE_PAGES.keys())
 def test_every_page_passes_axe_cores_accessibility_rules(page, browser, server, path, viewport):
     """Its folded tables opened, so that they are checked too."""
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright",
+                              reason="axe-core's checker is not installed (pip install -e '.[test]')")
     page.set_viewport_size(viewport)
     if page.goto(server + path).status == 404:  # the console's report of the page itself; an asset's would stay
         browser.problems.remove(f"{page.url}: Failed to load resource: the server responded with a status of 404 (NOT FOUND)")
     page.evaluate("document.querySelectorAll('details').forEach(details => details.open = true)")
-    found = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_RULES}, "resultTypes": ["violations"]})
+    found = axe.Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_RULES}, "resultTypes": ["violations"]})
     assert found.violations_count == 0, "\n".join(
         f"{rule['id']} ({', '.join(tag for tag in rule['tags'] if tag in AXE_RULES)}): {rule['help']} ({rule['helpUrl']})"
         + "".join(f"\n    {' '.join(node['target'])}: {node['html']}\n      {node['failureSummary']}" for node in rule["nodes"])
