@@ -148,7 +148,7 @@ def page(dataset: Dataset, iri: str) -> Page | None:
     stated_on = _stated_on(dataset, {v.term.value for values in description.properties.values() for v in values
                                      if isinstance(v.term, ox.NamedNode)})
     for prop, values in description.properties.items():
-        claims = _in_order_of_sources(tuple(replace(_claim(v, citations), stated_on=stated_on.get(v.term.value)
+        claims = _newest_first_claims(tuple(replace(_claim(v, citations), stated_on=stated_on.get(v.term.value)
                                                     if isinstance(v.term, ox.NamedNode) else None)
                                             for v in values), listed)
         if prop == MISSION_STATUS and len(claims) > 1:  # one status needs no mark
@@ -200,7 +200,7 @@ def _claim(value: Value, citations: dict[str, Citation]) -> Claim:
     return Claim(term, value.label, date, _newest_first(citations[s.value] for s in value.sources))
 
 
-def _in_order_of_sources(claims: tuple[Claim, ...], listed: dict[Citation, int]) -> tuple[Claim, ...]:
+def _newest_first_claims(claims: tuple[Claim, ...], listed: dict[Citation, int]) -> tuple[Claim, ...]:
     """A fact's values newest first (the partner counts officials gave, a mission's statuses): a statement
     by the day it was made, which its source may not give (a conference's programme), else by its newest
     source's date; among equals in the order of their newest sources in the page's list of sources, then

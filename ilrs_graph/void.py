@@ -8,7 +8,7 @@ have one IRI wherever it is published (``https://w3id.org/ilrs/void#dataset``); 
 and the landing page are those of the address the description is made for. The export writes the
 description beside the dumps; the web server builds the same one for its own address, and a static site
 (``ilrs-graph export --site``) one without a SPARQL endpoint. The description's
-``dcterms:bibliographicCitation`` is the :class:`Citation` the home page shows, made by one function.
+``dcterms:bibliographicCitation`` is the :class:`DatasetCitation` the home page shows, made by one function.
 Nothing here knows about HTTP.
 """
 
@@ -107,7 +107,7 @@ def summarize(loaded: LoadedGraph) -> Summary:
 
 
 @dataclass(frozen=True)
-class Citation:
+class DatasetCitation:
     """How to cite one version of the dataset published at ``url``: the creators, licence and date the
     ontology's header gives (what it does not give is left out, never made up) and the data's version.
     The reader adds the day they accessed it."""
@@ -175,12 +175,12 @@ def served_header(dataset: Dataset) -> Header:
         ox.Triple(ox.NamedNode(ONTOLOGY), row["property"], row["value"]) for row in dataset.select(_HEADER_QUERY)))
 
 
-def citation(stated: Header, version: str, base_url: str) -> Citation:
+def citation(stated: Header, version: str, base_url: str) -> DatasetCitation:
     """The citation of version ``version`` of the graph whose header states ``stated``, published at
     ``base_url``: the one /void states and the home page shows."""
     def values(predicate: str) -> list[str]:
         return [value.value for name, value in stated if name == DCTERMS + predicate]
-    return Citation(url=base_url, version=version, creators=tuple(values("creator")),
+    return DatasetCitation(url=base_url, version=version, creators=tuple(values("creator")),
                     modified=max(values("modified"), default=None),  # the newest, were there more than one
                     licence=next(iter(values("license")), None))
 

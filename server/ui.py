@@ -128,7 +128,7 @@ def resource_page(iri: str) -> Response | None:
 
 
 @blueprint.app_template_global("citation")
-def citation() -> void.Citation:
+def citation() -> void.DatasetCitation:
     """How to cite the data served, at the address it is served at: the home page's and /void's citation,
     whose version and date every page's footer gives."""
     dataset = dataset_of(current_app)

@@ -643,7 +643,7 @@ def test_a_header_that_gives_no_date_or_an_odd_one_is_cited_as_it_is_and_never_m
 def test_a_brace_in_a_creator_or_title_leaves_the_bibtex_entrys_braces_balanced():
     """BibTeX counts every brace, a backslash before it or not: "A{B Lab" written as A\\{B ended the entry early
     (pybtex: PrematureEOF)."""
-    cited = void.Citation(url="https://example.org/", version="0123456789ab", creators=("A{B Lab", "C}D"),
+    cited = void.DatasetCitation(url="https://example.org/", version="0123456789ab", creators=("A{B Lab", "C}D"),
                           title="Odd {title")
     for name, value in BIBTEX_FIELD.findall(cited.bibtex):
         assert value.count("{") == value.count("}"), (name, value)
