@@ -164,8 +164,8 @@ class DatasetCitation:
 
 def header(triples: Iterable[ox.Triple]) -> Header:
     """What the ontology's header, among ``triples``, says of the release, as the dataset states it."""
-    return tuple((_FROM_ONTOLOGY[t.predicate.value], t.object) for t in sorted(triples, key=str)
-                 if t.subject.value == ONTOLOGY and t.predicate.value in _FROM_ONTOLOGY)
+    stated = [t for t in triples if t.subject.value == ONTOLOGY and t.predicate.value in _FROM_ONTOLOGY]
+    return tuple((_FROM_ONTOLOGY[t.predicate.value], t.object) for t in sorted(stated, key=str))
 
 
 def served_header(dataset: Dataset) -> Header:
@@ -181,8 +181,8 @@ def citation(stated: Header, version: str, base_url: str) -> DatasetCitation:
     def values(predicate: str) -> list[str]:
         return [value.value for name, value in stated if name == DCTERMS + predicate]
     return DatasetCitation(url=base_url, version=version, creators=tuple(values("creator")),
-                    modified=max(values("modified"), default=None),  # the newest, were there more than one
-                    licence=next(iter(values("license")), None))
+                           modified=max(values("modified"), default=None),  # the newest, were there more than one
+                           licence=next(iter(values("license")), None))
 
 
 def describe(summary: Summary, base_url: str, dumps: Sequence[Dump] = (), *,

@@ -644,7 +644,7 @@ def test_a_brace_in_a_creator_or_title_leaves_the_bibtex_entrys_braces_balanced(
     """BibTeX counts every brace, a backslash before it or not: "A{B Lab" written as A\\{B ended the entry early
     (pybtex: PrematureEOF)."""
     cited = void.DatasetCitation(url="https://example.org/", version="0123456789ab", creators=("A{B Lab", "C}D"),
-                          title="Odd {title")
+                                 title="Odd {title")
     for name, value in BIBTEX_FIELD.findall(cited.bibtex):
         assert value.count("{") == value.count("}"), (name, value)
     assert cited.bibtex.count("{") == cited.bibtex.count("}")
