@@ -111,7 +111,7 @@ _TOKEN = re.compile(
       | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040\u00c0-\uffff]+)
       | (?P<word>[A-Za-z_]\w*+(?![.\-:\u00c0-\uffff])|_\w*)
       | (?P<name>[A-Za-z\u00c0-\uffff][\w.\-\u00c0-\uffff]*+(?!:))
-      | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\-\u00c0-\uffff]*+)?:(?:[\w\-:%\\\u00c0-\uffff]|\.(?=[\w\-:%\\\u00c0-\uffff]))*)
+      | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\-\u00c0-\uffff]*+)?:(?:[\w\-:%\u00c0-\uffff]|\\.|\.(?=[\w\-:%\\\u00c0-\uffff]))*)
       | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
       | (?P<other>.)
     """,
@@ -124,7 +124,8 @@ _TOKEN = re.compile(
 #   left open is no token, and its quotes are read as shorter strings, as rdflib reads them;
 # - a run of name characters with no colon after it is no prefixed name, but its words and the rest,
 #   one character each, as if read one by one (the prefixed-name pattern, tried at each of its
-#   letters, would read to its end every time).
+#   letters, would read to its end every time);
+# - a backslash in a prefixed name escapes the character after it (ex:a\# is no comment, ex:a\' no string).
 _NAME_PARTS = re.compile(r"(?P<word>[A-Za-z_]\w*)|(?P<other>.)", re.DOTALL)
 
 LARGEST_COUNT = sys.maxsize  # rdflib's LIMIT and OFFSET (itertools.islice); Oxigraph's go to 2**64 - 1

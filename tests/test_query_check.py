@@ -52,6 +52,17 @@ def test_a_long_string_left_open_is_read_as_shorter_strings_as_rdflib_reads_it()
         analyse('SELECT * WHERE { ?s ?p "", """x" . SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }')
 
 
+@pytest.mark.parametrize("escaped", ["\\#", "\\'"])
+def test_an_escaped_character_in_a_prefixed_name_starts_no_comment_or_string(escaped):
+    """SPARQL's local names may escape # and ' (ex:a\\#): the engines read on past them, and so does the
+    check. Read as a comment or a string, they hid the rest of the line: a SERVICE, and from the normal
+    form the difference between two queries (the result cache would answer one with the other's answer)."""
+    with pytest.raises(QueryError, match="SERVICE"):
+        analyse(f"PREFIX ex: <http://x/> SELECT * WHERE {{ ?s ?p ex:a{escaped} . SERVICE <http://127.0.0.1:9/> {{ ?s ?p ?o }} }}")
+    one, other = (f"PREFIX ex: <http://x/> SELECT * WHERE {{ ?s ?p ex:a{escaped} . ?s a ex:{kind} }}" for kind in "AB")
+    assert normal_form(one) != normal_form(other)
+
+
 def normal_form(text: str) -> str:
     return analyse(text).normal_form
 

@@ -57,6 +57,8 @@ QUERIES = [
     (r"SELECT * WHERE { \U00000053ERVICE <TRAP> { ?s ?p ?o } }", 400, "SERVICE"),
     ('SELECT * WHERE { ?s ?p "", """x" . SERVICE <TRAP> { ?s ?p ?o } }', 400, "SERVICE"),  # rdflib: "" and "x"
     ("ASK { ?s ?p ?o OPTIONAL { SERVICE <TRAP> { ?s ?q ?r } } }", 400, "SERVICE"),
+    ("PREFIX ex: <urn:x:> SELECT * WHERE { ?s ?p ex:a\\# . SERVICE <TRAP> { ?s ?p ?o } }", 400, "SERVICE"),
+    ("PREFIX ex: <urn:x:> SELECT * WHERE { ?s ?p ex:a\\' . SERVICE <TRAP> { ?s ?p ?o } }", 400, "SERVICE"),
     ("CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <TRAP> { ?s ?p ?o } }", 400, "SERVICE"),
     ("SELECT * FROM <TRAP> WHERE { ?s ?p ?o }", 400, "FROM"),
     ("SELECT * FROM NAMED <TRAP> WHERE { GRAPH ?g { ?s ?p ?o } }", 400, "FROM NAMED"),
