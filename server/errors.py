@@ -92,11 +92,16 @@ def render(error: ApiError) -> Response:
         response = Response(render_template("error.html", error=error, reason=_reason(error.status)),
                             mimetype="text/html")
     else:
-        where = f" (line {error.line}, column {error.column})" if error.line is not None else ""
-        response = Response(f"{error.status} {_reason(error.status)}: {error.message}{where}\n", mimetype="text/plain")
+        response = Response(as_text(error), mimetype="text/plain")
     response.status_code = error.status
     response.headers["Vary"] = "Accept"  # the format of the message depends on it
     for name, value in error.headers.items():
         if name.lower() in ("allow", "retry-after", "location"):
             response.headers[name] = value
     return response
+
+
+def as_text(error: ApiError) -> str:
+    """The error as plain text: what a client gets that asks for no other format."""
+    where = f" (line {error.line}, column {error.column})" if error.line is not None else ""
+    return f"{error.status} {_reason(error.status)}: {error.message}{where}\n"

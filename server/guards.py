@@ -1,6 +1,6 @@
 """What every request must keep to before a view reads it: a Host header (HTTP/1.1), the size of its
 headers, and paths taken as they are written. (The body's size is checked where it is read:
-parameters.request_body.)"""
+parameters.request_body; the request line's, by gunicorn as it reads it: request_line_too_long.)"""
 
 from __future__ import annotations
 
@@ -38,3 +38,11 @@ def header_bytes(environ: dict) -> int:
         if environ.get(key):
             size += len(name) + 4 + len(environ[key])
     return size
+
+
+def request_line_too_long(limit: int) -> ApiError:
+    """Past gunicorn's ``limit_request_line`` (at most 8,190 bytes), the request is refused unread: its query
+    fits only in a body."""
+    return ApiError(414, f"The request line (method, URL and HTTP version) is longer than {limit:,} bytes, this "
+                         "server's limit: send a long query by POST instead, in the body (Content-Type: "
+                         "application/sparql-query) or as a form (application/x-www-form-urlencoded).")

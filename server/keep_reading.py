@@ -19,10 +19,15 @@ import select
 import threading
 
 from gunicorn.http.body import ChunkedReader
+from gunicorn.http.errors import LimitRequestLine
 from gunicorn.workers.gthread import ThreadWorker
+from werkzeug import Response
 
+from .errors import as_text
+from .guards import request_line_too_long
 from .idle_clients import limit_idleness, linger_before_closing
 from .state import state_of
+from .web import REFUSAL, SECURITY_HEADERS, AccessLog
 
 # How long a thread waits for the next request of the connection it has just answered: a client
 # asking again at once does so well within it.
@@ -32,7 +37,8 @@ KEEP_READING_MS = 2
 class KeepReadingThreadWorker(ThreadWorker):
     """gunicorn's threaded worker, keeping a thread on a connection that keeps asking (and letting a
     client that goes quiet mid-request go, and closing in the connection's own thread:
-    idle_clients.py; and closing after an oversized body)."""
+    idle_clients.py; closing after an oversized body; and refusing a request line too long in the
+    endpoint's words)."""
 
     def init_process(self) -> None:
         self._waiting = 0  # connections handed to the pool and not yet taken by a thread
@@ -55,6 +61,26 @@ class KeepReadingThreadWorker(ThreadWorker):
         elif isinstance(req.body.reader, ChunkedReader):  # its length shows only as it is read: what the app
             req.must_close = True                           # did not read (past the limit) is not read after
         return super().handle_request(req, conn)
+
+    def handle_error(self, req, client, addr, exc) -> None:
+        """A request line longer than gunicorn reads gets 414 with the endpoint's message, in plain text (its
+        Accept header is not read), and an access line, whose method and target are "-" (unread too). The
+        other requests gunicorn cannot read it answers itself, in HTML."""
+        if not isinstance(exc, LimitRequestLine):
+            return super().handle_error(req, client, addr, exc)
+        refusal = request_line_too_long(self.cfg.limit_request_line)
+        answer = Response(as_text(refusal), status=refusal.status, mimetype="text/plain", headers={
+            "Connection": "close", "Access-Control-Allow-Origin": state_of(self.wsgi).config.cors_origin,
+            **SECURITY_HEADERS})
+        environ = {"REMOTE_ADDR": addr[0] if addr else "-", "REQUEST_METHOD": "-", "RAW_URI": "-",
+                   REFUSAL: refusal.message}
+        head = []
+        body = b"".join(AccessLog(answer)(environ, lambda status, headers: head.extend(
+            [f"HTTP/1.1 {status}", *(f"{name}: {value}" for name, value in headers)])))
+        try:
+            client.sendall("\r\n".join(head).encode("latin-1") + b"\r\n\r\n" + body)
+        except OSError:  # the client has gone
+            pass
 
     def handle(self, conn):
         with self._waiting_lock:

@@ -73,8 +73,9 @@ def description(limits) -> dict:
                                       "412": {"description": "If-Match names no current version of the answer.",
                                               "content": _error_content()},
                                       "303": {"description": "A browser is sent to the query page."},
-                                      "414": {"description": "The URL is longer than 8190 bytes (gunicorn's "
-                                                             "limit): send long queries by POST."}}},
+                                      "414": {"description": "The request line is longer than 8190 bytes "
+                                                             "(gunicorn's limit): send long queries by POST.",
+                                              "content": {"text/plain": {"schema": {"type": "string"}}}}}},
                 "post": {"summary": "Answer a query sent as a form or as the body.",
                          "requestBody": {"required": True, "content": {
                              "application/x-www-form-urlencoded": {"schema": {

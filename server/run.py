@@ -73,8 +73,9 @@ def serve(app: Flask, *, host: str, port: int, workers: int, timeout: int = 60) 
         # answers to go out; 10 s when the limit is shorter (an operator's review: a 25-s limit was cut at 10).
         "graceful_timeout": max(10, math.ceil(limits.timeout_seconds) + GRACE_SECONDS),
         "keepalive": 5,
-        # gunicorn's own ceilings (it answers beyond them itself, in HTML): the request line at its
-        # maximum, and header fields high enough that limits.max_header_bytes is checked by the app.
+        # gunicorn's own ceilings: the request line at its most (8190; 0 would read one without end),
+        # answered beyond in our words (keep_reading.py); header fields high enough that
+        # limits.max_header_bytes is checked by the app (beyond them gunicorn answers itself, in HTML).
         "limit_request_line": 8190,
         "limit_request_fields": 200,
         "limit_request_field_size": 4 * limits.max_header_bytes,

@@ -21,6 +21,7 @@ import requests
 from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import URITooLong
 
 from ilrs_graph import formats, shipped
 from ilrs_graph.dataset import Dataset
@@ -139,6 +140,16 @@ def test_sparqlwrapper_ask(server):
     client.setQuery("ASK { <https://w3id.org/ilrs/id/agency/cnsa> ?p ?o }")
     client.setReturnFormat(JSON)
     assert client.query().convert()["boolean"] is True
+
+
+def test_sparqlwrapper_sending_a_query_too_long_for_a_url_by_get_is_told_to_post_it(server):
+    """A federated client sending by GET a query whose URL passes gunicorn's 8,190 bytes reads why."""
+    client = SPARQLWrapper(server + "sparql")
+    client.setMethod("GET")
+    client.setQuery("ASK {} # " + "a" * 9_000)
+    with pytest.raises(URITooLong) as refusal:
+        client.query()
+    assert "send a long query by POST instead" in str(refusal.value) and "<html>" not in str(refusal.value)
 
 
 def test_a_client_pointed_at_the_query_page_is_told_where_the_endpoint_is(server):

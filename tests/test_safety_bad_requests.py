@@ -105,7 +105,6 @@ def test_an_absurd_accept_header_gets_an_answer_or_a_406(served, accept):
 
 
 @pytest.mark.parametrize("head", [
-    b"GET /sparql?query=" + b"a" * 10_000 + b" HTTP/1.1",            # a request line past gunicorn's 8190
     b"GET /healthz HTTP/1.1\r\nX-Huge: " + b"z" * 100_000,             # a field past gunicorn's ceiling
     b"GET /sparql?query=\xff\xfe HTTP/1.1",                           # raw bytes that are not a URL
     b"GET /healthz HTTP/1.1\r\n" + b"\r\n".join(b"X-%d: 1" % i for i in range(300)),  # past 200 fields
@@ -114,6 +113,34 @@ def test_an_absurd_accept_header_gets_an_answer_or_a_406(served, accept):
 def test_requests_that_are_not_valid_http_are_refused_by_gunicorn_with_a_4xx(served, head):
     status, _, content = send(served, head)
     assert 400 <= status < 500 and b"Traceback" not in content
+
+
+def long_query(request_line_bytes: int) -> bytes:
+    """A GET of /sparql whose request line takes ``request_line_bytes``: ASK {} and a long comment."""
+    start, end = b"GET /sparql?query=" + ASK.encode() + b"%23", b"%0A HTTP/1.1"
+    return start + b"a" * (request_line_bytes - len(start) - len(end)) + end
+
+
+def test_a_request_line_within_gunicorns_8190_bytes_is_answered(served):
+    status, _, content = send(served, long_query(8_000))
+    assert status == 200 and json.loads(content)["boolean"] is True
+
+
+@pytest.mark.parametrize("request_line_bytes", [8_200, 20_000, 200_000])
+def test_a_request_line_too_long_gets_a_414_in_the_endpoints_words_saying_to_post(served, request_line_bytes):
+    """gunicorn reads a request line up to 8,190 bytes and no further (its most, short of unlimited); past
+    that, the client is told in plain text, as every refusal is when the client's Accept is not known
+    (its headers were not read), to POST the query; and the refusal has its access line."""
+    status, headers, content = send(served, long_query(request_line_bytes))
+    assert status == 414 and headers["content-type"] == "text/plain; charset=utf-8", content
+    assert headers["connection"] == "close" and headers["x-content-type-options"] == "nosniff"
+    assert content.startswith(b"414 ") and content.endswith(
+        b": The request line (method, URL and HTTP version) is longer than 8,190 bytes, this server's limit: send "
+        b"a long query by POST instead, in the body (Content-Type: application/sparql-query) or as a form "
+        b"(application/x-www-form-urlencoded).\n"), content
+    assert re.search(r'^.*INFO\] ilrs_server\.access: 127\.0\.0\.1 "- -" 414 \d+ \d+\.\dms '
+                     r'message="The request line \(method, URL and HTTP version\) is longer than 8,190 bytes',
+                     served.log.read_text(), re.MULTILINE)
 
 
 def test_a_bad_host_header_is_answered_safely(served):
