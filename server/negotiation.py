@@ -59,8 +59,12 @@ def prefers_page(offered: tuple[Format, ...], default: Format, *, tie_goes_to_pa
 
 
 def names_a_format(offered: tuple[Format, ...]) -> bool:
-    """Whether the URL's ``format`` or ``output`` names one of ``offered``, as /sparql would take it."""
-    return any(formats.by_name(name.strip(), offered) for value in requested() for name in value.split(","))
+    """Whether the URL's ``format`` or ``output`` names one of ``offered``, as /sparql would take it: for the
+    query page, which takes neither, to tell a client naming one where to go. Read leniently (werkzeug's
+    decoding keeps a stray '%' as it is), as the page reads its query: a broken parameter names no format,
+    and the page is not refused for it."""
+    named = request.args.getlist("format") + request.args.getlist("output")
+    return any(formats.by_name(name.strip(), offered) for value in named for name in value.split(","))
 
 
 def requested(params: dict[str, list[str]] | None = None) -> list[str]:

@@ -179,6 +179,27 @@ def test_a_client_pointed_at_the_query_page_is_told_where_the_endpoint_is(server
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
 
 
+def test_a_stray_percent_in_the_query_pages_url_is_none_of_its_business(server):
+    """The page reads format= only to tell a client naming a results format to go to /sparql; a broken
+    format= (a hand-made link), or a '%' cut short in a link whose query mentions "format", made it a bare
+    400 without the editor. A browser gets the page, with the text of the link in the editor, as for any
+    other broken parameter; a client asking for results the 406 naming /sparql, as for any other URL."""
+    def get(target: str, accept: str) -> tuple[int, str]:  # sent as written: requests would quote the '%'
+        connection = http.client.HTTPConnection(urlsplit(server).hostname, urlsplit(server).port, timeout=30)
+        connection.request("GET", target, headers={"Accept": accept})
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+
+    for target in ("/query?format=%ZZ", "/query?foo=%ZZ"):
+        status, page = get(target, CHROMIUM_ACCEPT)
+        assert status == 200 and "<textarea" in page and "SELECT ?partner ?name ?since ?source" in page, target
+    status, page = get("/query?query=SELECT%20%3Fformat%20%7B%7D%20%23%2", CHROMIUM_ACCEPT)
+    assert status == 200 and "SELECT ?format {} #%2</textarea>" in page
+    for target in ("/query?format=%ZZ", "/query?query=ASK%20%7B%7D&format=json&x=%ZZ"):
+        status, message = get(target, "application/sparql-results+json")
+        assert status == 406 and "the SPARQL endpoint is /sparql" in message, target
+
+
 def test_rdflib_sparqlstore_answers_as_the_graph_does(server, local):
     store = SPARQLStore(server + "sparql", returnFormat="json")
     graph = rdflib.Graph(store=store)
