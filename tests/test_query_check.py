@@ -8,8 +8,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from ilrs_graph.query import Limits, QueryError, analyse
+from ilrs_graph import shipped
+from ilrs_graph.query import Limits, QueryError, QueryPlan, _read, _read_common, analyse
 
 # Texts that once took the check time growing with the square of their length: at 100k characters,
 # 48 s for the first (a string left open at each backslash-quote), 7 s at 40k for the second.
@@ -99,3 +102,62 @@ def test_what_can_change_the_meaning_changes_the_normal_form(one, other):
 ])
 def test_queries_whose_answer_may_change_between_runs_are_volatile(text, volatile):
     assert analyse(text).volatile is volatile
+
+
+# --- the common read (_read_common) against the full read (_read) --------------------------------
+
+# Pieces where the two reads could part: names before colons after ?, $, @, _, digits, dots and hyphens;
+# words the check refuses or must look at, inside and outside variables, names and language tags; the
+# literals and what they hide; whitespace Python and ASCII count differently; letters past ASCII.
+DECLARATIONS = ["PREFIX ex: <http://x/>", "PREFIX : <http://y/>", "prefix a.b: <urn:a>", "PREFIX ex:<urn:e#>",
+                "BASE <urn:b>", "PREFIX: <urn:p>", "PREFIX-a: <urn:q>", "PREFIX ex.: <urn:r>", "PREFIX ex:a <urn:s>",
+                "PREFIX\x1cex: <urn:t>", "# c\nPREFIX ex: <urn:u>", "PREFIX ex: 'urn:v'"]
+PIECES = DECLARATIONS + ["?ex:a", "$ex:b", '"s"@ex:c', "ex.:d",
+          "PREFIX", "ex:", "ex:a", "ex:a.b", "ex:a..SERVICE", ":x", "_:b", "_a:x", "?x:y", "$v:w", "?x.ex:y", "@en:x",
+          "@en-x-load", '"s"@en', "a.b:c", "1ex:a", "1.5", "ex:a:b", "?from", "?select", "FROM", "from <urn:g>", "NAMED",
+          "SERVICE", "service", "Service:x", "1SERVICE", "a.SERVICE", "?x.SERVICE", "NOW()", "rand", "STRUUID", "INSERT",
+          "WITH", "ADD", "LIMIT 10", "OFFSET 99999999999999999999", "LIMIT 0009223372036854775808", "SELECT", "ASK",
+          "CONSTRUCT", "DESCRIBE", "select*", "SELECT:", "SELECT.x", "WHERE", "{", "}", "(", ")", "[", "]", ".", ";",
+          "?s", "?o", "a", "<urn:s>", "<http://x/#f>", "< 5", "<", ">", '"a # b"', "'it'", '"open', '"open ', "# comment\n",
+          "#", "\n", "\t", "\x1c", "\u00a0", "\r\n", "é", "ſELECT", "\u212aey", "\u00e9x:a", '""', "''", "?", "@"]
+TEXTS = st.lists(st.sampled_from(PIECES), max_size=25).flatmap(
+    lambda pieces: st.lists(st.sampled_from(["", " ", "\n"]), min_size=len(pieces), max_size=len(pieces)).map(
+        lambda gaps: "".join(gap + piece for gap, piece in zip(gaps, pieces))))
+SHAPED = st.tuples(st.lists(st.sampled_from(DECLARATIONS), max_size=3),
+                   st.sampled_from(["SELECT *", "ASK", "CONSTRUCT", "DESCRIBE", "select*", "SELECT:", "SELECT.x", "\x1cASK"]),
+                   TEXTS).map(lambda parts: " ".join((*parts[0], parts[1], parts[2])))
+QUESTIONS = [path.read_text() for path in shipped.query_files()]
+
+
+def full_read(text: str, max_depth: int = 64) -> QueryPlan | None:
+    try:
+        return _read(text, max_depth)
+    except QueryError:
+        return None
+
+
+@settings(max_examples=3000, deadline=None)
+@example("PREFIX ex: <http://x/> SELECT * { ?ex:a ?p ?o }")  # ?ex, then :a (and "" is not declared)
+@example('PREFIX ex: <http://x/> SELECT * { ?s ?p "o"@ex:a }')  # @ex, then :a
+@example("PREFIXex: <http://x/> SELECT * { ?s ex:a ?o }")  # one name, PREFIXex:, not PREFIX ex:
+@given(st.one_of(TEXTS, SHAPED,
+                 st.sampled_from(QUESTIONS).flatmap(lambda question: TEXTS.map(lambda text: question + text)),
+                 st.text(max_size=60)))
+def test_the_common_read_accepts_nothing_the_full_read_refuses_and_plans_alike(text):
+    common = _read_common(text, 64)
+    if common is not None:
+        assert common == full_read(text)
+
+
+@given(st.lists(st.sampled_from("{(["), max_size=8))
+def test_the_common_read_leaves_a_query_that_may_nest_too_deep_to_the_full_read(openers):
+    closers = "".join({"{": "}", "(": ")", "[": "]"}[opener] for opener in reversed(openers))
+    text = f"SELECT * {{ {' '.join(openers)} ?s ?p ?o {' '.join(closers)} }}"
+    common = _read_common(text, 4)
+    assert common == full_read(text, 4) if common is not None else len(openers) >= 4
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=[path.stem for path in shipped.query_files()])
+def test_every_competency_question_takes_the_common_read(question):
+    """The common read is what makes the check cheap: a query of the kind clients send takes it."""
+    assert _read_common(question, 64) == full_read(question) is not None
