@@ -150,7 +150,7 @@ EXPECTED: dict[str, Expect] = {
         ("Belarus", "2023-10-23"), ("Adriatica Aerospace Association", "2023-11-24"), ("Egypt", "2023-12-06"),
         ("International Lunar Observatory Association", "2023")]),
     "partner-dates-by-source": Expect(["name", "since"], [  # a month after the days within it, a year after its months
-        ("Azerbaijan", "2023-10-03"), ("Azerbaijan", "2023-10"), ("Azerbaijan", "2023-10"), ("Belarus", "2023-10-23"), ("Belarus", "2023-10"),
+        ("Azerbaijan", "2023-10-03"), ("Azerbaijan", "2023-10"), ("Azerbaijan", "2023-10"), ("Azerbaijan", "2023-10"), ("Belarus", "2023-10-23"), ("Belarus", "2023-10"),
         ("China", "2021-06"), ("China", "2021"), ("Egypt", "2023-12-06"), ("Egypt", "2023-12"),
         ("Kazakhstan", "2024-07-03"), ("Kazakhstan", "2024-07"), ("Nicaragua", "2024-04"),
         ("Pakistan", "2023-10-18"), ("Pakistan", "2023-10"), ("Russia", "2021-06"), ("Russia", "2021"),
@@ -183,7 +183,7 @@ EXPECTED: dict[str, Expect] = {
         for instrument, kind, signed, parties, signatories, source in MEMORANDA_BY_SOURCE]),
     "instruments-by-kind": Expect(["kindLabel", "instruments"], [
         ("memorandum of understanding", "24"), ("agreement", "8"), ("joint statement", "8"),
-        ("cooperation agreement", "3"), ("joint declaration", "2"), ("intergovernmental agreement", "1"),
+        ("cooperation agreement", "4"), ("joint declaration", "2"), ("intergovernmental agreement", "1"),
         ("ratification law", "1")]),
     "change-7-payload-contributors": Expect(["payloadName", "countries", "organisations"], [  # one row a payload
         ("China-Thailand Space Weather Monitoring Sensor Package", {"Thailand"},
