@@ -443,7 +443,8 @@ def test_a_pictures_box_is_named_by_its_heading_and_described_by_the_rest_of_its
 def test_a_picture_scrolls_sideways_only_where_its_hint_says_so(page, server, width):
     """Between about 900 and 1050 px the network, drawn at its own size, overflowed its box with no hint,
     as the timeline and the roadmap did between 900 and 975 px. The network is scaled down to its box
-    (its labels to 80% at least); a picture still wider than its box scrolls, with the hint above it."""
+    (its labels to 80% at least); a picture still wider than its box scrolls, with the hint above it (the
+    network then at its own size)."""
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(server)
     for figure in page.locator("figure.chart:has(.chart-scroll)").all():
@@ -453,6 +454,23 @@ def test_a_picture_scrolls_sideways_only_where_its_hint_says_so(page, server, wi
     shown = page.locator("svg.network").bounding_box()["width"] / page.evaluate(
         "document.querySelector('svg.network').viewBox.baseVal.width")
     assert shown >= 0.8 - 0.001  # its labels at 80% of their size at least
+
+
+# How large each label of a picture is drawn on the screen: its font size times the picture's scale there
+# (the label's box on the screen over its box in the picture's own units).
+DRAWN_SIZES = """(selector) => [...document.querySelectorAll(selector + ' a.mark text')].map(text =>
+  parseFloat(getComputedStyle(text).fontSize) * text.getBoundingClientRect().height / text.getBBox().height)"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, {"width": 375, "height": 900}], ids=["desktop", "375px"])
+def test_the_timelines_and_the_networks_labels_are_drawn_12px_or_more(page, server, viewport):
+    """On a 375 px phone the network, scaled down to 800 px, drew its labels at 10 px: there, where it
+    scrolls anyway, it is drawn at its own size."""
+    page.set_viewport_size(viewport)
+    page.goto(server)
+    for picture in ("timeline", "network"):
+        sizes = page.evaluate(DRAWN_SIZES, f".chart-scroll > svg.{picture}")
+        assert sizes and min(sizes) >= 12 - 0.01, (picture, min(sizes))
 
 
 @pytest.fixture(scope="module")
