@@ -20,6 +20,7 @@ import sys
 import unicodedata
 from array import array
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -67,11 +68,25 @@ class Match:
     matched_language: str | None  # ``matched``'s
 
 
+class Suggestion(NamedTuple):
+    """A word of the names close to a word typed, with its language: that of every name holding it, when
+    they are all in one other than English (None otherwise), so that a page can mark "лавочкина" as Russian."""
+    word: str
+    language: str | None
+
+
 @dataclass(frozen=True)
 class Found:
     matches: list[Match]     # the best first, at most as many as asked for
     more: bool               # whether there were more
-    suggestions: tuple[str, ...] = ()  # when nothing is found: names' words close to the words typed
+    suggestions: tuple[Suggestion, ...] = ()  # when nothing is found: names' words close to the words typed
+
+    @property
+    def language(self) -> str | None:
+        """The language the text typed is taken to be in, for a page that shows it again: that of every name
+        it was found in or, found in none, of every word suggested, when they are all in one."""
+        languages = {match.matched_language for match in self.matches} or {s.language for s in self.suggestions}
+        return next(iter(languages)) if len(languages) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -87,7 +102,7 @@ class NameIndex:
     is_called: bytes             # for each line, 1 if it is what the thing is called (not another name, a title)
     owners: array                # for each line, its thing (an index into ``things``)
     things: tuple[tuple[str, str, int, str | None], ...]  # (IRI, what it is called, group, its language), see _group
-    vocabulary: frozenset[str]   # every word of every name, for suggestions
+    vocabulary: dict[str, str | None]  # every word of every name, for suggestions, with its language (Suggestion)
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -173,7 +188,7 @@ def _starts_with_words(name: list[str], wanted: str) -> bool:
     return False
 
 
-def _suggestions(index: NameIndex, typed: tuple[str, ...]) -> tuple[str, ...]:
+def _suggestions(index: NameIndex, typed: tuple[str, ...]) -> tuple[Suggestion, ...]:
     """For each word typed that begins no word of any name, and is not a short one among several, the
     closest words of the names."""
     close = []
@@ -181,7 +196,7 @@ def _suggestions(index: NameIndex, typed: tuple[str, ...]) -> tuple[str, ...]:
         if (len(typed) == 1 or len(word) >= SHORTEST_WORD_TO_SUGGEST_FOR) \
                 and not any(known.startswith(word) for known in index.vocabulary):
             close += difflib.get_close_matches(word, index.vocabulary, n=3, cutoff=SUGGESTION_CUTOFF)
-    return tuple(dict.fromkeys(close))
+    return tuple(Suggestion(word, index.vocabulary[word]) for word in dict.fromkeys(close))
 
 
 def _index(dataset: Dataset) -> NameIndex:
@@ -200,7 +215,8 @@ def _index(dataset: Dataset) -> NameIndex:
                                        (row["naming"].value in _CALLED, language in ("", "en"), language))
     only_publishers = {row["thing"].value for row in dataset.select(f"""
         SELECT ?thing WHERE {{ ?thing a <{_PUBLISHER}> FILTER NOT EXISTS {{ ?thing a ?other FILTER (?other != <{_PUBLISHER}>) }} }}""")}
-    lines, line_names, line_languages, line_called, owners, things, vocabulary = [], [], [], bytearray(), array("I"), [], set()
+    lines, line_names, line_languages, line_called, owners, things = [], [], [], bytearray(), array("I"), []
+    word_languages: dict[str, set[str]] = {}
     for owner, (iri, known) in enumerate(names.items()):
         called = min((name for name, (is_called, _, _) in known.items() if is_called),
                      key=lambda name: (not known[name][1], len(name), name), default=min(known))
@@ -209,7 +225,8 @@ def _index(dataset: Dataset) -> NameIndex:
             folded = words(name)
             if not folded:
                 continue
-            vocabulary.update(folded)
+            for word in folded:
+                word_languages.setdefault(word, set()).add(language)
             lines.append(" " + " ".join(folded) + " ")
             line_names.append(name)
             line_languages.append(language or None)
@@ -220,7 +237,12 @@ def _index(dataset: Dataset) -> NameIndex:
         starts.append(at)
         at += len(line) + 1
     return NameIndex("\n".join(lines) + "\n", starts, tuple(line_names), tuple(line_languages), bytes(line_called),
-                     owners, tuple(things), frozenset(vocabulary))
+                     owners, tuple(things), {word: _one_other_language(languages) for word, languages in word_languages.items()})
+
+
+def _one_other_language(languages: set[str]) -> str | None:
+    """The language of names all in one other than English ("" a plain string, taken as English)."""
+    return next(iter(languages)) if len(languages) == 1 and languages.isdisjoint(("", "en")) else None
 
 
 def _kinds(dataset: Dataset, iris: list[str]) -> dict[str, tuple[str, ...]]:

@@ -43,7 +43,7 @@ def search_page() -> Response:
     if chosen is MATCHES:
         body = {"q": text, "matches": [{"iri": m.iri, "page": local_href(m.iri), "name": m.name, "matched": m.matched,
                                         "kinds": list(m.kinds)} for m in found.matches],
-                "more": found.more, "suggestions": list(found.suggestions)}
+                "more": found.more, "suggestions": [s.word for s in found.suggestions]}
         response = Response(json.dumps(body, ensure_ascii=False), content_type=MATCHES.content_type)
     else:
         response = Response(render_template("search.html", text=text.strip(), found=found, error=error,

@@ -567,6 +567,7 @@ AXE_PAGES = {
     "query and answer": "query?query=" + quote(next(e.text for e in examples.examples() if e.name == "joined-in-2023")),
     "bad query": "query?query=" + quote("SELECT ?x WHERE { ?x"),
     "search": "search?q=china",
+    "search, did you mean": "search?q=" + quote("лавочкна"),
     "country": "id/country/china",
     "partnership": "id/partnership/ssgi",
     "source": "id/source/space-wiki-ilrs",
@@ -605,11 +606,12 @@ UNMARKED_FOREIGN_TEXT = """(within) => { const walker = document.createTreeWalke
 
 def test_names_in_other_languages_are_marked_with_theirs(page, server):
     """So that a screen reader reads 塞尔维亚贝尔格莱德天文台 in Chinese and НПО Лавочкина in Russian (WCAG 3.1.2),
-    on a resource's page (a source's title, its author), in a search's matches ("also named …") and in a
-    query's answer. Of a search, the matches only: the text typed, said again in its heading, is in a
-    language nobody can know."""
+    on a resource's page (a source's title, its author), on a search's page (its matches, "also named …", its
+    "did you mean", and the text typed, said again in its heading, in the language of the names it was found
+    in or close to) and in a query's answer."""
     for path, within in (("id/organisation/belgrade-astronomical-observatory", "main"), ("id/organisation/npo-lavochkin", "main"),
-                         ("search?q=" + quote("贝尔格莱德"), ".matches"), ("search?q=" + quote("лавочкина"), ".matches"),
+                         ("search?q=" + quote("贝尔格莱德"), "main"), ("search?q=" + quote("лавочкина"), "main"),
+                         ("search?q=" + quote("лавочкна"), "main"),
                          ("id/source/ria-2025-11-03", "main"), ("id/source/tencent-cloud-ilrs-10-partners", "main"),
                          ("query?query=" + quote("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
                                                  "SELECT ?name WHERE { ?thing skos:altLabel ?name FILTER (lang(?name) != 'en') }"), "main")):
