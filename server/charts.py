@@ -31,11 +31,14 @@ SPAN_SIZE = 10.5       # their font size
 # 375px phone shows of the picture (315px), leaving the rest to the bars
 NAME_ROOM = 120.0
 HEADING_ROOM = 300.0   # a plan's heading, kept whole in view on that phone as it scrolls
+# A timeline label's longest line: its column, at the picture's left, shows whole in that phone's box
+TIMELINE_LABEL_ROOM = 290.0
 ROW = 22.0             # one partner, one mission
 PHASE_ROW = 30.0       # one phase: its name and, below, its years
 PLAN_ROW = 20.0        # the heading of one plan's phases
 SECTION_ROW = 18.0     # the heading of the missions
 AXIS_TOP = 28.0
+ASCENT, DESCENT = 11.0, 3.0  # how far a 12px label's letters reach above and below their baseline
 
 
 @dataclass(frozen=True)
@@ -45,14 +48,6 @@ class Tick:
     x: float
     label: str
     label_x: float
-
-
-@dataclass(frozen=True)
-class Label:
-    x: float
-    y: float
-    text: str
-    anchor: str = "start"  # SVG text-anchor
 
 
 def _text_width(text: str, size: float = 12.0) -> float:
@@ -90,6 +85,26 @@ def _baselines(first: float, lines: tuple[str, ...], step: float = LINE,
              (cut_at[index - 1] if anchor == "end" and index else "") + line.rstrip(),
              "" if anchor == "end" else cut_at[index])
             for index, line in enumerate(lines)]
+
+
+@dataclass(frozen=True)
+class LabelLines:
+    """A label on lines of its own: ``y`` is the first line's baseline, each next one ``LINE`` lower."""
+    x: float
+    y: float
+    lines: tuple[str, ...]
+    anchor: str  # SVG text-anchor
+
+    @property
+    def baselines(self) -> list[tuple[float, str, str]]:
+        return _baselines(self.y, self.lines, anchor=self.anchor)
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        """Where its letters may be drawn, bold too: left, top, right, bottom (:func:`_text_width`)."""
+        width = max(_text_width(shown) for _, shown, _ in self.baselines)
+        left = {"start": self.x, "end": self.x - width, "middle": self.x - width / 2}[self.anchor]
+        return left, self.y - ASCENT, left + width, self.y + LINE * (len(self.lines) - 1) + DESCENT
 
 
 @dataclass(frozen=True)
@@ -135,17 +150,18 @@ def _sources_end(axis: TimeAxis, newest_source: PartialDate | None) -> Moment | 
 @dataclass(frozen=True)
 class JoiningRow:
     joining: Joining
-    y: float
+    y: float  # its mark's middle
     x_start: float
     x_end: float
     exact: bool  # a day: drawn as a dot; a month or a year: as the interval it names
-    label: Label
+    label: LabelLines
 
 
 @dataclass(frozen=True)
 class TimelineChart:
     width: float
     height: float
+    labels_width: float  # the labels' column, left of the time axis
     ticks: list[Tick]
     today: float | None
     rows: list[JoiningRow]
@@ -154,25 +170,38 @@ class TimelineChart:
 
 
 def timeline(joinings: list[Joining], today: date | None, newest_source: PartialDate | None = None) -> TimelineChart:
-    """One row per partner in the order they joined (so labels never collide), time along x; a line at
-    ``today`` and one at the ``newest_source``'s date (None: no line)."""
+    """One row per partner in the order they joined: its name and date in a column at the left, its mark on
+    a time axis to their right; a line at ``today`` and one at the ``newest_source``'s date (None: no line).
+    Labels beside their marks, as the picture first had them, left the first 315px a phone shows of it
+    mostly empty: most partners joined late, their labels far to the right. In a column narrow enough to
+    show whole there (:data:`TIMELINE_LABEL_ROOM`), every name and date is in view at once; a long one
+    wraps, its date kept whole, and its row is as tall as its lines."""
     dated = [j for j in joinings if j.since is not None]
     undated = [j for j in joinings if j.since is None]
     if not dated:
-        return TimelineChart(WIDTH, AXIS_TOP, [], None, [], undated)
+        return TimelineChart(WIDTH, AXIS_TOP, 0.0, [], None, [], undated)
     first = min(j.since.start.year for j in dated)
     last = max(math.ceil(fractional_year(j.since.end)) for j in dated)
-    axis = TimeAxis(first, max(last, first + 1), 12.0, WIDTH - 12.0)
-    middle = (axis.left + axis.right) / 2
+    lines = [_name_and_date(joining.name, str(joining.since)) for joining in dated]
+    labels_width = max(_text_width(line.rstrip()) for label in lines for line in label) + 16
+    axis = TimeAxis(first, max(last, first + 1), labels_width, WIDTH - 12.0)
     rows = []
-    for index, joining in enumerate(dated):
-        y = AXIS_TOP + ROW * index + ROW / 2
-        x_start, x_end = axis.x(joining.since.start), axis.x(joining.since.end)
-        text = f"{joining.name} · {joining.since}"
-        label = Label(x_end + 9, y, text) if x_start < middle else Label(x_start - 9, y, text, "end")
-        rows.append(JoiningRow(joining, y, x_start, x_end, joining.since.precision == 3, label))
-    return TimelineChart(WIDTH, AXIS_TOP + ROW * len(dated) + 8, axis.ticks(), axis.at(today), rows, undated,
+    top = AXIS_TOP
+    for joining, label in zip(dated, lines):
+        height = ROW + LINE * (len(label) - 1)
+        rows.append(JoiningRow(joining, top + height / 2, axis.x(joining.since.start), axis.x(joining.since.end),
+                               joining.since.precision == 3, LabelLines(4.0, top + 15, label, "start")))
+        top += height
+    return TimelineChart(WIDTH, top + 8, labels_width, axis.ticks(), axis.at(today), rows, undated,
                          _sources_end(axis, newest_source))
+
+
+def _name_and_date(name: str, since: str) -> tuple[str, ...]:
+    """"name · date" on lines of :data:`TIMELINE_LABEL_ROOM` at most: the date whole, on the name's last line
+    where it fits there, on a line of its own otherwise."""
+    lines = _wrapped(f"{name} ·", TIMELINE_LABEL_ROOM)
+    last = f"{lines[-1]} {since}"
+    return lines[:-1] + ((last,) if _text_width(last) <= TIMELINE_LABEL_ROOM else (lines[-1] + " ", since))
 
 
 # --- The network of agreements ----------------------------------------------------------------------
@@ -186,27 +215,6 @@ NETWORK_MOST_WIDTH = 1000.0
 NETWORK_MOST_PARTIES = 60
 # The least half-height of the ring: room inside it for the middle party's label, NETWORK_LINE_ROOM wide
 NETWORK_LEAST_RADIUS = 150.0
-ASCENT, DESCENT = 11.0, 3.0  # how far a 12px label's letters reach above and below their baseline
-
-
-@dataclass(frozen=True)
-class LabelLines:
-    """A label on lines of its own: ``y`` is the first line's baseline, each next one ``LINE`` lower."""
-    x: float
-    y: float
-    lines: tuple[str, ...]
-    anchor: str  # SVG text-anchor
-
-    @property
-    def baselines(self) -> list[tuple[float, str, str]]:
-        return _baselines(self.y, self.lines, anchor=self.anchor)
-
-    @property
-    def box(self) -> tuple[float, float, float, float]:
-        """Where its letters may be drawn, bold too: left, top, right, bottom (:func:`_text_width`)."""
-        width = max(_text_width(shown) for _, shown, _ in self.baselines)
-        left = {"start": self.x, "end": self.x - width, "middle": self.x - width / 2}[self.anchor]
-        return left, self.y - ASCENT, left + width, self.y + LINE * (len(self.lines) - 1) + DESCENT
 
 
 @dataclass(frozen=True)

@@ -456,6 +456,31 @@ def test_a_picture_scrolls_sideways_only_where_its_hint_says_so(page, server, wi
     assert shown >= 0.8 - 0.001  # its labels at 80% of their size at least
 
 
+# Each timeline label as the box shows it without scrolling: its words, whether it shows whole in the box
+# (or reaches out of what the box shows), its screen box and the left edge of its mark.
+TIMELINE_LABELS = """() => { const box = document.querySelector('.chart-scroll:has(> svg.timeline)').getBoundingClientRect();
+  return [...document.querySelectorAll('svg.timeline a.mark')].map(mark => {
+    const seen = mark.querySelector('text').getBoundingClientRect();
+    return {words: mark.querySelector('text').textContent, inside: box.left <= seen.left && seen.right <= box.right,
+            seen: [seen.left, seen.top, seen.right, seen.bottom],
+            mark: mark.querySelector('circle, rect').getBoundingClientRect().left}; }); }"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, {"width": 375, "height": 900}], ids=["desktop", "375px"])
+def test_every_partners_name_and_date_on_the_timeline_shows_whole_before_any_scrolling(page, server, dataset, viewport):
+    """At 375 px the box showed the picture's first 315 px, mostly empty: most partners joined late, their
+    labels beside their marks far to the right. The labels stand in a column at the left, each whole in
+    view, apart from the others and left of its mark, at a desktop's width too."""
+    page.set_viewport_size(viewport)
+    page.goto(server)
+    labels = page.evaluate(TIMELINE_LABELS)
+    assert [label["words"] for label in labels] == [f"{j.name} · {j.since}" for j in overview.joinings(dataset) if j.since]
+    assert [label["words"] for label in labels if not label["inside"]] == []
+    assert overlapping(labels, "seen") == []
+    assert all(label["seen"][2] < label["mark"] for label in labels)
+    page.locator(".chart-scroll:has(> svg.timeline)").screenshot(path=str(ARTIFACTS / f"timeline-{viewport['width']}.png"))
+
+
 # How large each label of a picture is drawn on the screen: its font size times the picture's scale there
 # (the label's box on the screen over its box in the picture's own units).
 DRAWN_SIZES = """(selector) => [...document.querySelectorAll(selector + ' a.mark text')].map(text =>

@@ -65,13 +65,30 @@ def test_the_timeline_gives_each_partner_its_own_row_in_order():
     assert [t.label for t in chart.ticks if t.label] == ["2021", "2022", "2023", "2024"]
     ares, borea, ceto, dione = chart.rows
     assert not ares.exact and borea.exact and ares.x_start < borea.x_start < ares.x_end  # the day within the month
-    assert ceto.x_end - ceto.x_start == pytest.approx((chart.width - 24) / 4, abs=0.2)  # a year spans a year
-    assert ares.label.anchor == "start" and ares.label.x > ares.x_end                   # left half: label right
-    assert dione.label.anchor == "end" and dione.label.x < dione.x_start                # right half: label left
-    assert dione.label.text == "Dione · 30 November 2024"
+    axis = chart.width - 12 - chart.labels_width
+    assert ceto.x_end - ceto.x_start == pytest.approx(axis / 4, abs=0.2)  # a year spans a year
+    assert dione.label.lines == ("Dione · 30 November 2024",)
+    # every label in the column at the left, every mark to its right
+    assert {(row.label.x, row.label.anchor) for row in chart.rows} == {(4.0, "start")}
+    assert all(row.label.box[2] <= chart.labels_width <= row.x_start for row in chart.rows)
     assert chart.height > chart.rows[-1].y
     ticks = {t.label: t.x for t in chart.ticks if t.label}
     assert chart.today == pytest.approx((ticks["2022"] + ticks["2023"]) / 2, abs=1)  # the line at mid-2022
+
+
+def test_a_long_timeline_label_wraps_its_date_kept_whole_and_its_row_as_tall_as_its_lines():
+    """Its column shows whole in the 315 px a 375 px phone shows of the picture: a long name wraps."""
+    long_name = "National University of Sciences and Technology (Pakistan)"
+    chart = charts.timeline([joining(long_name, "2024-09-05"), joining("Oman Lens", "2024-12-02"),
+                             joining("Moon Village Association", "2024-07-17")], today=None)
+    wrapped, short, fitted = chart.rows
+    assert "".join(wrapped.label.lines) == f"{long_name} · 5 September 2024"  # read whole, as written
+    assert len(wrapped.label.lines) > 1 and wrapped.label.lines[-1].endswith("5 September 2024")
+    assert short.label.lines == ("Oman Lens · 2 December 2024",)
+    assert fitted.label.lines[-1].endswith("17 July 2024")
+    assert chart.labels_width <= charts.TIMELINE_LABEL_ROOM + 16 < 315
+    tops = [row.label.box[1] for row in chart.rows]
+    assert all(above.label.box[3] <= top for above, top in zip(chart.rows, tops[1:]))  # rows apart, however tall
 
 
 # --- the network of agreements ----------------------------------------------------------------------------
