@@ -36,6 +36,7 @@ PREFIXES: dict[str, str] = {
     "place": RESOURCE + "place/",
     "objective": RESOURCE + "objective/",
     "statement": RESOURCE + "statement/",
+    "report": RESOURCE + "report/",
     "source": SOURCE,
     "shapes": BASE + "shapes/",
     "rdf": RDF,
