@@ -167,7 +167,8 @@ def documentation(dataset: Dataset, shapes_file: Path | None = None) -> Document
         for cls in relations.get(RDFS_DOMAIN, []):
             domain_of[cls].append(iri)
 
-    rules_by_class, rules_by_property, rules_by_subjects_of = _rules(shapes_file or shipped.shapes_file(), ref)
+    rules_by_class, rules_by_property, rules_by_subjects_of, rules_by_objects_of = _rules(
+        shapes_file or shipped.shapes_file(), ref)
     uses, examples = _usage(dataset, kinds, ref)
 
     def superclasses(iri: str) -> set[str]:
@@ -189,7 +190,7 @@ def documentation(dataset: Dataset, shapes_file: Path | None = None) -> Document
         if kind == "class":
             rules = [rule for cls in [iri, *sorted(superclasses(iri))] for rule in rules_by_class.get(cls, [])]
         else:
-            rules = rules_by_property.get(iri, []) + rules_by_subjects_of.get(iri, [])
+            rules = rules_by_property.get(iri, []) + rules_by_subjects_of.get(iri, []) + rules_by_objects_of.get(iri, [])
         return Term(iri, kind, labels.get(iri) or shorten(iri), definitions.get(iri),
                     tuple(ref(p) for p in own_parents), tuple(ref(c) for c in sorted(narrower.get(iri, []))),
                     alignments, tuple(ref(d) for d in relations.get(RDFS_DOMAIN, [])),
@@ -205,6 +206,8 @@ def documentation(dataset: Dataset, shapes_file: Path | None = None) -> Document
                         if cls not in kinds)
     other_rules += tuple(("whatever has a", ref(prop), tuple(rules)) for prop, rules in sorted(rules_by_subjects_of.items())
                          if prop not in kinds)
+    other_rules += tuple(("whatever is the value of a", ref(prop), tuple(rules))
+                         for prop, rules in sorted(rules_by_objects_of.items()) if prop not in kinds)
     metadata = _metadata(dataset, ref)
     title = metadata.pop(DCTERMS + "title", None) or metadata.get(RDFS + "label") or [ONTOLOGY]
     description = metadata.pop(DCTERMS + "description", None)
@@ -243,12 +246,13 @@ def _readable_message(message: str) -> str:
     return _PLACEHOLDER.sub(lambda found: f"‹{human_label(found[1])}›", message)
 
 
-def _rules(path: Path, ref) -> tuple[dict[str, list[Rule]], dict[str, list[Rule]], dict[str, list[Rule]]]:
+def _rules(path: Path, ref) -> tuple[dict[str, list[Rule]], ...]:
     """The rules that apply to the instances of each class (sh:targetClass), to each property (a
-    property shape's sh:path), and to whatever uses a property (sh:targetSubjectsOf)."""
+    property shape's sh:path), to whatever uses a property (sh:targetSubjectsOf) and to whatever a
+    property links to (sh:targetObjectsOf: the report a copy reproduces)."""
     store = _shapes_store(path, path.stat().st_mtime)
     solutions = store.query(_PREFIXES + """
-        SELECT ?shape ?targetClass ?targetSubjectsOf ?path ?message ?severity ?nodeSeverity WHERE {
+        SELECT ?shape ?targetClass ?targetSubjectsOf ?targetObjectsOf ?path ?message ?severity ?nodeSeverity WHERE {
           ?shape a sh:NodeShape .
           OPTIONAL { ?shape sh:severity ?nodeSeverity }
           { ?shape sh:property ?constraint . ?constraint sh:message ?message .
@@ -257,12 +261,14 @@ def _rules(path: Path, ref) -> tuple[dict[str, list[Rule]], dict[str, list[Rule]
           UNION { ?shape sh:sparql/sh:message ?message }
           UNION { ?shape sh:message ?message }
           { ?shape sh:targetClass ?targetClass } UNION { ?shape sh:targetSubjectsOf ?targetSubjectsOf }
-        } ORDER BY ?shape ?message ?path ?severity ?targetClass ?targetSubjectsOf""")
+          UNION { ?shape sh:targetObjectsOf ?targetObjectsOf }
+        } ORDER BY ?shape ?message ?path ?severity ?targetClass ?targetSubjectsOf ?targetObjectsOf""")
     shape_labels = {s["shape"].value: s["label"].value for s in store.query(
         _PREFIXES + "SELECT ?shape ?label WHERE { ?shape a sh:NodeShape ; rdfs:label ?label }")}
     by_class: dict[str, list[Rule]] = defaultdict(list)
     by_property: dict[str, list[Rule]] = defaultdict(list)
     by_subjects_of: dict[str, list[Rule]] = defaultdict(list)
+    by_objects_of: dict[str, list[Rule]] = defaultdict(list)
     for row in solutions:
         shape = row["shape"].value
         severity = row["severity"] or row["nodeSeverity"]
@@ -273,11 +279,12 @@ def _rules(path: Path, ref) -> tuple[dict[str, list[Rule]], dict[str, list[Rule]
             by_class[row["targetClass"].value].append(rule)
         if row["targetSubjectsOf"] is not None:
             by_subjects_of[row["targetSubjectsOf"].value].append(rule)
+        if row["targetObjectsOf"] is not None:
+            by_objects_of[row["targetObjectsOf"].value].append(rule)
         if path is not None:
             by_property[path].append(rule)
-    return ({k: list(dict.fromkeys(v)) for k, v in by_class.items()},
-            {k: list(dict.fromkeys(v)) for k, v in by_property.items()},
-            {k: list(dict.fromkeys(v)) for k, v in by_subjects_of.items()})
+    return tuple({k: list(dict.fromkeys(v)) for k, v in by_target.items()}
+                 for by_target in (by_class, by_property, by_subjects_of, by_objects_of))
 
 
 def _usage(dataset: Dataset, kinds: dict[str, str], ref) -> tuple[dict[str, int], dict[str, list[Example]]]:
