@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from .dataset import Dataset
 from .dates import PartialDate, chronological, most_precise, newest_first
 from .namespaces import ILRS, shorten
-from .resources import Citation, term_text
+from .resources import ORIGINAL_PUBLISHER, Citation, cited_as, term_text
 
 _PREFIXES = """PREFIX ilrs: <https://w3id.org/ilrs/ontology/>
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -278,9 +278,11 @@ def sources(dataset: Dataset) -> list[Source]:
         for row in dataset.select(_PREFIXES + f"""SELECT ?source (COUNT(*) AS ?facts) WHERE {{
                 VALUES ?source {{ {named} }} GRAPH ?source {{ ?s ?p ?o }} }} GROUP BY ?source"""):
             facts[row["source"].value] = int(row["facts"].value)
-        for row in dataset.select(_PREFIXES + f"""SELECT ?source (SAMPLE(?name) AS ?publisher) WHERE {{
-                VALUES ?source {{ {named} }} ?source dcterms:publisher/rdfs:label ?name }} GROUP BY ?source"""):
-            publishers[row["source"].value] = term_text(row["publisher"])
+        for row in dataset.select(_PREFIXES + f"""
+                SELECT ?source (SAMPLE(?name) AS ?publisher) (SAMPLE(?originalPublisher) AS ?original) WHERE {{
+                VALUES ?source {{ {named} }} ?source dcterms:publisher/rdfs:label ?name {ORIGINAL_PUBLISHER} }}
+                GROUP BY ?source"""):
+            publishers[row["source"].value] = cited_as(term_text(row["publisher"]), _text(row.get("original")))
     found = [Source(r["source"].value, term_text(r["title"]), publishers.get(r["source"].value),
                     _date(r.get("issued")), facts.get(r["source"].value, 0)) for r in shown]
     return newest_first(found, lambda s: s.issued, lambda s: s.label)
@@ -293,7 +295,8 @@ def joinings(dataset: Dataset) -> list[Joining]:
     classes, then each source's statements (a date, or the partner named) with the source's title,
     publisher and date."""
     rows = dataset.select(_PREFIXES + """
-        SELECT ?partner ?name ?since ?kindOf ?class ?kind ?source ?date ?title ?publisher ?issued WHERE {
+        SELECT ?partner ?name ?since ?kindOf ?class ?kind ?source ?date ?title ?publisher ?originalPublisher ?issued
+        WHERE {
           { """ + PARTNERS.first + """ }
           OPTIONAL {
             {  # the classes a partner may be of, as the shapes say: a country, or an organisation
@@ -306,6 +309,7 @@ def joinings(dataset: Dataset) -> list[Joining]:
               UNION { GRAPH ?source { ?partnership ilrs:partnerSince ?date } }
               OPTIONAL { ?source rdfs:label ?title }
               OPTIONAL { ?source dcterms:publisher/rdfs:label ?publisher }
+              """ + ORIGINAL_PUBLISHER + """
               OPTIONAL { ?source dcterms:issued ?issued }
             }
           }
@@ -321,10 +325,10 @@ def joinings(dataset: Dataset) -> list[Joining]:
             partner["country"] |= row["kindOf"].value == ILRS + "Country"
         if "source" in row:
             said = partner["sources"].setdefault(row["source"].value, {
-                "dates": set(), "title": set(), "publisher": set(), "issued": set()})
+                "dates": set(), "title": set(), "publisher": set(), "originalPublisher": set(), "issued": set()})
             if when := _date(row.get("date")):
                 said["dates"].add(when)
-            for key in ("title", "publisher", "issued"):
+            for key in ("title", "publisher", "originalPublisher", "issued"):
                 if key in row:
                     said[key].add(row[key])
     found = [Joining(iri, p["name"], p["since"], tuple(sorted(p["kinds"])), p["country"], _joining_claims(p["sources"]))
@@ -343,7 +347,7 @@ def _joining_claims(sources: dict[str, dict]) -> tuple[JoiningClaim, ...]:
     for source, said in sources.items():
         title, publisher, issued = first(said["title"]), first(said["publisher"]), first(said["issued"])
         citation = Citation(source, term_text(title) if title else shorten(source),
-                            _text(publisher), _date(issued))
+                            _text(publisher), _date(issued), _text(first(said["originalPublisher"])))
         claims.extend(JoiningClaim(when, citation) for when in said["dates"] or {None})
     dated = sorted((c for c in claims if c.since), key=lambda c: (chronological(c.since), c.source.short.lower()))
     return tuple(dated + newest_first((c for c in claims if not c.since), lambda c: c.source.issued,

@@ -347,10 +347,11 @@ def _citations(dataset: Dataset, sources: set[str], labels: dict[str, str]) -> d
         return {}
     values = " ".join(str(ox.NamedNode(s)) for s in sorted(sources))
     rows = dataset.select(_PREFIXES + f"""
-        SELECT ?source ?title ?publisher ?issued WHERE {{
+        SELECT ?source ?title ?publisher ?originalPublisher ?issued WHERE {{
           VALUES ?source {{ {values} }}
           OPTIONAL {{ ?source rdfs:label ?title }}
           OPTIONAL {{ ?source dcterms:publisher/rdfs:label ?publisher }}
+          {resources.ORIGINAL_PUBLISHER}
           OPTIONAL {{ ?source dcterms:issued ?issued }}
         }}""")
     found = {}
@@ -358,8 +359,8 @@ def _citations(dataset: Dataset, sources: set[str], labels: dict[str, str]) -> d
         source = row["source"].value
         issued = PartialDate.parse(row["issued"].value) if isinstance(row.get("issued"), ox.Literal) else None
         title = labels.get(source) or (term_text(row["title"]) if "title" in row else shorten(source))
-        found[source] = Citation(source, title,
-                                 term_text(row["publisher"]) if "publisher" in row else None, issued)
+        found[source] = Citation(source, title, term_text(row["publisher"]) if "publisher" in row else None, issued,
+                                 term_text(row["originalPublisher"]) if "originalPublisher" in row else None)
     return found
 
 

@@ -35,6 +35,19 @@ class Value:
     sources: list[ox.NamedNode] = field(default_factory=list)
 
 
+# The publisher of the report a source copies (ilrs:copyOf), as an OPTIONAL pattern on ``?source``
+ORIGINAL_PUBLISHER = ("OPTIONAL { ?source <https://w3id.org/ilrs/ontology/copyOf>/<http://purl.org/dc/terms/publisher>"
+                      "/<http://www.w3.org/2000/01/rdf-schema#label> ?originalPublisher }")
+
+
+def cited_as(publisher: str | None, original_publisher: str | None) -> str | None:
+    """Whom a source is cited as: a copy as the publisher of the report it reproduces, at the site that
+    carries it ("Xinhua (copy at gudianfeng.com)"), since a claim is weighed by whose report it is."""
+    if original_publisher:
+        return f"{original_publisher} (copy at {publisher})" if publisher else f"{original_publisher} (copy)"
+    return publisher
+
+
 @dataclass(frozen=True)
 class Citation:
     """A source document, short enough to sit beside a fact: "SpaceNews, 17 July 2023"; without a
@@ -44,11 +57,16 @@ class Citation:
     title: str
     publisher: str | None
     issued: PartialDate | None
+    original_publisher: str | None = None  # of the report the source copies, where it is a copy
+
+    @property
+    def cited_as(self) -> str | None:
+        return cited_as(self.publisher, self.original_publisher)
 
     @property
     def short(self) -> str:
-        if self.publisher and self.issued:
-            return f"{self.publisher}, {self.issued}"
+        if self.cited_as and self.issued:
+            return f"{self.cited_as}, {self.issued}"
         return f"{self.title}, {self.issued}" if self.issued else self.title
 
 

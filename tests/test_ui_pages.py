@@ -802,6 +802,51 @@ def test_conflicting_claims_are_side_by_side_with_their_sources(client):
     assert "citylife.capetown" in second and "CGTN" not in second  # the Li Guoping report's publisher
 
 
+def test_a_copy_is_cited_as_its_originals_publisher_at_the_site_that_carries_it(client, dataset):
+    """gudianfeng.com reposts Xinhua, m.vanbien.com China Science Daily, earth-news.info SpaceNews: a reader
+    weighing a claim is to see whose report it is, and where it was read (ilrs:copyOf), wherever a source
+    is cited: beside a fact, in a page's sources, in the partners' table and the home page's sources."""
+    xinhua, science_daily = "Xinhua (copy at gudianfeng.com)", "China Science Daily (copy at vanbien.com)"
+    page = get(client, "/id/agreement/dsel-african-business-alliance-ilrs-mou.html")
+    assert f"{xinhua}, 5 September 2024" in page.text and f"{science_daily}, 5 September 2024" in page.text
+    assert "(Xinhua, 5 September 2024) — " + xinhua + ", 5 September 2024" in page.text  # the Sources list
+    page = get(client, "/id/partnership/azerbaijan.html")
+    assert "(copy of the SpaceNews report) — SpaceNews (copy at earth-news.info)" in page.text
+    assert "Reuters (copy at CNA), 20 October 2023" in get(client, "/id/agreement/cnsa-suparco-2023.html").text
+    [alliance] = [j for j in overview.joinings(dataset) if j.name == "African Business Alliance"]
+    assert f"{xinhua}, 5 September 2024" in {claim.source.short for claim in alliance.claims}
+    home = get(client, "/").text
+    assert f"{xinhua} 5 September 2024" in home and "Associated Press (copy at newsbreakonline.com)" in home
+    source = get(client, "/id/source/xinhua-zh-2024-09-05.html").text
+    assert "copy of The Xinhua report gudianfeng.com carried on 5 September 2024" in source
+    report = get(client, "/id/report/xinhua-zh-2024-09-05.html").text
+    assert "publisher Xinhua" in report and "published 5 September 2024" in report
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_copy_is_named_with_its_original_on_either_engine(tmp_path, engine):
+    """The home page's sources and the partners' table name a copy by the report it reproduces; a source
+    that copies none by its own publisher (an OPTIONAL that SAMPLE reads unbound)."""
+    data = tmp_path / "copies.trig"
+    data.write_text("""
+        PREFIX ilrs: <https://w3id.org/ilrs/ontology/>  PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX org: <http://www.w3.org/ns/org#>  PREFIX dcterms: <http://purl.org/dc/terms/>
+        PREFIX ex: <http://example.org/>  PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+        ex:copy { ex:copy a ilrs:SourceDocument ; rdfs:label "Copy" ; dcterms:publisher ex:site ;
+                    dcterms:issued "2024-09-05"^^xsd:date ; ilrs:copyOf ex:original .
+                  ex:site rdfs:label "site.example" .  ex:original dcterms:publisher ex:agency .
+                  ex:agency rdfs:label "Agency" .
+                  ex:p a ilrs:Partnership ; org:member ex:alba ; ilrs:partnerSince "2024-09-05"^^xsd:date . }
+        ex:own { ex:own a ilrs:SourceDocument ; rdfs:label "Own" ; dcterms:publisher ex:press .
+                 ex:press rdfs:label "Press" .  ex:p a ilrs:Partnership ; org:member ex:alba . }
+        ex:alba a ilrs:Country ; rdfs:label "Alba" .""")
+    dataset = Dataset.open([shipped.ontology_file(), data], engine=engine)
+    assert {s.label: s.publisher for s in overview.sources(dataset)} == {
+        "Copy": "Agency (copy at site.example)", "Own": "Press"}
+    [alba] = overview.joinings(dataset)
+    assert [claim.source.short for claim in alba.claims] == ["Agency (copy at site.example), 5 September 2024", "Own"]
+
+
 def test_a_month_and_a_day_within_it_do_not_disagree(client):
     page = get(client, "/id/partnership/venezuela.html")
     assert "partner since July 2023 — Space Wiki: International Lunar Research Station" in page.text
