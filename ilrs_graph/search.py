@@ -270,10 +270,10 @@ def _kinds(dataset: Dataset, iris: list[str]) -> dict[str, tuple[str, ...]]:
 
 
 def _group(iri: str, only_publisher: bool) -> int:
-    """0 the programme's things, 1 statements and partnerships, 2 documents and their publishers, 3 the
-    ontology's terms (always after the data's things)."""
+    """0 the programme's things, 1 statements and partnerships, 2 documents (the sources and the reports
+    they copy) and their publishers, 3 the ontology's terms (always after the data's things)."""
     if iri.startswith(ILRS):
         return ONTOLOGY_TERMS
-    if iri.startswith(SOURCE) or only_publisher:
+    if iri.startswith((SOURCE, RESOURCE + "report/")) or only_publisher:
         return 2
     return 1 if iri.startswith((RESOURCE + "statement/", RESOURCE + "partnership/")) else 0

@@ -104,6 +104,12 @@ def test_the_whole_name_first_then_the_programmes_things_then_reports_and_terms_
         "https://w3id.org/ilrs/ontology/")
 
 
+def test_the_reports_copies_reproduce_come_with_the_reports(dataset):
+    """An original a copy names (report/…, ilrs:copyOf) is a document: after the programme's statements."""
+    found = [m.iri.removeprefix(ID).split("/")[0] for m in search.find(dataset, "xinhua").matches]
+    assert "report" in found and found.index("statement") < found.index("report")
+
+
 def test_the_words_may_be_apart_in_the_name(dataset):
     apart = {m.iri for m in search.find(dataset, "suparco rover").matches}
     assert {ID + "payload/suparco-lunar-rover", ID + "agreement/suparco-cnsa-change-8-rover-2025"} <= apart
