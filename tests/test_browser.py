@@ -357,6 +357,20 @@ def test_the_partners_table_is_three_columns_on_a_desktop_and_a_card_a_partner_o
         table.locator("xpath=..").screenshot(path=str(ARTIFACTS / f"partners-{width}.png"))
 
 
+def test_a_copy_in_the_partners_table_is_cited_as_whose_report_it_is_and_leads_to_the_copy(page, server):
+    """gudianfeng.com's repost of Xinhua alone dates the African Business Alliance's joining: the reader sees
+    Xinhua, where it was read, and reaches the copy's page, which links to the report it reproduces."""
+    page.goto(server)
+    page.locator("summary", has_text="partners: their kinds").click()
+    row = page.get_by_role("table", name=re.compile("partners: their kinds")).get_by_role(
+        "row", name=re.compile("^African Business Alliance"))
+    row.get_by_role("link", name="Xinhua (copy at gudianfeng.com), 5 September 2024").click()
+    page.wait_for_url(re.compile(r"/id/source/xinhua-zh-2024-09-05(\.html)?$"))
+    page.get_by_role("link", name="The Xinhua report gudianfeng.com carried on 5 September 2024").click()
+    page.wait_for_url(re.compile(r"/id/report/xinhua-zh-2024-09-05(\.html)?$"))
+    assert page.get_by_role("link", name="Xinhua", exact=True).count() >= 1
+
+
 def test_the_roadmaps_row_names_stay_in_view_while_it_scrolls_sideways(page, server):
     """At 375 px the roadmap's names (its first column) scrolled away with the picture: a reader scrolled
     to 2040 saw bars without knowing whose. They stay at the box's left, over what scrolls under them,
@@ -596,6 +610,7 @@ AXE_PAGES = {
     "country": "id/country/china",
     "partnership": "id/partnership/ssgi",
     "source": "id/source/space-wiki-ilrs",
+    "copy of another's report": "id/source/xinhua-zh-2024-09-05",
     "ontology": "ontology",
     "not found": "id/country/no-such-country",
 }
