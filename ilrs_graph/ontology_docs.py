@@ -206,8 +206,6 @@ def documentation(dataset: Dataset, shapes_file: Path | None = None) -> Document
                         if cls not in kinds)
     other_rules += tuple(("whatever has a", ref(prop), tuple(rules)) for prop, rules in sorted(rules_by_subjects_of.items())
                          if prop not in kinds)
-    other_rules += tuple(("whatever is the value of a", ref(prop), tuple(rules))
-                         for prop, rules in sorted(rules_by_objects_of.items()) if prop not in kinds)
     metadata = _metadata(dataset, ref)
     title = metadata.pop(DCTERMS + "title", None) or metadata.get(RDFS + "label") or [ONTOLOGY]
     description = metadata.pop(DCTERMS + "description", None)
