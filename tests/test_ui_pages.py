@@ -813,6 +813,8 @@ def test_a_copy_is_cited_as_its_originals_publisher_at_the_site_that_carries_it(
     page = get(client, "/id/partnership/azerbaijan.html")
     assert "(copy of the SpaceNews report) — SpaceNews (copy at earth-news.info)" in page.text
     assert "Reuters (copy at CNA), 20 October 2023" in get(client, "/id/agreement/cnsa-suparco-2023.html").text
+    # recorded before by the original's publisher, with the copy's address
+    assert "Space Daily (copy at copernical.com), 25 April 2024" in get(client, "/id/payload/hyperspectral-imager.html").text
     [alliance] = [j for j in overview.joinings(dataset) if j.name == "African Business Alliance"]
     assert f"{xinhua}, 5 September 2024" in {claim.source.short for claim in alliance.claims}
     home = get(client, "/").text
