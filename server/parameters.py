@@ -14,6 +14,7 @@ from gunicorn.http.errors import ParseException
 from .errors import ApiError
 
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_SHOWN_NAME = 60  # characters of a parameter's name a message quotes
 
 
 def decoded(raw: bytes, into: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
@@ -35,8 +36,7 @@ def _pairs(raw: bytes) -> list[tuple[str, str]]:
     text = utf8(raw, "parameters")
     stray = _STRAY_PERCENT.search(text)
     if stray:
-        raise ApiError(400, f"The parameters are not valid percent-encoding: the '%' at character "
-                            f"{stray.start() + 1} is not followed by two hexadecimal digits.")
+        raise _stray_percent(text, stray.start())
     try:
         return [(_unquoted(name), _unquoted(value)) for name, _, value in
                 (pair.partition("=") for pair in text.split("&") if pair)]
@@ -57,6 +57,20 @@ def _unquoted(text: str) -> str:
         return a2b_qp(text.replace("%", "=").encode()).decode()
     except UnicodeDecodeError:
         return unquote(text, errors="strict")  # raises, with the position unquote names
+
+
+def _stray_percent(text: str, at: int) -> ApiError:
+    """The 400 for the '%' at ``at`` not followed by two hex digits, naming the parameter it is in (as sent,
+    still encoded) and where in its name or value: a place in the whole query string is hard to find."""
+    start = text.rfind("&", 0, at) + 1  # the one separator
+    name, equals, _ = text[start:].partition("&")[0].partition("=")
+    offset = at - start
+    part = "value" if equals and offset > len(name) else "name"
+    if part == "value":
+        offset -= len(name) + 1
+    shown = name if len(name) <= _SHOWN_NAME else name[:_SHOWN_NAME] + "…"
+    return ApiError(400, f"The parameter '{shown}' is not valid percent-encoding: the '%' at character "
+                         f"{offset + 1} of its {part} is not followed by two hexadecimal digits.")
 
 
 def utf8(raw: bytes, what: str) -> str:

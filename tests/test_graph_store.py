@@ -118,7 +118,7 @@ def test_a_stray_percent_is_refused(server):
     connection = http.client.HTTPConnection(urlsplit(server).netloc, timeout=30)  # requests would mend it
     connection.request("GET", "/store?graph=%zz")
     answer = connection.getresponse()
-    assert answer.status == 400 and b"not valid percent-encoding" in answer.read()
+    assert answer.status == 400 and b"The parameter 'graph' is not valid percent-encoding" in answer.read()
     connection.close()
 
 

@@ -39,7 +39,10 @@ def send(served, head: bytes, body: bytes = b"", accept: bytes = b"application/j
 
 # (request line and extra headers, body, expected status, words the message holds)
 CASES = [
-    (b"GET /sparql?query=ASK%zz%7B%7D HTTP/1.1", b"", 400, "percent-encoding"),
+    (b"GET /sparql?query=ASK%zz%7B%7D HTTP/1.1", b"", 400,
+     "The parameter 'query' is not valid percent-encoding: the '%' at character 4 of its value is not followed"),
+    (b"GET /sparql?query=ASK%7B%7D&for%mat=json HTTP/1.1", b"", 400,
+     "The parameter 'for%mat' is not valid percent-encoding: the '%' at character 4 of its name"),
     (b"GET /sparql?query=%ff%fe HTTP/1.1", b"", 400, "UTF-8"),
     (b"POST /sparql HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded", b"query=%C3%28", 400, "UTF-8"),
     (b"POST /sparql HTTP/1.1\r\nContent-Type: application/sparql-query", b"ASK {\xff}", 400, "UTF-8"),
