@@ -40,6 +40,16 @@ def header_bytes(environ: dict) -> int:
     return size
 
 
+# gunicorn's most for a request line (method, URL and HTTP version, without its CRLF): it reads no longer one,
+# short of reading one without end. The query page sends a query on by a link only when the link fits.
+REQUEST_LINE_LIMIT = 8190
+
+
+def fits_a_request_line(url: str) -> bool:
+    """Whether a GET of ``url`` (as url_for writes it) is read by this server rather than refused (414)."""
+    return len(f"GET {url} HTTP/1.1") <= REQUEST_LINE_LIMIT
+
+
 def request_line_too_long(limit: int) -> ApiError:
     """Past gunicorn's ``limit_request_line`` (at most 8,190 bytes), the request is refused unread: its query
     fits only in a body."""

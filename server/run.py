@@ -16,6 +16,7 @@ from ilrs_graph import kept_files, memory
 
 from . import reloading
 from .balance import ConnectionTable, balanced_worker
+from .guards import REQUEST_LINE_LIMIT
 from .state import dataset_of, state_of
 
 SPARE_THREADS = 4
@@ -73,10 +74,10 @@ def serve(app: Flask, *, host: str, port: int, workers: int, timeout: int = 60) 
         # answers to go out; 10 s when the limit is shorter (an operator's review: a 25-s limit was cut at 10).
         "graceful_timeout": max(10, math.ceil(limits.timeout_seconds) + GRACE_SECONDS),
         "keepalive": 5,
-        # gunicorn's own ceilings: the request line at its most (8190; 0 would read one without end),
+        # gunicorn's own ceilings: the request line at its most (0 would read one without end),
         # answered beyond in our words (keep_reading.py); header fields high enough that
         # limits.max_header_bytes is checked by the app (beyond them gunicorn answers itself, in HTML).
-        "limit_request_line": 8190,
+        "limit_request_line": REQUEST_LINE_LIMIT,
         "limit_request_fields": 200,
         "limit_request_field_size": 4 * limits.max_header_bytes,
         "accesslog": None,

@@ -10,7 +10,8 @@ import re
 from datetime import date, datetime, time, timezone
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from werkzeug.exceptions import MethodNotAllowed
 
 from ilrs_graph import examples, formats, ontology_docs, overview, readable, result_table, shipped, void
 from ilrs_graph.namespaces import ILRS, PREFIXES
@@ -21,9 +22,12 @@ from ilrs_graph.resources import term_text
 from . import charts, negotiation
 from .conditional import with_validators
 from .errors import NOT_THE_ENDPOINT, ApiError
+from .guards import fits_a_request_line
 from .links import local_href, public_root
+from .parameters import decoded, request_body
+from .sparql import FORM_TYPE
 from .state import dataset_of, state_of
-from .web import refused
+from .web import POSTED_QUERY, refused
 
 blueprint = Blueprint("ui", __name__)
 
@@ -85,17 +89,26 @@ def no_icon() -> Response:
     return no_content
 
 
-@blueprint.route("/query")
+@blueprint.route("/query", methods=["GET", "POST"])
 def query_page() -> Response:
-    """The editor and the examples; with ?query= also its answer as a table, or the error and where it is.
+    """The editor and the examples; with a query also its answer as a table, or the error and where it is.
 
-    The query travels in the URL, so the page of an answer is a link that can be shared. A client asking it
-    for query results rather than a page (sent here as to Oxigraph server's endpoint) is told where to go.
+    The form is POSTed (a query too long for a URL runs too, answered with this page); a query whose
+    links fit a URL is sent on (303) to its GET, so that the page of an answer is a link that can be
+    shared. A client asking for query results rather than a page (sent here as to Oxigraph server's
+    endpoint) is told where to go.
     """
-    if (negotiation.names_a_format(formats.ALL_FORMATS)
+    if request.method == "POST":
+        text = _posted_query()
+    elif (negotiation.names_a_format(formats.ALL_FORMATS)
             or not negotiation.prefers_page(formats.ALL_FORMATS, negotiation.PAGE, tie_goes_to_page=True)):
         raise ApiError(406, NOT_THE_ENDPOINT)
-    text = request.args.get("query", "")
+    else:
+        text = request.args.get("query", "")
+    # the page's longest link to the query: a download's (turtle and jsonld are the longest format names)
+    linkable = fits_a_request_line(url_for("sparql.sparql", query=text, format="jsonld"))
+    if request.method == "POST" and linkable:
+        return redirect(url_for("ui.query_page", query=text), 303)
     table = error = None
     if text.strip():
         try:
@@ -107,10 +120,25 @@ def query_page() -> Response:
     as_written = text.replace("\r\n", "\n")  # a browser submits a textarea's lines ended by CRLF
     chosen = next((example for example in every if example.text == as_written), None)
     response = Response(render_template("query.html", text=text if text.strip() else STARTING_QUERY, table=table,
-                                        error=error, examples=every, chosen=chosen, prefixes=PREFIXES),
+                                        error=error, examples=every, chosen=chosen, prefixes=PREFIXES,
+                                        linkable=linkable,
+                                        posted_length=len(as_written) if request.method == "POST" else None),
                         status=error.status if error else 200, mimetype="text/html")
     response.vary.add("Accept")
     return response
+
+
+def _posted_query() -> str:
+    """The query of the page's own form, as a browser POSTs it (asking for a page, form-encoded). Any other
+    POST, a SPARQL client's above all (Oxigraph server's endpoint is at /query), is 405 naming /sparql."""
+    # a tie (curl's */*) goes to the results a client at Oxigraph server's endpoint would be sent
+    if request.mimetype == FORM_TYPE and negotiation.prefers_page(formats.ALL_FORMATS, formats.by_name("json")):
+        params = decoded(request_body(state_of(current_app).config.limits.max_request_bytes))
+        if "format" not in params and "output" not in params:
+            text = params.get("query", [""])[0]
+            request.environ[POSTED_QUERY] = text  # for the access line, as /sparql's
+            return text
+    raise MethodNotAllowed(["GET", "HEAD", "OPTIONS"])
 
 
 def ontology_page() -> Response:

@@ -11,10 +11,11 @@ Skipped, saying why, where Chromium is not installed (`apt-get install chromium`
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -23,7 +24,7 @@ from ilrs_graph.dataset import Dataset
 from ilrs_graph.query import QueryError
 from ilrs_server import charts
 
-from .conftest import ROOT
+from .conftest import ROOT, counting_query
 from .server_process import running_server
 
 CHROMIUM = os.environ.get("ILRS_CHROMIUM", "/usr/bin/chromium")
@@ -239,6 +240,51 @@ def test_a_shared_query_url_opens_the_same_query_and_answer(page, browser, serve
     assert other.locator("table.results tbody").inner_text() == rows
     assert other.locator("table.results tbody tr").count() == 6
     other.close()
+
+
+@pytest.mark.parametrize("characters", [6_000, 20_000])
+def test_a_query_too_long_for_a_link_runs_from_the_page_and_its_answer_downloads(page, server, characters):
+    """Its URL would pass gunicorn's 8,190 bytes (a 414): the form is POSTed and answered with the page,
+    whose address is /query alone and which says so; the downloads are POSTed too."""
+    text, count = counting_query(characters)
+    page.goto(server + "query")
+    # pasted: one edit, one input event (Playwright's fill enters a line at a time, an input event each:
+    # 20,000 characters took it 45 s of the editor drawing every line again)
+    page.evaluate("text => { const editor = document.getElementById('query'); editor.select(); "
+                  "document.execCommand('insertText', false, text); }", text)
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_selector("table.results")
+    assert page.url == server + "query"
+    assert page.locator("table.results tbody td").inner_text() == str(count)
+    assert page.input_value("textarea#query") == text
+    assert f"too long for a link ({characters:,} characters)" in page.locator("#not-a-link").inner_text()
+    for name, lines in (("CSV", ["n", str(count)]), ("JSON", None)):  # Chromium shows JSON sent to a form
+        with page.expect_download() as download:
+            page.get_by_role("button", name=name).click()
+        assert download.value.suggested_filename == f"ilrs-answer.{name.lower()}"
+        saved = Path(download.value.path()).read_text()
+        if lines:
+            assert saved.splitlines() == lines
+        else:
+            assert json.loads(saved)["results"]["bindings"][0]["n"]["value"] == str(count)
+    assert page.url == server + "query" and page.locator("table.results").count() == 1  # still on the page
+    screenshot(page, f"query-long-{characters}")
+
+
+def test_a_short_query_runs_without_javascript_and_keeps_its_link(page, browser, server):
+    """With scripts off (Chromium's own switch) the form still runs a query, and a short one's address is its link."""
+    browser.new_cdp_session(page).send("Emulation.setScriptExecutionDisabled", {"value": True})
+    page.goto(server + "query")
+    assert page.locator(".editor.enhanced").count() == 0  # editor.js did not run
+    text = "PREFIX ilrs: <https://w3id.org/ilrs/ontology/>\nSELECT ?phase WHERE { ?phase a ilrs:Phase } ORDER BY ?phase"
+    page.locator("textarea#query").fill(text)
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_selector("table.results")
+    assert page.url.startswith(server + "query?")
+    assert parse_qs(urlsplit(page.url).query) == {"query": [text.replace("\n", "\r\n")]}  # as a form sends lines
+    assert page.locator("table.results tbody tr").count() == 6
+    assert page.locator("#not-a-link").count() == 0
+    assert page.get_by_role("link", name="CSV").get_attribute("href").startswith("/sparql?query=")
 
 
 def test_a_parse_error_is_shown_at_its_position(page, server, dataset):

@@ -11,7 +11,7 @@ import json
 import time
 import urllib.error
 from email.utils import parsedate_to_datetime
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pyoxigraph as ox
 import pytest
@@ -26,7 +26,7 @@ from SPARQLWrapper.SPARQLExceptions import URITooLong
 from ilrs_graph import formats, shipped
 from ilrs_graph.dataset import Dataset
 
-from .conftest import ROOT
+from .conftest import ROOT, counting_query
 from .server_process import running_server
 
 LABELS = "SELECT ?thing ?label WHERE { ?thing <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
@@ -177,6 +177,33 @@ def test_a_client_pointed_at_the_query_page_is_told_where_the_endpoint_is(server
         assert refused.status_code == 406 and "the SPARQL endpoint is /sparql" in refused.text, named
     page = requests.get(server + "query", params={"query": COUNT_PARTNERS, "format": "html"}, headers={"Accept": "*/*"})
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+
+
+def test_the_query_pages_form_is_posted_and_a_short_query_sent_on_to_its_link(server):
+    """The page's form is POSTed, so that a query too long for a URL runs from it, answered with the page
+    itself; a short one is sent on (303) to the link a GET form made, which runs it and can be shared."""
+    short = "ASK { ?s ?p ?o }"
+    posted = requests.post(server + "query", data={"query": short}, headers={"Accept": CHROMIUM_ACCEPT},
+                           allow_redirects=False)
+    assert posted.status_code == 303
+    assert urlsplit(posted.headers["Location"]).path == "/query"
+    assert parse_qs(urlsplit(posted.headers["Location"]).query) == {"query": [short]}
+    followed = requests.get(server + posted.headers["Location"].lstrip("/"), headers={"Accept": CHROMIUM_ACCEPT})
+    assert followed.status_code == 200 and "<strong>Yes</strong>" in followed.text
+    text, count = counting_query(6_000)
+    assert len(text) == 6_000 and len(f"GET /query?{urlencode({'query': text})} HTTP/1.1") > 8_190  # as a browser sends it
+    page = requests.post(server + "query", data={"query": text}, headers={"Accept": CHROMIUM_ACCEPT},
+                         allow_redirects=False)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert f"<td>{count}</td>" in page.text and "too long for a link" in page.text
+    assert 'action="/sparql"' in page.text and "/sparql?query=" not in page.text  # its downloads are POSTed too
+    for accept, body, content_type in (("*/*", {"query": short}, None),
+                                       (CHROMIUM_ACCEPT, short, "application/sparql-query"),
+                                       (CHROMIUM_ACCEPT, {"query": short, "format": "json"}, None)):
+        refused = requests.post(server + "query", data=body, allow_redirects=False, headers={
+            "Accept": accept, **({"Content-Type": content_type} if content_type else {})})
+        assert refused.status_code == 405 and "the SPARQL endpoint is /sparql" in refused.text, (accept, body)
+        assert "POST" not in refused.headers["Allow"]
 
 
 def test_a_stray_percent_in_the_query_pages_url_is_none_of_its_business(server):
@@ -884,7 +911,8 @@ def test_formats_are_named_by_the_w3c_register_of_file_formats(server):
 
 @pytest.mark.parametrize("path, allowed", [("sparql", "GET, HEAD, POST, OPTIONS"), ("store", "GET, HEAD, OPTIONS"),
                                            ("id/agency/cnsa", "GET, HEAD, OPTIONS"), ("data.ttl", "GET, HEAD, OPTIONS"),
-                                           ("ontology", "GET, HEAD, OPTIONS"), ("query", "GET, HEAD, OPTIONS")])
+                                           ("ontology", "GET, HEAD, OPTIONS"),
+                                           ("query", "GET, HEAD, POST, OPTIONS")])  # POST: the page's own form
 def test_options_says_which_methods_the_path_allows(server, path, allowed):
     """RFC 9110, 9.3.7: an OPTIONS answer names the methods in Allow, a CORS preflight as much as any."""
     for headers in ({}, {"Origin": "https://example.org", "Access-Control-Request-Method": "GET"}):
