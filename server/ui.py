@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timezone
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
-from werkzeug.exceptions import MethodNotAllowed
 
 from ilrs_graph import examples, formats, ontology_docs, overview, readable, result_table, shipped, void
 from ilrs_graph.namespaces import ILRS, PREFIXES
@@ -130,15 +129,19 @@ def query_page() -> Response:
 
 def _posted_query() -> str:
     """The query of the page's own form, as a browser POSTs it (asking for a page, form-encoded). Any other
-    POST, a SPARQL client's above all (Oxigraph server's endpoint is at /query), is 405 naming /sparql."""
+    POST, a SPARQL client's above all (Oxigraph server's endpoint is at /query), is told to go to /sparql:
+    415 for a body that is no form (the query itself), 406 for a form asking for query results."""
+    if request.mimetype != FORM_TYPE:
+        raise ApiError(415, NOT_THE_ENDPOINT)
     # a tie (curl's */*) goes to the results a client at Oxigraph server's endpoint would be sent
-    if request.mimetype == FORM_TYPE and negotiation.prefers_page(formats.ALL_FORMATS, formats.by_name("json")):
-        params = decoded(request_body(state_of(current_app).config.limits.max_request_bytes))
-        if "format" not in params and "output" not in params:
-            text = params.get("query", [""])[0]
-            request.environ[POSTED_QUERY] = text  # for the access line, as /sparql's
-            return text
-    raise MethodNotAllowed(["GET", "HEAD", "OPTIONS"])
+    if not negotiation.prefers_page(formats.ALL_FORMATS, formats.by_name("json")):
+        raise ApiError(406, NOT_THE_ENDPOINT)
+    params = decoded(request_body(state_of(current_app).config.limits.max_request_bytes))
+    if "format" in params or "output" in params:
+        raise ApiError(406, NOT_THE_ENDPOINT)
+    text = params.get("query", [""])[0]
+    request.environ[POSTED_QUERY] = text  # for the access line, as /sparql's
+    return text
 
 
 def ontology_page() -> Response:
