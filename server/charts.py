@@ -158,42 +158,64 @@ class JoiningRow:
 
 
 @dataclass(frozen=True)
-class TimelineChart:
+class TimelineLayout:
+    """One drawing of the partners joining, one row each in the order they joined."""
     width: float
     height: float
-    labels_width: float  # the labels' column, left of the time axis
+    labels_width: float  # the labels' column, left of the time axis; 0: each label beside its mark
     ticks: list[Tick]
     today: float | None
     rows: list[JoiningRow]
+    sources_end: Moment | None
+
+
+@dataclass(frozen=True)
+class TimelineChart:
+    """The timeline drawn two ways, the page showing the one that fits its box (style.css): ``beside``, each
+    label beside its mark, where the whole picture shows (a desktop's); ``column``, the labels in a column at
+    the left, where the box shows only part of it (a phone's 315px): beside their marks, the labels left
+    that part mostly empty, most partners having joined late, their labels far to the right."""
+    beside: TimelineLayout
+    column: TimelineLayout
     undated: list[Joining]
-    sources_end: Moment | None = None
 
 
 def timeline(joinings: list[Joining], today: date | None, newest_source: PartialDate | None = None) -> TimelineChart:
-    """One row per partner in the order they joined: its name and date in a column at the left, its mark on
-    a time axis to their right; a line at ``today`` and one at the ``newest_source``'s date (None: no line).
-    Labels beside their marks, as the picture first had them, left the first 315px a phone shows of it
-    mostly empty: most partners joined late, their labels far to the right. In a column narrow enough to
-    show whole there (:data:`TIMELINE_LABEL_ROOM`), every name and date is in view at once; a long one
-    wraps, its date kept whole, and its row is as tall as its lines."""
+    """Both drawings of the partners a source dates (:class:`TimelineChart`), time along x; a line at ``today``
+    and one at the ``newest_source``'s date (None: no line). In the column, narrow enough to show whole on
+    that phone (:data:`TIMELINE_LABEL_ROOM`), a long name wraps, its date kept whole."""
     dated = [j for j in joinings if j.since is not None]
     undated = [j for j in joinings if j.since is None]
     if not dated:
-        return TimelineChart(WIDTH, AXIS_TOP, 0.0, [], None, [], undated)
+        nothing = TimelineLayout(WIDTH, AXIS_TOP, 0.0, [], None, [], None)
+        return TimelineChart(nothing, nothing, undated)
     first = min(j.since.start.year for j in dated)
-    last = max(math.ceil(fractional_year(j.since.end)) for j in dated)
-    lines = [_name_and_date(joining.name, str(joining.since)) for joining in dated]
-    labels_width = max(_text_width(line.rstrip()) for label in lines for line in label) + 16
-    axis = TimeAxis(first, max(last, first + 1), labels_width, WIDTH - 12.0)
+    years = (first, max(first + 1, *(math.ceil(fractional_year(j.since.end)) for j in dated)))
+    column_labels = [_name_and_date(joining.name, str(joining.since)) for joining in dated]
+    labels_width = max(_text_width(line.rstrip()) for label in column_labels for line in label) + 16
+    beside_labels = [(f"{joining.name} · {joining.since}",) for joining in dated]
+    return TimelineChart(_timeline_layout(dated, years, beside_labels, 0.0, today, newest_source),
+                         _timeline_layout(dated, years, column_labels, labels_width, today, newest_source), undated)
+
+
+def _timeline_layout(dated: list[Joining], years: tuple[int, int], labels: list[tuple[str, ...]],
+                     labels_width: float, today: date | None, newest_source: PartialDate | None) -> TimelineLayout:
+    """Each partner's row, as tall as its label's lines, the years ``first``…``last`` (exclusive) on the axis:
+    its label in the column ``labels_width`` wide at the left, or, without one (0), beside its mark: right of
+    a mark in the axis's left half, left of one in its right half (the rows' order keeps labels apart)."""
+    axis = TimeAxis(*years, labels_width or 12.0, WIDTH - 12.0)
+    middle = (axis.left + axis.right) / 2
     rows = []
     top = AXIS_TOP
-    for joining, label in zip(dated, lines):
-        height = ROW + LINE * (len(label) - 1)
-        rows.append(JoiningRow(joining, top + height / 2, axis.x(joining.since.start), axis.x(joining.since.end),
-                               joining.since.precision == 3, LabelLines(4.0, top + 15, label, "start")))
+    for joining, lines in zip(dated, labels):
+        height = ROW + LINE * (len(lines) - 1)
+        x_start, x_end = axis.x(joining.since.start), axis.x(joining.since.end)
+        x, anchor = (4.0, "start") if labels_width else (x_end + 9, "start") if x_start < middle else (x_start - 9, "end")
+        rows.append(JoiningRow(joining, top + height / 2, x_start, x_end, joining.since.precision == 3,
+                               LabelLines(x, top + 15, lines, anchor)))
         top += height
-    return TimelineChart(WIDTH, top + 8, labels_width, axis.ticks(), axis.at(today), rows, undated,
-                         _sources_end(axis, newest_source))
+    return TimelineLayout(WIDTH, top + 8, labels_width, axis.ticks(), axis.at(today), rows,
+                          _sources_end(axis, newest_source))
 
 
 def _name_and_date(name: str, since: str) -> tuple[str, ...]:

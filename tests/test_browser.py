@@ -119,13 +119,13 @@ def test_the_home_page_shows_the_counts_and_three_pictures(page, server, dataset
     roadmap = overview.roadmap(dataset)
     for picture, marks in (("timeline", len(joinings)), ("network", len(network.parties)),
                            ("roadmap", len(roadmap.phases) + len([m for m in roadmap.missions if m.years]))):
-        svg = page.locator(f".chart-scroll > svg.{picture}")
+        svg = page.locator(f".chart-scroll > svg.{picture}:visible")
         assert svg.is_visible()
         box = svg.bounding_box()
         assert box["width"] > 600 and box["height"] > 250, (picture, box)
         assert svg.locator("a.mark").count() == marks, picture
     assert page.locator("svg.network .edges line").count() > 15
-    assert page.locator("svg.timeline a.mark text").first.text_content() == f"{joinings[0].name} · {joinings[0].since}"
+    assert page.locator("svg.timeline:visible a.mark text").first.text_content() == f"{joinings[0].name} · {joinings[0].since}"
     page.mouse.move(0, 0)  # off the link clicked, which a picture's mark may now lie under: none shown hovered
     screenshot(page, "home", readme=True, readme_height=3600)
 
@@ -516,34 +516,62 @@ def test_a_picture_scrolls_sideways_only_where_its_hint_says_so(page, server, wi
     assert shown >= 0.8 - 0.001  # its labels at 80% of their size at least
 
 
-# Each timeline label as the box shows it without scrolling: its words, whether it shows whole in the box
-# (or reaches out of what the box shows), its screen box and the left edge of its mark.
-TIMELINE_LABELS = """() => { const box = document.querySelector('.chart-scroll:has(> svg.timeline)').getBoundingClientRect();
-  return [...document.querySelectorAll('svg.timeline a.mark')].map(mark => {
-    const seen = mark.querySelector('text').getBoundingClientRect();
+# The timeline drawn (of its two drawings, the one shown) and each of its labels as the box shows it without
+# scrolling: its words, whether it shows whole in the box (or reaches out of what the box shows), its screen
+# box and its mark's.
+TIMELINE_LABELS = """() => { const svg = [...document.querySelectorAll('svg.timeline')].filter(svg => svg.checkVisibility());
+  if (svg.length !== 1) throw new Error(svg.length + ' timelines shown');
+  const box = svg[0].parentElement.getBoundingClientRect(), drawn = svg[0].getBoundingClientRect();
+  return {height: drawn.height, labels: [...svg[0].querySelectorAll('a.mark')].map(mark => {
+    const seen = mark.querySelector('text').getBoundingClientRect(), shape = mark.querySelector('circle, rect').getBoundingClientRect();
     return {words: mark.querySelector('text').textContent, inside: box.left <= seen.left && seen.right <= box.right,
-            seen: [seen.left, seen.top, seen.right, seen.bottom],
-            mark: mark.querySelector('circle, rect').getBoundingClientRect().left}; }); }"""
+            seen: [seen.left, seen.top, seen.right, seen.bottom], mark: [shape.left, shape.top, shape.right, shape.bottom]}; })}; }"""
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, {"width": 375, "height": 900}], ids=["desktop", "375px"])
-def test_every_partners_name_and_date_on_the_timeline_shows_whole_before_any_scrolling(page, server, dataset, viewport):
+@pytest.mark.parametrize("width", [375, 700, 960, 1024, 1280])
+def test_every_partners_name_and_date_on_the_timeline_shows_whole_before_any_scrolling(page, server, dataset, width):
     """At 375 px the box showed the picture's first 315 px, mostly empty: most partners joined late, their
-    labels beside their marks far to the right. The labels stand in a column at the left, each whole in
-    view, apart from the others and left of its mark, at a desktop's width too."""
-    page.set_viewport_size(viewport)
+    labels beside their marks far to the right. Where the box shows only part of the picture, the labels
+    stand in a column at its left; at any width, each shows whole in view, apart from the others."""
+    page.set_viewport_size({"width": width, "height": 900})
     page.goto(server)
-    labels = page.evaluate(TIMELINE_LABELS)
+    labels = page.evaluate(TIMELINE_LABELS)["labels"]
     assert [label["words"] for label in labels] == [f"{j.name} · {j.since}" for j in overview.joinings(dataset) if j.since]
     assert [label["words"] for label in labels if not label["inside"]] == []
     assert overlapping(labels, "seen") == []
-    assert all(label["seen"][2] < label["mark"] for label in labels)
-    page.locator(".chart-scroll:has(> svg.timeline)").screenshot(path=str(ARTIFACTS / f"timeline-{viewport['width']}.png"))
+    if width == 375:
+        assert all(label["seen"][2] < label["mark"][0] for label in labels)  # in the column, left of their marks
+        page.locator(".chart-scroll:has(> svg.timeline)").screenshot(path=str(ARTIFACTS / "timeline-375.png"))
+
+
+def test_on_a_desktop_each_timeline_label_stands_beside_its_mark_on_one_line(page, server, dataset):
+    """In the phone's column, on a desktop the labels stood up to 500 px from their marks, 15 of them wrapped
+    onto two lines, the picture 942 px tall: where the whole picture shows, each label is beside its mark."""
+    page.set_viewport_size(DESKTOP)
+    page.goto(server)
+    drawn = page.evaluate(TIMELINE_LABELS)
+    # from the mark to the label, on the label's side: over the mark below 0
+    gaps = {label["words"]: max(label["mark"][0] - label["seen"][2], label["seen"][0] - label["mark"][2])
+            for label in drawn["labels"]}
+    assert {words: gap for words, gap in gaps.items() if not 0 <= gap <= 12} == {}
+    assert all(label["seen"][1] < (label["mark"][1] + label["mark"][3]) / 2 < label["seen"][3] for label in drawn["labels"])
+    assert [label["words"] for label in drawn["labels"] if label["seen"][3] - label["seen"][1] > 20] == []  # one line each
+    assert drawn["height"] == pytest.approx(charts.AXIS_TOP + charts.ROW * len(drawn["labels"]) + 8)
+    page.locator(".chart-scroll:has(> svg.timeline)").screenshot(path=str(ARTIFACTS / "timeline-1280.png"))
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_one_timeline_at_a_time_is_in_the_accessibility_tree_and_no_id_is_repeated(page, server, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(server)
+    assert page.get_by_role("img", name=re.compile("^Timeline of")).count() == 1
+    ids = page.evaluate("[...document.querySelectorAll('[id]')].map(element => element.id)")
+    assert len(ids) == len(set(ids))
 
 
 # How large each label of a picture is drawn on the screen: its font size times the picture's scale there
 # (the label's box on the screen over its box in the picture's own units).
-DRAWN_SIZES = """(selector) => [...document.querySelectorAll(selector + ' a.mark text')].map(text =>
+DRAWN_SIZES = """(selector) => [...document.querySelectorAll(selector + ' a.mark text')].filter(text => text.checkVisibility()).map(text =>
   parseFloat(getComputedStyle(text).fontSize) * text.getBoundingClientRect().height / text.getBBox().height)"""
 
 

@@ -56,39 +56,53 @@ def joining(name: str, since: str | None) -> Joining:
     return Joining(f"https://w3id.org/ilrs/id/country/{name.lower()}", name, PartialDate.parse(since) if since else None)
 
 
-def test_the_timeline_gives_each_partner_its_own_row_in_order():
+def test_the_timeline_gives_each_partner_its_own_row_in_order_in_both_its_drawings():
     chart = charts.timeline([joining("Ares", "2021-06"), joining("Borea", "2021-06-20"), joining("Ceto", "2023"),
                              joining("Dione", "2024-11-30"), joining("Eos", None)], today=date(2022, 7, 2))
-    assert [row.joining.name for row in chart.rows] == ["Ares", "Borea", "Ceto", "Dione"]
-    assert [row.y for row in chart.rows] == sorted({row.y for row in chart.rows})  # one row each, top to bottom
     assert [j.name for j in chart.undated] == ["Eos"]
-    assert [t.label for t in chart.ticks if t.label] == ["2021", "2022", "2023", "2024"]
-    ares, borea, ceto, dione = chart.rows
-    assert not ares.exact and borea.exact and ares.x_start < borea.x_start < ares.x_end  # the day within the month
-    axis = chart.width - 12 - chart.labels_width
-    assert ceto.x_end - ceto.x_start == pytest.approx(axis / 4, abs=0.2)  # a year spans a year
-    assert dione.label.lines == ("Dione · 30 November 2024",)
-    # every label in the column at the left, every mark to its right
-    assert {(row.label.x, row.label.anchor) for row in chart.rows} == {(4.0, "start")}
-    assert all(row.label.box[2] <= chart.labels_width <= row.x_start for row in chart.rows)
-    assert chart.height > chart.rows[-1].y
-    ticks = {t.label: t.x for t in chart.ticks if t.label}
-    assert chart.today == pytest.approx((ticks["2022"] + ticks["2023"]) / 2, abs=1)  # the line at mid-2022
+    for drawn in (chart.beside, chart.column):
+        assert [row.joining.name for row in drawn.rows] == ["Ares", "Borea", "Ceto", "Dione"]
+        assert [row.y for row in drawn.rows] == sorted({row.y for row in drawn.rows})  # one row each, top to bottom
+        assert [t.label for t in drawn.ticks if t.label] == ["2021", "2022", "2023", "2024"]
+        ares, borea, ceto, dione = drawn.rows
+        assert not ares.exact and borea.exact and ares.x_start < borea.x_start < ares.x_end  # the day within the month
+        axis = drawn.width - 12 - (drawn.labels_width or 12)
+        assert ceto.x_end - ceto.x_start == pytest.approx(axis / 4, abs=0.2)  # a year spans a year
+        assert dione.label.lines == ("Dione · 30 November 2024",)
+        assert drawn.height > drawn.rows[-1].y
+        ticks = {t.label: t.x for t in drawn.ticks if t.label}
+        assert drawn.today == pytest.approx((ticks["2022"] + ticks["2023"]) / 2, abs=1)  # the line at mid-2022
+    # in the column, every label at the left, every mark to its right
+    assert {(row.label.x, row.label.anchor) for row in chart.column.rows} == {(4.0, "start")}
+    assert all(row.label.box[2] <= chart.column.labels_width <= row.x_start for row in chart.column.rows)
+    # beside its mark, every label, on the side of the axis with more room
+    ares, _, _, dione = chart.beside.rows
+    assert chart.beside.labels_width == 0
+    assert ares.label.anchor == "start" and ares.label.x == ares.x_end + 9      # left half: label right
+    assert dione.label.anchor == "end" and dione.label.x == dione.x_start - 9   # right half: label left
+    assert chart.beside.height == charts.AXIS_TOP + charts.ROW * 4 + 8
 
 
-def test_a_long_timeline_label_wraps_its_date_kept_whole_and_its_row_as_tall_as_its_lines():
-    """Its column shows whole in the 315 px a 375 px phone shows of the picture: a long name wraps."""
+def test_a_long_timeline_label_wraps_in_the_column_its_date_kept_whole_and_its_row_as_tall_as_its_lines():
+    """The column shows whole in the 315 px a 375 px phone shows of the picture: a long name wraps there;
+    beside its mark, where the whole picture shows, it stays on one line."""
     long_name = "National University of Sciences and Technology (Pakistan)"
     chart = charts.timeline([joining(long_name, "2024-09-05"), joining("Oman Lens", "2024-12-02"),
                              joining("Moon Village Association", "2024-07-17")], today=None)
-    wrapped, short, fitted = chart.rows
+    wrapped, short, fitted = chart.column.rows
     assert "".join(wrapped.label.lines) == f"{long_name} · 5 September 2024"  # read whole, as written
     assert len(wrapped.label.lines) > 1 and wrapped.label.lines[-1].endswith("5 September 2024")
     assert short.label.lines == ("Oman Lens · 2 December 2024",)
     assert fitted.label.lines[-1].endswith("17 July 2024")
-    assert chart.labels_width <= charts.TIMELINE_LABEL_ROOM + 16 < 315
-    tops = [row.label.box[1] for row in chart.rows]
-    assert all(above.label.box[3] <= top for above, top in zip(chart.rows, tops[1:]))  # rows apart, however tall
+    assert chart.column.labels_width <= charts.TIMELINE_LABEL_ROOM + 16 < 315
+    tops = [row.label.box[1] for row in chart.column.rows]
+    assert all(above.label.box[3] <= top for above, top in zip(chart.column.rows, tops[1:]))  # rows apart, however tall
+    assert chart.beside.rows[0].label.lines == (f"{long_name} · 5 September 2024",)
+
+
+def test_a_timeline_with_no_dated_partner_draws_none():
+    chart = charts.timeline([joining("Eos", None)], today=date(2022, 7, 2))
+    assert chart.beside.rows == chart.column.rows == [] and [j.name for j in chart.undated] == ["Eos"]
 
 
 # --- the network of agreements ----------------------------------------------------------------------------

@@ -142,7 +142,7 @@ def test_the_home_page_counts_what_the_graph_holds(client, dataset):
 
 def test_the_home_page_draws_three_pictures_and_links_everywhere_it_should(client, dataset):
     page = get(client, "/")
-    assert {"timeline-title", "network-title", "roadmap-title"} <= page.ids
+    assert {"timeline-beside-title", "timeline-column-title", "network-title", "roadmap-title"} <= page.ids
     assert "Partners joining the ILRS" in page.text and "Who signed with whom" in page.text
     assert re.search(r"The roadmap: phases and missions, 20\d\d–2050", page.text)
     for target in ("/query", "/ontology", "/data.ttl", "/data.nt", "/data.trig", "/data.nq", "/data.jsonld", "/data.rdf"):
