@@ -127,7 +127,7 @@ def test_the_home_page_shows_the_counts_and_three_pictures(page, server, dataset
     assert page.locator("svg.network .edges line").count() > 15
     assert page.locator("svg.timeline:visible a.mark text").first.text_content() == f"{joinings[0].name} · {joinings[0].since}"
     page.mouse.move(0, 0)  # off the link clicked, which a picture's mark may now lie under: none shown hovered
-    screenshot(page, "home", readme=True, readme_height=3600)
+    screenshot(page, "home", readme=True, readme_height=3400)
 
 
 def test_an_example_runs_from_the_menu_and_shows_the_right_rows(page, server, dataset):
