@@ -815,10 +815,15 @@ def test_a_copy_is_cited_as_its_originals_publisher_at_the_site_that_carries_it(
     assert "Reuters (copy at CNA), 20 October 2023" in get(client, "/id/agreement/cnsa-suparco-2023.html").text
     # recorded before by the original's publisher, with the copy's address
     assert "Space Daily (copy at copernical.com), 25 April 2024" in get(client, "/id/payload/hyperspectral-imager.html").text
+    assert "China Daily (copy at PressReader), 26 April 2024" in get(client, "/id/payload/laser-retroreflector-arrays.html").text
+    # two starting documents: the Global Times' reports, read in copies; the day is the report's, not the copy's
+    roadmap = get(client, "/id/report/global-times-roadmap-2021.html").text
+    assert "publisher Global Times" in roadmap and "published 16 June 2021" in roadmap
     [alliance] = [j for j in overview.joinings(dataset) if j.name == "African Business Alliance"]
     assert f"{xinhua}, 5 September 2024" in {claim.source.short for claim in alliance.claims}
     home = get(client, "/").text
     assert f"{xinhua} 5 September 2024" in home and "Associated Press (copy at newsbreakonline.com)" in home
+    assert "Global Times (copy at danfetv.com)" in home and "Global Times (copy at newslite.tv)" in home
     source = get(client, "/id/source/xinhua-zh-2024-09-05.html").text
     assert "copy of The Xinhua report gudianfeng.com carried on 5 September 2024" in source
     report = get(client, "/id/report/xinhua-zh-2024-09-05.html").text
