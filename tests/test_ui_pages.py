@@ -854,6 +854,29 @@ def test_a_copy_is_named_with_its_original_on_either_engine(tmp_path, engine):
     assert [claim.source.short for claim in alba.claims] == ["Agency (copy at site.example), 5 September 2024", "Own"]
 
 
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_the_home_page_counts_whose_reports_the_sources_are_and_says_how_many_are_copies(tmp_path, engine):
+    """Two sites carrying an agency's reports, and the agency's own, are one publisher: a reader asks whose
+    reports the graph rests on; the copies are counted apart."""
+    data = tmp_path / "copies.trig"
+    data.write_text("""
+        PREFIX ilrs: <https://w3id.org/ilrs/ontology/>  PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>  PREFIX ex: <http://example.org/>
+        ex:copy { ex:copy a ilrs:SourceDocument ; rdfs:label "Copy" ; dcterms:publisher ex:site ; ilrs:copyOf ex:first .
+                  ex:site rdfs:label "site.example" .  ex:first dcterms:publisher ex:agency .  ex:agency rdfs:label "Agency" . }
+        ex:other { ex:other a ilrs:SourceDocument ; rdfs:label "Other" ; dcterms:publisher ex:mirror ; ilrs:copyOf ex:second .
+                   ex:mirror rdfs:label "mirror.example" .  ex:second dcterms:publisher ex:agency .  ex:agency rdfs:label "Agency" . }
+        ex:own { ex:own a ilrs:SourceDocument ; rdfs:label "Own" ; dcterms:publisher ex:agency .  ex:agency rdfs:label "Agency" . }
+        ex:press { ex:press a ilrs:SourceDocument ; rdfs:label "Press" ; dcterms:publisher ex:paper .  ex:paper rdfs:label "Paper" . }""")
+    dataset = Dataset.open([shipped.ontology_file(), data], engine=engine)
+    counts = overview.counts(dataset)
+    assert (counts.sources, counts.publishers, counts.copies) == (4, 2, 2)
+    page = create_app(dataset=dataset).test_client().get("/").get_data(as_text=True)
+    said = re.sub(r"\s+", " ", re.search(r'id="sources-title".*?</p>', page, re.S).group(0))
+    assert ("4 documents from 2 publishers (and some that name none); 2 of the documents were read in copies on other "
+            "sites and are counted under the publisher whose report they reproduce.") in said
+
+
 def test_a_month_and_a_day_within_it_do_not_disagree(client):
     page = get(client, "/id/partnership/venezuela.html")
     assert "partner since July 2023 — Space Wiki: International Lunar Research Station" in page.text
