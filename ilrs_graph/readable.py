@@ -39,6 +39,7 @@ _REUSED_TERM_LABELS = {
     "https://schema.org/url": "web address",
     "http://www.w3.org/ns/org#subOrganizationOf": "part of",
     "https://schema.org/superEvent": "part of the event",
+    "https://schema.org/translationOfWork": "translation of",
 }
 
 _PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -31,7 +31,7 @@ COMPONENTS = {
     SH.minCount: "MinCount", SH.maxCount: "MaxCount", SH.datatype: "Datatype", SH["class"]: "Class",
     SH["in"]: "In", SH.pattern: "Pattern", SH.nodeKind: "NodeKind", SH.languageIn: "LanguageIn",
     SH.uniqueLang: "UniqueLang", SH.minInclusive: "MinInclusive", SH.minExclusive: "MinExclusive",
-    SH["or"]: "Or",
+    SH["or"]: "Or", SH.node: "Node",
 }
 
 

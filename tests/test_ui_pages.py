@@ -830,6 +830,21 @@ def test_a_copy_is_cited_as_its_originals_publisher_at_the_site_that_carries_it(
     assert "publisher Xinhua" in report and "published 5 September 2024" in report
 
 
+def test_a_relay_and_a_translation_name_the_report_they_come_from_but_are_not_cited_as_copies(client):
+    """WAM tells in its own words what the Global Times reported (prov:wasDerivedFrom), Astrocast translates
+    SpaceNews (schema:translationOfWork): their pages say so; beside facts they are cited as their own."""
+    wam = get(client, "/id/source/wam-2026-03-12.html")
+    assert "was derived from The Global Times report WAM relayed on 12 March 2026" in wam.text
+    assert "/id/report/wam-2026-03-12" in wam.links
+    relayed = get(client, "/id/report/wam-2026-03-12.html").text
+    assert "publisher Global Times" in relayed and "published" not in relayed.split("What this")[0]
+    astrocast = get(client, "/id/source/astrocast-senegal-2024.html")
+    assert "translation of SpaceNews: Senegal among new members of China's ILRS moon base project" in astrocast.text
+    assert "/id/source/spacenews-senegal-2024" in astrocast.links
+    mission = get(client, "/id/mission/change-7.html").text
+    assert "Emirates News Agency (WAM), 12 March 2026" in mission and "(copy at Emirates" not in mission
+
+
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_a_copy_is_named_with_its_original_on_either_engine(tmp_path, engine):
     """The home page's sources and the partners' table name a copy by the report it reproduces; a source
