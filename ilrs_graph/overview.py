@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from .dataset import Dataset
 from .dates import PartialDate, chronological, most_precise, newest_first
 from .namespaces import ILRS, shorten
-from .resources import ORIGINAL_PUBLISHER, Citation, cited_as, term_text
+from .resources import CITED_DATE, ORIGINAL_PUBLISHER, Citation, cited_as, term_text
 
 _PREFIXES = """PREFIX ilrs: <https://w3id.org/ilrs/ontology/>
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -100,12 +100,12 @@ ORDER BY DESC(COALESCE(?latestYear, "")) LCASE(STR(?name))""", most=40)
 # One row per source whatever unvalidated data says of it (the shapes allow one title and date). Its
 # publisher and facts are looked up for the shown ones only (sources()): at 1M quads, for all of them,
 # they took 0.6 and 0.4 s.
-SOURCES = Listing("""SELECT ?source (SAMPLE(?label) AS ?title) (SAMPLE(?date) AS ?issued) WHERE {
+SOURCES = Listing("""SELECT ?source (SAMPLE(?label) AS ?title) (SAMPLE(?issued) AS ?date) WHERE {
   ?source a ilrs:SourceDocument ; rdfs:label ?label .
-  OPTIONAL { ?source dcterms:issued ?date }
+  """ + CITED_DATE + """
 }
 GROUP BY ?source
-ORDER BY DESC(COALESCE(STR(?issued), "")) LCASE(STR(?title))""", most=150)
+ORDER BY DESC(COALESCE(STR(?date), "")) LCASE(STR(?title))""", most=150)
 
 
 @dataclass(frozen=True)
@@ -291,7 +291,7 @@ def sources(dataset: Dataset) -> list[Source]:
                 GROUP BY ?source"""):
             publishers[row["source"].value] = cited_as(term_text(row["publisher"]), _text(row.get("original")))
     found = [Source(r["source"].value, term_text(r["title"]), publishers.get(r["source"].value),
-                    _date(r.get("issued")), facts.get(r["source"].value, 0)) for r in shown]
+                    _date(r.get("date")), facts.get(r["source"].value, 0)) for r in shown]
     return newest_first(found, lambda s: s.issued, lambda s: s.label)
 
 
@@ -317,7 +317,7 @@ def joinings(dataset: Dataset) -> list[Joining]:
               OPTIONAL { ?source rdfs:label ?title }
               OPTIONAL { ?source dcterms:publisher/rdfs:label ?publisher }
               """ + ORIGINAL_PUBLISHER + """
-              OPTIONAL { ?source dcterms:issued ?issued }
+              """ + CITED_DATE + """
             }
           }
         }""")

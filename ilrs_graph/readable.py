@@ -353,7 +353,7 @@ def _citations(dataset: Dataset, sources: set[str], labels: dict[str, str]) -> d
           OPTIONAL {{ ?source rdfs:label ?title }}
           OPTIONAL {{ ?source dcterms:publisher/rdfs:label ?publisher }}
           {resources.ORIGINAL_PUBLISHER}
-          OPTIONAL {{ ?source dcterms:issued ?issued }}
+          {resources.CITED_DATE}
         }}""")
     found = {}
     for row in rows:

@@ -38,6 +38,11 @@ class Value:
 # The publisher of the report a source copies (ilrs:copyOf), as an OPTIONAL pattern on ``?source``
 ORIGINAL_PUBLISHER = ("OPTIONAL { ?source <https://w3id.org/ilrs/ontology/copyOf>/<http://purl.org/dc/terms/publisher>"
                       "/<http://www.w3.org/2000/01/rdf-schema#label> ?originalPublisher }")
+# The date a ?source is cited with (?issued): that of the report it copies where it is a copy and that
+# report has one (a copy's own date, if any, is when the site carried it), else its own.
+CITED_DATE = ("OPTIONAL { ?source <http://purl.org/dc/terms/issued> ?ownDate } "
+              "OPTIONAL { ?source <https://w3id.org/ilrs/ontology/copyOf>/<http://purl.org/dc/terms/issued> ?originalDate } "
+              "BIND (COALESCE(?originalDate, ?ownDate) AS ?issued)")
 
 
 def cited_as(publisher: str | None, original_publisher: str | None) -> str | None:

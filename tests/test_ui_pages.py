@@ -819,6 +819,8 @@ def test_a_copy_is_cited_as_its_originals_publisher_at_the_site_that_carries_it(
     # two starting documents: the Global Times' reports, read in copies; the day is the report's, not the copy's
     roadmap = get(client, "/id/report/global-times-roadmap-2021.html").text
     assert "publisher Global Times" in roadmap and "published 16 June 2021" in roadmap
+    # a copy without a date of its own is cited with its original's, beside facts and in the home page's list
+    assert "Global Times (copy at danfetv.com), 16 June 2021" in get(client, "/id/programme/ilrs.html").text
     [alliance] = [j for j in overview.joinings(dataset) if j.name == "African Business Alliance"]
     assert f"{xinhua}, 5 September 2024" in {claim.source.short for claim in alliance.claims}
     home = get(client, "/").text
