@@ -64,6 +64,7 @@ def _preflight() -> Response | None:
         return None
     response = current_app.make_default_options_response()
     response.status_code = 204
+    del response.headers["Content-Type"]  # Flask's default; a 204 has no body to have a type
     return response
 
 
