@@ -1,6 +1,7 @@
 """What every request must keep to before a view reads it: a Host header (HTTP/1.1), the size of its
 headers, and paths taken as they are written. (The body's size is checked where it is read:
-parameters.request_body; the request line's, by gunicorn as it reads it: request_line_too_long.)"""
+parameters.request_body; the request line's and headers' past its ceilings, by gunicorn as it reads them:
+request_line_too_long, headers_too_large_to_read.)"""
 
 from __future__ import annotations
 
@@ -48,6 +49,13 @@ REQUEST_LINE_LIMIT = 8190
 def fits_a_request_line(url: str) -> bool:
     """Whether a GET of ``url`` (as url_for writes it) is read by this server rather than refused (414)."""
     return len(f"GET {url} HTTP/1.1") <= REQUEST_LINE_LIMIT
+
+
+def headers_too_large_to_read(max_header_bytes: int) -> ApiError:
+    """Past gunicorn's ceilings for header fields (their number, or one's size: set well above
+    ``max_header_bytes``, which the app measures), the request is refused unread."""
+    return ApiError(431, "The request's headers are larger than this server reads (too many fields, or one too "
+                         f"long); this endpoint accepts at most {max_header_bytes:,} bytes of them.")
 
 
 def request_line_too_long(limit: int) -> ApiError:

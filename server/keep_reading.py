@@ -19,12 +19,12 @@ import select
 import threading
 
 from gunicorn.http.body import ChunkedReader
-from gunicorn.http.errors import LimitRequestLine
+from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
 from gunicorn.workers.gthread import ThreadWorker
 from werkzeug import Response
 
 from .errors import as_text
-from .guards import request_line_too_long
+from .guards import headers_too_large_to_read, request_line_too_long
 from .idle_clients import limit_idleness, linger_before_closing
 from .state import state_of
 from .web import REFUSAL, SECURITY_HEADERS, AccessLog
@@ -37,8 +37,8 @@ KEEP_READING_MS = 2
 class KeepReadingThreadWorker(ThreadWorker):
     """gunicorn's threaded worker, keeping a thread on a connection that keeps asking (and letting a
     client that goes quiet mid-request go, and closing in the connection's own thread:
-    idle_clients.py; closing after an oversized body; and refusing a request line too long in the
-    endpoint's words)."""
+    idle_clients.py; closing after an oversized body; and refusing a request line or headers too large in
+    the endpoint's words)."""
 
     def init_process(self) -> None:
         self._waiting = 0  # connections handed to the pool and not yet taken by a thread
@@ -63,12 +63,15 @@ class KeepReadingThreadWorker(ThreadWorker):
         return super().handle_request(req, conn)
 
     def handle_error(self, req, client, addr, exc) -> None:
-        """A request line longer than gunicorn reads gets 414 with the endpoint's message, in plain text (its
-        Accept header is not read), and an access line, whose method and target are "-" (unread too). The
-        other requests gunicorn cannot read it answers itself, in HTML."""
-        if not isinstance(exc, LimitRequestLine):
+        """A request line or headers larger than gunicorn reads get 414 or 431 with the endpoint's message,
+        in plain text (the Accept header is not read), and an access line, whose method and target are "-"
+        (unread too). The other requests gunicorn cannot read (not HTTP) it answers itself, in HTML."""
+        if isinstance(exc, LimitRequestLine):
+            refusal = request_line_too_long(self.cfg.limit_request_line)
+        elif isinstance(exc, LimitRequestHeaders):
+            refusal = headers_too_large_to_read(state_of(self.wsgi).config.limits.max_header_bytes)
+        else:
             return super().handle_error(req, client, addr, exc)
-        refusal = request_line_too_long(self.cfg.limit_request_line)
         answer = Response(as_text(refusal), status=refusal.status, mimetype="text/plain", headers={
             "Connection": "close", "Access-Control-Allow-Origin": state_of(self.wsgi).config.cors_origin,
             **SECURITY_HEADERS})

@@ -74,9 +74,9 @@ def serve(app: Flask, *, host: str, port: int, workers: int, timeout: int = 60) 
         # answers to go out; 10 s when the limit is shorter (an operator's review: a 25-s limit was cut at 10).
         "graceful_timeout": max(10, math.ceil(limits.timeout_seconds) + GRACE_SECONDS),
         "keepalive": 5,
-        # gunicorn's own ceilings: the request line at its most (0 would read one without end),
-        # answered beyond in our words (keep_reading.py); header fields high enough that
-        # limits.max_header_bytes is checked by the app (beyond them gunicorn answers itself, in HTML).
+        # gunicorn's own ceilings, answered beyond in our words (keep_reading.py): the request line at its
+        # most (0 would read one without end); header fields high enough that limits.max_header_bytes is
+        # checked by the app.
         "limit_request_line": REQUEST_LINE_LIMIT,
         "limit_request_fields": 200,
         "limit_request_field_size": 4 * limits.max_header_bytes,

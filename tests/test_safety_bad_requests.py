@@ -108,9 +108,7 @@ def test_an_absurd_accept_header_gets_an_answer_or_a_406(served, accept):
 
 
 @pytest.mark.parametrize("head", [
-    b"GET /healthz HTTP/1.1\r\nX-Huge: " + b"z" * 100_000,             # a field past gunicorn's ceiling
     b"GET /sparql?query=\xff\xfe HTTP/1.1",                           # raw bytes that are not a URL
-    b"GET /healthz HTTP/1.1\r\n" + b"\r\n".join(b"X-%d: 1" % i for i in range(300)),  # past 200 fields
     b"GET /sparql HTTP/9.9",
 ])
 def test_requests_that_are_not_valid_http_are_refused_by_gunicorn_with_a_4xx(served, head):
@@ -143,6 +141,21 @@ def test_a_request_line_too_long_gets_a_414_in_the_endpoints_words_saying_to_pos
         b"(application/x-www-form-urlencoded).\n"), content
     assert re.search(r'^.*INFO\] ilrs_server\.access: 127\.0\.0\.1 "- -" 414 \d+ \d+\.\dms '
                      r'message="The request line \(method, URL and HTTP version\) is longer than 8,190 bytes',
+                     served.log.read_text(), re.MULTILINE)
+
+
+@pytest.mark.parametrize("head", [
+    b"GET /healthz HTTP/1.1\r\nX-Huge: " + b"z" * 100_000,             # a field past gunicorn's ceiling
+    b"GET /healthz HTTP/1.1\r\n" + b"\r\n".join(b"X-%d: 1" % i for i in range(300)),  # past 200 fields
+])
+def test_headers_past_what_gunicorn_reads_get_a_431_in_the_endpoints_words(served, head):
+    """Headers within gunicorn's ceilings are measured by the app (431 past max_header_bytes); past them
+    gunicorn stops reading, and the client is told the same, in plain text, with an access line."""
+    status, headers, content = send(served, head)
+    assert status == 431 and headers["content-type"] == "text/plain; charset=utf-8", content
+    assert content.startswith(b"431 ") and b"this endpoint accepts at most 16,384 bytes of them" in content, content
+    assert re.search(r'^.*INFO\] ilrs_server\.access: 127\.0\.0\.1 "- -" 431 \d+ \d+\.\dms '
+                     r'message="The request.s headers are larger than this server reads',
                      served.log.read_text(), re.MULTILINE)
 
 
