@@ -226,8 +226,8 @@ def _read(text: str, max_depth: int) -> QueryPlan:
 # without backslashes or long strings; everything else of the text is the query's code.
 _LITERALS = re.compile(r"""(\#[^\n]*)|("[^"\n]*"?|'[^'\n]*'?|<[^<>"{}|^`\\\x00-\x20]*>)""")
 _IRI_MARK, _STRING_MARK = "\x01", "\x02"  # what stands for an IRI and a string in the code
-# In the code (ASCII: no case folds past it; literals marked): one declaration of the prologue; the form after it; the words
-# after it that only the full read may judge; a number past any count.
+# In the code (ASCII, so that no case folds past it; literals marked): one declaration of the prologue;
+# the form after it; the words after it that only the full read may judge; a number past any count.
 _DECLARATION = re.compile(r"\s*(?:(PREFIX)(?![\w.\-:])\s*([A-Za-z][\w.\-]*)?:|BASE)\s*\x01", re.I)
 _FORM = re.compile(r"\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w.\-:])", re.I)
 _FULL_READ_WORDS = re.compile(
