@@ -66,6 +66,23 @@ def test_an_escaped_character_in_a_prefixed_name_starts_no_comment_or_string(esc
     assert normal_form(one) != normal_form(other)
 
 
+def test_a_comment_ends_at_a_carriage_return_as_oxigraph_ends_it():
+    """SPARQL ends a comment at the end of a line, CR or LF (Oxigraph does: it ran the SERVICE after
+    '#c\\r', posting the query to the address named); read on to the LF, the comment hid the SERVICE, and
+    from the normal form the difference between two queries (the cache would give one the other's answer)."""
+    with pytest.raises(QueryError, match="SERVICE"):
+        analyse("SELECT * WHERE { ?s ?p ?o #c\rSERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    one, other = (f"SELECT * WHERE {{ ?s ?p ?o #c\r FILTER(?o = {value}) }}" for value in (1, 2))
+    assert normal_form(one) != normal_form(other)
+
+
+@pytest.mark.parametrize("count", ["²", "①", "٣"])
+def test_a_digit_sparql_does_not_count_with_is_no_count_and_no_crash(count):
+    """Python's str.isdigit takes '²' and '①', which int() cannot read (a ValueError, not a QueryError: a
+    500 from the endpoint); SPARQL counts in ASCII digits only, so the engine reports the syntax error."""
+    assert analyse(f"SELECT * WHERE {{ ?s ?p ?o }} LIMIT {count}").form == "SELECT"
+
+
 def normal_form(text: str) -> str:
     return analyse(text).normal_form
 
