@@ -222,6 +222,9 @@ def _name_and_date(name: str, since: str) -> tuple[str, ...]:
     """"name · date" on lines of :data:`TIMELINE_LABEL_ROOM` at most: the date whole, on the name's last line
     where it fits there, on a line of its own otherwise."""
     lines = _wrapped(f"{name} ·", TIMELINE_LABEL_ROOM)
+    if len(lines) > 1 and lines[-1] == "·":  # the dot cut off alone: it goes down with the name's last word
+        head, _, word = lines[-2].rstrip().rpartition(" ")
+        lines = lines[:-2] + ((head + " ",) if head else ()) + (f"{word} ·",)
     last = f"{lines[-1]} {since}"
     return lines[:-1] + ((last,) if _text_width(last) <= TIMELINE_LABEL_ROOM else (lines[-1] + " ", since))
 

@@ -100,6 +100,17 @@ def test_a_long_timeline_label_wraps_in_the_column_its_date_kept_whole_and_its_r
     assert chart.beside.rows[0].label.lines == (f"{long_name} · 5 September 2024",)
 
 
+def test_a_wrapped_timeline_label_keeps_its_dot_with_the_name():
+    """At 375 px "Space Science and Geospatial Institute ·" wrapped before its dot, which then began the date's
+    line ("· 5 April 2024"): the dot goes down with the name's last word."""
+    chart = charts.timeline([joining("Space Science and Geospatial Institute", "2024-04-05"),
+                             joining("African Space Development Foundation", "2024-09-05")], today=None)
+    for row in chart.column.rows:
+        assert "".join(row.label.lines) == f"{row.joining.name} · {row.joining.since}"  # read whole, as written
+        assert not any(line.startswith("·") for line in row.label.lines), row.label.lines
+        assert all(charts._text_width(line.rstrip()) <= charts.TIMELINE_LABEL_ROOM for line in row.label.lines)
+
+
 def test_a_timeline_with_no_dated_partner_draws_none():
     chart = charts.timeline([joining("Eos", None)], today=date(2022, 7, 2))
     assert chart.beside.rows == chart.column.rows == [] and [j.name for j in chart.undated] == ["Eos"]
