@@ -105,9 +105,9 @@ class QueryPlan:
 
 
 _TOKEN = re.compile(
-    r"""(?P<space>(?:\s+|\#[^\n]*)++)
+    r"""(?P<space>(?:\s+|\#[^\r\n]*)++)
       | (?P<long_string>"{3}|'{3})
-      | (?P<string>"(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?)
+      | (?P<string>"(?:[^"\\\r\n]|\\.)*"?|'(?:[^'\\\r\n]|\\.)*'?)
       | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
       | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040\u00c0-\uffff]+)
       | (?P<word>[A-Za-z_]\w*+(?![.\-:\u00c0-\uffff])|_\w*)
@@ -118,6 +118,8 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+# A comment, and a short string, ends at the end of its line, a line feed or a carriage return (SPARQL
+# 1.1, 19.4 and 19.8: Oxigraph ends them there; read on to a line feed, "#c\rSERVICE…" hid the SERVICE).
 # Read so that the time stays linear in the query's length, whatever it holds:
 # - a short string left open runs to the end of its line: the engine refuses it (no other token starts
 #   with a quote), and a quote within it does not start another string reading to the end again;
@@ -224,7 +226,7 @@ def _read(text: str, max_depth: int) -> QueryPlan:
 
 # For _read_common: comments (group 1), and strings and IRIs (group 2), as _TOKEN reads them in a text
 # without backslashes or long strings; everything else of the text is the query's code.
-_LITERALS = re.compile(r"""(\#[^\n]*)|("[^"\n]*"?|'[^'\n]*'?|<[^<>"{}|^`\\\x00-\x20]*>)""")
+_LITERALS = re.compile(r"""(\#[^\r\n]*)|("[^"\r\n]*"?|'[^'\r\n]*'?|<[^<>"{}|^`\\\x00-\x20]*>)""")
 _IRI_MARK, _STRING_MARK = "\x01", "\x02"  # what stands for an IRI and a string in the code
 # In the code (ASCII, so that no case folds past it; literals marked): one declaration of the prologue;
 # the form after it; the words after it that only the full read may judge; a number past any count.
@@ -309,7 +311,7 @@ def _count_after(tokens: list[tuple[str, str, int]], keyword: int) -> int:
     """The number written after the keyword token at index ``keyword`` (comments between left out; its
     digits are one token each), or 0; a number too long to read is taken as more than any count."""
     index, digits = keyword + 1, ""
-    while index < len(tokens) and tokens[index][0] == "other" and tokens[index][1].isdigit() \
+    while index < len(tokens) and tokens[index][0] == "other" and tokens[index][1] in "0123456789" \
             and (not digits or tokens[index][2] == tokens[index - 1][2] + 1):
         digits += tokens[index][1]
         index += 1

@@ -135,7 +135,7 @@ PIECES = DECLARATIONS + ["?ex:a", "$ex:b", '"s"@ex:c', "ex.:d",
           "SERVICE", "service", "Service:x", "1SERVICE", "a.SERVICE", "?x.SERVICE", "NOW()", "rand", "STRUUID", "INSERT",
           "WITH", "ADD", "LIMIT 10", "OFFSET 99999999999999999999", "LIMIT 0009223372036854775808", "SELECT", "ASK",
           "CONSTRUCT", "DESCRIBE", "select*", "SELECT:", "SELECT.x", "WHERE", "{", "}", "(", ")", "[", "]", ".", ";",
-          "?s", "?o", "a", "<urn:s>", "<http://x/#f>", "< 5", "<", ">", '"a # b"', "'it'", '"open', '"open ', "# comment\n",
+          "?s", "?o", "a", "<urn:s>", "<http://x/#f>", "< 5", "<", ">", '"a # b"', "'it'", '"open', '"open ', "# comment\n", "#c\r", '"a\r',
           "#", "\n", "\t", "\x1c", "\u00a0", "\r\n", "é", "ſELECT", "\u212aey", "\u00e9x:a", '""', "''", "?", "@"]
 TEXTS = st.lists(st.sampled_from(PIECES), max_size=25).flatmap(
     lambda pieces: st.lists(st.sampled_from(["", " ", "\n"]), min_size=len(pieces), max_size=len(pieces)).map(

@@ -59,6 +59,7 @@ QUERIES = [
     ("ASK { ?s ?p ?o OPTIONAL { SERVICE <TRAP> { ?s ?q ?r } } }", 400, "SERVICE"),
     ("PREFIX ex: <urn:x:> SELECT * WHERE { ?s ?p ex:a\\# . SERVICE <TRAP> { ?s ?p ?o } }", 400, "SERVICE"),
     ("PREFIX ex: <urn:x:> SELECT * WHERE { ?s ?p ex:a\\' . SERVICE <TRAP> { ?s ?p ?o } }", 400, "SERVICE"),
+    ('SELECT * WHERE { ?s ?p "a\r . SERVICE <TRAP> { ?s ?p ?o } }', 400, "SERVICE"),  # a string ends at a CR
     ("CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <TRAP> { ?s ?p ?o } }", 400, "SERVICE"),
     ("SELECT * FROM <TRAP> WHERE { ?s ?p ?o }", 400, "FROM"),
     ("SELECT * FROM NAMED <TRAP> WHERE { GRAPH ?g { ?s ?p ?o } }", 400, "FROM NAMED"),
