@@ -40,6 +40,7 @@ _REUSED_TERM_LABELS = {
     "http://www.w3.org/ns/org#subOrganizationOf": "part of",
     "https://schema.org/superEvent": "part of the event",
     "https://schema.org/translationOfWork": "translation of",
+    "http://www.w3.org/ns/prov#wasDerivedFrom": "based on",  # a relay's report; PROV's "was derived from" is jargon
 }
 
 _PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

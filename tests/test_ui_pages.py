@@ -834,9 +834,12 @@ def test_a_copy_is_cited_as_its_originals_publisher_at_the_site_that_carries_it(
 
 def test_a_relay_and_a_translation_name_the_report_they_come_from_but_are_not_cited_as_copies(client):
     """WAM tells in its own words what the Global Times reported (prov:wasDerivedFrom), Astrocast translates
-    SpaceNews (schema:translationOfWork): their pages say so; beside facts they are cited as their own."""
+    SpaceNews (schema:translationOfWork): their pages say so in plain words, as "copy of" does (PROV's
+    "was derived from" read as jargon, and as the one verb among the fact names); beside facts they are
+    cited as their own."""
     wam = get(client, "/id/source/wam-2026-03-12.html")
-    assert "was derived from The Global Times report WAM relayed on 12 March 2026" in wam.text
+    assert "based on The Global Times report WAM relayed on 12 March 2026" in wam.text
+    assert "derived" not in wam.text
     assert "/id/report/wam-2026-03-12" in wam.links
     relayed = get(client, "/id/report/wam-2026-03-12.html").text
     assert "publisher Global Times" in relayed and "published" not in relayed.split("What this")[0]
