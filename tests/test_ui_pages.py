@@ -850,6 +850,18 @@ def test_a_relay_and_a_translation_name_the_report_they_come_from_but_are_not_ci
     assert "Emirates News Agency (WAM), 12 March 2026" in mission and "(copy at Emirates" not in mission
 
 
+def test_linked_from_says_in_plain_words_how_to_read_a_line_with_one_of_its_own(client):
+    """"← copy of ILRS welcomes…" on the report's page reads backwards, and "as the value of a property" is
+    jargon: a reader is shown what one of the lines says, in the words the other page uses."""
+    copy = "ILRS welcomes new global cooperation partners (Xinhua, 5 September 2024)"
+    report = "The Xinhua report gudianfeng.com carried on 5 September 2024"
+    text = get(client, "/id/report/xinhua-zh-2024-09-05.html").text
+    assert f"“← copy of {copy}” means that the page of {copy} gives “copy of {report}”" in text
+    assert "value of a property" not in text
+    assert "“← country Orbital Space” means that the page of Orbital Space gives “country United Arab Emirates”" in get(
+        client, "/id/country/united-arab-emirates.html").text
+
+
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_a_copy_is_named_with_its_original_on_either_engine(tmp_path, engine):
     """The home page's sources and the partners' table name a copy by the report it reproduces; a source
