@@ -117,6 +117,7 @@ class Counts:
     sources: int
     publishers: int  # distinct names of the publishers whose reports the sources are (a copy's: its original's)
     copies: int  # sources that reproduce another publisher's report (ilrs:copyOf)
+    unpublished: int  # sources that name no publisher (the shapes allow it)
     newest_source: PartialDate | None  # the latest publication date of a source
     programme: str | None  # the programme the partners are partners of
     facts: int  # distinct triples stated by source documents
@@ -233,6 +234,7 @@ def counts(dataset: Dataset) -> Counts:
           (SAMPLE(?ofProgramme) AS ?programme) (COUNT(DISTINCT ?instrument) AS ?instruments)
           (COUNT(DISTINCT ?mission) AS ?missions) (COUNT(DISTINCT ?source) AS ?sources)
           (COUNT(DISTINCT ?publisherName) AS ?publishers) (COUNT(DISTINCT ?copy) AS ?copies)
+          (COUNT(DISTINCT ?unpublished) AS ?unpublishedSources)
         WHERE {
           { ?partnership a ilrs:Partnership ; org:member ?partner ; org:organization ?ofProgramme
             OPTIONAL { ?partner a ilrs:Country BIND (?partner AS ?partnerCountry) } }
@@ -240,6 +242,7 @@ def counts(dataset: Dataset) -> Counts:
           UNION { ?mission a ilrs:Mission }
           UNION { ?source a ilrs:SourceDocument }
           UNION { ?copy a ilrs:SourceDocument ; ilrs:copyOf ?reproduced }
+          UNION { ?unpublished a ilrs:SourceDocument FILTER NOT EXISTS { ?unpublished dcterms:publisher ?anyPublisher } }
           UNION {  # the publishers first: joined with every label, 0.6 s at 1M quads; so, 0.05 s
             # whose report each source is: a copy's is the publisher of the report it reproduces, not the site
             { SELECT DISTINCT ?publisher WHERE {
@@ -257,9 +260,10 @@ def counts(dataset: Dataset) -> Counts:
     newest = dataset.select(_PREFIXES + """
         SELECT (MAX(STR(?issued)) AS ?newest) WHERE { ?source a ilrs:SourceDocument ; dcterms:issued ?issued }""")[0]
     number = {name: int(row[name].value) for name in ("partners", "partnerCountries", "instruments", "missions", "sources",
-                                                      "publishers", "copies")}
+                                                      "publishers", "copies", "unpublishedSources")}
     return Counts(number["partners"], number["partnerCountries"], number["instruments"], number["missions"],
-                  number["sources"], number["publishers"], number["copies"], _date(newest.get("newest")),
+                  number["sources"], number["publishers"], number["copies"],
+                  number["unpublishedSources"], _date(newest.get("newest")),
                   row["programme"].value if "programme" in row else None, facts=int(facts["facts"].value))
 
 

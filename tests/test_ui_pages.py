@@ -905,8 +905,24 @@ def test_the_home_page_counts_whose_reports_the_sources_are_and_says_how_many_ar
     assert (counts.sources, counts.publishers, counts.copies) == (4, 2, 2)
     page = create_app(dataset=dataset).test_client().get("/").get_data(as_text=True)
     said = re.sub(r"\s+", " ", re.search(r'id="sources-title".*?</p>', page, re.S).group(0))
-    assert ("4 documents from 2 publishers (and some that name none); 2 of the documents were read in copies on other "
+    assert ("4 documents from 2 publishers; 2 of the documents were read in copies on other "
             "sites and are counted under the publisher whose report they reproduce.") in said
+
+
+def test_the_home_page_says_how_many_sources_name_no_publisher_only_where_some_do(client, tmp_path):
+    """It said "(and some that name none)" of the shipped sources, every one of which names its publisher."""
+    said = get(client, "/").text
+    assert "that name none" not in said and "that names none" not in said
+    data = tmp_path / "unnamed.trig"
+    data.write_text("""
+        PREFIX ilrs: <https://w3id.org/ilrs/ontology/>  PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>  PREFIX ex: <http://example.org/>
+        ex:press { ex:press a ilrs:SourceDocument ; rdfs:label "Press" ; dcterms:publisher ex:paper .  ex:paper rdfs:label "Paper" . }
+        ex:leaflet { ex:leaflet a ilrs:SourceDocument ; rdfs:label "Leaflet" . }""")
+    dataset = Dataset.open([shipped.ontology_file(), data])
+    assert overview.counts(dataset).unpublished == 1
+    page = Page(create_app(dataset=dataset).test_client().get("/").get_data(as_text=True))
+    assert "2 documents from 1 publisher (and 1 that names none)." in page.text
 
 
 def test_a_month_and_a_day_within_it_do_not_disagree(client):
