@@ -423,6 +423,19 @@ def test_the_partners_table_is_three_columns_on_a_desktop_and_a_card_a_partner_o
         table.locator("xpath=..").screenshot(path=str(ARTIFACTS / f"partners-{width}.png"))
 
 
+@pytest.mark.parametrize("width", [1280, 375])
+def test_every_date_in_the_home_pages_tables_stands_on_one_line(page, server, width):
+    """The sources' "Published" column, the agreements' "Signed": "13 April" over "2026" on a desktop."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(server)
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    dates = page.locator("main table time")
+    assert dates.count() > 100
+    broken = page.evaluate("""() => [...document.querySelectorAll('main table time')]
+        .filter(time => time.getClientRects().length > 1).map(time => time.textContent)""")
+    assert broken == []
+
+
 def test_a_copy_in_the_partners_table_is_cited_as_whose_report_it_is_and_leads_to_the_copy(page, server):
     """gudianfeng.com's repost of Xinhua alone dates the African Business Alliance's joining: the reader sees
     Xinhua, where it was read, and reaches the copy's page, which links to the report it reproduces."""
