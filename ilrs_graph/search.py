@@ -190,13 +190,16 @@ def _starts_with_words(name: list[str], wanted: str) -> bool:
 
 def _suggestions(index: NameIndex, typed: tuple[str, ...]) -> tuple[Suggestion, ...]:
     """For each word typed that begins no word of any name, and is not a short one among several, the
-    closest words of the names."""
+    closest words of the names; not one another begins ("azerbaijans" beside "azerbaijan"), whose names
+    the shorter finds too."""
     close = []
     for word in typed:
         if (len(typed) == 1 or len(word) >= SHORTEST_WORD_TO_SUGGEST_FOR) \
                 and not any(known.startswith(word) for known in index.vocabulary):
             close += difflib.get_close_matches(word, index.vocabulary, n=3, cutoff=SUGGESTION_CUTOFF)
-    return tuple(Suggestion(word, index.vocabulary[word]) for word in dict.fromkeys(close))
+    close = list(dict.fromkeys(close))
+    return tuple(Suggestion(word, index.vocabulary[word]) for word in close
+                 if not any(word != other and word.startswith(other) for other in close))
 
 
 def _index(dataset: Dataset) -> NameIndex:

@@ -141,12 +141,18 @@ def test_a_suggestion_and_the_text_typed_come_with_the_language_of_the_names_the
     assert search.find(dataset, "Pakistn").language is None
 
 
+def test_a_suggestion_another_one_begins_is_left_out(dataset):
+    """"Did you mean azerbaijan or azerbaijans?" ("Azerbaijan's", folded): a word typed need only begin a word
+    of a name, so the first finds all the second would, and a reader wonders what the difference is."""
+    assert [s.word for s in search.find(dataset, "Azerbajan").suggestions] == ["azerbaijan"]
+
+
 def test_a_short_word_among_several_brings_no_suggestions_alone_it_does(dataset):
     """A review typed "Mohammed bin Rashid" and was offered "bian, in, basin": a word of three letters is close
     enough for difflib only by a letter missing or added, which also makes "nsa" close to "nasa". Among
     several words, such a word is mostly a particle of a name; typed alone, it is the name misspelt."""
     assert search.find(dataset, "Mohammed bin Rashid").suggestions == ()
-    assert [s.word for s in search.find(dataset, "Mohammed bin Rashid Space Centre").suggestions] == ["center", "centers"]
+    assert [s.word for s in search.find(dataset, "Mohammed bin Rashid Space Centre").suggestions] == ["center"]
     assert "nasa" in [s.word for s in search.find(dataset, "nsa").suggestions]
     assert "cgtn" in [s.word for s in search.find(dataset, "cgn").suggestions]
 
