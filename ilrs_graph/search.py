@@ -70,9 +70,12 @@ class Match:
 
 class Suggestion(NamedTuple):
     """A word of the names close to a word typed, with its language: that of every name holding it, when
-    they are all in one other than English (None otherwise), so that a page can mark "лавочкина" as Russian."""
+    they are all in one other than English (None otherwise), so that a page can mark "лавочкина" as Russian;
+    and the text to look for instead, the words typed with this one in place of the one it is close to
+    ("university of sharjah" for "Univercity of Sharjah"), so that a reader is offered the name."""
     word: str
     language: str | None
+    instead: str
 
 
 @dataclass(frozen=True)
@@ -192,13 +195,13 @@ def _suggestions(index: NameIndex, typed: tuple[str, ...]) -> tuple[Suggestion, 
     """For each word typed that begins no word of any name, and is not a short one among several, the
     closest words of the names; not one another begins ("azerbaijans" beside "azerbaijan"), whose names
     the shorter finds too."""
-    close = []
+    close: dict[str, str] = {}  # a close word → the text with it in place of the word typed
     for word in typed:
         if (len(typed) == 1 or len(word) >= SHORTEST_WORD_TO_SUGGEST_FOR) \
                 and not any(known.startswith(word) for known in index.vocabulary):
-            close += difflib.get_close_matches(word, index.vocabulary, n=3, cutoff=SUGGESTION_CUTOFF)
-    close = list(dict.fromkeys(close))
-    return tuple(Suggestion(word, index.vocabulary[word]) for word in close
+            for near in difflib.get_close_matches(word, index.vocabulary, n=3, cutoff=SUGGESTION_CUTOFF):
+                close.setdefault(near, " ".join(near if each == word else each for each in typed))
+    return tuple(Suggestion(word, index.vocabulary[word], instead) for word, instead in close.items()
                  if not any(word != other and word.startswith(other) for other in close))
 
 

@@ -128,7 +128,7 @@ def test_at_most_the_first_matches_are_given_and_more_is_said(dataset):
 
 def test_a_misspelt_word_finding_nothing_brings_the_closest_words(dataset):
     found = search.find(dataset, "Pakistn")
-    assert found.matches == [] and found.suggestions[0] == ("pakistan", None)
+    assert found.matches == [] and found.suggestions[0] == ("pakistan", None, "pakistan")
 
 
 def test_a_suggestion_and_the_text_typed_come_with_the_language_of_the_names_they_are_in(dataset):
@@ -136,7 +136,7 @@ def test_a_suggestion_and_the_text_typed_come_with_the_language_of_the_names_the
     named like “лавочкна”" were read in an English voice. A word of English names, or of names in several
     languages, has none; nor has text found in names of several languages."""
     misspelt = search.find(dataset, "лавочкна")
-    assert misspelt.suggestions == (("лавочкина", "ru"),) and misspelt.language == "ru"
+    assert [s[:2] for s in misspelt.suggestions] == [("лавочкина", "ru")] and misspelt.language == "ru"
     assert search.find(dataset, "贝尔格莱德").language == "zh" and search.find(dataset, "belgrade").language == "en"
     assert search.find(dataset, "Pakistn").language is None
 
@@ -194,6 +194,17 @@ def test_the_page_lists_the_matches_linked_to_their_pages(client):
         assert empty.status_code == 200 and 'name="q"' in empty.get_data(as_text=True) and "alert" not in empty.get_data(as_text=True)
     nothing = client.get("/search?q=Pakistn", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "Nothing is named like “Pakistn”" in nothing and 'Did you mean <a href="/search?q=pakistan">pakistan</a>' in nothing
+
+
+def test_a_suggestion_for_one_word_of_several_leads_to_them_all_with_that_one_mended(client):
+    """"Univercity of Sharjah" offered "university", which listed every university: a reader who misspelt a
+    word of a name is offered the name."""
+    nothing = client.get("/search?q=Univercity+of+Sharjah", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'Did you mean <a href="/search?q=university+of+sharjah">university of sharjah</a>?' in nothing
+    mended = client.get("/search?q=university+of+sharjah", headers={"Accept": "application/json"}).get_json()
+    assert mended["matches"][0]["name"] == "University of Sharjah"
+    # a program still gets the words, as before
+    assert client.get("/search?q=Univercity+of+Sharjah&format=json").get_json()["suggestions"] == ["university"]
 
 
 def test_a_program_gets_json_with_an_etag_from_any_site(client):
