@@ -67,6 +67,7 @@ def test_our_refusal_reaches_the_user_through_their_store(ours, theirs):
 
 def test_a_store_pointed_at_query_as_oxigraph_lays_out_its_endpoint_is_told_where_ours_is(ours, theirs):
     """Oxigraph server answers SPARQL at /query; here that is the query page, which a store's POST (it follows
-    no redirect) is refused with the endpoint's address, shown to the user in their store's answer."""
+    no redirect; the query as its body) is refused (415) with the endpoint's address, shown to the user in their
+    store's answer."""
     failed = their_answer(theirs, f"SELECT * WHERE {{ SERVICE <{ours}query> {{ ?s {LABEL} ?label }} }}")
-    assert "405" in failed.text and "the SPARQL endpoint is /sparql" in failed.text
+    assert "415" in failed.text and "the SPARQL endpoint is /sparql" in failed.text
