@@ -28,7 +28,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NS = {"rdfs": "http://www.w3.org/2000/01/rdf-schema#", "dcterms": "http://purl.org/dc/terms/",
       "org": "http://www.w3.org/ns/org#", "schema": "https://schema.org/", "skos": "http://www.w3.org/2004/02/skos/core#",
-      "foaf": "http://xmlns.com/foaf/0.1/", "ilrs": ILRS}
+      "foaf": "http://xmlns.com/foaf/0.1/", "prov": "http://www.w3.org/ns/prov#", "ilrs": ILRS}
 INSTRUMENT_KINDS = ("MemorandumOfUnderstanding", "JointStatement", "JointDeclaration", "CooperationAgreement",
                     "IntergovernmentalAgreement", "Agreement")
 ORGANISATION_KINDS = ("SpaceAgency", "ResearchInstitution", "Ministry", "Company", "Association",
@@ -124,6 +124,8 @@ class Generator:
             yield from self._source(source, f"Report {k} on partner {n}", year + k // 2)
         if len(sources) > 3:  # a wiki page citing the reports
             yield from (ox.Quad(sources[0], p("dcterms:references"), cited, sources[0]) for cited in sources[1:])
+        if len(sources) > 4:  # a translation of another report
+            yield ox.Quad(sources[-1], p("schema:translationOfWork"), sources[-2], sources[-1])
         country, organisation = r("country", f"c{n}"), r("agency", f"a{n}")
         people = [r("person", f"p{n}-{k}") for k in range(2)]
         partnership, mission = r("partnership", f"c{n}"), r("mission", f"m{n}")
@@ -137,7 +139,8 @@ class Generator:
 
         yield from stated([(country, RDF_TYPE, p("ilrs:Country")), (country, p("rdfs:label"), en(f"Country {n}"))], 2)
         yield from stated([(country, p("skos:exactMatch"), ox.NamedNode(f"{WIKIDATA}Q{NOTHING_REAL_ON_WIKIDATA + n}"))])
-        kind = rng.choice(ORGANISATION_KINDS)
+        # each kind in the first clusters (so that even a small graph has every class), then any
+        kind = ORGANISATION_KINDS[n] if n < len(ORGANISATION_KINDS) else rng.choice(ORGANISATION_KINDS)
         organisation_facts = [(organisation, RDF_TYPE, p(f"ilrs:{kind}")), (organisation, p("rdfs:label"), en(f"Agency {n}")),
                               (organisation, p("skos:altLabel"), en(f"A{n}")), (organisation, p("ilrs:country"), country)]
         if kind == "ResearchInstitution":
@@ -227,12 +230,21 @@ class Generator:
         rng = self.rng
         number = rng.randrange(60)
         publisher, name = r("organisation", f"publisher-{number}"), source.value.rsplit("/", 1)[1]
+        issued = _date(rng, year, "date")
         facts = [(source, RDF_TYPE, p("ilrs:SourceDocument")), (source, p("rdfs:label"), en(title)),
                  (source, p("dcterms:title"), en(title)), (source, p("dcterms:publisher"), publisher),
-                 (source, p("dcterms:issued"), _date(rng, year, "date")),
+                 (source, p("dcterms:issued"), issued),
                  (source, p("schema:url"), ox.NamedNode(f"https://news.example/{name}")),
                  (source, p("dcterms:description"), en(f"A report: {title}.")),
                  (publisher, RDF_TYPE, p("ilrs:Publisher")), (publisher, p("rdfs:label"), en(f"Publisher {number}"))]
+        if number % 10 < 2:  # one in ten a copy of another publisher's report, one in ten a relay of one
+            report, original = r("report", name), r("organisation", f"publisher-{(number + 1) % 60}")
+            facts += [(source, p("ilrs:copyOf" if number % 10 == 0 else "prov:wasDerivedFrom"), report),
+                      (report, RDF_TYPE, p("foaf:Document")), (report, p("rdfs:label"), en(f"The report {name} carries")),
+                      (report, p("dcterms:publisher"), original), (original, RDF_TYPE, p("ilrs:Publisher")),
+                      (original, p("rdfs:label"), en(f"Publisher {(number + 1) % 60}"))]
+            if number % 20 == 0:  # the original's date, where the copy prints it
+                facts.append((report, p("dcterms:issued"), issued))
         if rng.random() < 0.3:
             facts.append((source, p("ilrs:localCopy"), ox.Literal(f"{name}.txt")))
         if rng.random() < 0.05:

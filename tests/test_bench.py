@@ -18,7 +18,7 @@ from ilrs_graph.namespaces import ONTOLOGY
 from ilrs_graph.validate import validate_files
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-QUADS = 3000
+QUADS = 5000  # enough partners' clusters that the drawn properties each come up
 
 
 @lru_cache(maxsize=1)
