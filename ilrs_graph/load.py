@@ -116,7 +116,8 @@ def load_files(files: list[Path], *, ontology: bool = True, display_root: Path |
             _index_subjects(file.data.decode("utf-8"), file.shown, loaded, file.ontology or "")
         else:
             _index_statements(file, loaded)
-    loaded.quads = _canonical_literals(quads)
+    # a statement two files make in one graph (or in two lexical forms of one value) is one quad, as a store holds it
+    loaded.quads = list(dict.fromkeys(_canonical_literals(quads)))
     loaded.content_hash = _content_hash(given)
     loaded.ontology_graphs = _ontology_graphs(quads)
     return loaded

@@ -343,7 +343,7 @@ def load_into_store(loaded: LoadedGraph, endpoints: StoreEndpoints, *,
     except StoreError as error:
         raise LoadFailed(f"{error}. The store still holds its previous version, untouched; "
                          + _remove_staging(http, endpoints, staged, timeout_seconds)) from None
-    return LoadReport(loaded.content_hash, len(by_graph), len(set(loaded.quads)), len(merged), tuple(dropped))
+    return LoadReport(loaded.content_hash, len(by_graph), len(loaded.quads), len(merged), tuple(dropped))
 
 
 def _refuse_foreign_data(http: _Http, endpoints: StoreEndpoints, graphs: set[str], loading: set[str],

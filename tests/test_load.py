@@ -184,3 +184,12 @@ def test_a_file_declaring_ontologies_none_of_which_is_the_importing_one_is_refus
     with pytest.raises(LoadError, match="declares 2 ontologies outside a named graph") as refused:
         load_files([path], ontology=False)
     assert why in str(refused.value) and "import the others from it" in str(refused.value)
+
+
+def test_a_statement_two_files_make_in_one_graph_is_one_quad(tmp_path: Path):
+    """As a store holds it: the server's count (/healthz, VoID) and a load's must not say two (the shipped
+    data writes a publisher's label in the organisations' file and the sources')."""
+    for name, literal in (("one.nq", '"1"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+                          ("again.nq", '"01"^^<http://www.w3.org/2001/XMLSchema#integer>')):  # the same number
+        (tmp_path / name).write_text(f"<http://example.org/a> <http://example.org/b> {literal} <http://example.org/g> .\n")
+    assert len(load_files([tmp_path / "one.nq", tmp_path / "again.nq"], ontology=False).quads) == 1
