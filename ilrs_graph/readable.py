@@ -38,6 +38,7 @@ _REUSED_TERM_LABELS = {
     "http://purl.org/dc/terms/issued": "published",
     "https://schema.org/url": "web address",
     "http://www.w3.org/ns/org#subOrganizationOf": "part of",
+    "http://www.w3.org/ns/org#organization": "partnership in",  # a partnership's programme (ORG: a membership's)
     "https://schema.org/superEvent": "part of the event",
     "https://schema.org/translationOfWork": "translation of",
     "http://www.w3.org/ns/prov#wasDerivedFrom": "based on",  # a relay's report; PROV's "was derived from" is jargon

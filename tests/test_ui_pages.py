@@ -925,6 +925,14 @@ def test_the_home_page_says_how_many_sources_name_no_publisher_only_where_some_d
     assert "2 documents from 1 publisher (and 1 that names none)." in page.text
 
 
+def test_a_partnership_says_what_it_is_a_partnership_in_in_plain_words(client):
+    """org:organization, the ORG vocabulary's own name, read "organization" (the site writes British
+    English) and said nothing of what the programme is to the partnership."""
+    page = get(client, "/id/partnership/venezuela.html")
+    assert "partnership in International Lunar Research Station" in page.text
+    assert "organization" not in page.text
+
+
 def test_a_month_and_a_day_within_it_do_not_disagree(client):
     page = get(client, "/id/partnership/venezuela.html")
     assert "partner since July 2023 — Space Wiki: International Lunar Research Station" in page.text
