@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from . import shipped
 from .dataset import Dataset
-from .namespaces import ILRS, ONTOLOGY, PREFIXES, RDFS, shorten
+from .namespaces import ILRS, ONTOLOGY, PREFIXES, RDFS, SKOS, shorten
 from .readable import human_label
 from .resources import term_text
 
@@ -111,6 +111,7 @@ class Documentation:
     title: str
     description: str | None
     metadata: tuple[tuple[str, tuple[Ref | str, ...]], ...]  # the header's other facts: (label, values)
+    changes: tuple[str, ...]  # what each version changed (skos:changeNote), oldest first
     classes: tuple[Term, ...]
     object_properties: tuple[Term, ...]
     datatype_properties: tuple[Term, ...]
@@ -210,9 +211,17 @@ def documentation(dataset: Dataset, shapes_file: Path | None = None) -> Document
     title = metadata.pop(DCTERMS + "title", None) or metadata.get(RDFS + "label") or [ONTOLOGY]
     description = metadata.pop(DCTERMS + "description", None)
     metadata.pop(RDFS + "label", None)
+    changes = tuple(sorted((str(note) for note in metadata.pop(SKOS + "changeNote", [])), key=_version_order))
     return Documentation(ONTOLOGY, str(title[0]), str(description[0]) if description else None,
-                         tuple((human_label(p), tuple(values)) for p, values in metadata.items()), tuple(by_kind["class"]), tuple(by_kind["object property"]),
+                         tuple((human_label(p), tuple(values)) for p, values in metadata.items()), changes,
+                         tuple(by_kind["class"]), tuple(by_kind["object property"]),
                          tuple(by_kind["datatype property"]), tuple(by_kind["individual"]), other_rules)
+
+
+def _version_order(note: str) -> tuple[int, ...]:
+    """A change note by the version it begins with ("1.10.0, …" after "1.9.0, …"); others first."""
+    number = re.match(r"\d+(?:\.\d+)*", note)
+    return tuple(int(part) for part in number.group().split(".")) if number else ()
 
 
 def _metadata(dataset: Dataset, ref) -> dict[str, list[Ref | str]]:

@@ -90,6 +90,15 @@ def test_ontology_and_data_stay_consistent_with_the_vocabularies_they_reuse(ship
     assert len(list(graph.subjects(RDF.type, PROV.Entity))) > 20  # the alignments are still there
 
 
+def test_each_version_says_what_it_changed():
+    """A reuser deciding whether to move to this version reads what each one changed: one skos:changeNote
+    per version, prior and current, beginning with its number."""
+    g = ontology()
+    versions = [str(g.value(rdflib.URIRef(ONTOLOGY), OWL.versionInfo)), *shipped.ontology_versions()]
+    notes = [str(note) for note in g.objects(rdflib.URIRef(ONTOLOGY), SKOS.changeNote)]
+    assert sorted(note.split(":")[0].split(",")[0] for note in notes) == sorted(versions)
+
+
 def test_each_earlier_version_is_kept_as_released_and_named_by_the_current_one():
     """owl:priorVersion names the versions before this one; each is served at its version IRI from the
     file it was released as (ontology/versions/), which says it is that version."""

@@ -1176,6 +1176,17 @@ def test_the_ontology_documentation_covers_every_term_with_its_rules(client):
     assert missing == [] and len(messages) > 50
 
 
+def test_the_ontology_documentation_says_what_each_version_changed_oldest_first(client):
+    """Each skos:changeNote a line of its own under "Versions", not run together with commas as the
+    header's other values are."""
+    html = client.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)
+    notes = [" ".join(str(note).split()) for note in
+             rdflib.Graph().parse(shipped.ontology_file()).objects(rdflib.URIRef(ONTOLOGY), rdflib.SKOS.changeNote)]
+    listed = [" ".join(Page(item).text.split()) for item in re.findall(r"<li>(.*?)</li>",
+              html.split('<ul class="changes">')[1].split("</ul>")[0], re.S)]
+    assert listed == sorted(notes) and listed[0].startswith("1.0.0") and len(listed) >= 3
+
+
 def test_the_ontology_documentation_names_the_placeholders_of_a_rules_message(client):
     """Not as pySHACL writes them ({?value}): people read the page, and only a report has the values."""
     page = get(client, "/ontology")
