@@ -1,7 +1,7 @@
 """What every request must keep to before a view reads it: a Host header (HTTP/1.1), the size of its
 headers, and paths taken as they are written. (The body's size is checked where it is read:
-parameters.request_body; the request line's and headers' past its ceilings, by gunicorn as it reads them:
-request_line_too_long, headers_too_large_to_read.)"""
+parameters.request_body; the request line's and headers' past its ceilings, and what is not HTTP, by
+gunicorn as it reads them: request_line_too_long, headers_too_large_to_read, unreadable_request.)"""
 
 from __future__ import annotations
 
@@ -66,3 +66,10 @@ def request_line_too_long(limit: int) -> ApiError:
     return ApiError(414, f"The request line (method, URL and HTTP version) is longer than {limit:,} bytes, this "
                          "server's limit: send a long query by POST instead, in the body (Content-Type: "
                          "application/sparql-query) or as a form (application/x-www-form-urlencoded).")
+
+
+def unreadable_request(status: int, reason: str) -> ApiError:
+    """A request gunicorn cannot read as HTTP/1.x (``reason`` is its description, which quotes the bytes):
+    refused unread, as gunicorn does, in the endpoint's words rather than its HTML page."""
+    return ApiError(status, f"This server could not read the request ({reason}); it reads HTTP/1.0 and HTTP/1.1 "
+                            "requests as RFC 9112 defines them.")

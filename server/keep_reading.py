@@ -19,12 +19,13 @@ import select
 import threading
 
 from gunicorn.http.body import ChunkedReader
+from gunicorn.http import errors as http_errors
 from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
 from gunicorn.workers.gthread import ThreadWorker
 from werkzeug import Response
 
 from .errors import as_text
-from .guards import headers_too_large_to_read, request_line_too_long
+from .guards import headers_too_large_to_read, request_line_too_long, unreadable_request
 from .idle_clients import limit_idleness, linger_before_closing
 from .state import state_of
 from .web import REFUSAL, SECURITY_HEADERS, AccessLog
@@ -32,6 +33,13 @@ from .web import REFUSAL, SECURITY_HEADERS, AccessLog
 # How long a thread waits for the next request of the connection it has just answered: a client
 # asking again at once does so well within it.
 KEEP_READING_MS = 2
+# What gunicorn finds unreadable in a request, with the status it answers (400 unless said).
+UNREADABLE = {http_errors.InvalidRequestLine: 400, http_errors.InvalidRequestMethod: 400,
+              http_errors.InvalidHTTPVersion: 400, http_errors.InvalidHeader: 400, http_errors.InvalidHeaderName: 400,
+              http_errors.ObsoleteFolding: 400, http_errors.InvalidSchemeHeaders: 400,
+              http_errors.InvalidChunkSize: 400, http_errors.ChunkMissingTerminator: 400,
+              http_errors.InvalidChunkExtension: 400, http_errors.UnsupportedTransferCoding: 501,
+              http_errors.ExpectationFailed: 417}
 
 
 class KeepReadingThreadWorker(ThreadWorker):
@@ -63,13 +71,16 @@ class KeepReadingThreadWorker(ThreadWorker):
         return super().handle_request(req, conn)
 
     def handle_error(self, req, client, addr, exc) -> None:
-        """A request line or headers larger than gunicorn reads get 414 or 431 with the endpoint's message,
-        in plain text (the Accept header is not read), and an access line, whose method and target are "-"
-        (unread too). The other requests gunicorn cannot read (not HTTP) it answers itself, in HTML."""
+        """A request gunicorn cannot read gets the endpoint's message, in plain text (the Accept header is
+        not read), and an access line, whose method and target are "-" (unread too): 414 or 431 for a
+        request line or headers larger than it reads, 400 (or its own status) for one that is not HTTP
+        it reads. What is not the client's fault (the app's headers) it answers itself, as a 500."""
         if isinstance(exc, LimitRequestLine):
             refusal = request_line_too_long(self.cfg.limit_request_line)
         elif isinstance(exc, LimitRequestHeaders):
             refusal = headers_too_large_to_read(state_of(self.wsgi).config.limits.max_header_bytes)
+        elif type(exc) in UNREADABLE:  # exactly: gunicorn's errors in the app's headers are subclasses
+            refusal = unreadable_request(UNREADABLE[type(exc)], str(exc))
         else:
             return super().handle_error(req, client, addr, exc)
         answer = Response(as_text(refusal), status=refusal.status, mimetype="text/plain", headers={

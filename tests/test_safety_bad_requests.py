@@ -159,6 +159,36 @@ def test_headers_past_what_gunicorn_reads_get_a_431_in_the_endpoints_words(serve
                      served.log.read_text(), re.MULTILINE)
 
 
+def send_raw(served, raw: bytes) -> tuple[int, dict, bytes]:
+    """Send ``raw`` as it is; the status, headers and body of the answer."""
+    with socket.create_connection(("127.0.0.1", served.port), timeout=30) as connection:
+        connection.sendall(raw)
+        response = http.client.HTTPResponse(connection)
+        response.begin()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+
+
+@pytest.mark.parametrize("raw, status, reason", [
+    (b"HELLO\r\n\r\n", 400, b"Invalid HTTP request line: 'HELLO'"),
+    (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 x y\r\n\r\n", 400, b"Invalid HTTP method"),  # TLS to the HTTP port
+    (b"GET / HTTP/9.9\r\nHost: x\r\n\r\n", 400, b"Invalid HTTP Version"),
+    (b"GET / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n", 400, b"Invalid HTTP Header: 'no colon here'"),
+    (b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 400, b"Invalid HTTP Header: 'TRANSFER-ENCODING'"),
+    (b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: br\r\n\r\n", 501, b"Unsupported transfer coding: 'br'"),
+    (b"GET / HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\n\r\n", 417, b"Unable to comply with expectation: 'teapot'"),
+])
+def test_bytes_that_are_not_http_the_server_reads_get_the_endpoints_words_in_plain_text(served, raw, status, reason):
+    """Not gunicorn's HTML page: the endpoint's message (quoting gunicorn's reason), its security
+    headers, and an access line, as for every refusal."""
+    answered, headers, content = send_raw(served, raw)
+    assert answered == status and headers["content-type"] == "text/plain; charset=utf-8", content
+    assert headers["connection"] == "close" and headers["x-content-type-options"] == "nosniff"
+    assert content.startswith(b"%d " % status) and b": This server could not read the request (" + reason in content
+    assert content.endswith(b"); it reads HTTP/1.0 and HTTP/1.1 requests as RFC 9112 defines them.\n"), content
+    assert re.search(r'^.*INFO\] ilrs_server\.access: 127\.0\.0\.1 "- -" %d \d+ \d+\.\dms '
+                     r'message="This server could not read the request' % status, served.log.read_text(), re.MULTILINE)
+
+
 def test_a_bad_host_header_is_answered_safely(served):
     status, _, content = send(served, b'GET / HTTP/1.1\r\nHost: evil"><script>alert(1)</script>', accept=b"text/html")
     assert status in (200, 400) and b"<script>alert(1)" not in content
