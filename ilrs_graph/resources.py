@@ -56,7 +56,8 @@ def cited_as(publisher: str | None, original_publisher: str | None) -> str | Non
 @dataclass(frozen=True)
 class Citation:
     """A source document, short enough to sit beside a fact: "SpaceNews, 17 July 2023"; without a
-    publisher, its whole title (cut, it read "… Lunar Coll…" to a screen reader or on a phone)."""
+    publisher or a date, its whole title (a publisher alone would not tell two undated reports apart;
+    cut, a title read "… Lunar Coll…" to a screen reader or on a phone)."""
 
     iri: str
     title: str
