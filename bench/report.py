@@ -6,14 +6,18 @@ import os
 import platform
 import statistics
 import subprocess
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 
 import psutil
 
-from .targets import REFERENCE, program
+from .targets import OURS, REFERENCE, program
 
 ROCKSDB = "oxigraph-rocksdb"
+RDFLIB_ENDPOINT = "rdflib-endpoint"
+LARGE = 100_000  # generated graphs from this size on are judged by the large-graph targets
+MEMORY_LIMIT_BYTES = 2 * 10**9  # "all server processes together peak under 2 GB"
 
 
 def environment() -> dict:
@@ -79,6 +83,11 @@ def _number(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:,.{digits}f}"
 
 
+def _digits(rate: float) -> int:
+    """Decimals enough to show a ratio between two rates: none from 100 requests/s up, one below."""
+    return 0 if rate >= 100 else 1
+
+
 def ratios_text(summary: dict) -> str:
     """Throughput and latency of every target against Oxigraph server (in memory, and on RocksDB)."""
     lines = []
@@ -100,6 +109,97 @@ def ratios_text(summary: dict) -> str:
                     f"  {_ratio(median, reference and _median_latency(reference, queries)):>7}"
                     f" / {_ratio(median, rocksdb and _median_latency(rocksdb, queries)):>7}")
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One of the issue's targets, as this run measured it."""
+
+    graph: str  # the run's title
+    what: str
+    target: str
+    measured: str
+    met: bool | None  # None: not measured in this run
+
+
+def verdicts(summary: dict) -> list[Verdict]:
+    """The issue's targets against this run's figures, each computed from them: throughput with 4
+    connections, uncached (repeated: 16), on the full mix where the targets compared are right on every
+    query, else the common one; latency as the median over the mix of each query's median."""
+    found = []
+    for run in summary["runs"]:
+        targets, title = _by_name(run), run["title"]
+        ours = targets.get(OURS)
+        if ours is None or ours["skipped"] or ours["failure"]:
+            continue
+
+        def judge(what: str, target: str, measured: float | None, against: str | None, limit: float,
+                  at_most: bool = False, unit: str = "×") -> None:
+            if measured is None:
+                found.append(Verdict(title, what, target, "not measured", None))
+                return
+            met = measured <= limit if at_most else measured >= limit
+            found.append(Verdict(title, what, target, f"{measured:,.2f}{unit}" + (f" ({against})" if against else ""), met))
+
+        def throughput_ratio(other: str, kind: str) -> tuple[float | None, str | None]:
+            for mix in _mixes(run):
+                key = f"{mix}-{kind}"
+                mine, theirs = _rate(ours, key), targets.get(other) and _rate(targets[other], key)
+                if mine is not None and theirs:
+                    return mine / theirs, f"{_number(mine, _digits(mine))} against {_number(theirs, _digits(theirs))} req/s, {mix} mix"
+            return None, None
+
+        if run["title"].startswith("The shipped graph"):
+            for other, kind, limit, what in (
+                    (ROCKSDB, "uncached-4", 1.0, "throughput vs Oxigraph server on RocksDB"),
+                    (REFERENCE, "uncached-4", 0.4, "throughput vs Oxigraph server in memory"),
+                    (REFERENCE, "repeated-16", 1.0, "repeated queries (result cache, 16 connections) vs Oxigraph in memory"),
+                    (RDFLIB_ENDPOINT, "uncached-4", 8.0, "throughput vs rdflib-endpoint")):
+                ratio, against = throughput_ratio(other, kind)
+                judge(what, f"≥ {limit:.1f}×", ratio, against, limit)
+            rocksdb = targets.get(ROCKSDB)
+            mine, theirs = _median_latency(ours, run["mix"]), rocksdb and _median_latency(rocksdb, run["mix"])
+            judge("median latency over the mix (each query's median) vs Oxigraph server on RocksDB", "≤ 1.5×",
+                  mine / theirs if mine and theirs else None,
+                  f"{mine:.2f} against {theirs:.2f} ms" if mine and theirs else None, 1.5, at_most=True)
+            ratios = {q: ours["latency"][q]["median_ms"] / rocksdb["latency"][q]["median_ms"]
+                      for q in run["mix"] if rocksdb and q in ours["latency"] and q in rocksdb["latency"]}
+            worst = max(ratios, key=ratios.get, default=None)
+            judge("each query's median latency vs Oxigraph server on RocksDB's", "≤ 1.5×",
+                  ratios[worst] if worst and len(ratios) == len(run["mix"]) else None,
+                  f"the most, {worst}; {sum(r <= 1.5 for r in ratios.values())} of {len(ratios)} queries within"
+                  if worst else None, 1.5, at_most=True)
+            judge("start-up to first answer", "< 2 s", ours["startup_seconds"], None, 2.0, at_most=True, unit=" s")
+        elif run["quads"] >= LARGE:
+            ratio, against = throughput_ratio(REFERENCE, "uncached-4")
+            judge("throughput vs Oxigraph server in memory", "≥ 0.9×", ratio, against, 0.9)
+            if run["quads"] >= 10 * LARGE:
+                judge("load to first answer", "< 60 s", ours["startup_seconds"], None, 60.0, at_most=True, unit=" s")
+                judge("peak memory of all its processes (PSS)", f"< {MEMORY_LIMIT_BYTES / 1e9:g} × 10⁹ bytes",
+                      ours["peak_pss_mb"] * 2**20 / 1e9, f"{ours['peak_pss_mb']:,.0f} MiB", MEMORY_LIMIT_BYTES / 1e9,
+                      at_most=True, unit=" × 10⁹ bytes")
+    return found
+
+
+def _verdicts_markdown(summary: dict) -> list[str]:
+    found = verdicts(summary)
+    if not found:
+        return []
+    met = {True: "met", False: "**not met**", None: "not measured"}
+    return ["## Against the issue's targets", "",
+            f"`{OURS}` (ours, on all cores), computed from the figures below: throughput with 4 connections,",
+            "uncached (repeated: 16 connections), on the full mix where both targets are right on every query,",
+            "else on the common mix; latency is one client's, read two ways: the median over the mix of each",
+            "query's median, and each query's median against the same query's. A figure near its target moves",
+            "from run to run with the machine.", "",
+            "| graph | target | | measured | |", "|---|---|---|---|---|",
+            *(f"| {v.graph} | {v.what} | {v.target} | {v.measured} | {met[v.met]} |" for v in found), ""]
+
+
+def verdicts_text(summary: dict) -> str:
+    """The issue's targets, a line each, for the terminal."""
+    met = {True: "met", False: "NOT MET", None: "not measured"}
+    return "".join(f"  {met[v.met]:12} {v.graph}: {v.what} {v.target}: {v.measured}\n" for v in verdicts(summary))
 
 
 def markdown(summary: dict) -> str:
@@ -134,6 +234,7 @@ def markdown(summary: dict) -> str:
         "*plain-flask* is the issue's reference point, gunicorn + Flask + pyoxigraph written plainly",
         "(`bench/plain_server.py`: each query run in the request's thread, no checks, limits, executors or cache).",
         "",
+        *_verdicts_markdown(summary),
     ]
     for run in summary["runs"]:
         out += _run_markdown(run)

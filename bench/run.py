@@ -341,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     text = report.markdown(summary)
     args.output.write_text(text)
     print("\n" + report.ratios_text(summary))
+    print("Against the issue's targets:\n" + report.verdicts_text(summary))
     print(f"Written: {args.output} and {RESULTS / 'results.json'}")
     return 0
 

@@ -109,3 +109,4 @@ TARGETS: list[Target] = [
 ]
 
 REFERENCE = "oxigraph-memory"  # ratios are given against it (and against oxigraph-rocksdb)
+OURS = f"ilrs-graph-{CORES}-workers"  # the server the targets judge: ours on all cores
