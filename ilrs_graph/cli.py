@@ -219,7 +219,7 @@ def _validate(args: argparse.Namespace) -> int:
     from .validate import validate
 
     try:
-        if args.shapes is not None and not args.shapes.is_file():
+        if args.shapes is not None and not _is_path(str(args.shapes)):
             raise LoadError(args.shapes, "no such shapes file")
         loaded = load_files(rdf_files(args.files)) if args.files else load_shipped()
         report = validate(loaded, args.shapes)
@@ -314,10 +314,10 @@ def _export(args: argparse.Namespace) -> int:
             or "?" in args.base_url or "#" in args.base_url:  # the files' addresses are made by appending names
         return _fail(f"--base-url must be an http or https URL without a query or fragment, not '{args.base_url}'")
     target = args.output if args.site is None else args.site
-    if target.exists() and not target.is_dir():
-        return _fail(f"{target}: exists and is not a directory")
     base_url = args.base_url if args.base_url.endswith("/") else args.base_url + "/"
     try:
+        if target.exists() and not target.is_dir():
+            return _fail(f"{target}: exists and is not a directory")
         loaded = load_files(rdf_files(args.files)) if args.files else load_shipped()
         if args.site is not None:
             return _write_site(loaded, args.site, base_url)

@@ -17,16 +17,23 @@ def rdf_files(paths: Sequence[Path]) -> list[Path]:
     """The files of ``paths``, each directory replaced by the RDF files in it; a file named twice, once."""
     found: list[Path] = []
     for path in paths:
-        if not path.exists():
-            raise LoadError(path, "no such file or directory")
-        if not path.is_dir():
-            found.append(path)
-            continue
-        inside = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in RDF_FILE_FORMATS)
-        if not inside:
-            raise LoadError(path, f"no RDF files in this directory (known: {', '.join(sorted(RDF_FILE_FORMATS))})")
-        found += inside
+        try:
+            found += _files_of(path)
+        except OSError as error:  # a folder the user may not list, a name too long to look up
+            raise LoadError(path, f"cannot be read: {error.strerror or error}") from None
     unique: dict[Path, Path] = {}
     for path in found:
         unique.setdefault(path.resolve(), path)
     return list(unique.values())
+
+
+def _files_of(path: Path) -> list[Path]:
+    """``path`` itself, or the RDF files in it when it is a directory; OSError when it cannot be looked at."""
+    if not path.exists():
+        raise LoadError(path, "no such file or directory")
+    if not path.is_dir():
+        return [path]
+    inside = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in RDF_FILE_FORMATS)
+    if not inside:
+        raise LoadError(path, f"no RDF files in this directory (known: {', '.join(sorted(RDF_FILE_FORMATS))})")
+    return inside

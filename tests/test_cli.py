@@ -168,6 +168,25 @@ def test_data_may_be_a_directory_for_query_as_for_validate(tmp_path):
     assert empty.returncode == 2 and "no RDF files in this directory" in empty.stderr
 
 
+# Longer than a file name may be (255 bytes): the system refuses to look it up (ENAMETOOLONG), as it refuses
+# to list a folder the user may not read (EACCES). Python's Path.exists() raises for both.
+UNLOOKABLE = "a" * 300
+
+
+@pytest.mark.parametrize("args, words", [
+    (("validate", UNLOOKABLE), "File name too long"),
+    (("query", "ASK {}", "--data", UNLOOKABLE), "File name too long"),
+    (("diff", UNLOOKABLE, FIXTURES / "base.trig"), "File name too long"),
+    (("export", UNLOOKABLE, "-o", "never-written"), "File name too long"),
+    (("export", "-o", UNLOOKABLE), "File name too long"),
+    (("validate", "--shapes", UNLOOKABLE), "no such shapes file"),
+])
+def test_a_path_the_system_cannot_look_up_is_bad_input(args, words):
+    result = run_cli(*args)
+    assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert not (ROOT / "never-written").exists()
+
+
 def test_a_query_past_its_timeout_is_given_up_with_exit_1():
     started = time.monotonic()
     result = run_cli("query", "--timeout", "1", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
