@@ -69,7 +69,11 @@ def load_or_last_good(files: tuple[Path, ...] | None, *, validate: bool, engine:
 
     Raises LoadError / DataRejected when the data fails and no good copy has been kept.
     """
-    copy = _LastGoodCopy(files, validate, kept_in(keep_in))
+    directory = kept_in(keep_in)
+    if directory is None:  # a user without a cache: the data if good, with nothing kept to fall back on
+        log.warning("cannot keep a copy of the good data: neither XDG_CACHE_HOME nor a home directory names a cache")
+        return Loaded(load_checked(files, validate=validate, engine=engine), None, _now())
+    copy = _LastGoodCopy(files, validate, directory)
     try:
         loaded = load_checked(files, validate=validate, engine=engine)
     except (LoadError, DataRejected) as error:
@@ -80,9 +84,16 @@ def load_or_last_good(files: tuple[Path, ...] | None, *, validate: bool, engine:
     return Loaded(loaded, None, copy.write(loaded))
 
 
-def kept_in(cache: Path | None = None) -> Path:
-    """The directory the last good copies are kept in, under ``cache`` (the user's cache by default)."""
-    return (cache or user_cache_dir()) / "last-good"
+def kept_in(cache: Path | None = None) -> Path | None:
+    """The directory the last good copies are kept in, under ``cache`` (the user's cache by default; None
+    when the user has none)."""
+    cache = cache or user_cache_dir()
+    return None if cache is None else cache / "last-good"
+
+
+def _now() -> str:
+    """This moment, as ``good_since`` says when data was found good (ISO 8601, UTC)."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class _LastGoodCopy:
@@ -102,7 +113,7 @@ class _LastGoodCopy:
         about = self._about()
         if about and about["content_hash"] == loaded.content_hash and self.quads_path.exists():
             return about["good_since"]
-        good_since = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        good_since = _now()
         # Both files are written whole before either replaces the kept ones (a rename takes no space): a
         # full disk leaves the previous copy as it was, never a copy without its description.
         partials = (self.quads_path.with_suffix(".nq.partial"), self.about_path.with_suffix(".json.partial"))

@@ -152,11 +152,12 @@ def validate_unless_known(loaded: LoadedGraph, cache_dir: Path | None = None) ->
     """
     shapes = shipped.shapes_file()
     key = hashlib.sha256(b"\0".join([loaded.content_hash.encode(), shapes.read_bytes(), __version__.encode()])).hexdigest()
-    marker = (cache_dir or user_cache_dir()) / f"conforms-{key}"
-    if marker.exists():
+    cache = cache_dir or user_cache_dir()
+    marker = None if cache is None else cache / f"conforms-{key}"  # no cache: validated every time
+    if marker is not None and marker.exists():
         return None
     report = validate(loaded, shapes)
-    if report.conforms:
+    if report.conforms and marker is not None:
         try:
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.write_text(f"{len(report.files)} files, {report.triples} facts, {report.count('warning')} warnings\n")
@@ -165,9 +166,16 @@ def validate_unless_known(loaded: LoadedGraph, cache_dir: Path | None = None) ->
     return report
 
 
-def user_cache_dir() -> Path:
-    """Where the project keeps what it can recompute: conformance markers, the last good data."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ilrs-graph"
+def user_cache_dir() -> Path | None:
+    """Where the project keeps what it can recompute: conformance markers, the last good data. None for a
+    user with neither XDG_CACHE_HOME nor a home (no HOME, and no entry in the passwd file, as a container's
+    arbitrary user id), for whom Python's Path.home() raises: that costs what the cache keeps, no more."""
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "ilrs-graph"
+    try:
+        return Path.home() / ".cache" / "ilrs-graph"
+    except RuntimeError:
+        return None
 
 
 def _node_shapes(shapes: rdflib.Graph) -> dict[str, str]:

@@ -114,6 +114,26 @@ def test_a_default_cache_that_cannot_be_written_only_costs_the_last_good_copy(da
         assert "cannot keep a copy of the good data" in served.log.read_text()
 
 
+def test_a_user_without_a_home_is_served_and_goes_without_the_last_good_copy_only(monkeypatch, caplog):
+    """No HOME and no entry in the passwd file (a container's arbitrary user id): Python's Path.home()
+    raises RuntimeError, which stopped `ilrs-graph serve` (and `load`) with a traceback."""
+    import pwd
+
+    from ilrs_graph import last_good
+
+    def unknown_user(uid: int):
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", unknown_user)
+    with pytest.raises(RuntimeError):
+        Path.home()  # the user meant: Python knows no home for it
+    loaded = last_good.load_or_last_good((FIXTURES / "base.trig",), validate=True, engine="oxigraph")
+    assert loaded.problem is None and loaded.graph.quads and loaded.good_since
+    assert "cannot keep a copy of the good data" in caplog.text
+
+
 @pytest.mark.parametrize("variable, words", [("XDG_CACHE_HOME", "keeps the last good copy"),
                                              ("TMPDIR", "writes its dumps")])
 def test_a_directory_named_for_the_server_that_cannot_be_written_is_refused_with_exit_2(data, tmp_path,
