@@ -303,6 +303,7 @@ def _export(args: argparse.Namespace) -> int:
     from .formats import CannotWrite, by_name
     from .inputs import rdf_files
     from .load import LoadError, load_files, load_shipped
+    from .resources import iri_term
 
     chosen = EXPORT_FORMATS if args.format == "all" else (by_name(args.format, EXPORT_FORMATS),)
     if None in chosen:
@@ -310,7 +311,7 @@ def _export(args: argparse.Namespace) -> int:
     if args.site is not None and args.format != "all":
         return _fail("--site writes every format (its pages link to them all); --format is for -o")
     base_parts = urlsplit(args.base_url)
-    if base_parts.scheme not in ("http", "https") or not base_parts.hostname or not _is_iri(args.base_url) \
+    if base_parts.scheme not in ("http", "https") or not base_parts.hostname or iri_term(args.base_url) is None \
             or "?" in args.base_url or "#" in args.base_url:  # the files' addresses are made by appending names
         return _fail(f"--base-url must be an http or https URL without a query or fragment, not '{args.base_url}'")
     target = args.output if args.site is None else args.site
@@ -488,16 +489,6 @@ def _interruptible(work, seconds: float | None = None):
 def _is_seconds(value: float) -> bool:
     """A duration a command can wait: above 0, finite (not NaN or infinity)."""
     return 0 < value < 1e9
-
-
-def _is_iri(text: str) -> bool:
-    import pyoxigraph
-
-    try:
-        pyoxigraph.NamedNode(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _is_path(name: str) -> bool:

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from ilrs_graph.namespaces import BASE
 from ilrs_graph.query import Limits
 from ilrs_graph.remote import StoreEndpoints
+from ilrs_graph.resources import iri_term
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,12 @@ class Config:
 def public_url(text: str) -> str:
     """``text`` as the URL of a server's root: http or https, a host, no path (the server's links and
     redirects are paths from its root: under a proxy's prefix they would lead out of it), no query or
-    fragment, ending in ``/``; ValueError otherwise."""
+    fragment, ending in ``/``, and an IRI (the descriptions name the endpoint and dumps by it); ValueError
+    otherwise."""
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or "?" in text \
-            or "#" in text or any(c.isspace() or ord(c) < 32 for c in text) or parts.path not in ("", "/"):
+            or "#" in text or any(c.isspace() or ord(c) < 32 for c in text) or parts.path not in ("", "/") \
+            or iri_term(text) is None:
         raise ValueError(f"must be an http or https URL of the server's root, without a path, query or fragment "
                          f"(the server answers at the root of its address), not '{text}'")
     return text if text.endswith("/") else text + "/"

@@ -1035,3 +1035,13 @@ def test_serve_refuses_a_base_url_that_is_not_a_servers_root(url):
 
     refused = run_cli("serve", "--port", "5549", "--base-url", url, timeout=60)
     assert refused.returncode == 2 and "--base-url must be an http or https URL" in refused.stderr
+
+
+@pytest.mark.parametrize("url", ["http://exa{mple.org/", "https://example.org:port/", "http://exa<mple>.org"])
+def test_a_base_url_that_is_no_iri_is_refused_rather_than_failing_the_descriptions(url):
+    """The service description and /void name the endpoint and the dumps by IRIs made from it: taken, such
+    a URL made each of them a 500 (a reader's review)."""
+    from ilrs_server import Config
+
+    with pytest.raises(ValueError, match="must be an http or https URL of the server's root"):
+        Config(base_url=url)
