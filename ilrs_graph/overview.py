@@ -446,7 +446,7 @@ def roadmap(dataset: Dataset) -> Roadmap:
             "start": set(), "end": set()})
         phase["plan"] = phase["plan"] or _text(row.get("planName"))
         for key in ("start", "end"):
-            if key in row and (year := _int(row[key])) is not None:
+            if key in row and (year := _year(row[key])) is not None:
                 phase[key].add(year)
     missions: dict[str, dict] = {}
     for row in mission_rows:
@@ -454,7 +454,7 @@ def roadmap(dataset: Dataset) -> Roadmap:
             "name": term_text(row["name"]), "launched": set(), "planned": set()})
         if "launched" in row and (launched := _date(row["launched"])) is not None:
             mission["launched"].add(launched)
-        if "planned" in row and (year := _int(row["planned"])) is not None:
+        if "planned" in row and (year := _year(row["planned"])) is not None:
             mission["planned"].add(year)
     latest = latest_statuses(dataset, "{ " + MISSIONS.first + " }")
     statuses = {mission: status for mission, (_, status) in latest.items() if status}  # unnamed: none shown
@@ -501,6 +501,13 @@ def _int(term) -> int | None:
         return int(term.value) if isinstance(term, ox.Literal) else None
     except ValueError:
         return None
+
+
+def _year(term) -> int | None:
+    """A year as a date's is read (PartialDate: four digits, 1 to 9999): another number, which data served
+    without validation may give, would stretch a picture's time axis to it, a gridline a year."""
+    year = _int(term)
+    return year if year is not None and 1 <= year <= 9999 else None
 
 
 def _date(term) -> PartialDate | None:

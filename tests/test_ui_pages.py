@@ -438,6 +438,21 @@ def test_a_status_the_newest_source_gives_without_a_name_is_not_replaced_by_an_o
     assert mission.name == "M" and mission.status is None  # as latest-mission-status.rq has it
 
 
+def test_a_number_no_date_could_hold_is_no_year_of_the_roadmap(tmp_path):
+    """Data served without validation (serve --data) may give any number as a year: a mission planned for
+    the year 100000000 had the roadmap lay out a gridline for every year up to it, and the home page never
+    came (a reader's review). A year is read as a date's is: four digits."""
+    data = tmp_path / "far.trig"
+    data.write_text("""
+        PREFIX ilrs: <https://w3id.org/ilrs/ontology/>  PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX ex: <http://example.org/>
+        ex:g { ex:m a ilrs:Mission ; rdfs:label "M" ; ilrs:plannedLaunchYear 2030, 100000000 .
+               ex:p a ilrs:Phase ; rdfs:label "P" ; ilrs:startYear -100000000, 2026 ; ilrs:endYear 2035, 0 . }""")
+    roadmap = overview.roadmap(Dataset.open([data]))
+    assert [m.planned_years for m in roadmap.missions] == [(2030,)]
+    assert [(p.start_years, p.end_years) for p in roadmap.phases] == [((2026,), (2035,))]
+
+
 def test_the_pictures_change_when_the_data_does(tmp_path):
     extra = tmp_path / "atlantis.trig"
     extra.write_text("""
