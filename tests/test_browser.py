@@ -226,6 +226,19 @@ def test_a_typed_query_runs_with_the_keyboard_and_leads_to_a_page_with_its_sourc
     screenshot(page, "resource", readme=True)
 
 
+def test_only_the_graphs_prefixes_are_declared_as_typed(page, server):
+    """The prefixes were looked up in a parsed JSON object, whose inherited names ("toString",
+    "constructor") were taken for the graph's: typing one declared PREFIX toString: <function toString()
+    { [native code] }> (a reader's review)."""
+    page.goto(server + "query")
+    editor = page.locator("textarea#query")
+    editor.fill("")
+    editor.focus()
+    page.keyboard.type("SELECT * WHERE { ?s toString:x ?o ; constructor:y ilrs:z }")
+    declared = page.input_value("textarea#query").split("SELECT")[0]
+    assert declared == "PREFIX ilrs: <https://w3id.org/ilrs/ontology/>\n", declared
+
+
 def test_a_shared_query_url_opens_the_same_query_and_answer(page, browser, server):
     page.goto(server + "query")
     page.locator("textarea#query").fill(

@@ -9,7 +9,8 @@
   const textarea = editor.querySelector("textarea");
   const code = editor.querySelector("pre code");
   const status = document.getElementById("editor-status");
-  const knownPrefixes = JSON.parse(editor.dataset.prefixes || "{}");
+  // A Map, not the parsed object: a word such as "toString" or "constructor" typed as a prefix is none of the graph's.
+  const knownPrefixes = new Map(Object.entries(JSON.parse(editor.dataset.prefixes || "{}")));
   let errorAt = errorOffset(textarea.value, Number(editor.dataset.errorLine), Number(editor.dataset.errorColumn));
 
   const KEYWORDS = new Set(("BASE PREFIX SELECT CONSTRUCT DESCRIBE ASK WHERE FROM NAMED DISTINCT REDUCED AS " +
@@ -112,9 +113,9 @@
         used.add(prefix);
       }
     });
-    const missing = [...used].filter((prefix) => !declared.has(prefix) && knownPrefixes[prefix]);
+    const missing = [...used].filter((prefix) => !declared.has(prefix) && knownPrefixes.has(prefix));
     if (!missing.length) return;
-    const lines = missing.map((prefix) => `PREFIX ${prefix}: <${knownPrefixes[prefix]}>\n`).join("");
+    const lines = missing.map((prefix) => `PREFIX ${prefix}: <${knownPrefixes.get(prefix)}>\n`).join("");
     const before = text.slice(0, insertAt);
     const addition = (before && !before.endsWith("\n") ? "\n" : "") + lines;
     const { selectionStart, selectionEnd } = textarea;
