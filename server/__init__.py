@@ -30,7 +30,6 @@ def create_app(config: Config | None = None, *, dataset: Dataset | None = None) 
     """The application serving ``config``'s graph (or an already loaded ``dataset``)."""
     config = config or Config()
     app = Flask(__name__)
-    app.config.update(JSON_SORT_KEYS=False)
     app.extensions[EXTENSION] = load_state(config) if dataset is None else ServerState(config, dataset)
     for blueprint in (sparql.blueprint, graph_store.blueprint, linked_data.blueprint, ui.blueprint, search.blueprint,
                       health.blueprint, openapi.blueprint):
