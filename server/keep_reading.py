@@ -20,7 +20,6 @@ import threading
 
 from gunicorn.http.body import ChunkedReader
 from gunicorn.http import errors as http_errors
-from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
 from gunicorn.workers.gthread import ThreadWorker
 from werkzeug import Response
 
@@ -75,9 +74,9 @@ class KeepReadingThreadWorker(ThreadWorker):
         not read), and an access line, whose method and target are "-" (unread too): 414 or 431 for a
         request line or headers larger than it reads, 400 (or its own status) for one that is not HTTP
         it reads. What is not the client's fault (the app's headers) it answers itself, as a 500."""
-        if isinstance(exc, LimitRequestLine):
+        if isinstance(exc, http_errors.LimitRequestLine):
             refusal = request_line_too_long(self.cfg.limit_request_line)
-        elif isinstance(exc, LimitRequestHeaders):
+        elif isinstance(exc, http_errors.LimitRequestHeaders):
             refusal = headers_too_large_to_read(state_of(self.wsgi).config.limits.max_header_bytes)
         elif type(exc) in UNREADABLE:  # exactly: gunicorn's errors in the app's headers are subclasses
             refusal = unreadable_request(UNREADABLE[type(exc)], str(exc))
