@@ -102,6 +102,13 @@ def test_the_endpoints_and_the_descriptions_addresses_typed_in_show_a_page_not_a
     assert "void:Dataset" in page.locator("body").inner_text()
 
 
+def test_a_link_to_the_home_page_with_a_malformed_fragment_gives_no_script_error(page, server):
+    """"#%" cannot be percent-decoded: the page shows as it is, nothing opened (the fixture fails on any
+    script error, as decodeURIComponent's URIError was)."""
+    page.goto(server + "#%")
+    assert page.locator(".counts").is_visible() and page.locator("details[open]").count() == 0
+
+
 def test_the_home_page_shows_the_counts_and_three_pictures(page, server, dataset):
     page.goto(server)
     counts = overview.counts(dataset)

@@ -3,8 +3,16 @@
 "use strict";
 
 (function () {
+  function fragment() {
+    try {
+      return decodeURIComponent(location.hash.slice(1));
+    } catch (malformed) {  // a link ending in "#%": no part of the page is named so
+      return location.hash.slice(1);
+    }
+  }
+
   function openTarget() {
-    const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    const target = document.getElementById(fragment());
     const part = target && target.closest("figure, section");
     const folded = part && part.querySelector("details");
     if (folded) folded.open = true;
