@@ -19,6 +19,7 @@ from .export import canonical_quads
 from .inputs import rdf_files
 from .load import LoadedGraph, load_files
 from .namespaces import RDFS, XSD, shorten
+from .text_table import terminal_safe
 from .wording import counted
 
 _LABEL = RDFS + "label"
@@ -82,7 +83,7 @@ def text(diff: DataDiff) -> str:
         lines.append(resource.resource + (f"  ({resource.label})" if resource.label else ""))
         lines += [f"  {c.sign} {c.predicate} {c.value}   [{c.source}]" for c in resource.changes]
         lines.append("")
-    return "\n".join(lines + [_summary(diff)]) + "\n"
+    return "\n".join(map(terminal_safe, lines + [_summary(diff)])) + "\n"
 
 
 def markdown(diff: DataDiff) -> str:

@@ -31,11 +31,17 @@ def render(results_json: bytes, *, max_width: int = 60) -> str:
 def _cell(term: dict | None, max_width: int) -> str:
     if term is None:
         return ""
-    text = _CONTROL.sub(lambda c: f"\\u{ord(c.group()):04x}", " ".join(_text(term).split()))  # no terminal escapes
+    text = terminal_safe(" ".join(_text(term).split()))
     if _width(text) <= max_width:
         return text
     fitting = sum(1 for used in itertools.accumulate(map(_width, text)) if used < max_width)  # with room for "…"
     return text[:fitting] + "…"
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with its control characters written as \\uXXXX: data cannot send the terminal escapes
+    (clear the screen, recolour, rewrite the title) or break a line."""
+    return _CONTROL.sub(lambda c: f"\\u{ord(c.group()):04x}", text)
 
 
 def _width(text: str) -> int:

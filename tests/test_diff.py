@@ -102,3 +102,13 @@ def test_a_missing_or_broken_side_exits_2_and_changes_nothing(versions, side):
     assert broken.read_bytes() == before
     result = run_cli("diff", old / "absent", new)
     assert result.returncode == 2 and "no such file or directory" in result.stderr
+
+
+def test_a_label_cannot_send_the_terminal_escapes(versions):
+    """A pull request's data is shown in a terminal (and a CI log): its control characters are written
+    out, as `query` writes them, not sent (ESC [2J would clear the screen, a newline forge a line)."""
+    old, new = versions
+    change(new, "China's ILRS partnership", "China\\u001B[2J\\nforged line")
+    result = run_cli("diff", old, new)
+    assert result.returncode == 1 and "\x1b" not in result.stdout
+    assert "partnership:china  (China\\u001b[2J\\u000aforged line)\n" in result.stdout
