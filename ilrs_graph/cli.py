@@ -37,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ilrs-graph: interrupted", file=sys.stderr)
         return 130
+    except MemoryError:  # data larger than the memory this process may use (a container's limit, ulimit -v)
+        return _fail("not enough memory: the data takes more than this process may use")
 
 
 def _write(output: str | bytes, code: int) -> int:

@@ -31,6 +31,7 @@ from .state import ServerState, state_of
 log = logging.getLogger("ilrs_server")
 
 STORE_CHECK_SECONDS = 5.0  # how stale a server over a store may be after a new load
+NO_MEMORY_TO_RELOAD = "there was not enough memory to load the data again (the server may use less than it takes)"
 
 
 def load_state(config: Config) -> ServerState:
@@ -67,6 +68,11 @@ def reload(app: Flask) -> bool:
     except (LoadError, DataRejected) as error:  # not good, and no copy kept (the served one came from elsewhere)
         state.problem = str(error)
         log.error("reload: keeping version %s: %s", state.dataset.version, error)
+        return True
+    except MemoryError:  # data grown past the memory the server may use: the served graph still fits
+        state.problem = NO_MEMORY_TO_RELOAD
+        memory.give_back_freed_memory()
+        log.error("reload: keeping version %s: %s", state.dataset.version, NO_MEMORY_TO_RELOAD)
         return True
     state.problem, state.good_since = loaded.problem, loaded.good_since
     del loaded

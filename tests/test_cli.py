@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -16,7 +17,7 @@ import pytest
 import requests
 
 from .conftest import FIXTURES, ROOT, ilrs_graph_command, run_cli
-from .server_process import running_server_process
+from .server_process import free_port, running_server_process
 
 BAD = FIXTURES / "bad" / "partnership-before-2021.trig"
 
@@ -185,6 +186,18 @@ def test_a_path_the_system_cannot_look_up_is_bad_input(args, words):
     result = run_cli(*args)
     assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert not (ROOT / "never-written").exists()
+
+
+@pytest.mark.parametrize("args", [("validate",), ("query", "ASK {}", "--data"), ("serve", "--port", str(free_port()), "--data")])
+def test_data_larger_than_the_memory_allowed_is_an_error_with_a_message(tmp_path, args):
+    """A container's memory limit (here ulimit -v of 1 GiB) against a 2-GiB file (sparse: nothing written)."""
+    huge = tmp_path / "huge.trig"
+    with huge.open("wb") as file:
+        file.truncate(2 * 2**30)
+    result = subprocess.run([ilrs_graph_command(), *args, huge], capture_output=True, text=True, timeout=120,
+                            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (2**30, resource.RLIM_INFINITY)))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "ilrs-graph: error: not enough memory: the data takes more than this process may use" in result.stderr
 
 
 def test_a_query_past_its_timeout_is_given_up_with_exit_1():

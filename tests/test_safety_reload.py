@@ -5,6 +5,7 @@ export never modify the source files."""
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import signal
 import time
@@ -78,6 +79,28 @@ def test_a_reload_keeps_the_last_good_graph_when_the_data_breaks_and_takes_the_n
         assert count(served.base, "after") == facts + 1
         log = served.log.read_text()
         assert "reload: keeping version" in log and "does not conform" in log
+
+
+def test_data_grown_past_the_memory_the_server_may_use_is_not_loaded_and_the_server_keeps_serving(data):
+    """A reload that runs out of memory (a container's limit, here 1 GiB set on the running master) keeps
+    the version served; it used to stop gunicorn's master, and the server with it."""
+    extra = data["files"][1]
+    with serve(data) as served:
+        before = requests.get(served.base + "healthz").json()
+        master = served.process.pid
+        soft, hard = resource.prlimit(master, resource.RLIMIT_AS)
+        resource.prlimit(master, resource.RLIMIT_AS, (2**30, hard))
+        with extra.open("r+b") as file:
+            file.truncate(2 * 2**30)  # sparse: 2 GiB to read, nothing written
+        health = reload_and_wait(served, lambda health: health["problem"] is not None)
+        assert health["version"] == before["version"] and health["status"] == "degraded"
+        assert "not enough memory to load the data again" in health["problem"]
+        assert count(served.base, "after the failed reload") == before["quads"]
+        assert "not enough memory" in served.log.read_text()
+        extra.write_text(NEW_FACT)
+        resource.prlimit(master, resource.RLIMIT_AS, (soft, hard))
+        health = reload_and_wait(served, lambda health: health["problem"] is None)
+        assert count(served.base, "after the next reload") == before["quads"] + 1
 
 
 def test_a_restart_with_broken_data_serves_the_last_good_copy(data):
