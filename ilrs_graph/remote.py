@@ -298,8 +298,7 @@ def load_into_store(loaded: LoadedGraph, endpoints: StoreEndpoints, *,
         by_graph[quad.graph_name.value].append(ox.Triple(quad.subject, quad.predicate, quad.object))
     merged = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in loaded.quads))
     try:
-        before = {row["g"].value for row in _select(http, endpoints, "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }",
-                                                    timeout_seconds)}
+        before = _named_graphs(http, endpoints, timeout_seconds)
         _refuse_foreign_data(http, endpoints, before, set(by_graph), timeout_seconds)
     except StoreError as error:
         raise LoadFailed(f"{error}; nothing was written") from None
@@ -344,6 +343,18 @@ def load_into_store(loaded: LoadedGraph, endpoints: StoreEndpoints, *,
         raise LoadFailed(f"{error}. The store still holds its previous version, untouched; "
                          + _remove_staging(http, endpoints, staged, timeout_seconds)) from None
     return LoadReport(loaded.content_hash, len(by_graph), len(loaded.quads), len(merged), tuple(dropped))
+
+
+def _named_graphs(http: _Http, endpoints: StoreEndpoints, timeout: float) -> set[str]:
+    """The names of the graphs the store holds; :class:`StoreError` when it cannot list them as SPARQL 1.1 does
+    (Virtuoso 7 answers this query with one solution binding nothing): a load must know them all."""
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+    rows = _select(http, endpoints, query, timeout)
+    if any("g" not in row for row in rows):
+        raise StoreError(f"the SPARQL store at {endpoints.query} cannot list its named graphs: to {query} it "
+                         "answered a solution without ?g, which SPARQL 1.1 does not allow; without the list a "
+                         "load cannot tell the graphs of others from its own")
+    return {row["g"].value for row in rows}
 
 
 def _refuse_foreign_data(http: _Http, endpoints: StoreEndpoints, graphs: set[str], loading: set[str],

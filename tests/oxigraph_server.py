@@ -6,14 +6,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import requests
 
-from .server_process import free_port
+from .server_process import free_port, running_store_process
 
 
 def _oxigraph_command() -> str | None:
@@ -36,23 +34,8 @@ def running_oxigraph(location: Path, *, timeout_seconds: int = 5):
     if command is None:
         pytest.skip("the oxigraph server binary (PyPI package `oxigraph`, in the test extra) cannot run here")
     port = free_port()
-    log = (location / "server.log").open("w")
-    process = subprocess.Popen([command, "serve", "--location", str(location / "db"),
-                                "--bind", f"127.0.0.1:{port}", "--timeout-s", str(timeout_seconds)],
-                               stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, f"oxigraph serve exited with {process.returncode}"
-            try:
-                if requests.get(base + "/query", params={"query": "ASK {}"}, timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "oxigraph serve did not answer in 30 s"
-                time.sleep(0.1)
+    with running_store_process([command, "serve", "--location", str(location / "db"), "--bind", f"127.0.0.1:{port}",
+                                "--timeout-s", str(timeout_seconds)], log=location / "server.log",
+                               ready_url=base + "/query?query=ASK%7B%7D", name="oxigraph serve", seconds=30):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        log.close()

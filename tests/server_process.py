@@ -1,4 +1,5 @@
-"""Starting the real server (`ilrs-graph serve`, gunicorn) on a free port of 127.0.0.1 for a test."""
+"""Starting the real servers the tests drive, on free ports of 127.0.0.1: ours (`ilrs-graph serve`,
+gunicorn), and a store's."""
 
 from __future__ import annotations
 
@@ -69,3 +70,28 @@ def running_server_process(*args: str | Path, workers: int = 1, startup_seconds:
             process.kill()
             process.wait()
         log.close()
+
+
+
+@contextmanager
+def running_store_process(command: list[str], *, log: Path, ready_url: str, name: str, seconds: float,
+                          cwd: Path | None = None, kill: bool = False):
+    """Run a store's server (``command``) until the block ends, from the moment a GET of ``ready_url`` is
+    answered 2xx; stopped by SIGTERM, or SIGKILL (``kill``: its data is thrown away anyway)."""
+    with log.open("w") as output:
+        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + seconds
+            while True:
+                assert process.poll() is None, f"{name} exited with {process.returncode}"
+                try:
+                    if requests.get(ready_url, timeout=1).ok:
+                        break
+                except requests.ConnectionError:
+                    pass
+                assert time.monotonic() < deadline, f"{name} did not answer in {seconds:g} s"
+                time.sleep(0.1)
+            yield
+        finally:
+            process.kill() if kill else process.terminate()
+            process.wait(timeout=15)

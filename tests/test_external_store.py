@@ -17,6 +17,7 @@ from .answers import engine_answers, same_answer
 from .conftest import FIXTURES, run_cli
 from .oxigraph_server import running_oxigraph
 from .server_process import free_port
+from .virtuoso_server import running_virtuoso
 
 QUERIES = {path.stem: path for path in shipped.query_files()}
 RESULTS_JSON = formats.by_name("json")
@@ -205,6 +206,27 @@ def test_a_store_holding_data_of_others_is_refused_and_left_as_it_was(tmp_path, 
         after = requests.post(other + "/query", data={"query": "SELECT * WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"},
                               headers={"Accept": "text/csv"}, timeout=10).text
         assert after == before
+
+
+def test_a_store_that_cannot_list_its_graphs_as_sparql_does_is_refused_and_left_as_it_was(tmp_path):
+    """Virtuoso answers GRAPH ?g { } with one solution binding nothing (and its default graph is the union
+    of its graphs, with each triple once per graph): a load cannot know what it would replace."""
+    with running_virtuoso(tmp_path) as endpoint:
+        count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+        def quads() -> str:
+            answer = requests.get(endpoint, params={"query": count},
+                                  headers={"Accept": "application/sparql-results+json"}, timeout=10).json()
+            return answer["results"]["bindings"][0]["n"]["value"]
+
+        held = quads()
+        result = run_cli("load", "--store", endpoint.removesuffix("/sparql"), "--query-url", endpoint,
+                         "--update-url", endpoint, "--graph-store-url", endpoint + "-graph-crud")
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert f"the SPARQL store at {endpoint} cannot list its named graphs" in result.stderr
+        assert "answered a solution without ?g, which SPARQL 1.1 does not allow" in result.stderr
+        assert result.stderr.rstrip().endswith("nothing was written")
+        assert quads() == held
 
 
 def test_triples_in_no_named_graph_are_refused_before_anything_is_written(tmp_path, store):
