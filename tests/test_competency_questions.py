@@ -302,7 +302,8 @@ EXPECTED: dict[str, Expect] = {
         ("2024-09-05", "2024-09-05", "at least 41"),
         # Bian Zhigang's counts: the copy's "April 23", its year fixed by Global Times' report of the conference
         ("2025-04-23", "", "17"), ("2025-04-23", "", "at least 51"),
-        ("", "2025-04-29", "13"),
+        # Bakanov's count, dated to its month by Vedomosti: Sputnik's report, then Vedomosti's
+        ("2025-04", "2025-04-29", "13"), ("2025-04", "2025-12-16", "13"),
         ("2025-05-08", "", "at least 21"), ("2025-05-08", "", "at least 50"),
         # undated: the smaller number first (Thailand the ninth country, then Nicaragua the tenth)
         ("", "", "9"), ("", "", "10"), ("", "", "about 12"), ("", "", "at least 13"), ("", "", "about 15"), ("", "", "17"),
@@ -345,6 +346,9 @@ EXPECTED: dict[str, Expect] = {
         *[("Chang'e 8", "planned launch year", "2028")] * 8, *[("Chang'e 8", "planned launch year", "2029")] * 2,
         ("Extended model", "end year", "2040"), *[("Extended model", "end year", "2045")] * 3,
         ("Extended model", "end year", "2050"),
+        # Li Guoping's talk (2023) against Vedomosti (2025)
+        ("International Lunar Research Station", "end year", "2036"),
+        ("International Lunar Research Station", "end year", "2040"),
         ("Luna 26", "planned launch year", "2027"), *[("Luna 26", "planned launch year", "2028")] * 2,
         ("Luna 27", "planned launch year", "2028"), ("Luna 27", "planned launch year", "2029"),
         ("Luna 27", "planned launch year", "2030"),
