@@ -349,9 +349,9 @@ EXPECTED: dict[str, Expect] = {
         # Li Guoping's talk (2023) against Vedomosti (2025)
         ("International Lunar Research Station", "end year", "2036"),
         ("International Lunar Research Station", "end year", "2040"),
-        ("Luna 26", "planned launch year", "2027"), *[("Luna 26", "planned launch year", "2028")] * 2,
-        ("Luna 27", "planned launch year", "2028"), ("Luna 27", "planned launch year", "2029"),
-        ("Luna 27", "planned launch year", "2030"),
+        ("Luna 26", "planned launch year", "2027"), *[("Luna 26", "planned launch year", "2028")] * 3,
+        ("Luna 27", "planned launch year", "2028"), *[("Luna 27", "planned launch year", "2029")] * 2,
+        *[("Luna 27", "planned launch year", "2030")] * 2,
         ("Luna 28", "planned launch year", "2030"), ("Luna 28", "planned launch year", "2034"),
         ("Utilization", "start year", "2035"), ("Utilization", "start year", "2036")]),
     "objectives": Expect(["objective"], [
