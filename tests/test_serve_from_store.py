@@ -14,7 +14,7 @@ import requests
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from ilrs_graph import export, formats, shipped
+from ilrs_graph import export, shipped
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.query import analyse
 from ilrs_graph.remote import RemoteEngine, StoreEndpoints
@@ -130,7 +130,7 @@ def test_the_dumps_and_void_are_made_from_one_reading_of_the_store(store, monkey
 def test_the_service_description_and_void_describe_the_stores_graph(server, embedded):
     void = ox.Store()
     void.extend(ox.parse(requests.get(server + "void", timeout=60).content, format=ox.RdfFormat.TURTLE))
-    triples = next(iter(void.query(f"SELECT ?n WHERE {{ <https://w3id.org/ilrs/void#dataset> <http://rdfs.org/ns/void#triples> ?n }}")))["n"]
+    triples = next(iter(void.query("SELECT ?n WHERE { <https://w3id.org/ilrs/void#dataset> <http://rdfs.org/ns/void#triples> ?n }")))["n"]
     assert int(triples.value) == len({q.triple for q in embedded[0].loaded.quads})
     description = requests.get(server + "sparql", headers={"Accept": "text/turtle"}, timeout=60)
     assert description.status_code == 200 and b"sparql-service-description" in description.content
@@ -223,12 +223,17 @@ def test_a_dump_read_while_a_new_version_is_loaded_is_not_sent_as_the_old_versio
         assert run_cli("load", "--store", store, "--data", FIXTURES / "base.trig").returncode == 0
         client = create_app(Config(store=StoreEndpoints.of(store))).test_client()
         old_version = client.get("/healthz").json["version"]
+        old = Dataset.open([FIXTURES / "base.trig"])
+        assert old.version == old_version != embedded[0].version
         assert run_cli("load", "--store", store).returncode == 0
         refused = client.get("/data.nq")
         assert refused.status_code == 503 and refused.headers["Retry-After"] == "1"
         assert "a new version was loaded into the store" in refused.text and store.removeprefix("http://") not in refused.text
         served = client.get("/data.nq")
-        assert served.status_code == 200 and served.data == embedded[1].get("/data.nq").data
+        expected = embedded[1].get("/data.nq")
+        assert served.status_code == 200 and served.data == expected.data
+        assert served.headers["ETag"] == expected.headers["ETag"]
+        assert served.headers["ETag"] != create_app(dataset=old).test_client().get("/data.nq").headers["ETag"]
         assert client.get("/healthz").json["version"] == embedded[0].version
 
 

@@ -14,7 +14,7 @@ import sys
 import xml.etree.ElementTree as ElementTree
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pyoxigraph as ox
 import pytest
@@ -334,8 +334,6 @@ def test_a_disk_that_fills_up_midway_leaves_the_folder_as_it_was(tmp_path, monke
     """An operator's review: on a full disk the export left a cut data.ttl, which a sync would publish,
     and then refused the folder it had made itself as not empty. A full disk cannot be made here without
     root: the 20th file written fails as the disk would."""
-    from pathlib import Path
-
     from ilrs_graph.load import load_files
     from ilrs_server import site
 
