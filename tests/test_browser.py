@@ -6,7 +6,9 @@ conflicting claims; share a query's URL; see a parse error where it is. No page 
 Content-Security-Policy, overflow a phone's width or fail axe-core's accessibility rules. Screenshots go
 to test-artifacts/browser/ (and, with ILRS_README_SCREENSHOTS=1, to docs/screenshots/ for the README).
 
-Skipped, saying why, where Chromium is not installed (`apt-get install chromium`; .ci/run does it).
+Skipped, saying why, where Chromium is not installed (`apt-get install chromium`; .ci/run does it). Playwright
+and axe-core's checker are in the test extra: without them the tests fail, so that CI cannot pass without
+running them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright import sync_api
 
 from ilrs_graph import examples, overview, result_table
 from ilrs_graph.dataset import Dataset
@@ -31,7 +35,6 @@ CHROMIUM = os.environ.get("ILRS_CHROMIUM", "/usr/bin/chromium")
 if not Path(CHROMIUM).exists():
     pytest.skip(f"no Chromium at {CHROMIUM}: install it (apt-get install chromium) or set ILRS_CHROMIUM to run "
                 "the browser tests", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed (pip install -e '.[test]')")
 
 # Offline and quiet: without the background-networking flags Chromium's own connections are refused here.
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -747,13 +750,11 @@ AXE_PAGES = {
 @pytest.mark.parametrize("path", AXE_PAGES.values(), ids=AXE_PAGES.keys())
 def test_every_page_passes_axe_cores_accessibility_rules(page, browser, server, path, viewport):
     """Its folded tables opened, so that they are checked too."""
-    axe = pytest.importorskip("axe_playwright_python.sync_playwright",
-                              reason="axe-core's checker is not installed (pip install -e '.[test]')")
     page.set_viewport_size(viewport)
     if page.goto(server + path).status == 404:  # the console's report of the page itself; an asset's would stay
         browser.problems.remove(f"{page.url}: Failed to load resource: the server responded with a status of 404 (NOT FOUND)")
     page.evaluate("document.querySelectorAll('details').forEach(details => details.open = true)")
-    found = axe.Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_RULES}, "resultTypes": ["violations"]})
+    found = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_RULES}, "resultTypes": ["violations"]})
     assert found.violations_count == 0, "\n".join(
         f"{rule['id']} ({', '.join(tag for tag in rule['tags'] if tag in AXE_RULES)}): {rule['help']} ({rule['helpUrl']})"
         + "".join(f"\n    {' '.join(node['target'])}: {node['html']}\n      {node['failureSummary']}" for node in rule["nodes"])
