@@ -23,7 +23,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import URITooLong
 
-from ilrs_graph import formats, shipped
+from ilrs_graph import export, formats, shipped
 from ilrs_graph.dataset import Dataset
 
 from .conftest import ROOT, counting_query
@@ -827,7 +827,9 @@ def test_void_describes_the_dataset_and_its_dumps_with_checksums(server):
     assert int(graph.value(dataset, VOID.triples)) > 1500
     assert graph.value(dataset, VOID.sparqlEndpoint) == rdflib.URIRef(server + "sparql")
     assert graph.value(dataset, rdflib.URIRef("http://purl.org/dc/terms/license")) is not None
-    for distribution in graph.objects(dataset, DCAT.distribution):
+    distributions = list(graph.objects(dataset, DCAT.distribution))
+    assert len(distributions) == len(export.EXPORT_FORMATS)
+    for distribution in distributions:
         url = str(graph.value(distribution, DCAT.downloadURL))
         assert url.startswith(server + "data.")
         body = requests.get(url, headers={"Accept-Encoding": "identity"}).content
@@ -880,7 +882,9 @@ def test_the_server_dumps_are_the_export_byte_for_byte(server, tmp_path):
     from .conftest import run_cli
 
     assert run_cli("export", "-o", tmp_path).returncode == 0
-    for path in tmp_path.glob("data.*"):
+    dumps = sorted(tmp_path.glob("data.*"))
+    assert [path.name for path in dumps] == sorted(f"data.{fmt.extension}" for fmt in export.EXPORT_FORMATS)
+    for path in dumps:
         served = requests.get(server + path.name, headers={"Accept-Encoding": "identity"}).content
         assert served == path.read_bytes(), path.name
 
