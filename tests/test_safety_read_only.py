@@ -24,6 +24,7 @@ UPDATES = [
     r"\u0049NSERT DATA { <urn:a> <urn:b> <urn:c> }",
 ]
 WRITE_PATHS = ["sparql", "data.ttl", "data.nq", "id/agency/cnsa", "id/agency/cnsa.ttl", "ontology", "ontology.ttl",
+               "store?default", "store?graph=https://w3id.org/ilrs/id/source/space-wiki-ilrs", "store?graph=urn:g",
                "rdf-graph-store?default", "rdf-graph-store?graph=urn:g", "?graph=urn:g", "", "query", "healthz",
                "static/style.css", "openapi.json"]
 TURTLE = "<https://w3id.org/ilrs/id/agency/cnsa> <http://www.w3.org/2000/01/rdf-schema#label> \"pwned\" ."
