@@ -971,6 +971,9 @@ def test_dumps_are_sent_in_byte_ranges_of_the_bytes_sent(server, path, encoding)
     assert ranged(Range="bytes=0-99", If_Range=etag)[0].status_code == 206
     assert ranged(Range="bytes=0-99", If_Range='"other"')[1] == body
     assert ranged(Range="bytes=0-99", If_Range="W/" + etag)[1] == body
+    # or by its date: exactly the Last-Modified sent, else the whole (RFC 9110, 13.1.5)
+    assert ranged(Range="bytes=0-99", If_Range=whole.headers["Last-Modified"])[0].status_code == 206
+    assert ranged(Range="bytes=0-99", If_Range="Mon, 01 Jan 2001 00:00:00 GMT")[1] == body
     assert ranged(Range="bytes=0-1, 5-9")[1] == body
     assert ranged(Range="bytes=0-99", If_None_Match=etag)[0].status_code == 304
     past, _ = ranged(Range=f"bytes={length}-")
