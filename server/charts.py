@@ -31,8 +31,10 @@ SPAN_SIZE = 10.5       # their font size
 # 375px phone shows of the picture (315px), leaving the rest to the bars
 NAME_ROOM = 120.0
 HEADING_ROOM = 300.0   # a plan's heading, kept whole in view on that phone as it scrolls
-# A timeline label's longest line: its column, at the picture's left, shows whole in that phone's box
-TIMELINE_LABEL_ROOM = 290.0
+# A timeline label's longest line, in its column at the picture's left on a phone: as the roadmap's names,
+# the column (this and 16px) stays in view as the picture scrolls and takes less than half of those 315px;
+# the longest date ("23 September 2024", 135px) fits a line
+TIMELINE_LABEL_ROOM = 140.0
 ROW = 22.0             # one partner, one mission
 PHASE_ROW = 30.0       # one phase: its name and, below, its years
 PLAN_ROW = 20.0        # the heading of one plan's phases
@@ -145,6 +147,14 @@ def _sources_end(axis: TimeAxis, newest_source: PartialDate | None) -> Moment | 
     return None if x is None else Moment(x, f"newest source: {newest_source}")
 
 
+@dataclass(frozen=True)
+class Band:
+    """The stretch of the names' column a row holds, from ``top``, which its names' backdrop covers:
+    the rows' bands tile the column, so that what scrolls under the names shows nowhere between them."""
+    top: float
+    height: float
+
+
 # --- Partners joining -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -155,6 +165,7 @@ class JoiningRow:
     x_end: float
     exact: bool  # a day: drawn as a dot; a month or a year: as the interval it names
     label: LabelLines
+    band: Band  # in the column, its label's backdrop
 
 
 @dataclass(frozen=True)
@@ -174,7 +185,9 @@ class TimelineChart:
     """The timeline drawn two ways, the page showing the one that fits its box (style.css): ``beside``, each
     label beside its mark, where the whole picture shows (a desktop's); ``column``, the labels in a column at
     the left, where the box shows only part of it (a phone's 315px): beside their marks, the labels left
-    that part mostly empty, most partners having joined late, their labels far to the right."""
+    that part mostly empty, most partners having joined late, their labels far to the right. The column
+    stays in view as the picture scrolls under it (style.css), as the roadmap's names do: scrolled to the
+    marks, a reader saw no names."""
     beside: TimelineLayout
     column: TimelineLayout
     undated: list[Joining]
@@ -182,8 +195,9 @@ class TimelineChart:
 
 def timeline(joinings: list[Joining], today: date | None, newest_source: PartialDate | None = None) -> TimelineChart:
     """Both drawings of the partners a source dates (:class:`TimelineChart`), time along x; a line at ``today``
-    and one at the ``newest_source``'s date (None: no line). In the column, narrow enough to show whole on
-    that phone (:data:`TIMELINE_LABEL_ROOM`), a long name wraps, its date kept whole."""
+    and one at the ``newest_source``'s date (None: no line). In the column, narrow enough to stay in view on
+    that phone as the picture scrolls under it (:data:`TIMELINE_LABEL_ROOM`), a long name wraps, its date
+    kept whole."""
     dated = [j for j in joinings if j.since is not None]
     undated = [j for j in joinings if j.since is None]
     if not dated:
@@ -212,7 +226,7 @@ def _timeline_layout(dated: list[Joining], years: tuple[int, int], labels: list[
         x_start, x_end = axis.x(joining.since.start), axis.x(joining.since.end)
         x, anchor = (4.0, "start") if labels_width else (x_end + 9, "start") if x_start < middle else (x_start - 9, "end")
         rows.append(JoiningRow(joining, top + height / 2, x_start, x_end, joining.since.precision == 3,
-                               LabelLines(x, top + 15, lines, anchor)))
+                               LabelLines(x, top + 15, lines, anchor), Band(top, height)))
         top += height
     return TimelineLayout(WIDTH, top + 8, labels_width, axis.ticks(), axis.at(today), rows,
                           _sources_end(axis, newest_source))
@@ -375,14 +389,6 @@ def _stack(side: list[str], lines: dict[str, tuple[str, ...]], dot: dict[str, fl
 
 
 # --- The roadmap ------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Band:
-    """The stretch of the names' column a row holds, from ``top``, which its names' backdrop covers:
-    the rows' bands tile the column, so that what scrolls under the names shows nowhere between them."""
-    top: float
-    height: float
-
 
 @dataclass(frozen=True)
 class Segment:

@@ -600,6 +600,41 @@ def test_every_partners_name_and_date_on_the_timeline_shows_whole_before_any_scr
         page.locator(".chart-scroll:has(> svg.timeline)").screenshot(path=str(ARTIFACTS / "timeline-375.png"))
 
 
+def test_on_a_phone_the_timelines_names_stay_beside_their_rows_while_it_scrolls_to_their_marks(page, server, dataset):
+    """At 375 px the names stood in a column at the picture's left and scrolled away with it: scrolled to the
+    marks (most partners joined late, at its right), a reader saw dots without knowing whose. As the
+    roadmap's, the names stay at the box's left, in front of what scrolls under them, each in its mark's
+    row, leaving half the box to the marks; and they still lead to their pages."""
+    page.set_viewport_size({"width": 375, "height": 900})
+    page.goto(server)
+    box = page.locator(".chart-scroll:has(> svg.timeline)")
+    at_rest = page.evaluate(TIMELINE_LABELS)["labels"]
+    box.scroll_into_view_if_needed()
+    box.evaluate("box => box.scrollLeft = box.scrollWidth")
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    scrolled = box.evaluate("box => box.scrollLeft")
+    assert scrolled > 400
+    shown = page.evaluate(TIMELINE_LABELS)["labels"]
+    assert [label["words"] for label in shown] == [f"{j.name} · {j.since}" for j in overview.joinings(dataset) if j.since]
+    assert [label["words"] for label in shown if not label["inside"]] == []  # every name still in view
+    for before, after in zip(at_rest, shown):
+        assert after["mark"][0] == pytest.approx(before["mark"][0] - scrolled, abs=1)  # the marks did scroll
+        assert after["seen"][0] == pytest.approx(before["seen"][0], abs=1)  # the names did not
+        assert after["seen"][1] < (after["mark"][1] + after["mark"][3]) / 2 < after["seen"][3]  # each in its mark's row
+    visible = box.evaluate("box => { const r = box.getBoundingClientRect(); return [r.left + box.clientLeft, r.left + box.clientLeft + box.clientWidth]; }")
+    assert max(label["seen"][2] for label in shown) - visible[0] <= (visible[1] - visible[0]) / 2  # half the box for the marks
+    # in front: what is drawn at a name's middle is its own link, not a mark or a line scrolled under it
+    name = page.locator("svg.timeline.column a.mark text").last
+    name.evaluate("(n) => window.scrollBy(0, n.getBoundingClientRect().top - 200)")  # in the window, the box left as scrolled
+    assert box.evaluate("box => box.scrollLeft") == scrolled
+    assert name.evaluate("(n) => { const r = n.getBoundingClientRect(); const e = document.elementFromPoint("
+                         "r.left + r.width / 2, r.top + r.height / 2); return e.closest('a') === n.closest('a'); }")
+    box.screenshot(path=str(ARTIFACTS / "timeline-375-scrolled.png"))
+    href = name.evaluate("(n) => n.closest('a').getAttribute('href')")
+    name.click()
+    page.wait_for_url(re.compile(re.escape(href) + r"(\.html)?$"))
+
+
 def test_on_a_desktop_each_timeline_label_stands_beside_its_mark_on_one_line(page, server, dataset):
     """In the phone's column, on a desktop the labels stood up to 500 px from their marks, 15 of them wrapped
     onto two lines, the picture 942 px tall: where the whole picture shows, each label is beside its mark."""
