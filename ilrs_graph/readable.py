@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+import langcodes
 import pyoxigraph as ox
 
 from . import overview, resources
@@ -25,6 +26,7 @@ NUMBER_TYPES = frozenset(XSD + name for name in (
 TEXT_TYPES = frozenset((XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"))
 
 MISSION_STATUS = ILRS + "missionStatus"
+LANGUAGE = "http://purl.org/dc/terms/language"
 
 # The groups of a page, in the order they are shown.
 GROUPS = ("About", "When", "Figures", "Who", "Where", "Related", "Elsewhere on the web", "Other facts")
@@ -61,7 +63,7 @@ class Claim:
     sources)."""
 
     term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-    label: str | None
+    label: str | None  # a link's; a literal's where it has a name in words, a language code's ("Chinese")
     date: PartialDate | None  # for a date value, the date it names
     citations: tuple[Citation, ...]
     stated_on: PartialDate | None = None  # for a statement (a partner count), when it was made (ilrs:statedOn)
@@ -156,6 +158,9 @@ def page(dataset: Dataset, iri: str) -> Page | None:
                                             for v in values), listed)
         if prop == MISSION_STATUS and len(claims) > 1:  # one status needs no mark
             claims = _latest_word_first(dataset, iri, claims)
+        if prop == LANGUAGE:
+            claims = tuple(replace(c, label=language_name(c.text)) if isinstance(c.term, ox.Literal) else c
+                           for c in claims)
         fact = Fact(prop, labels[prop], _not_citing(claims, iri), _disputed(claims))
         grouped[_group_of(values[0], kinds)].append(fact)
     groups = tuple(Group(title, tuple(sorted(facts, key=lambda f: f.label.lower())))
@@ -187,6 +192,16 @@ def human_label(iri: str, label: str | None = None) -> str:
         return _REUSED_TERM_LABELS[iri]
     local = re.split(r"[#/]", iri.rstrip("/#"))[-1]
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower() or iri
+
+
+def language_name(tag: str) -> str | None:
+    """The English name of the language a BCP 47 tag names ("zh" → "Chinese"), as a page shows a source's
+    language (``dcterms:language``, a code in the data) and text in another language; None for text that
+    names no language the IANA registry knows."""
+    if not langcodes.tag_is_valid(tag):
+        return None
+    name = langcodes.Language.get(tag).display_name("en")
+    return None if name.startswith("Unknown language") else name
 
 
 def _named(value: Value) -> Value:

@@ -182,6 +182,7 @@ def term_href(iri: str) -> str:
 
 
 blueprint.add_app_template_filter(term_text, "term_text")  # an RDF 1.2 triple term, as Turtle writes it
+blueprint.add_app_template_filter(readable.language_name, "language_name")  # "ru" → "Russian"
 
 
 _UNBREAKABLE_RUN = re.compile(r"\S{30}")

@@ -809,6 +809,19 @@ def test_a_citation_without_a_publisher_names_its_source_whole(client, dataset, 
     assert f"{title}, 10 October 2023" in page.text and "…" not in page.text
 
 
+def test_a_sources_language_is_named_in_words_its_code_kept_for_machines(client):
+    """A journalist read "language ru" and "(zh)" after a title: the page names the language in English, the
+    code kept in the page's markup (<data value>) and, unchanged, in the RDF."""
+    answer = client.get("/id/source/ng-2025-05-08.html").get_data(as_text=True)
+    page = Page(answer)
+    assert "language Russian" in page.text and "language ru" not in page.text
+    assert '<data value="ru">Russian</data>' in answer
+    assert "на Луне (Russian)" in page.text and "(ru)" not in page.text  # its title, in Russian
+    assert "language Chinese" in get(client, "/id/source/xinhua-zh-2024-09-05.html").text
+    turtle = client.get("/id/source/ng-2025-05-08.ttl").get_data(as_text=True)
+    assert 'dcterms:language "ru"' in turtle
+
+
 def test_conflicting_claims_are_side_by_side_with_their_sources(client):
     page = get(client, "/id/mission/change-6.html")
     claims = re.search(r"planned launch year sources disagree (.*?) sample return date", page.text).group(1)
