@@ -116,6 +116,60 @@ class Membership:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A source document cited whole, as a researcher cites a web page: its authors (else whom it is cited
+    as), its title, whom it is cited as (after its authors), its date ("n.d.": it gives none) and its
+    address; only what the graph records. Where the document gives no title, the project's name for it
+    stands in square brackets, as a description (APA's "[Description of work]"), without the publisher's
+    name it may begin with. The reader adds the day they read it."""
+
+    creators: tuple[str, ...]
+    publisher: str | None
+    original_publisher: str | None    # of the report it copies, where it is a copy
+    title: str | None                 # the document's own (dcterms:title)
+    title_language: str | None        # its language tag, where it has one
+    described_as: str                 # the project's name for it (rdfs:label)
+    issued: PartialDate | None
+    url: str | None
+
+    @property
+    def cited_as(self) -> str | None:
+        return resources.cited_as(self.publisher, self.original_publisher)
+
+    @property
+    def opening(self) -> str | None:
+        """Who opens the citation: its authors, else whom it is cited as."""
+        by = ", ".join(self.creators) or self.cited_as
+        return _ended(by) if by else None
+
+    @property
+    def titled(self) -> str | None:
+        """Its own title, to stand in quotation marks."""
+        return _ended(self.title) if self.title else None
+
+    @property
+    def described(self) -> str:
+        """The project's name for it, as a description, where the document gives no title."""
+        return _ended(f"[{resources.without_publisher(self.described_as, self.publisher)}]")
+
+    @property
+    def closing(self) -> str:
+        """What follows the title: whom it is cited as, after its authors, and its date."""
+        date = str(self.issued) if self.issued else "n.d."
+        return _ended(f"{self.cited_as}, {date}" if self.creators and self.cited_as else date)
+
+    @property
+    def text(self) -> str:
+        title = f"“{self.titled}”" if self.titled else self.described
+        return " ".join(part for part in (self.opening, title, self.closing, self.url) if part)
+
+
+def _ended(part: str) -> str:
+    """A part of a citation with its full stop, unless it ends with one already (a title ending "ILRS.")."""
+    return part if part.endswith((".", "?", "!")) else part + "."
+
+
+@dataclass(frozen=True)
 class Page:
     iri: str
     label: str | None
@@ -126,6 +180,7 @@ class Page:
     backlinks: tuple[Backlink, ...]
     sources: tuple[Citation, ...]  # every source cited on the page, the newest first; not the page's own
     facts_stated: int              # for a source document: how many facts its graph holds
+    reference: Reference | None = None  # for a source document: how to cite it
 
     @property
     def facts_query(self) -> str:
@@ -180,7 +235,46 @@ def page(dataset: Dataset, iri: str) -> Page | None:
                         for p, s in sorted(backlinks.items(), key=lambda item: labels[item[0]].lower())),
         sources=_newest_first(c for c in citations.values() if c.iri != iri),
         facts_stated=description.graph_size,
+        reference=_reference(dataset, iri) if description.graph_size else None,
     )
+
+
+def _reference(dataset: Dataset, iri: str) -> Reference | None:
+    """How to cite the source document ``iri`` (None when it is no source document): a copy as the report
+    it reproduces, at its site, and by that report's date (as a fact's citation); several authors, or
+    titles, in a stable order."""
+    term = resources.iri_term(iri)
+    rows = dataset.select(_PREFIXES + f"""
+        PREFIX ilrs: <{ILRS}>
+        SELECT ?label ?title ?creator ?publisher ?originalPublisher ?issued ?url WHERE {{
+          VALUES ?source {{ {term} }}
+          ?source a ilrs:SourceDocument .
+          OPTIONAL {{ ?source rdfs:label ?label }}
+          OPTIONAL {{ ?source dcterms:title ?title }}
+          OPTIONAL {{ ?source dcterms:creator ?creator FILTER(isLiteral(?creator)) }}
+          OPTIONAL {{ ?source dcterms:publisher/rdfs:label ?publisher }}
+          OPTIONAL {{ ?source schema:url ?url }}
+          {resources.ORIGINAL_PUBLISHER}
+          {resources.CITED_DATE}
+        }}""")
+    if not rows:
+        return None
+
+    def first(name: str) -> ox.Literal | ox.NamedNode | None:
+        found = sorted((row[name] for row in rows if name in row), key=term_text)
+        return found[0] if found else None
+
+    title, issued, url = first("title"), first("issued"), first("url")
+    publisher, original = first("publisher"), first("originalPublisher")
+    return Reference(
+        creators=tuple(sorted({term_text(row["creator"]) for row in rows if "creator" in row})),
+        publisher=term_text(publisher) if publisher is not None else None,
+        original_publisher=term_text(original) if original is not None else None,
+        title=term_text(title) if title is not None else None,
+        title_language=title.language if isinstance(title, ox.Literal) and title.language else None,
+        described_as=term_text(first("label")) if first("label") is not None else shorten(iri),
+        issued=PartialDate.parse(issued.value) if isinstance(issued, ox.Literal) else None,
+        url=url.value if url is not None else None)
 
 
 def human_label(iri: str, label: str | None = None) -> str:

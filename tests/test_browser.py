@@ -236,6 +236,26 @@ def test_a_typed_query_runs_with_the_keyboard_and_leads_to_a_page_with_its_sourc
     screenshot(page, "resource", readme=True)
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_researcher_follows_an_undated_citation_to_its_source_and_copies_its_whole_citation(page, server, viewport):
+    """Beside Pakistan's joining stood a bare title, whose report no one could tell; the source's page gave
+    its title, publisher and address in four places and its language as "zh"-like codes. Now the citation
+    beside the fact names the publisher, and the source's page gives one line to copy, selected whole by a
+    triple click, and names the language in words."""
+    page.set_viewport_size(viewport)
+    page.goto(server + "id/country/pakistan.html")
+    page.get_by_role("link", name="Islamabad Scene, Pakistan joins China's International Lunar Research Station program").first.click()
+    page.wait_for_url(re.compile(r"/id/source/islamabad-scene-2023(\.html)?$"))
+    citation = page.locator("p.citation")
+    citation.click(click_count=3, position={"x": 2, "y": 2})  # its first word, not its link
+    assert page.evaluate("getSelection().toString().trim()") == (
+        "Islamabad Scene. “Pakistan joins China’s International Lunar Research Station program.” n.d. "
+        "https://www.islamabadscene.com/pakistan-joins-chinas-international-lunar-research-station-program/")
+    page.goto(server + "id/source/ria-2025-12-24.html")
+    assert page.locator(".fact", has_text="language").locator("dd").inner_text() == "Russian"
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
 def test_only_the_graphs_prefixes_are_declared_as_typed(page, server):
     """The prefixes were looked up in a parsed JSON object, whose inherited names ("toString",
     "constructor") were taken for the graph's: typing one declared PREFIX toString: <function toString()

@@ -809,6 +809,52 @@ def test_a_citation_without_a_publisher_names_its_source_whole(client, dataset, 
     assert f"{title}, 10 October 2023" in page.text and "…" not in page.text
 
 
+def test_an_undated_source_is_cited_beside_a_fact_by_its_publisher_and_title(tmp_path):
+    """Pakistan's joining was cited as "Pakistan joins China's International Lunar Research Station program",
+    a title alone, which a reader took for the page's own words and could not tell whose report it was:
+    without a date, a source is cited by whom it is cited as and its title, the publisher's name the
+    title begins with said once."""
+    data = tmp_path / "undated.trig"
+    data.write_text("""
+        PREFIX ilrs: <https://w3id.org/ilrs/ontology/>  PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX org: <http://www.w3.org/ns/org#>  PREFIX dcterms: <http://purl.org/dc/terms/>
+        PREFIX ex: <http://example.org/>  PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+        ex:named { ex:named a ilrs:SourceDocument ; rdfs:label "Press: Alba joins" ; dcterms:publisher ex:press .
+                   ex:press rdfs:label "Press" .
+                   ex:p a ilrs:Partnership ; org:member ex:alba ; ilrs:partnerSince "2024-09-05"^^xsd:date . }
+        ex:titled { ex:titled a ilrs:SourceDocument ; rdfs:label "Alba is a partner" ; dcterms:publisher ex:press .
+                    ex:p a ilrs:Partnership ; org:member ex:alba ; ilrs:partnerSince "2024-09"^^xsd:gYearMonth . }
+        ex:alone { ex:alone a ilrs:SourceDocument ; rdfs:label "Nobody's word" .
+                   ex:p a ilrs:Partnership ; org:member ex:alba ; ilrs:partnerSince "2024"^^xsd:gYear . }
+        ex:alba a ilrs:Country ; rdfs:label "Alba" .""")
+    [alba] = overview.joinings(Dataset.open([shipped.ontology_file(), data]))
+    assert [claim.source.short for claim in alba.claims] == ["Press, Alba joins", "Press, Alba is a partner", "Nobody's word"]
+
+
+@pytest.mark.parametrize(("source", "cited"), [
+    ("scmp-2024-04-africa-institutes", "South China Morning Post. “2 major space institutes in Africa join China-led moon "
+     "project.” n.d. https://www.scmp.com/news/china/science/article/3259734/two-major-space-institutes-africa-join-china-led-moon-project"),
+    ("spacenews-venezuela-2023", "SpaceNews. [Venezuela signs up to China's moon base initiative]. n.d. "
+     "https://spacenews.com/venezuela-signs-up-to-chinas-moon-base-initiative/"),
+    ("xinhua-zh-2024-09-05", "Xinhua (copy at gudianfeng.com). “国际月球科研站迎来全球合作新伙伴.” 5 September 2024. "
+     "https://gudianfeng.com/new/640648380464239616"),
+    ("galaxy-aerospace-ssgi-kaist-2024", "Galaxy Aerospace Ghana. “SSGI and KAIST Join China-Led Moon Project, ILRS.” n.d. "
+     "https://galaxyaerospaceghana.com/ssgi-and-kaist-join-china-led-moon-project-ilrs"),  # its title's full stop, once
+    ("china-daily-2024-04-26", "Zhao Lei. “Chang’e 7 to carry foreign payloads.” China Daily (copy at PressReader), "
+     "26 April 2024. "
+     "https://www.pressreader.com/china/china-daily-hong-kong/20240426/281633900300611"),
+])
+def test_a_source_page_gives_its_whole_citation_to_copy(client, source, cited):
+    """A researcher citing a source read its title, publisher, date and address in four places of its page,
+    and for a source without a date or a title was left to guess: its page gives the line to copy, with
+    what the graph records only ("n.d.", and the project's name for it in brackets, where the document gives
+    none)."""
+    answer = client.get(f"/id/source/{source}.html").get_data(as_text=True)
+    assert "Cite this source" in Page(answer).text
+    [line] = re.findall(r'<p class="citation">(.*?)</p>', answer, re.S)
+    assert " ".join(html.unescape(re.sub(r"<[^>]+>", "", line)).split()) == cited
+
+
 def test_a_sources_language_is_named_in_words_its_code_kept_for_machines(client):
     """A journalist read "language ru" and "(zh)" after a title: the page names the language in English, the
     code kept in the page's markup (<data value>) and, unchanged, in the RDF."""
@@ -911,7 +957,7 @@ def test_a_copy_is_named_with_its_original_on_either_engine(tmp_path, engine):
     assert {s.label: s.publisher for s in overview.sources(dataset)} == {
         "Copy": "Agency (copy at site.example)", "Own": "Press"}
     [alba] = overview.joinings(dataset)
-    assert [claim.source.short for claim in alba.claims] == ["Agency (copy at site.example), 5 September 2024", "Own"]
+    assert [claim.source.short for claim in alba.claims] == ["Agency (copy at site.example), 5 September 2024", "Press, Own"]
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
@@ -963,8 +1009,8 @@ def test_a_partnership_says_what_it_is_a_partnership_in_in_plain_words(client):
 
 def test_a_month_and_a_day_within_it_do_not_disagree(client):
     page = get(client, "/id/partnership/venezuela.html")
-    assert "partner since July 2023 — Space Wiki: International Lunar Research Station" in page.text
-    assert "17 July 2023 — SpaceNews: Venezuela signs up" in page.text
+    assert "partner since July 2023 — Space Wiki, International Lunar Research Station" in page.text
+    assert "17 July 2023 — SpaceNews, Venezuela signs up" in page.text
     assert "sources disagree" not in page.text
 
 
@@ -972,8 +1018,8 @@ def test_a_partners_page_says_when_it_joined_with_every_date_and_its_source(clie
     """The dates sit on the partnership (ilrs:partnerSince), not on the partner."""
     page = get(client, "/id/country/pakistan.html")
     joined = re.search(r"ILRS partner since (.*?) About ", page.text).group(1)
-    assert joined == ("18 October 2023 ( Pakistan joins China's International Lunar Research Station program ); "
-                      "October 2023 ( Space Wiki: International Lunar Research Station )")
+    assert joined == ("18 October 2023 ( Islamabad Scene, Pakistan joins China's International Lunar Research Station "
+                      "program ); October 2023 ( Space Wiki, International Lunar Research Station )")
     assert "/id/partnership/pakistan" in page.links and "/id/source/islamabad-scene-2023" in page.links
 
 
