@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timezone
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
 
 from ilrs_graph import examples, formats, ontology_docs, overview, readable, result_table, shipped, void
 from ilrs_graph.namespaces import ILRS, PREFIXES
@@ -183,6 +184,13 @@ def term_href(iri: str) -> str:
 
 blueprint.add_app_template_filter(term_text, "term_text")  # an RDF 1.2 triple term, as Turtle writes it
 blueprint.add_app_template_filter(readable.language_name, "language_name")  # "ru" → "Russian"
+
+
+@blueprint.app_template_filter("slash_breaks")
+def slash_breaks(iri: str) -> Markup:
+    """``iri`` with a line-break opportunity after each slash (``<wbr>``, which a copy leaves out): on a
+    phone it wraps as "…/country/" over "pakistan", not inside a word, "…/country/pakista" over "n"."""
+    return Markup("/<wbr>").join(escape(part) for part in iri.split("/"))
 
 
 _UNBREAKABLE_RUN = re.compile(r"\S{30}")

@@ -256,6 +256,26 @@ def test_a_researcher_follows_an_undated_citation_to_its_source_and_copies_its_w
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
 
 
+# Where the text of an element is cut onto a new line: the characters each line ends with, but the last.
+LINE_ENDS = """(element) => { const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT), seen = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode())
+    for (let i = 0; i < node.length; i++) { const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
+      const rect = range.getClientRects()[0]; if (rect) seen.push([node.data[i], Math.round(rect.top)]); }
+  return seen.filter((character, i) => i + 1 < seen.length && seen[i + 1][1] > character[1]).map(character => character[0]); }"""
+
+
+@pytest.mark.parametrize("path", ["id/country/pakistan", "id/source/xinhua-line-today-ilrs-developers"])
+def test_on_a_phone_a_pages_iri_wraps_after_a_slash_never_inside_a_word(page, server, path):
+    """At 375 px Pakistan's IRI read "…/country/pakista" over "n", which a reader copying it by hand took for
+    a typo: it wraps at its slashes (a slug wider than a line, at its hyphens), never inside a word."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(server + path + ".html")
+    iri = page.locator("p.iri code")
+    assert iri.inner_text() == "https://w3id.org/ilrs/" + path  # copied whole, as written
+    ends = iri.evaluate(LINE_ENDS)
+    assert ends and set(ends) <= {"/", "-"}, ends  # where a slug is wider than the line, at a hyphen of its own
+
+
 def test_only_the_graphs_prefixes_are_declared_as_typed(page, server):
     """The prefixes were looked up in a parsed JSON object, whose inherited names ("toString",
     "constructor") were taken for the graph's: typing one declared PREFIX toString: <function toString()
