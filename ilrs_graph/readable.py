@@ -123,7 +123,7 @@ class Reference:
     stands in square brackets, as a description (APA's "[Description of work]"), without the publisher's
     name it may begin with. The reader adds the day they read it."""
 
-    creators: tuple[str, ...]
+    creators: tuple[tuple[str, str | None], ...]  # each author's name and its language tag, where it has one
     publisher: str | None
     original_publisher: str | None    # of the report it copies, where it is a copy
     title: str | None                 # the document's own (dcterms:title)
@@ -137,10 +137,19 @@ class Reference:
         return resources.cited_as(self.publisher, self.original_publisher)
 
     @property
+    def by(self) -> tuple[tuple[str, str | None], ...]:
+        """Who opens the citation, each name with its language: its authors, else whom it is cited as."""
+        return self.creators or (((self.cited_as, None),) if self.cited_as else ())
+
+    @property
+    def by_stop(self) -> str:
+        """The full stop after :attr:`by`, unless its last name ends with one ("Example Inc.")."""
+        return _stop(self.by[-1][0]) if self.by else ""
+
+    @property
     def opening(self) -> str | None:
-        """Who opens the citation: its authors, else whom it is cited as."""
-        by = ", ".join(self.creators) or self.cited_as
-        return _ended(by) if by else None
+        """:attr:`by` as the citation writes it, with its full stop."""
+        return ", ".join(name for name, _ in self.by) + self.by_stop if self.by else None
 
     @property
     def titled(self) -> str | None:
@@ -164,9 +173,13 @@ class Reference:
         return " ".join(part for part in (self.opening, title, self.closing, self.url) if part)
 
 
+def _stop(part: str) -> str:
+    """The full stop after a part of a citation, unless it ends with one already (a title ending "ILRS.")."""
+    return "" if part.endswith((".", "?", "!")) else "."
+
+
 def _ended(part: str) -> str:
-    """A part of a citation with its full stop, unless it ends with one already (a title ending "ILRS.")."""
-    return part if part.endswith((".", "?", "!")) else part + "."
+    return part + _stop(part)
 
 
 @dataclass(frozen=True)
@@ -267,7 +280,8 @@ def _reference(dataset: Dataset, iri: str) -> Reference | None:
     title, issued, url = first("title"), first("issued"), first("url")
     publisher, original = first("publisher"), first("originalPublisher")
     return Reference(
-        creators=tuple(sorted({term_text(row["creator"]) for row in rows if "creator" in row})),
+        creators=tuple(sorted({(term_text(row["creator"]), row["creator"].language) for row in rows if "creator" in row},
+                              key=lambda creator: creator[0])),
         publisher=term_text(publisher) if publisher is not None else None,
         original_publisher=term_text(original) if original is not None else None,
         title=term_text(title) if title is not None else None,

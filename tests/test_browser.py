@@ -856,6 +856,7 @@ def test_names_in_other_languages_are_marked_with_theirs(page, server):
                          ("search?q=" + quote("贝尔格莱德"), "main"), ("search?q=" + quote("лавочкина"), "main"),
                          ("search?q=" + quote("лавочкна"), "main"),
                          ("id/source/ria-2025-11-03", "main"), ("id/source/tencent-cloud-ilrs-10-partners", "main"),
+                         ("id/source/72news-2026-01-27", "p.citation"),  # its author, in its citation too
                          ("query?query=" + quote("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
                                                  "SELECT ?name WHERE { ?thing skos:altLabel ?name FILTER (lang(?name) != 'en') }"), "main")):
         page.goto(server + path)

@@ -843,6 +843,8 @@ def test_an_undated_source_is_cited_beside_a_fact_by_its_publisher_and_title(tmp
     ("china-daily-2024-04-26", "Zhao Lei. “Chang’e 7 to carry foreign payloads.” China Daily (copy at PressReader), "
      "26 April 2024. "
      "https://www.pressreader.com/china/china-daily-hong-kong/20240426/281633900300611"),
+    ("72news-2026-01-27", "Мария Иванова. “Глава НПО Лавочкина Марфин анонсировал запуск «Луны-30» в 2036 году.” "
+     "72news.ru, 27 January 2026. https://72news.ru/news/2026/1/27/1389988.html"),
 ])
 def test_a_source_page_gives_its_whole_citation_to_copy(client, source, cited):
     """A researcher citing a source read its title, publisher, date and address in four places of its page,
