@@ -159,7 +159,7 @@ class Reference:
     @property
     def described(self) -> str:
         """The project's name for it, as a description, where the document gives no title."""
-        return _ended(f"[{resources.without_publisher(self.described_as, self.publisher)}]")
+        return _ended(f"[{resources.without_publisher(self.described_as, self.cited_as)}]")
 
     @property
     def closing(self) -> str:

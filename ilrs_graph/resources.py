@@ -53,11 +53,12 @@ def cited_as(publisher: str | None, original_publisher: str | None) -> str | Non
     return publisher
 
 
-def without_publisher(title: str, publisher: str | None) -> str:
-    """``title`` without the publisher's name it begins with ("SpaceNews: Venezuela signs up…"), for a
-    citation that names the publisher already."""
-    named = f"{publisher}: " if publisher else None
-    return title[len(named):] if named and title.startswith(named) and len(title) > len(named) else title
+def without_publisher(title: str, cited_as: str | None) -> str:
+    """``title`` without the name of whom it is cited as, where it begins with it ("SpaceNews: Venezuela
+    signs up…"; "Xinhua: 17 countries…", cited as "Xinhua (copy at LINE Today)"), for a citation that names
+    them already."""
+    named, colon, rest = title.partition(": ")
+    return rest if colon and rest and cited_as and (cited_as == named or cited_as.startswith(named + " (")) else title
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class Citation:
     """A source document, short enough to sit beside a fact: "SpaceNews, 17 July 2023"; without a date,
     whom it is cited as and its title ("Islamabad Scene, Pakistan joins China's…": a publisher alone would
     not tell two undated reports apart, a title alone did not say whose report it is), the title without
-    the publisher's name where it begins with it ("SpaceNews: …"); without a publisher, its title (and
+    that name where it begins with it ("SpaceNews: …"); without a publisher, its title (and
     date). Never cut: a title cut read "… Lunar Coll…" to a screen reader or on a phone."""
 
     iri: str
@@ -81,7 +82,7 @@ class Citation:
     @property
     def short(self) -> str:
         if self.cited_as:
-            return f"{self.cited_as}, {self.issued or without_publisher(self.title, self.publisher)}"
+            return f"{self.cited_as}, {self.issued or without_publisher(self.title, self.cited_as)}"
         return f"{self.title}, {self.issued}" if self.issued else self.title
 
 

@@ -824,11 +824,21 @@ def test_an_undated_source_is_cited_beside_a_fact_by_its_publisher_and_title(tmp
                    ex:p a ilrs:Partnership ; org:member ex:alba ; ilrs:partnerSince "2024-09-05"^^xsd:date . }
         ex:titled { ex:titled a ilrs:SourceDocument ; rdfs:label "Alba is a partner" ; dcterms:publisher ex:press .
                     ex:p a ilrs:Partnership ; org:member ex:alba ; ilrs:partnerSince "2024-09"^^xsd:gYearMonth . }
+        ex:copy { ex:copy a ilrs:SourceDocument ; rdfs:label "Agency: Alba signs" ; dcterms:publisher ex:site ;
+                  ilrs:copyOf ex:original .  ex:site rdfs:label "site.example" .
+                  ex:original dcterms:publisher ex:agency .  ex:agency rdfs:label "Agency" .
+                  ex:p a ilrs:Partnership ; org:member ex:alba ; ilrs:partnerSince "2024-09-05"^^xsd:date . }
+        ex:country { ex:country a ilrs:SourceDocument ; rdfs:label "Press: Alba joins" ; dcterms:publisher ex:pressDaily .
+                     ex:pressDaily rdfs:label "Press Daily" .
+                     ex:p a ilrs:Partnership ; org:member ex:alba ; ilrs:partnerSince "2024-09-05"^^xsd:date . }
         ex:alone { ex:alone a ilrs:SourceDocument ; rdfs:label "Nobody's word" .
                    ex:p a ilrs:Partnership ; org:member ex:alba ; ilrs:partnerSince "2024"^^xsd:gYear . }
         ex:alba a ilrs:Country ; rdfs:label "Alba" .""")
     [alba] = overview.joinings(Dataset.open([shipped.ontology_file(), data]))
-    assert [claim.source.short for claim in alba.claims] == ["Press, Alba joins", "Press, Alba is a partner", "Nobody's word"]
+    assert [claim.source.short for claim in alba.claims] == [
+        "Agency (copy at site.example), Alba signs",  # named by the report it copies
+        "Press Daily, Press: Alba joins",  # "Press" is not "Press Daily"
+        "Press, Alba joins", "Press, Alba is a partner", "Nobody's word"]
 
 
 @pytest.mark.parametrize(("source", "cited"), [
