@@ -185,9 +185,11 @@ def _read(text: str, max_depth: int) -> QueryPlan:
                                  **_position(text, offset))
         elif kind == "other" and value in "})]":
             depth -= 1
-        elif kind == "pname" and undeclared is None and value.split(":", 1)[0] not in prefixes \
-                and _is_prefixed_name(tokens, index):
-            undeclared = (value.split(":", 1)[0], offset)
+        elif kind == "pname":
+            if value[:7].upper() == "SERVICE" and tokens[index + 1:index + 2] and tokens[index + 1][1] == "{":
+                words.append(("SERVICE", offset))  # Oxigraph reads SERVICE:x { … } as SERVICE :x { … }
+            if undeclared is None and value.split(":", 1)[0] not in prefixes and _is_prefixed_name(tokens, index):
+                undeclared = (value.split(":", 1)[0], offset)
         elif kind == "word":
             words.append((value.upper(), offset))
             keyword = value.upper()
@@ -205,7 +207,7 @@ def _read(text: str, max_depth: int) -> QueryPlan:
         if word in UPDATE_KEYWORDS:
             raise QueryError(f"This endpoint is read-only: SPARQL Update ({word}) is not accepted.", 403,
                              **_position(text, offset))
-        if word == "SERVICE":
+        if word.startswith("SERVICE"):  # Oxigraph reads SERVICESILENT<…> as SERVICE SILENT <…>
             raise QueryError("SERVICE is not allowed: this endpoint never sends requests to other "
                              "endpoints. Query this dataset's own graphs instead.", **_position(text, offset))
     form = next((word for word, _ in words if word in FORMS), None)
@@ -232,8 +234,8 @@ _IRI_MARK, _STRING_MARK = "\x01", "\x02"  # what stands for an IRI and a string 
 # the form after it; the words after it that only the full read may judge; a number past any count.
 _DECLARATION = re.compile(r"\s*(?:(PREFIX)(?![\w.\-:])\s*([A-Za-z][\w.\-]*)?:|BASE)\s*\x01", re.I)
 _FORM = re.compile(r"\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w.\-:])", re.I)
-_FULL_READ_WORDS = re.compile(
-    r"(?<![A-Za-z_?$@])(?:" + "|".join(UPDATE_KEYWORDS + VOLATILE_FUNCTIONS + ("SERVICE", "FROM")) + r")(?!\w)", re.I)
+_FULL_READ_WORDS = re.compile(r"(?<![A-Za-z_?$@])(?:(?:" + "|".join(UPDATE_KEYWORDS + VOLATILE_FUNCTIONS + ("FROM",))
+                              + r")(?!\w)|SERVICE)", re.I)  # SERVICE, even run into what follows it
 _LARGE_NUMBER = re.compile(r"[1-9][0-9]{%d}" % (len(str(LARGEST_COUNT)) - 1))
 _NAME_CHARACTERS = string.ascii_letters + string.digits + "_.-"
 

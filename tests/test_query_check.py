@@ -76,6 +76,24 @@ def test_a_comment_ends_at_a_carriage_return_as_oxigraph_ends_it():
     assert normal_form(one) != normal_form(other)
 
 
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { SERVICESILENT<http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * WHERE { serviceSilent?e { ?s ?p ?o } }",
+    "PREFIX service: <urn:x:> PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { service:sparql { ?s ?p ?o } }",
+    "PREFIX servicex: <urn:x:> PREFIX x: <http://127.0.0.1:9/> SELECT * WHERE { servicex:sparql # c\n{ ?s ?p ?o } }",
+])
+def test_a_service_run_into_what_follows_it_is_still_service(text):
+    """Oxigraph matches a keyword without looking past its last letter: it reads SERVICESILENT<…> as SERVICE
+    SILENT <…>, and service:sparql { … } as SERVICE :sparql { … }, and an Oxigraph server behind --store
+    then posts the pattern to the address named. The check read one word and one prefixed name."""
+    with pytest.raises(QueryError, match="SERVICE is not allowed"):
+        analyse(text)
+
+
+def test_a_prefix_called_service_is_still_a_prefix_where_no_group_follows():
+    assert analyse("PREFIX service: <urn:x:> SELECT * WHERE { ?s service:name ?o }").form == "SELECT"
+
+
 @pytest.mark.parametrize("count", ["²", "①", "٣"])
 def test_a_digit_sparql_does_not_count_with_is_no_count_and_no_crash(count):
     """Python's str.isdigit takes '²' and '①', which int() cannot read (a ValueError, not a QueryError: a
@@ -132,7 +150,7 @@ DECLARATIONS = ["PREFIX ex: <http://x/>", "PREFIX : <http://y/>", "prefix a.b: <
 PIECES = DECLARATIONS + ["?ex:a", "$ex:b", '"s"@ex:c', "ex.:d",
           "PREFIX", "ex:", "ex:a", "ex:a.b", "ex:a..SERVICE", ":x", "_:b", "_a:x", "?x:y", "$v:w", "?x.ex:y", "@en:x",
           "@en-x-load", '"s"@en', "a.b:c", "1ex:a", "1.5", "ex:a:b", "?from", "?select", "FROM", "from <urn:g>", "NAMED",
-          "SERVICE", "service", "Service:x", "1SERVICE", "a.SERVICE", "?x.SERVICE", "NOW()", "rand", "STRUUID", "INSERT",
+          "SERVICE", "service", "Service:x", "SERVICESILENT", "1SERVICE", "a.SERVICE", "?x.SERVICE", "NOW()", "rand", "STRUUID", "INSERT",
           "WITH", "ADD", "LIMIT 10", "OFFSET 99999999999999999999", "LIMIT 0009223372036854775808", "SELECT", "ASK",
           "CONSTRUCT", "DESCRIBE", "select*", "SELECT:", "SELECT.x", "WHERE", "{", "}", "(", ")", "[", "]", ".", ";",
           "?s", "?o", "a", "<urn:s>", "<http://x/#f>", "< 5", "<", ">", '"a # b"', "'it'", '"open', '"open ', "# comment\n", "#c\r", '"a\r',

@@ -61,6 +61,9 @@ QUERIES = [
     ("PREFIX ex: <urn:x:> SELECT * WHERE { ?s ?p ex:a\\' . SERVICE <TRAP> { ?s ?p ?o } }", 400, "SERVICE"),
     ('SELECT * WHERE { ?s ?p "a\r . SERVICE <TRAP> { ?s ?p ?o } }', 400, "SERVICE"),  # a string ends at a CR
     ("CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <TRAP> { ?s ?p ?o } }", 400, "SERVICE"),
+    # Oxigraph reads a keyword run into what follows it: SERVICE SILENT <TRAP>, and SERVICE :sparql
+    ("SELECT * WHERE { SERVICESILENT<TRAP> { ?s ?p ?o } }", 400, "SERVICE"),
+    ("PREFIX service: <urn:x:> PREFIX : <TRAP> SELECT * WHERE { service:sparql { ?s ?p ?o } }", 400, "SERVICE"),
     ("SELECT * FROM <TRAP> WHERE { ?s ?p ?o }", 400, "FROM"),
     ("SELECT * FROM NAMED <TRAP> WHERE { GRAPH ?g { ?s ?p ?o } }", 400, "FROM NAMED"),
     ("PREFIX t: <TRAP> SELECT * FROM t:graph WHERE { ?s ?p ?o }", 400, "FROM"),

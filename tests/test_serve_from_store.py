@@ -26,6 +26,7 @@ from .answers import same_answer
 from .conftest import FIXTURES, run_cli
 from .oxigraph_server import running_oxigraph
 from .server_process import free_port, running_server, running_server_process
+from .test_safety_offline import Trap
 
 QUERIES = {path.stem: path.read_text(encoding="utf-8") for path in shipped.query_files()}
 RESULTS_JSON, NTRIPLES = "application/sparql-results+json", "application/n-triples"
@@ -152,6 +153,22 @@ def test_the_safety_rules_hold_over_a_store(server, store, request_args, status,
     refused = requests.post(server + "sparql", timeout=30, **request_args)
     assert refused.status_code == status and words in refused.text
     assert requests.get(store + "/store", headers={"Accept": "application/n-quads"}, timeout=30).content == before
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICESILENT<TRAP> { ?s ?p ?o } }",
+    "PREFIX service: <urn:x:> PREFIX : <TRAP> SELECT * WHERE { service:sparql { ?s ?p ?o } }",
+])
+def test_a_service_run_into_what_follows_it_never_makes_the_store_reach_out(server, query):
+    """Oxigraph server federates: SERVICE written without a space after it (read as SERVICE by the store's
+    parser) passed the check, and the store posted the pattern to the address named, from its own host."""
+    trap = Trap()
+    try:
+        refused = requests.post(server + "sparql", data={"query": query.replace("TRAP", trap.url)}, timeout=30)
+        assert refused.status_code == 400 and "SERVICE is not allowed" in refused.text, refused.text
+        assert not trap.was_called(wait=1)
+    finally:
+        trap.listener.close()
 
 
 def test_a_query_over_the_time_limit_is_503(store):
