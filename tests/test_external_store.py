@@ -7,7 +7,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from ilrs_graph import formats, shipped
+from ilrs_graph import formats, remote, shipped
 from ilrs_graph.load import load_files
 from ilrs_graph.query import Limits, QueryError, analyse
 from ilrs_graph.remote import MANIFEST_GRAPH, STAGING_PREFIX, RemoteEngine, StoreEndpoints, StoreError
@@ -316,3 +316,33 @@ def test_a_quad_two_files_state_is_loaded_and_counted_once(tmp_path, store):
     assert result.returncode == 0 and "Loaded 1 quad in 1 named graph (default graph: their merge, 1 triple)" \
         in result.stdout, result.stdout + result.stderr
     assert run_cli("load", "--store", store).returncode == 0
+
+
+def test_blank_nodes_loaded_again_after_a_load_stopped_before_its_switch_are_there_once(tmp_path, monkeypatch):
+    """A load interrupted before its switch leaves its staging graphs (the message says: run the load again).
+    Run again on the same data, it stages under the same names; its blank nodes, inserted into the graphs
+    left there, were in the store twice: every count over them doubled, the manifest's quads not."""
+    data = tmp_path / "blank.trig"
+    data.write_text('PREFIX ex: <http://example.org/>\nex:one { _:rim ex:name "Shackleton rim" ; ex:height 4200 . }\n')
+    loaded = load_files([data], ontology=False)
+    local = OxigraphEngine(loaded.quads, loaded.content_hash)
+    (tmp_path / "store").mkdir()
+    with running_oxigraph(tmp_path / "store") as other:
+        sent = remote._update
+
+        def interrupted_at_the_switch(http, endpoints, update, timeout):
+            if "MOVE GRAPH" in update:
+                raise KeyboardInterrupt
+            sent(http, endpoints, update, timeout)
+        monkeypatch.setattr(remote, "_update", interrupted_at_the_switch)
+        with pytest.raises(remote.LoadFailed, match="run the load again"):
+            remote.load_into_store(loaded, StoreEndpoints.of(other))
+        monkeypatch.undo()
+        assert {name for name in _graphs_in(other) if name.startswith(STAGING_PREFIX)}, "left, as a Ctrl-C leaves them"
+        result = run_cli("load", "--store", other, "--data", data)
+        assert result.returncode == 0, result.stderr
+        remote_engine = RemoteEngine(StoreEndpoints.of(other))
+        for where in ("?s ?p ?o", "GRAPH ?g { ?s ?p ?o } FILTER(?g != <urn:ilrs-graph:loaded>)"):
+            plan = analyse(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+            answers = [engine.run(plan, formats.by_name("csv")) for engine in (local, remote_engine)]
+            assert answers[1] == answers[0] == b"n\r\n2\r\n", where
