@@ -18,6 +18,7 @@ from urllib.parse import quote
 from . import __version__
 from .load import LoadError
 from .namespaces import BASE, shorten_terms
+from .text_table import terminal_safe
 from .validate import Finding, Report
 from .wording import counted
 
@@ -114,7 +115,7 @@ def github(report: Report) -> str:
             properties[:0] = [f"file={_escape_property(finding.location.path)}"] + (
                 [f"line={finding.location.line}"] if finding.location.line else [])
         lines.append(f"::{_GITHUB_COMMANDS[finding.severity]} {','.join(properties)}::"
-                     f"{_escape_data(finding.message + chr(10) + details(finding))}")
+                     f"{_escape_data(terminal_safe(finding.message) + chr(10) + terminal_safe(details(finding)))}")
     return "\n".join(lines + [summary(report)]) + "\n"
 
 
@@ -182,9 +183,10 @@ def details(finding: Finding) -> str:
 
 
 def located(finding: Finding) -> str:
-    """``file:line: severity: message``, which editors and terminals link, then the details indented."""
+    """``file:line: severity: message``, which editors and terminals link, then the details indented; a
+    control character of the data as \\uXXXX (it would reach a terminal, or start a line of a CI log)."""
     where = str(finding.location) if finding.location else "(no file)"
-    return f"{where}: {finding.severity}: {finding.message}\n    {details(finding)}"
+    return terminal_safe(f"{where}: {finding.severity}: {finding.message}") + "\n    " + terminal_safe(details(finding))
 
 
 def _uri(path: str) -> str:

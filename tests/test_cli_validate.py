@@ -237,3 +237,17 @@ def test_a_node_shape_that_is_a_class_targets_its_instances(tmp_path: Path):
                       "    sh:property [ sh:path <http://example.org/never> ; sh:minCount 1 ] .\n")
     result = run_cli("validate", "--shapes", shapes, FIXTURES / "base.trig")
     assert result.returncode == 1 and "violation" in result.stdout, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("report", ["text", "github", "junit"])
+def test_a_control_character_of_the_data_reaches_no_terminal_and_forges_no_ci_line(tmp_path: Path, report):
+    """A value from a pull request's data is shown in a finding: raw, its ESC [2J cleared the terminal, and
+    its line end started a line of its own, which GitHub Actions reads as a workflow command (an
+    annotation, a mask). Written as \\u001b, as `query` and `diff` write control characters."""
+    fixture = (FIXTURES / "bad" / "count-counts-not-text.trig").read_text()
+    bad = tmp_path / "escape.trig"
+    bad.write_text(fixture.replace("ilrs:counts 9", 'ilrs:counts "a\\u001b[2J\\n::error title=forged::b"^^<http://example.org/text>'))
+    result = run_cli("validate", FIXTURES / "base.trig", bad, "--format", report)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "\\u001b[2J" in result.stdout and "\x1b" not in result.stdout
+    assert not any(line.startswith("::error title=forged") for line in result.stdout.splitlines())
