@@ -7,6 +7,8 @@ import pytest
 
 from ilrs_graph.load import LoadError, load_files
 
+from .conftest import run_cli
+
 PREFIXES = "@prefix ex: <https://example.org/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
 
 
@@ -193,3 +195,21 @@ def test_a_statement_two_files_make_in_one_graph_is_one_quad(tmp_path: Path):
                           ("again.nq", '"01"^^<http://www.w3.org/2001/XMLSchema#integer>')):  # the same number
         (tmp_path / name).write_text(f"<http://example.org/a> <http://example.org/b> {literal} <http://example.org/g> .\n")
     assert len(load_files([tmp_path / "one.nq", tmp_path / "again.nq"], ontology=False).quads) == 1
+
+
+@pytest.mark.parametrize("suffix, written", [
+    ("trig", 'PREFIX ex: <https://example.org/>\nex:g{n} {{ ex:s{n} ex:p _:b1 . _:b1 ex:name "{n}" . }}\n'),
+    ("nq", '<https://example.org/s{n}> <https://example.org/p> _:b1 <https://example.org/g{n}> .\n'
+           '_:b1 <https://example.org/name> "{n}" <https://example.org/g{n}> .\n'),
+])
+def test_a_blank_node_label_two_files_use_names_two_nodes(tmp_path: Path, suffix, written):
+    """A blank node label is the file's own (RDF 1.1 Concepts, 3.4): two files writing _:b1, as
+    exporters number their blank nodes, describe two nodes. Kept as written, they were one, and each
+    subject's node had the other file's name too (COUNT 2, a wrong answer from `query` and the server)."""
+    for n in (1, 2):
+        (tmp_path / f"{n}.{suffix}").write_text(written.format(n=n))
+    result = run_cli("query", "PREFIX ex: <https://example.org/> SELECT ?s (COUNT(?name) AS ?names) "
+                     "WHERE { ?s ex:p ?node . ?node ex:name ?name } GROUP BY ?s ORDER BY ?s",
+                     "--format", "csv", "--data", tmp_path / f"1.{suffix}", tmp_path / f"2.{suffix}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["s,names", "https://example.org/s1,1", "https://example.org/s2,1"]
