@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .namespaces import BASE, ONTOLOGY
-from .query import Limits
+from .query import Limits, is_seconds
 from .wording import article, counted
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
@@ -239,7 +239,7 @@ def _query(args: argparse.Namespace) -> int:
     from .load import LoadError
     from .query import QueryError
 
-    if args.timeout is not None and not _is_seconds(args.timeout):
+    if args.timeout is not None and not is_seconds(args.timeout):
         return _fail(TIMEOUT_REFUSED)
     text = args.query
     if text == "-":
@@ -375,7 +375,7 @@ def _load(args: argparse.Namespace) -> int:
     from .remote import LOAD_TIMEOUT_SECONDS, LoadFailed, load_into_store
 
     timeout = LOAD_TIMEOUT_SECONDS if args.timeout is None else args.timeout
-    if not _is_seconds(timeout):
+    if not is_seconds(timeout):
         return _fail(TIMEOUT_REFUSED)
     try:
         endpoints = store_endpoints(args)
@@ -486,11 +486,6 @@ def _interruptible(work, seconds: float | None = None):
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
-
-
-def _is_seconds(value: float) -> bool:
-    """A duration a command can wait: above 0, finite (not NaN or infinity)."""
-    return 0 < value < 1e9
 
 
 def _is_path(name: str) -> bool:

@@ -40,6 +40,12 @@ def answer_too_large(max_answer_bytes: int) -> QueryError:
                       "ask for less with LIMIT, or download the whole graph from /data.nt.")
 
 
+def is_seconds(value: float) -> bool:
+    """A duration a timer can wait: above 0, finite, and below 10⁹ s (past about 9.2·10⁹ s, Python's socket
+    and lock timeouts overflow: a time limit meaning "none" failed every query)."""
+    return 0 < value < 1e9
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one request, one query and one server process may use: every limit of the endpoint, in one
@@ -62,6 +68,8 @@ class Limits:
         for name, value in vars(self).items():
             if not 0 < value < math.inf:
                 raise ValueError(f"the limit {name} must be a positive number, not {value}")
+            if name.endswith("_seconds") and not is_seconds(value):
+                raise ValueError(f"the limit {name} must be below 1e9 seconds (about 31 years), not {value:g}")
         if self.executors > self.max_executors:
             raise ValueError(f"executors ({self.executors}) cannot exceed max_executors ({self.max_executors})")
 

@@ -90,6 +90,9 @@ def test_a_function_the_engine_does_not_provide_is_bad_input(function):
     (("serve", "--limit", "timeout_seconds=nan"), "finite number"),
     (("serve", "--limit", "timeout_seconds=inf"), "finite number"),
     (("serve", "--limit", "max_answer_bytes=1e999"), "finite number"),
+    # a "no limit" past what timers hold: every query failed (OverflowError), the server up
+    (("serve", "--port", "5853", "--limit", "timeout_seconds=1e10"), "below 1e9 seconds"),
+    (("serve", "--port", "5853", "--limit", "client_idle_seconds=1e12"), "below 1e9 seconds"),
     (("serve", "--workers", "0"), "--workers must be 1 or more, not 0"),  # one option named, not both
     (("serve", "--port", "70000"), "--port must be between 1 and 65535, not 70000"),
     (("load", "--store", "http://127.0.0.1:1", "--timeout", "nan"), "--timeout"),

@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from ilrs_graph import execution, formats
+from ilrs_graph.dataset import Dataset
 from ilrs_graph.execution import ExecutorPool
 from ilrs_graph.query import Limits, QueryError, QueryPlan
 from ilrs_graph.store import OxigraphEngine
@@ -163,6 +164,12 @@ def test_limits_are_checked_when_the_server_starts():
     assert unknown.returncode == 2 and "timeout_seconds" in unknown.stderr
     negative = run_cli("serve", "--limit", "max_executors=0")
     assert negative.returncode == 2 and "must be a positive number" in negative.stderr
+
+
+def test_the_longest_time_limit_accepted_is_one_a_query_runs_under():
+    """Accepted and then failing every query with an OverflowError (a 500), as timeout_seconds=1e10 did."""
+    dataset = Dataset.open(limits=Limits().updated(["timeout_seconds=999999999"]), isolated=True)
+    assert dataset.answer(dataset.plan("ASK {}"), formats.by_name("json")).body == b'{"head":{},"boolean":true}'
 
 
 def test_an_executor_is_replaced_after_its_share_of_answers(monkeypatch, shipped):
