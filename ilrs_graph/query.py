@@ -84,7 +84,7 @@ class Limits:
             number = value.strip().upper()
             scale = 1024 ** ("KMG".index(number[-1]) + 1) if number[-1:] in ("K", "M", "G") else 1
             try:
-                amount = float(number.rstrip("KMG")) * scale
+                amount = float(number[:-1] if scale > 1 else number) * scale  # one unit: "10MG" is a typo
             except ValueError:
                 raise ValueError(f"the limit {name} needs a number, not '{value}'") from None
             if not math.isfinite(amount):

@@ -93,6 +93,9 @@ def test_a_function_the_engine_does_not_provide_is_bad_input(function):
     # a "no limit" past what timers hold: every query failed (OverflowError), the server up
     (("serve", "--port", "5853", "--limit", "timeout_seconds=1e10"), "below 1e9 seconds"),
     (("serve", "--port", "5853", "--limit", "client_idle_seconds=1e12"), "below 1e9 seconds"),
+    # one unit: a typo's second was dropped ("10MG" read as 10G, "1KK" as 1K) and the server started
+    (("serve", "--port", "5853", "--limit", "max_cache_bytes=10MG"), "needs a number"),
+    (("serve", "--port", "5853", "--limit", "max_answer_bytes=1KK"), "needs a number"),
     (("serve", "--workers", "0"), "--workers must be 1 or more, not 0"),  # one option named, not both
     (("serve", "--port", "70000"), "--port must be between 1 and 65535, not 70000"),
     (("load", "--store", "http://127.0.0.1:1", "--timeout", "nan"), "--timeout"),
