@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -99,25 +100,45 @@ class _Http:
 
     def request(self, method: str, url: str, *, timeout: float, body: bytes | str | None = None,
                 headers: dict[str, str] | None = None, max_bytes: int | None = None) -> Reply:
-        """The store's reply, read whole; :class:`AnswerTooLarge` past ``max_bytes`` (the rest unread)."""
+        """The store's reply, read whole within ``timeout``; :class:`AnswerTooLarge` past ``max_bytes`` (the
+        rest unread)."""
         if self._pid != os.getpid():
             self._pid, self._pool = os.getpid(), urllib3.PoolManager(maxsize=16, retries=False)
+        deadline = time.monotonic() + timeout
         try:
             response = self._pool.request(method, url, body=body, headers=headers, timeout=timeout,
                                           preload_content=False, redirect=False)
-            data = response.read(None if max_bytes is None else max_bytes + 1)
-            if max_bytes is not None and len(data) > max_bytes:
+            data = _body(response, deadline, max_bytes)
+            if data is None:
                 response.close()
                 raise AnswerTooLarge
             response.release_conn()
             return Reply(response.status, response.reason or "", data)
         except urllib3.exceptions.NewConnectionError as error:  # a ConnectTimeoutError, for urllib3
             raise ConnectionError(f"cannot reach the SPARQL store at {url}: {error}") from None
-        except urllib3.exceptions.TimeoutError:
+        except (urllib3.exceptions.TimeoutError, TimeoutError):
             raise TimeoutError(f"the SPARQL store did not answer within {timeout:g} s ({method} {url})") from None
         except urllib3.exceptions.HTTPError as error:
             reason = getattr(error, "reason", None) or error
             raise ConnectionError(f"cannot reach the SPARQL store at {url}: {reason}") from None
+
+
+def _body(response: urllib3.BaseHTTPResponse, deadline: float, max_bytes: int | None) -> bytes | None:
+    """The reply's body by ``deadline`` (TimeoutError after it), None past ``max_bytes``. urllib3's timeout
+    is each read's: a store sending a little at a time (a slow query's rows) kept every read within it,
+    and the request past it for as long as the store sent."""
+    body = bytearray()
+    while max_bytes is None or len(body) <= max_bytes:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        if response.connection is not None and response.connection.sock is not None:
+            response.connection.sock.settimeout(remaining)
+        chunk = response.read1(64 * 2**10)
+        if not chunk:
+            return bytes(body)
+        body += chunk
+    return None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,10 @@ every competency question as the embedded engine does, through :class:`RemoteEng
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+
 import pyoxigraph as ox
 import pytest
 import requests
@@ -346,3 +350,47 @@ def test_blank_nodes_loaded_again_after_a_load_stopped_before_its_switch_are_the
             plan = analyse(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
             answers = [engine.run(plan, formats.by_name("csv")) for engine in (local, remote_engine)]
             assert answers[1] == answers[0] == b"n\r\n2\r\n", where
+
+
+class _Trickling:
+    """An HTTP server on 127.0.0.1 answering every request with a manifest's SPARQL results, one byte every
+    0.1 s: each read of it returns within any time limit, the whole answer only after seconds."""
+
+    BODY = (b'{"head":{"vars":["version","quads","modified","graph"]},"results":{"bindings":[{'
+            b'"version":{"type":"literal","value":"v"},"quads":{"type":"literal","value":"1"}}]}}')
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                                   b"Content-Length: %d\r\n\r\n" % len(self.BODY))
+                try:
+                    for byte in self.BODY:
+                        connection.sendall(bytes([byte]))
+                        time.sleep(0.1)
+                except OSError:
+                    continue  # the client gave up
+
+
+def test_a_store_sending_its_answer_a_byte_at_a_time_is_held_to_the_time_limit():
+    """The time limit bounds the whole request, not each read: urllib3's timeout is per read, and a store
+    sending a little at a time (a slow query streaming its rows) held the request, and a server's thread,
+    for as long as it kept sending (here 16 s for a limit of 1 s)."""
+    store = _Trickling()
+    started = time.monotonic()
+    try:
+        with pytest.raises(StoreError, match="did not answer within 1 s"):
+            RemoteEngine(StoreEndpoints.of(store.url), limits=Limits(timeout_seconds=1))
+    finally:
+        store.listener.close()
+    assert time.monotonic() - started < 2
