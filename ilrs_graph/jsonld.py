@@ -28,7 +28,9 @@ PREFIXES_IN_CONTEXT: dict[str, str] = {
 
 _TYPE = RDF + "type"
 _STRING = XSD + "string"
-_NATIVE = {XSD + "integer": re.compile(r"0|-?[1-9][0-9]*"), XSD + "boolean": re.compile(r"true|false")}
+# Values a bare JSON number or boolean gives back: an integer of at most 20 digits (JSON-LD reads a number
+# of 10²¹ or more as an xsd:double, JSON-LD 1.1 API 8.6; Oxigraph's reader from 10²⁰ on).
+_NATIVE = {XSD + "integer": re.compile(r"0|-?[1-9][0-9]{0,19}"), XSD + "boolean": re.compile(r"true|false")}
 _LOCAL_NAME = re.compile(r".*[/#]([A-Za-z_][A-Za-z0-9_-]*)")
 
 Coercion = tuple[tuple[str, str | None], ...]  # a term definition's entries besides "@id"

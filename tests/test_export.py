@@ -221,6 +221,20 @@ def test_a_jsonld_dump_round_trips_blank_nodes_clashing_names_and_mixed_values(t
     assert nodes["https://example.org/b"]["link2"] == "https://w3id.org/ilrs/id///not-a-compact-iri"
 
 
+@pytest.mark.parametrize("number", ["123456789012345678901234567890", "-1000000000000000000000", "100000000000000000000",
+                                    "99999999999999999999"])
+def test_an_integer_json_numbers_cannot_hold_is_written_as_its_literal(tmp_path, number):
+    """JSON-LD reads a native number of 10²¹ or more as an xsd:double (JSON-LD 1.1 API, 8.6), Oxigraph from
+    10²⁰ on: written as a bare number, a 30-digit xsd:integer came back from the dump as
+    1.2345678901234567890123456789E29. Twenty digits still read back as the integer."""
+    data = tmp_path / "big.trig"
+    data.write_text(f"PREFIX ex: <https://example.org/>\nex:g {{ ex:a ex:n {number} . }}\n")
+    assert run_cli("export", data, "--format", "jsonld", "-o", tmp_path / "out").returncode == 0
+    read_back = {q.object for q in ox.parse(path=str(tmp_path / "out" / "data.jsonld"), format=ox.RdfFormat.JSON_LD)
+                 if q.predicate == ox.NamedNode("https://example.org/n")}
+    assert read_back == {ox.Literal(number, datatype=ox.NamedNode(str(XSD.integer)))}
+
+
 def test_the_context_is_the_same_for_the_same_graph_in_any_order(shipped):
     triples = [q.triple for q in shipped.quads]
     assert jsonld.context(triples) == jsonld.context(reversed(triples))
