@@ -202,8 +202,13 @@ def _read_manifest(http: _Http, endpoints: StoreEndpoints, timeout: float) -> Ma
             modified = datetime.fromisoformat(rows[0]["modified"].value)
         except ValueError:
             pass  # a manifest written by hand; Last-Modified is then left out
+    try:
+        quads = int(rows[0]["quads"].value)
+    except ValueError:
+        raise StoreError(f"the SPARQL store at {endpoints.query} holds a <{MANIFEST_GRAPH}> whose number of quads "
+                         f"is {rows[0]['quads'].value!r}, not an integer: no load of ours wrote it") from None
     return Manifest(rows[0]["version"].value, frozenset(row["graph"].value for row in rows if "graph" in row),
-                    int(rows[0]["quads"].value), modified)
+                    quads, modified)
 
 
 class RemoteEngine(Engine):

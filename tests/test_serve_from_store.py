@@ -342,3 +342,15 @@ def test_serve_refuses_a_store_it_cannot_use_with_exit_2(tmp_path):
         refused = run_cli("serve", *args)
         assert refused.returncode == 2 and "ilrs-graph: error:" in refused.stderr, args
         assert "Traceback" not in refused.stderr
+
+
+def test_serve_refuses_a_store_whose_manifest_it_cannot_read_with_exit_2(tmp_path):
+    """A manifest written by hand (or half-edited) whose count of quads is no integer: a ValueError, a traceback."""
+    with running_oxigraph(tmp_path) as store:
+        written = requests.post(store + "/update", timeout=10, headers={"Content-Type": "application/sparql-update"},
+                                data=b'INSERT DATA { GRAPH <urn:ilrs-graph:loaded> { <urn:ilrs-graph:loaded> '
+                                     b'<http://purl.org/dc/terms/identifier> "v1" ; <http://rdfs.org/ns/void#triples> "many" } }')
+        assert written.status_code == 204, written.text
+        refused = run_cli("serve", "--store", store, "--port", str(free_port()), timeout=60)
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
+        assert "'many'" in refused.stderr and "urn:ilrs-graph:loaded" in refused.stderr
