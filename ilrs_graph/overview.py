@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from .dataset import Dataset
 from .dates import PartialDate, chronological, most_precise, newest_first
 from .namespaces import ILRS, shorten
-from .resources import CITED_DATE, ORIGINAL_PUBLISHER, Citation, cited_as, term_text
+from .resources import CITED_DATE, ORIGINAL_PUBLISHER, Citation, cited_as, optional_text, term_text
 
 _PREFIXES = """PREFIX ilrs: <https://w3id.org/ilrs/ontology/>
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -293,7 +293,7 @@ def sources(dataset: Dataset) -> list[Source]:
                 SELECT ?source (SAMPLE(?name) AS ?publisher) (SAMPLE(?originalPublisher) AS ?original) WHERE {{
                 VALUES ?source {{ {named} }} ?source dcterms:publisher/rdfs:label ?name {ORIGINAL_PUBLISHER} }}
                 GROUP BY ?source"""):
-            publishers[row["source"].value] = cited_as(term_text(row["publisher"]), _text(row.get("original")))
+            publishers[row["source"].value] = cited_as(term_text(row["publisher"]), optional_text(row.get("original")))
     found = [Source(r["source"].value, term_text(r["title"]), publishers.get(r["source"].value),
                     _date(r.get("date")), facts.get(r["source"].value, 0)) for r in shown]
     return newest_first(found, lambda s: s.issued, lambda s: s.label)
@@ -358,7 +358,7 @@ def _joining_claims(sources: dict[str, dict]) -> tuple[JoiningClaim, ...]:
     for source, said in sources.items():
         title, publisher, issued = first(said["title"]), first(said["publisher"]), first(said["issued"])
         citation = Citation(source, term_text(title) if title else shorten(source),
-                            _text(publisher), _date(issued), _text(first(said["originalPublisher"])))
+                            optional_text(publisher), _date(issued), optional_text(first(said["originalPublisher"])))
         claims.extend(JoiningClaim(when, citation) for when in said["dates"] or {None})
     dated = sorted((c for c in claims if c.since), key=lambda c: (chronological(c.since), c.source.short.lower()))
     return tuple(dated + newest_first((c for c in claims if not c.since), lambda c: c.source.issued,
@@ -394,7 +394,7 @@ def agreement_network(dataset: Dataset) -> AgreementNetwork:
         instrument_names[iri] = term_text(row["name"])
         signed[iri] = _date(row.get("signed"))
         members.setdefault(iri, set()).add(party)
-        kinds.setdefault(iri, set()).add(_text(row.get("kind")) or "instrument")
+        kinds.setdefault(iri, set()).add(optional_text(row.get("kind")) or "instrument")
     countries = _countries(dataset, [row["party"] for row in rows])
     parties = {iri: Party(iri, name, min([name, *other_names[iri]], key=lambda n: (len(n), n)),
                           frozenset(countries.get(iri, ())))
@@ -442,9 +442,9 @@ def roadmap(dataset: Dataset) -> Roadmap:
     phases: dict[str, dict] = {}
     for row in phase_rows:
         phase = phases.setdefault(row["phase"].value, {
-            "name": term_text(row["name"]), "order": _int(row.get("order")), "plan": _text(row.get("planName")),
+            "name": term_text(row["name"]), "order": _int(row.get("order")), "plan": optional_text(row.get("planName")),
             "start": set(), "end": set()})
-        phase["plan"] = phase["plan"] or _text(row.get("planName"))
+        phase["plan"] = phase["plan"] or optional_text(row.get("planName"))
         for key in ("start", "end"):
             if key in row and (year := _year(row[key])) is not None:
                 phase[key].add(year)
@@ -483,7 +483,7 @@ def latest_statuses(dataset: Dataset, missions: str) -> dict[str, tuple[ox.Named
     latest: dict[str, tuple[str, str, str]] = {}  # mission → (issued, status, value) of its newest source
     values = {}
     for row in rows:
-        dated = (term_text(row["issued"]), _text(row.get("status")) or "", term_text(row["value"]))
+        dated = (term_text(row["issued"]), optional_text(row.get("status")) or "", term_text(row["value"]))
         values[dated[2]] = row["value"]
         latest[row["mission"].value] = max(latest.get(row["mission"].value, dated), dated)
     return {mission: (values[value], status or None) for mission, (_, status, value) in latest.items()}
@@ -491,10 +491,6 @@ def latest_statuses(dataset: Dataset, missions: str) -> dict[str, tuple[ox.Named
 
 # Data served without validation may hold anything where a label, a number or a date is expected (an
 # IRI, an RDF 1.2 triple term): a label is shown as written, and what is not a literal is no number or date.
-
-def _text(term) -> str | None:
-    return term_text(term) if term is not None else None
-
 
 def _int(term) -> int | None:
     try:

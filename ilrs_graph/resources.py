@@ -190,7 +190,7 @@ def describe(dataset: Dataset, iri: str) -> Description | None:
     source_labels: dict[str, str] = {}
     for row in rows:
         prop = row["p"].value
-        value = values[prop].setdefault(row["o"], Value(row["o"], _text(row.get("oLabel"))))
+        value = values[prop].setdefault(row["o"], Value(row["o"], optional_text(row.get("oLabel"))))
         if row["g"] not in value.sources:
             value.sources.append(row["g"])
         if "pLabel" in row:
@@ -200,7 +200,7 @@ def describe(dataset: Dataset, iri: str) -> Description | None:
     properties = {p: sorted(v.values(), key=_order) for p, v in sorted(values.items(), key=lambda item: _property_order(item[0]))}
     types = properties.pop("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", [])
     labels = properties.get(LABEL, [])
-    incoming = [(row["s"], row["p"].value, _text(row.get("sLabel"))) for row in dataset.select(f"""{_PREFIXES}
+    incoming = [(row["s"], row["p"].value, optional_text(row.get("sLabel"))) for row in dataset.select(f"""{_PREFIXES}
         SELECT DISTINCT ?s ?p ?sLabel WHERE {{
           ?s ?p {term} . FILTER(isIRI(?s))
           OPTIONAL {{ ?s rdfs:label ?sLabel }}
@@ -211,7 +211,8 @@ def describe(dataset: Dataset, iri: str) -> Description | None:
                        incoming, source_labels, facts_in_graph)
 
 
-def _text(term) -> str | None:
+def optional_text(term) -> str | None:
+    """The text of a term an OPTIONAL may have left unbound."""
     return term_text(term) if term is not None else None
 
 
