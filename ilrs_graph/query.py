@@ -194,8 +194,10 @@ def _read(text: str, max_depth: int) -> QueryPlan:
         elif kind == "other" and value in "})]":
             depth -= 1
         elif kind == "pname":
-            if value[:7].upper() == "SERVICE" and tokens[index + 1:index + 2] and tokens[index + 1][1] == "{":
-                words.append(("SERVICE", offset))  # Oxigraph reads SERVICE:x { … } as SERVICE :x { … }
+            if value[:7].upper() == "SERVICE" and tokens[index + 1:index + 2] and tokens[index + 1][1] == "{" \
+                    and not (index and tokens[index - 1][1].upper() == "GRAPH"):
+                words.append(("SERVICE", offset))  # Oxigraph reads SERVICE:x { … } as SERVICE :x { … }, but
+                # GRAPH service:x { … } as the graph <…x> of a prefix service:
             if undeclared is None and value.split(":", 1)[0] not in prefixes and _is_prefixed_name(tokens, index):
                 undeclared = (value.split(":", 1)[0], offset)
         elif kind == "word":

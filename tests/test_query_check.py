@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 
+import pyoxigraph as ox
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -92,6 +93,16 @@ def test_a_service_run_into_what_follows_it_is_still_service(text):
 
 def test_a_prefix_called_service_is_still_a_prefix_where_no_group_follows():
     assert analyse("PREFIX service: <urn:x:> SELECT * WHERE { ?s service:name ?o }").form == "SELECT"
+
+
+@pytest.mark.parametrize("prefix", ["service", "serviceDesk", "SERVICE"])
+def test_a_graph_named_with_a_prefix_called_service_is_a_graph(prefix):
+    """After GRAPH, Oxigraph reads a name, never the keyword SERVICE: such a query federates nothing."""
+    text = f"PREFIX {prefix}: <urn:x:> SELECT * WHERE {{ graph {prefix}:g {{ ?s ?p ?o }} }}"
+    assert analyse(text).form == "SELECT"
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o"), ox.NamedNode("urn:x:g")))
+    assert len(list(store.query(text))) == 1
 
 
 @pytest.mark.parametrize("count", ["²", "①", "٣"])
