@@ -19,6 +19,8 @@ from ilrs_graph.store import OxigraphEngine
 
 QUERIES = {p.stem: p for p in shipped.query_files()}
 ILRS, ID = "https://w3id.org/ilrs/ontology/", "https://w3id.org/ilrs/id/"
+SOURCE = ID + "source/"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 DC, ORG = "http://purl.org/dc/terms/", "http://www.w3.org/ns/org#"
 MOU, DSEL, CNSA_NAME = "memorandum of understanding", "Deep Space Exploration Laboratory", "China National Space Administration"
 TIANDU_2024_SOURCES = (("2024-09-05", "china-science-daily-2024-09-05"), ("", "tencent-cloud-ilrs-10-partners"),
@@ -166,14 +168,22 @@ EXPECTED: dict[str, Expect] = {
         ("South Africa", "2023-09-01"), ("Azerbaijan", "2023-10-03"), ("Pakistan", "2023-10-18"),
         ("Belarus", "2023-10-23"), ("Adriatica Aerospace Association", "2023-11-24"), ("Egypt", "2023-12-06"),
         ("International Lunar Observatory Association", "2023")]),
-    "partner-dates-by-source": Expect(["name", "since"], [  # a month after the days within it, a year after its months
-        ("Azerbaijan", "2023-10-03"), ("Azerbaijan", "2023-10"), ("Azerbaijan", "2023-10"), ("Azerbaijan", "2023-10"), ("Belarus", "2023-10-23"), ("Belarus", "2023-10"),
-        ("China", "2021-06"), ("China", "2021"), ("Egypt", "2023-12-06"), ("Egypt", "2023-12"),
-        ("Kazakhstan", "2024-07-03"), ("Kazakhstan", "2024-07"), ("Nicaragua", "2024-04"),
-        ("Pakistan", "2023-10-18"), ("Pakistan", "2023-10"), ("Russia", "2021-06"), ("Russia", "2021"),
-        ("Senegal", "2024-09-05"), ("Senegal", "2024-09"), ("Serbia", "2024-05"), ("Serbia", "2024-05"),
-        ("South Africa", "2023-09-01"), ("South Africa", "2023-09"), ("Thailand", "2024-04-05"),
-        ("Thailand", "2024-04"), ("Venezuela", "2023-07-17"), ("Venezuela", "2023-07")]),
+    "partner-dates-by-source": Expect(["name", "since", "source"], [  # a month after the days within it, a year after its months
+        (name, since, SOURCE + source) for name, since, source in (
+            ("Azerbaijan", "2023-10-03", "earth-news-azerbaijan-2023"), ("Azerbaijan", "2023-10", "azerbaijan-joins-ilrs-2023"),
+            ("Azerbaijan", "2023-10", "space-wiki-ilrs"), ("Azerbaijan", "2023-10", "trend-2023-10-10"),
+            ("Belarus", "2023-10-23", "asian-lite-2023-10-27"), ("Belarus", "2023-10", "space-wiki-ilrs"),
+            ("China", "2021-06", "space-wiki-ilrs"), ("China", "2021", "azerbaijan-joins-ilrs-2023"),
+            ("Egypt", "2023-12-06", "spacenews-egypt-2023"), ("Egypt", "2023-12", "space-wiki-ilrs"),
+            ("Kazakhstan", "2024-07-03", "spacemagz-2024-07-05"), ("Kazakhstan", "2024-07", "space-wiki-ilrs"),
+            ("Nicaragua", "2024-04", "space-wiki-ilrs"),
+            ("Pakistan", "2023-10-18", "islamabad-scene-2023"), ("Pakistan", "2023-10", "space-wiki-ilrs"),
+            ("Russia", "2021-06", "space-wiki-ilrs"), ("Russia", "2021", "azerbaijan-joins-ilrs-2023"),
+            ("Senegal", "2024-09-05", "xinhua-2024-09-05"), ("Senegal", "2024-09", "space-wiki-ilrs"),
+            ("Serbia", "2024-05", "spacewatch-2024-05-13"), ("Serbia", "2024-05", "space-wiki-ilrs"),
+            ("South Africa", "2023-09-01", "sansa-2023-09-08"), ("South Africa", "2023-09", "space-wiki-ilrs"),
+            ("Thailand", "2024-04-05", "spacenews-thailand-2024"), ("Thailand", "2024-04", "space-wiki-ilrs"),
+            ("Venezuela", "2023-07-17", "spacenews-venezuela-2023"), ("Venezuela", "2023-07", "space-wiki-ilrs"))]),
     "agreements-at-iac-2023": Expect(["label", "signatories"], [
         ("CNSA–Azercosmos joint statement on ILRS cooperation (2023)", {"Li Guoping", "Samaddin Asadov"})],
         lists={"signatories"}),
@@ -196,7 +206,7 @@ EXPECTED: dict[str, Expect] = {
         *[("", set())] * 5],  # undated
         lists={"signatories"}),
     "memoranda-by-source": Expect(["instrument", "kind", "signed", "parties", "signatories", "source"], [
-        (ID + "agreement/" + instrument, kind, signed, parties, signatories, ID + "source/" + source)
+        (ID + "agreement/" + instrument, kind, signed, parties, signatories, SOURCE + source)
         for instrument, kind, signed, parties, signatories, source in MEMORANDA_BY_SOURCE]),
     "instruments-by-kind": Expect(["kindLabel", "instruments"], [
         ("memorandum of understanding", "25"), ("agreement", "9"), ("joint statement", "8"),
@@ -217,14 +227,20 @@ EXPECTED: dict[str, Expect] = {
         ("Construction", "2026", "2035", {"Chang'e 8", "Luna 28"}),
         ("Reconnaissance", "2021", "2025", {"Chang'e 4", "Chang'e 6", "Chang'e 7", "Luna 25", "Luna 26", "Luna 27"})],
         lists={"missions"}),
-    "change-6-launch-by-source": Expect(["published", "plannedYear", "launched", "status"], [
-        ("2024-06-28", "", "", "completed"), ("2024-05-04", "", "2024-05-03", "launched"),
-        ("2023-10-10", "2024", "", "planned"), ("2023-10-10", "2026", "", "planned"),
-        ("2023-04-25", "2024", "", ""), ("", "", "", "completed")]),
-    "latest-mission-status": Expect(["missionLabel", "status", "published"], [
-        ("Chang'e 6", "completed", "2024-06-28"), ("Chang'e 7", "planned", "2026-04-13"),  # cosmoscience.in, 13 April 2026 (after WAM's 12 March)
-        ("Chang'e 8", "planned", "2025-04-24"), ("China's crewed lunar landing", "planned", "2023-10-10"),
-        ("Luna 25", "failed", "2023-08-20"), ("Queqiao-2", "launched", "2024-03-20")]),
+    "change-6-launch-by-source": Expect(["published", "plannedYear", "launched", "status", "source"], [
+        ("2024-06-28", "", "", "completed", SOURCE + "tass-2024-06-28"),
+        ("2024-05-04", "", "2024-05-03", "launched", SOURCE + "chronicle-india-2024-05-04"),
+        ("2023-10-10", "2024", "", "planned", SOURCE + "azerbaijan-joins-ilrs-2023"),
+        ("2023-10-10", "2026", "", "planned", SOURCE + "li-guoping-iac-2023-report"),
+        ("2023-04-25", "2024", "", "", SOURCE + "cgtn-2023-04-25"),
+        ("", "", "", "completed", SOURCE + "global-times-ratification-2024")]),
+    "latest-mission-status": Expect(["missionLabel", "status", "published", "source"], [
+        ("Chang'e 6", "completed", "2024-06-28", SOURCE + "tass-2024-06-28"),
+        ("Chang'e 7", "planned", "2026-04-13", SOURCE + "cosmoscience-2026-04-13"),  # 13 April 2026 (after WAM's 12 March)
+        ("Chang'e 8", "planned", "2025-04-24", SOURCE + "space-daily-2025-04-24"),
+        ("China's crewed lunar landing", "planned", "2023-10-10", SOURCE + "li-guoping-iac-2023-report"),
+        ("Luna 25", "failed", "2023-08-20", SOURCE + "ukrainska-pravda-2023-08-20"),
+        ("Queqiao-2", "launched", "2024-03-20", SOURCE + "peoples-daily-2024-03-20")]),
     "everything-about-cnsa": Expect(["subject", "property", "value", "label"], [
         (CNSA := ID + "agency/cnsa", RDF_TYPE := "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
          ILRS + "Publisher", "publisher"),
@@ -276,13 +292,19 @@ EXPECTED: dict[str, Expect] = {
     "payload-masses": Expect(["payloadName", "missionName", "massKg"], [
         ("DORN", "Chang'e 6", "4.5"), ("China-Thailand Space Weather Monitoring Sensor Package", "Chang'e 7", "3"),
         ("INRRI", "Chang'e 6", "0.05")]),
-    "phase-spans-by-source": Expect(["phaseLabel", "start", "end"], [
-        ("Basic model", "", "2028"), ("Basic model", "", "2028"), *[("Basic model", "", "2035")] * 5,
-        ("Construction", "2026", "2035"), ("Construction", "2026", "2035"), ("Extended model", "", "2040"),
-        ("Extended model", "", "2045"), ("Extended model", "", "2050"), ("Extended model", "", "2045"),  # by source
-        ("Extended model", "", "2045"),  # Xinhua's interview of Wu Weiren (April 2025), last by its label
-        ("Reconnaissance", "2021", "2025"), ("Reconnaissance", "2021", "2025"), ("Utilization", "2035", ""),
-        ("Utilization", "2036", "")]),
+    "phase-spans-by-source": Expect(["phaseLabel", "start", "end", "source"], [
+        (phase, start, end, SOURCE + source) for phase, start, end, source in (
+            ("Basic model", "", "2028", "azerbaijan-joins-ilrs-2023"), ("Basic model", "", "2028", "go-taikonauts-2022-11-22"),
+            *[("Basic model", "", "2035", source) for source in (
+                "cri-italian-2024-04-26", "satelit-2024-09-10", "xinhua-2024-06-28", "spacenews-oman-lens-2024",
+                "xinhua-zh-2025-04-24")],
+            ("Construction", "2026", "2035", "xinhua-2021-06-17"), ("Construction", "2026", "2035", "wikipedia-ilrs"),
+            ("Extended model", "", "2040", "azerbaijan-joins-ilrs-2023"),
+            ("Extended model", "", "2045", "cri-italian-2024-04-26"),  # by source
+            ("Extended model", "", "2050", "satelit-2024-09-10"), ("Extended model", "", "2045", "spacenews-oman-lens-2024"),
+            ("Extended model", "", "2045", "xinhua-zh-2025-04-24"),  # Xinhua's interview of Wu Weiren (April 2025), last by its label
+            ("Reconnaissance", "2021", "2025", "xinhua-2021-06-17"), ("Reconnaissance", "2021", "2025", "wikipedia-ilrs"),
+            ("Utilization", "2035", "", "xinhua-2021-06-17"), ("Utilization", "2036", "", "wikipedia-ilrs"))]),
     "programme-documents": Expect(["label", "released", "at", "place"], [  # the forum within GLEX, not both apart
         ("International Lunar Research Station Guide for Partnership (V1.0)", "2021-06-16",
          "Global Network Forum: Roadmap For The Creation of The International Lunar Research Station (ILRS), at GLEX 2021", "St. Petersburg"),
@@ -293,21 +315,30 @@ EXPECTED: dict[str, Expect] = {
     # China and Russia are parties to instruments (directly and through CNSA and Roscosmos): not listed
     "partners-without-instrument": Expect(["name"], [
         ("Bolivia",), ("Djibouti",), ("Nicaragua",)]),  # the UAE's Orbital Space and Ethiopia's SSGI signed with DSEL
-    "partner-count-statements": Expect(["stated", "published", "count"], [  # a statement's date, else its source's
-        ("", "2023-05-11", "at least 11"), ("2024-05-13", "2024-05-13", "11"), ("2024-07-05", "2024-07-05", "12"),
-        # the same day: the smaller number first; China Science Daily's "more than 10 countries (international
-        # organizations)" beside CGTN's 17, then the three reports' "over 40" institutions
-        ("2024-09-05", "2024-09-05", "at least 11"), ("2024-09-05", "2024-09-05", "17"),
-        ("2024-09-05", "2024-09-05", "at least 41"), ("2024-09-05", "2024-09-05", "at least 41"),
-        ("2024-09-05", "2024-09-05", "at least 41"),
-        # Bian Zhigang's counts: the copy's "April 23", its year fixed by Global Times' report of the conference
-        ("2025-04-23", "", "17"), ("2025-04-23", "", "at least 51"),
-        # Bakanov's count, dated to its month by Vedomosti: Sputnik's report, then Vedomosti's
-        ("2025-04", "2025-04-29", "13"), ("2025-04", "2025-12-16", "13"),
-        ("2025-05-08", "", "at least 21"), ("2025-05-08", "", "at least 50"),
-        # undated: the smaller number first (Thailand the ninth country, then Nicaragua the tenth)
-        ("", "", "9"), ("", "", "10"), ("", "", "about 12"), ("", "", "at least 13"), ("", "", "about 15"), ("", "", "17"),
-        ("", "", "at least 21"), ("", "", "at least 31"), ("", "", "at least 41"), ("", "", "at least 61")]),
+    "partner-count-statements": Expect(["stated", "published", "count", "source"], [  # a statement's date, else its source's
+        (stated, published, count, SOURCE + source) for stated, published, count, source in (
+            ("", "2023-05-11", "at least 11", "st-daily-2023-05-11"), ("2024-05-13", "2024-05-13", "11", "spacewatch-2024-05-13"),
+            ("2024-07-05", "2024-07-05", "12", "spacemagz-2024-07-05"),
+            # the same day: the smaller number first; China Science Daily's "more than 10 countries (international
+            # organizations)" beside CGTN's 17, then the three reports' "over 40" institutions
+            ("2024-09-05", "2024-09-05", "at least 11", "china-science-daily-2024-09-05"),
+            ("2024-09-05", "2024-09-05", "17", "cgtn-2024-09-05"),
+            ("2024-09-05", "2024-09-05", "at least 41", "cgtn-2024-09-05"),
+            ("2024-09-05", "2024-09-05", "at least 41", "china-science-daily-2024-09-05"),
+            ("2024-09-05", "2024-09-05", "at least 41", "xinhua-zh-2024-09-05"),
+            # Bian Zhigang's counts: the copy's "April 23", its year fixed by Global Times' report of the conference
+            ("2025-04-23", "", "17", "xinhua-line-today-ilrs-developers"),
+            ("2025-04-23", "", "at least 51", "xinhua-line-today-ilrs-developers"),
+            # Bakanov's count, dated to its month by Vedomosti: Sputnik's report, then Vedomosti's
+            ("2025-04", "2025-04-29", "13", "sputnik-globe-2025-04-29"), ("2025-04", "2025-12-16", "13", "vedomosti-2025-12-16"),
+            ("2025-05-08", "", "at least 21", "iaf-glex-2025-dsel-lecture"),
+            ("2025-05-08", "", "at least 50", "iaf-glex-2025-dsel-lecture"),
+            # undated: the smaller number first (Thailand the ninth country, then Nicaragua the tenth)
+            ("", "", "9", "spacenews-thailand-2024"), ("", "", "10", "spacenews-nicaragua-2024"),
+            ("", "", "about 12", "global-times-ratification-2024"), ("", "", "at least 13", "galaxy-aerospace-ssgi-kaist-2024"),
+            ("", "", "about 15", "earth-news-azerbaijan-2023"), ("", "", "17", "tencent-cloud-ilrs-10-partners"),
+            ("", "", "at least 21", "global-times-ratification-2024"), ("", "", "at least 31", "global-times-ratification-2024"),
+            ("", "", "at least 41", "tencent-cloud-ilrs-10-partners"), ("", "", "at least 61", "bastille-post-over-60-partners"))]),
     "signing-places": Expect(["city", "instruments"], [
         ("Beijing", "4"), ("Addis Ababa", "1"), ("Baku", "1"), ("Hangzhou", "1"), ("Hefei", "1"),
         ("Konza Techno City", "1"), ("Moscow", "1"), ("Tunxi", "1")]),
@@ -323,11 +354,12 @@ EXPECTED: dict[str, Expect] = {
                             "Exploration Laboratory", "Director general of the Deep Space Exploration Laboratory"}),
         ("Abdissa Yilma", "1", {"SSGI director"})],
         lists={"posts"}, separator=" | "),
-    "launch-timeline": Expect(["missionLabel", "launched", "landed", "returned", "status"], [
-        ("Queqiao-1", "2018-05-20", "", "", ""),  # its only source is undated: no latest status
-        ("Chang'e 4", "2018-12-08", "2019-01-03", "", ""), ("Luna 25", "2023-08-11", "", "", "failed"),
-        ("Queqiao-2", "2024-03-20", "", "", "launched"),
-        ("Chang'e 6", "2024-05-03", "2024-06-02", "2024-06-25", "completed")]),
+    "launch-timeline": Expect(["missionLabel", "launched", "landed", "returned", "status", "source"], [
+        ("Queqiao-1", "2018-05-20", "", "", "", ""),  # its only source is undated: no latest status
+        ("Chang'e 4", "2018-12-08", "2019-01-03", "", "", ""),
+        ("Luna 25", "2023-08-11", "", "", "failed", SOURCE + "ukrainska-pravda-2023-08-20"),
+        ("Queqiao-2", "2024-03-20", "", "", "launched", SOURCE + "peoples-daily-2024-03-20"),
+        ("Chang'e 6", "2024-05-03", "2024-06-02", "2024-06-25", "completed", SOURCE + "tass-2024-06-28")]),
     "wikidata-links": Expect(["name", "wikidata"], [
         (name, "http://www.wikidata.org/entity/" + q) for name, q in (
             ("Azerbaijan", "Q227"), ("Bahrain", "Q398"), ("Belarus", "Q184"), ("Bolivia", "Q750"), ("China", "Q148"),
@@ -336,24 +368,38 @@ EXPECTED: dict[str, Expect] = {
             ("Pakistan", "Q843"),
             ("Russia", "Q159"), ("Senegal", "Q1041"), ("Serbia", "Q403"), ("South Africa", "Q258"),
             ("Switzerland", "Q39"), ("Thailand", "Q869"), ("United Arab Emirates", "Q878"), ("Venezuela", "Q717"))]),
-    "conflicting-claims": Expect(["subjectLabel", "propertyLabel", "value"], [
-        ("Basic model", "end year", "2028"), ("Basic model", "end year", "2028"),
-        *[("Basic model", "end year", "2035")] * 5,
-        ("CNSA–Roscosmos joint statement on the ILRS (April 2021)", "issued", "2021-04-23"),
-        ("CNSA–Roscosmos joint statement on the ILRS (April 2021)", "issued", "2021-04-24"),
-        ("Chang'e 6", "planned launch year", "2024"), ("Chang'e 6", "planned launch year", "2024"),
-        ("Chang'e 6", "planned launch year", "2026"),
-        *[("Chang'e 8", "planned launch year", "2028")] * 8, *[("Chang'e 8", "planned launch year", "2029")] * 2,
-        ("Extended model", "end year", "2040"), *[("Extended model", "end year", "2045")] * 3,
-        ("Extended model", "end year", "2050"),
-        # Li Guoping's talk (2023) against Vedomosti (2025)
-        ("International Lunar Research Station", "end year", "2036"),
-        ("International Lunar Research Station", "end year", "2040"),
-        ("Luna 26", "planned launch year", "2027"), *[("Luna 26", "planned launch year", "2028")] * 3,
-        ("Luna 27", "planned launch year", "2028"), *[("Luna 27", "planned launch year", "2029")] * 2,
-        *[("Luna 27", "planned launch year", "2030")] * 2,
-        ("Luna 28", "planned launch year", "2030"), ("Luna 28", "planned launch year", "2034"),
-        ("Utilization", "start year", "2035"), ("Utilization", "start year", "2036")]),
+    "conflicting-claims": Expect(["subjectLabel", "propertyLabel", "value", "source"], [
+        # each value once a source, the sources in the order of their labels
+        (subject, property, value, SOURCE + source) for subject, property, value, sources in (
+            ("Basic model", "end year", "2028", ("azerbaijan-joins-ilrs-2023", "go-taikonauts-2022-11-22")),
+            ("Basic model", "end year", "2035", ("cri-italian-2024-04-26", "satelit-2024-09-10", "xinhua-2024-06-28",
+                                                 "spacenews-oman-lens-2024", "xinhua-zh-2025-04-24")),
+            ("CNSA–Roscosmos joint statement on the ILRS (April 2021)", "issued", "2021-04-23", ("global-times-2021-04-24",)),
+            ("CNSA–Roscosmos joint statement on the ILRS (April 2021)", "issued", "2021-04-24", ("global-times-roadmap-2021",)),
+            ("Chang'e 6", "planned launch year", "2024", ("azerbaijan-joins-ilrs-2023", "cgtn-2023-04-25")),
+            ("Chang'e 6", "planned launch year", "2026", ("li-guoping-iac-2023-report",)),
+            ("Chang'e 8", "planned launch year", "2028", (
+                "azerbaijan-joins-ilrs-2023", "cgtn-2023-04-25", "xinhua-2024-06-28", "daily-patriot-2025-02-06",
+                "iaf-glex-2025-dsel-lecture", "li-guoping-iac-2023-report", "spacenews-venezuela-2023",
+                "livedoor-cri-2025-10-20")),
+            ("Chang'e 8", "planned launch year", "2029", ("shine-2025-04-24", "space-daily-2025-04-24")),
+            ("Extended model", "end year", "2040", ("azerbaijan-joins-ilrs-2023",)),
+            ("Extended model", "end year", "2045", ("cri-italian-2024-04-26", "spacenews-oman-lens-2024",
+                                                    "xinhua-zh-2025-04-24")),
+            ("Extended model", "end year", "2050", ("satelit-2024-09-10",)),
+            # Li Guoping's talk (2023) against Vedomosti (2025)
+            ("International Lunar Research Station", "end year", "2036", ("vedomosti-2025-12-16",)),
+            ("International Lunar Research Station", "end year", "2040", ("li-guoping-iac-2023-report",)),
+            ("Luna 26", "planned launch year", "2027", ("russianspaceweb-moon-2023",)),
+            ("Luna 26", "planned launch year", "2028", ("72news-2026-01-27", "rambler-2025-09-20", "moscow-times-2025-08-22")),
+            ("Luna 27", "planned launch year", "2028", ("russianspaceweb-moon-2023",)),
+            ("Luna 27", "planned launch year", "2029", ("72news-2026-01-27", "rambler-2025-09-20")),
+            ("Luna 27", "planned launch year", "2030", ("72news-2026-01-27", "rambler-2025-09-20")),
+            ("Luna 28", "planned launch year", "2030", ("russianspaceweb-moon-2023",)),
+            ("Luna 28", "planned launch year", "2034", ("72news-2026-01-27",)),
+            ("Utilization", "start year", "2035", ("xinhua-2021-06-17",)),
+            ("Utilization", "start year", "2036", ("wikipedia-ilrs",)))
+        for source in sources]),
     "objectives": Expect(["objective"], [
         ("Analyzing internal structures",), ("Biological and medical experiments",), ("Investigating chemistry",),
         ("Lunar-based astronomical and Earth observations",), ("Pioneering in-situ resource utilization",),
@@ -421,10 +467,37 @@ def test_select_questions(engine, name):
         assert sorted(got, key=repr) == sorted(wanted, key=repr)
 
 
+def test_a_source_an_answer_names_comes_with_its_address(engine):
+    """A source named by its label alone cannot be followed to its page, where a reader checks the claim (a
+    researcher's review): a column of source labels has the sources' IRIs beside it, row by row, which the
+    query page shows as links. (A list of sources in one cell is text: everything-about-cnsa's rows are facts
+    whose pages cite their sources.)"""
+    labels = f"SELECT ?source ?label WHERE {{ ?source a <{ILRS}SourceDocument> ; <{RDFS}label> ?label }}"
+    address_of = {b["label"]["value"]: b["source"]["value"]
+                  for b in json.loads(engine.run(analyse(labels), formats.by_name("json")))["results"]["bindings"]}
+    unlinked = []
+    for name, path in sorted(QUERIES.items()):
+        plan = analyse(path.read_text())
+        if plan.form != "SELECT":
+            continue
+        answer_json = json.loads(engine.run(plan, formats.by_name("json")))
+        columns, rows = answer_json["head"]["vars"], answer_json["results"]["bindings"]
+        for column in columns:
+            named = [row for row in rows if column in row]
+            if not named or any(row[column]["value"] not in address_of for row in named):
+                continue  # not a column of source labels
+            linked = any(all(row.get(other) == {"type": "uri", "value": address_of[row[column]["value"]]}
+                             for row in named) for other in columns)
+            if not linked:
+                unlinked.append((name, column))
+    assert not unlinked
+
+
 def test_facts_per_source_ranks_the_wiki_first(engine):
     bindings = json.loads(answer(engine, QUERIES["facts-per-source"], "json"))["results"]["bindings"]
     counts = [int(b["facts"]["value"]) for b in bindings]
     assert bindings[0]["sourceLabel"]["value"] == "Space Wiki: International Lunar Research Station"
+    assert bindings[0]["source"] == {"type": "uri", "value": SOURCE + "space-wiki-ilrs"}
     assert counts == sorted(counts, reverse=True) and len(counts) == 10
 
 
