@@ -112,11 +112,12 @@ TIANDU_2024_PARTNERS = ("African Business Alliance", "African Space Development 
 EXPECTED: dict[str, Expect] = {
     # checked by hand against data/partnerships.trig: Space Wiki and Beijing Times give Azerbaijan's month, only
     # earth-news.info's copy of SpaceNews the day; Space Wiki gives Senegal's month, People's Daily Online's Xinhua the day
-    "dates-resting-on-copies": Expect(["partnerName", "joined", "originalPublisher", "copiedBy"], [
-        ("Azerbaijan", "2023-10-03", "SpaceNews", "earth-news.info"),
-        *sorted([(partner, "2024-09-05", publisher, site) for partner in TIANDU_2024_PARTNERS
-                 for publisher, site in (("China Science Daily", "vanbien.com"), ("Xinhua", "gudianfeng.com"))]
-                + [("Senegal", "2024-09-05", "Xinhua", "People's Daily Online")])]),
+    "dates-resting-on-copies": Expect(["partnerName", "joined", "originalPublisher", "copiedBy", "copy"], [
+        ("Azerbaijan", "2023-10-03", "SpaceNews", "earth-news.info", SOURCE + "earth-news-azerbaijan-2023"),
+        *sorted([(partner, "2024-09-05", publisher, site, SOURCE + copy) for partner in TIANDU_2024_PARTNERS
+                 for publisher, site, copy in (("China Science Daily", "vanbien.com", "china-science-daily-2024-09-05"),
+                                               ("Xinhua", "gudianfeng.com", "xinhua-zh-2024-09-05"))]
+                + [("Senegal", "2024-09-05", "Xinhua", "People's Daily Online", SOURCE + "xinhua-2024-09-05")])]),
     "partners-timeline": Expect(["name", "joined"], [
         ("China", "2021-06"), ("Russia", "2021-06"),
         ("Asia-Pacific Space Cooperation Organization", "2023-04-25"), ("Venezuela", "2023-07-17"),
