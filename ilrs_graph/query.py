@@ -198,7 +198,13 @@ def _read(text: str, max_depth: int) -> QueryPlan:
                     and not (index and tokens[index - 1][1].upper() == "GRAPH"):
                 words.append(("SERVICE", offset))  # Oxigraph reads SERVICE:x { … } as SERVICE :x { … }, but
                 # GRAPH service:x { … } as the graph <…x> of a prefix service:
-            if undeclared is None and value.split(":", 1)[0] not in prefixes and _is_prefixed_name(tokens, index):
+            graphs = []
+            if value[:4].upper() == "FROM" and depth == 0 and _is_prefixed_name(tokens, index):
+                graphs = _dataset_clause(tokens, index, prefixes)  # FROM:g is FROM :g to both engines
+                for named, iri in graphs:
+                    (from_named if named else from_graphs).append(iri)
+            if undeclared is None and not graphs and value.split(":", 1)[0] not in prefixes \
+                    and _is_prefixed_name(tokens, index):
                 undeclared = (value.split(":", 1)[0], offset)
         elif kind == "word":
             words.append((value.upper(), offset))
@@ -207,11 +213,8 @@ def _read(text: str, max_depth: int) -> QueryPlan:
                 too_large = (keyword, offset)
             if keyword == "PREFIX" and index + 2 < len(tokens) and tokens[index + 2][0] == "iri":
                 prefixes[tokens[index + 1][1].rstrip(":")] = tokens[index + 2][1][1:-1]
-            elif keyword == "FROM" and index + 1 < len(tokens):
-                named = tokens[index + 1][1].upper() == "NAMED"
-                target = tokens[index + 2] if named and index + 2 < len(tokens) else tokens[index + 1]
-                iri = _iri(target, prefixes)
-                if iri is not None:
+            elif keyword.startswith("FROM"):  # Oxigraph reads FROMNAMED<g> as FROM NAMED <g>
+                for named, iri in _dataset_clause(tokens, index, prefixes):
                     (from_named if named else from_graphs).append(iri)
     for word, offset in words:
         if word in UPDATE_KEYWORDS:
@@ -244,8 +247,8 @@ _IRI_MARK, _STRING_MARK = "\x01", "\x02"  # what stands for an IRI and a string 
 # the form after it; the words after it that only the full read may judge; a number past any count.
 _DECLARATION = re.compile(r"\s*(?:(PREFIX)(?![\w.\-:])\s*([A-Za-z][\w.\-]*)?:|BASE)\s*\x01", re.I)
 _FORM = re.compile(r"\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w.\-:])", re.I)
-_FULL_READ_WORDS = re.compile(r"(?<![A-Za-z_?$@])(?:(?:" + "|".join(UPDATE_KEYWORDS + VOLATILE_FUNCTIONS + ("FROM",))
-                              + r")(?!\w)|SERVICE)", re.I)  # SERVICE, even run into what follows it
+_FULL_READ_WORDS = re.compile(r"(?<![A-Za-z_?$@])(?:(?:" + "|".join(UPDATE_KEYWORDS + VOLATILE_FUNCTIONS)
+                              + r")(?!\w)|SERVICE|FROM)", re.I)  # SERVICE and FROM, even run into what follows
 _LARGE_NUMBER = re.compile(r"[1-9][0-9]{%d}" % (len(str(LARGEST_COUNT)) - 1))
 _NAME_CHARACTERS = string.ascii_letters + string.digits + "_.-"
 
@@ -409,6 +412,30 @@ def _long_string_end(text: str, start: int, closing: str, known: dict[int, int])
     for step in walked:
         known[step] = end
     return end
+
+
+def _dataset_clause(tokens: list[tuple[str, str, int]], index: int, prefixes: dict[str, str]) -> list[tuple[bool, str]]:
+    """The graphs the FROM clause starting with the token at ``index`` may name, each (named, IRI), as
+    either engine reads it. Oxigraph matches FROM and NAMED without looking past their last letters:
+    FROM:g is FROM :g (to rdflib too), FROMNAMED<g> is FROM NAMED <g>, and FROM NAMED:g is FROM <NAMED:g>
+    when that prefix is declared, else FROM NAMED :g (rdflib: always the first). Both readings are kept."""
+    target, after = _after_keyword(tokens, tokens[index], index + 1, "FROM")
+    readings = [(False, target)]
+    if target is not None and target[1][:5].upper() == "NAMED":
+        readings.append((True, _after_keyword(tokens, target, after, "NAMED")[0]))
+    iris = [(named, _iri(token, prefixes) if token is not None else None) for named, token in readings]
+    return [(named, iri) for named, iri in iris if iri is not None]
+
+
+def _after_keyword(tokens: list[tuple[str, str, int]], token: tuple[str, str, int], next_index: int,
+                   keyword: str) -> tuple[tuple[str, str, int] | None, int]:
+    """What follows ``keyword`` at the start of ``token``: the rest of the token, read as a token of its
+    own, or else the next token; and the index of the token after that."""
+    _, value, offset = token
+    if len(value) > len(keyword):
+        rest = value[len(keyword):]
+        return ("pname" if ":" in rest else "word", rest, offset + len(keyword)), next_index
+    return (tokens[next_index], next_index + 1) if next_index < len(tokens) else (None, next_index)
 
 
 def _iri(token: tuple[str, str, int], prefixes: dict[str, str]) -> str | None:

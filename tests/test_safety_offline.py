@@ -66,6 +66,9 @@ QUERIES = [
     ("PREFIX service: <urn:x:> PREFIX : <TRAP> SELECT * WHERE { service:sparql { ?s ?p ?o } }", 400, "SERVICE"),
     ("SELECT * FROM <TRAP> WHERE { ?s ?p ?o }", 400, "FROM"),
     ("SELECT * FROM NAMED <TRAP> WHERE { GRAPH ?g { ?s ?p ?o } }", 400, "FROM NAMED"),
+    # Oxigraph reads a keyword run into what follows it: FROM :graph, and FROM NAMED <TRAP>
+    ("PREFIX FROM: <urn:x:> PREFIX : <TRAP> SELECT * FROM:graph WHERE { ?s ?p ?o }", 400, "FROM"),
+    ("SELECT * FROMNAMED<TRAP> WHERE { GRAPH ?g { ?s ?p ?o } }", 400, "FROM NAMED"),
     ("PREFIX t: <TRAP> SELECT * FROM t:graph WHERE { ?s ?p ?o }", 400, "FROM"),
     ("BASE <TRAP> SELECT * FROM <graph.ttl> WHERE { ?s ?p ?o }", 400, "FROM"),
     (r"SELECT * \u0046ROM <TRAP> WHERE { ?s ?p ?o }", 400, "FROM"),
