@@ -318,6 +318,11 @@ def load_into_store(loaded: LoadedGraph, endpoints: StoreEndpoints, *,
         raise ValueError(f"{unnamed:,} of the triples are in no named graph; the store keeps each source's "
                          "triples in a graph of its own (and their merge as its default graph): put them in a "
                          "named graph (TriG or N-Quads) to load them. Nothing was written")
+    reserved = sorted({quad.graph_name.value for quad in loaded.quads if _is_the_loads_own(quad.graph_name.value)})
+    if reserved:  # loaded, they would mix with the manifest or the staging graphs, and be dropped as such
+        raise ValueError(f"the data names graphs that the load keeps for itself ({_listed(reserved)}): "
+                         f"<{MANIFEST_GRAPH}> says which version is loaded, and graphs named <{STAGING_PREFIX}…> "
+                         "hold a load's graphs before its switch. Rename them to load them. Nothing was written")
     http = _Http()
     by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
     for quad in loaded.quads:  # each in a named graph, as checked above
@@ -354,7 +359,7 @@ def load_into_store(loaded: LoadedGraph, endpoints: StoreEndpoints, *,
         raise LoadFailed(f"{what}. The store still holds its previous version, untouched; "
                          + _remove_staging(http, endpoints, staged + writing, timeout_seconds)) from None
     obsolete = sorted(before - set(by_graph) - set(staged))  # also staging graphs of failed loads
-    dropped = [name for name in obsolete if name != MANIFEST_GRAPH and not name.startswith(STAGING_PREFIX)]
+    dropped = [name for name in obsolete if not _is_the_loads_own(name)]
     switch = [f"DROP SILENT GRAPH <{name}>" for name in obsolete]
     switch += [f"MOVE GRAPH <{staged_name}> TO GRAPH <{name}>" for staged_name, name in moves.items()]
     switch += [f"MOVE GRAPH <{staging}default> TO DEFAULT", _manifest_insert(loaded, by_graph)]
@@ -372,6 +377,11 @@ def load_into_store(loaded: LoadedGraph, endpoints: StoreEndpoints, *,
         raise LoadFailed(f"{error}. The store still holds its previous version, untouched; "
                          + _remove_staging(http, endpoints, staged, timeout_seconds)) from None
     return LoadReport(loaded.content_hash, len(by_graph), len(loaded.quads), len(merged), tuple(dropped))
+
+
+def _is_the_loads_own(graph: str) -> bool:
+    """The manifest or a staging graph: written by a load, never a source's."""
+    return graph == MANIFEST_GRAPH or graph.startswith(STAGING_PREFIX)
 
 
 def _named_graphs(http: _Http, endpoints: StoreEndpoints, timeout: float) -> set[str]:
@@ -393,8 +403,7 @@ def _refuse_foreign_data(http: _Http, endpoints: StoreEndpoints, graphs: set[str
         ours = _read_manifest(http, endpoints, timeout).graph_names
     except NoManifest:
         ours = None
-    foreign = sorted(name for name in graphs - loading - (ours or set())
-                     if name != MANIFEST_GRAPH and not name.startswith(STAGING_PREFIX))
+    foreign = sorted(name for name in graphs - loading - (ours or set()) if not _is_the_loads_own(name))
     default_taken = ours is None and bool(_select(http, endpoints, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", timeout))
     if foreign or default_taken:
         held = ([f"named graphs no load of ours wrote ({_listed(foreign)})"] if foreign else []) + \

@@ -244,6 +244,21 @@ def test_triples_in_no_named_graph_are_refused_before_anything_is_written(tmp_pa
     assert _graphs_in(store) == before
 
 
+@pytest.mark.parametrize("graph", [MANIFEST_GRAPH, STAGING_PREFIX + "0123456789abcdef:0"])
+def test_data_in_a_graph_named_as_the_loads_own_is_refused_before_anything_is_written(tmp_path, store, graph):
+    """The manifest and the staging graphs are the load's: data in a graph of those names was loaded
+    and mixed with them (a GRAPH ?g query saw it as a source graph, the manifest's reader its facts)."""
+    data = tmp_path / "reserved.trig"
+    data.write_text(f'<http://example.org/a> {{ <http://example.org/a> <http://example.org/b> "c" . }}\n'
+                    f'<{graph}> {{ <http://example.org/a> <http://example.org/b> "d" . }}\n')
+    assert run_cli("load", "--store", store).returncode == 0
+    before = _graphs_in(store)
+    result = run_cli("load", "--store", store, "--data", data)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert f"<{graph}>" in result.stderr and "Nothing was written" in result.stderr
+    assert _graphs_in(store) == before
+
+
 def test_a_blank_node_stays_one_node_across_graphs_and_their_merge(tmp_path):
     """A blank node written in two source graphs (and so in the merge too) is one node in the store,
     as in the embedded engine: joins through it find the same answers."""
