@@ -64,6 +64,11 @@ class NoManifest(StoreError):
     """The store answers, but holds no graph loaded by ``ilrs-graph load``."""
 
 
+class Unanswered(ConnectionError):
+    """The connection broke after the request began to be sent, before its answer: the store may have
+    acted on it (a reset partway through a PUT may have written the graph)."""
+
+
 class StoreChanged(StoreError):
     """A new version was loaded into the store while the quads of this one were read: what was read may
     be the new version's, so it is not made into anything named after this one."""
@@ -118,6 +123,9 @@ class _Http:
             raise ConnectionError(f"cannot reach the SPARQL store at {url}: {error}") from None
         except (urllib3.exceptions.TimeoutError, TimeoutError):
             raise TimeoutError(f"the SPARQL store did not answer within {timeout:g} s ({method} {url})") from None
+        except urllib3.exceptions.ProtocolError as error:
+            reason = error.args[-1] if error.args else error
+            raise Unanswered(f"the SPARQL store broke the connection before answering {method} {url}: {reason}") from None
         except urllib3.exceptions.HTTPError as error:
             reason = getattr(error, "reason", None) or error
             raise ConnectionError(f"cannot reach the SPARQL store at {url}: {reason}") from None
@@ -354,7 +362,7 @@ def load_into_store(loaded: LoadedGraph, endpoints: StoreEndpoints, *,
     except StoreError as error:  # refused: the request under way wrote nothing
         raise LoadFailed(f"{error}. The store still holds its previous version, untouched; "
                          + _remove_staging(http, endpoints, staged, timeout_seconds)) from None
-    except (TimeoutError, KeyboardInterrupt) as error:  # the request under way may still complete: removed too
+    except (TimeoutError, Unanswered, KeyboardInterrupt) as error:  # the request under way may have written: removed too
         what = "interrupted" if isinstance(error, KeyboardInterrupt) else str(error)
         raise LoadFailed(f"{what}. The store still holds its previous version, untouched; "
                          + _remove_staging(http, endpoints, staged + writing, timeout_seconds)) from None
@@ -418,6 +426,8 @@ def _put(http: _Http, endpoints: StoreEndpoints, graph: str, triples: Sequence[o
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     try:
         response = http.request("PUT", url, timeout=timeout, body=body, headers={"Content-Type": _NTRIPLES})
+    except Unanswered:
+        raise  # the store may have written the graph: no refusal
     except ConnectionError as error:
         raise StoreError(str(error)) from None
     if response.status not in (200, 201, 204):

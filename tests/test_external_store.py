@@ -4,6 +4,7 @@ every competency question as the embedded engine does, through :class:`RemoteEng
 from __future__ import annotations
 
 import socket
+import struct
 import threading
 import time
 
@@ -367,12 +368,8 @@ def test_blank_nodes_loaded_again_after_a_load_stopped_before_its_switch_are_the
             assert answers[1] == answers[0] == b"n\r\n2\r\n", where
 
 
-class _Trickling:
-    """An HTTP server on 127.0.0.1 answering every request with a manifest's SPARQL results, one byte every
-    0.1 s: each read of it returns within any time limit, the whole answer only after seconds."""
-
-    BODY = (b'{"head":{"vars":["version","quads","modified","graph"]},"results":{"bindings":[{'
-            b'"version":{"type":"literal","value":"v"},"quads":{"type":"literal","value":"1"}}]}}')
+class _Misbehaving:
+    """An HTTP server on 127.0.0.1, in a thread, that answers each connection as ``_answer`` does."""
 
     def __init__(self):
         self.listener = socket.create_server(("127.0.0.1", 0))
@@ -385,16 +382,30 @@ class _Trickling:
                 connection, _ = self.listener.accept()
             except OSError:
                 return
-            with connection:
-                connection.recv(65536)
-                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
-                                   b"Content-Length: %d\r\n\r\n" % len(self.BODY))
-                try:
-                    for byte in self.BODY:
-                        connection.sendall(bytes([byte]))
-                        time.sleep(0.1)
-                except OSError:
-                    continue  # the client gave up
+            self._answer(connection)
+
+    def _answer(self, connection: socket.socket) -> None:
+        raise NotImplementedError
+
+
+class _Trickling(_Misbehaving):
+    """Answers every request with a manifest's SPARQL results, one byte every 0.1 s: each read of it
+    returns within any time limit, the whole answer only after seconds."""
+
+    BODY = (b'{"head":{"vars":["version","quads","modified","graph"]},"results":{"bindings":[{'
+            b'"version":{"type":"literal","value":"v"},"quads":{"type":"literal","value":"1"}}]}}')
+
+    def _answer(self, connection):
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                               b"Content-Length: %d\r\n\r\n" % len(self.BODY))
+            try:
+                for byte in self.BODY:
+                    connection.sendall(bytes([byte]))
+                    time.sleep(0.1)
+            except OSError:
+                pass  # the client gave up
 
 
 def test_a_store_sending_its_answer_a_byte_at_a_time_is_held_to_the_time_limit():
@@ -409,3 +420,28 @@ def test_a_store_sending_its_answer_a_byte_at_a_time_is_held_to_the_time_limit()
     finally:
         store.listener.close()
     assert time.monotonic() - started < 2
+
+
+class _Resetting(_Misbehaving):
+    """Reads a request's first bytes, then resets the connection (RST): the store had the request in hand,
+    and may have acted on it, when the connection broke."""
+
+    def _answer(self, connection):
+        connection.recv(1024)
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # closed with RST
+        connection.close()
+
+
+def test_a_put_whose_connection_breaks_midway_counts_as_written_and_is_removed(store, shipped):
+    """A reset partway through a PUT was taken as a refusal (nothing written): the graph was left out of the
+    staging graphs removed, and the message said none had been written. The store may have written it."""
+    assert run_cli("load", "--store", store).returncode == 0
+    resetting = _Resetting()
+    try:
+        result = run_cli("load", "--store", store, "--data", FIXTURES / "base.trig", "--graph-store-url", resetting.url)
+    finally:
+        resetting.listener.close()
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "no staging graph was written" not in result.stderr
+    assert f"the staging graphs it wrote were removed (<{STAGING_PREFIX}" in result.stderr, result.stderr
+    assert RemoteEngine(StoreEndpoints.of(store)).version == shipped.content_hash
