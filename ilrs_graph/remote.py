@@ -373,10 +373,12 @@ def load_into_store(loaded: LoadedGraph, endpoints: StoreEndpoints, *,
     switch += [f"MOVE GRAPH <{staging}default> TO DEFAULT", _manifest_insert(loaded, by_graph)]
     try:
         _update(http, endpoints, " ;\n".join(switch), timeout_seconds)
-    except TimeoutError:
-        raise LoadFailed(f"the switch to the new version was sent to {endpoints.update} but no answer came "
-                         f"within {timeout_seconds:g} s: the store holds either the previous version or the new "
-                         "one, whole (the switch is one update request); run the load again") from None
+    except (TimeoutError, Unanswered) as error:
+        no_answer = f"no answer came within {timeout_seconds:g} s" if isinstance(error, TimeoutError) \
+            else "the connection broke before its answer"
+        raise LoadFailed(f"the switch to the new version was sent to {endpoints.update} but {no_answer}: the store "
+                         "holds either the previous version or the new one, whole (the switch is one update "
+                         "request); run the load again") from None
     except KeyboardInterrupt:
         raise LoadFailed(f"interrupted after the switch to the new version was sent to {endpoints.update}: the "
                          "store holds either the previous version or the new one, whole (the switch is one "
@@ -454,6 +456,8 @@ def _update(http: _Http, endpoints: StoreEndpoints, update: str, timeout: float)
         # containers cap forms (Jetty at 200 KB), while an update may carry the whole graph.
         response = http.request("POST", endpoints.update, timeout=timeout, body=update.encode(),
                                 headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+    except Unanswered:
+        raise  # the store may have run the update: no refusal
     except ConnectionError as error:
         raise StoreError(str(error)) from None
     if response.status not in (200, 204):
@@ -466,7 +470,7 @@ def _remove_staging(http: _Http, endpoints: StoreEndpoints, staged: list[str], t
         return "no staging graph was written."
     try:
         _update(http, endpoints, " ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in staged), timeout)
-    except (StoreError, TimeoutError) as error:
+    except (StoreError, TimeoutError, Unanswered) as error:
         return (f"the staging graphs it wrote could not be removed ({error}): {_listed(staged)}; the next "
                 "load removes them.")
     return f"the staging graphs it wrote were removed ({_listed(staged)})."

@@ -432,16 +432,32 @@ class _Resetting(_Misbehaving):
         connection.close()
 
 
-def test_a_put_whose_connection_breaks_midway_counts_as_written_and_is_removed(store, shipped):
-    """A reset partway through a PUT was taken as a refusal (nothing written): the graph was left out of the
-    staging graphs removed, and the message said none had been written. The store may have written it."""
+def _failed_load_with_a_resetting(store: str, endpoint_option: str) -> str:
+    """What `load` of base.trig into ``store`` says when the endpoint ``endpoint_option`` names resets
+    every connection after the request's first bytes: a failure, told without a traceback."""
     assert run_cli("load", "--store", store).returncode == 0
     resetting = _Resetting()
     try:
-        result = run_cli("load", "--store", store, "--data", FIXTURES / "base.trig", "--graph-store-url", resetting.url)
+        result = run_cli("load", "--store", store, "--data", FIXTURES / "base.trig", endpoint_option, resetting.url)
     finally:
         resetting.listener.close()
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
-    assert "no staging graph was written" not in result.stderr
-    assert f"the staging graphs it wrote were removed (<{STAGING_PREFIX}" in result.stderr, result.stderr
+    return result.stderr
+
+
+def test_a_put_whose_connection_breaks_midway_counts_as_written_and_is_removed(store, shipped):
+    """A reset partway through a PUT was taken as a refusal (nothing written): the graph was left out of the
+    staging graphs removed, and the message said none had been written. The store may have written it."""
+    said = _failed_load_with_a_resetting(store, "--graph-store-url")
+    assert "no staging graph was written" not in said
+    assert f"the staging graphs it wrote were removed (<{STAGING_PREFIX}" in said, said
     assert RemoteEngine(StoreEndpoints.of(store)).version == shipped.content_hash
+
+
+def test_a_switch_whose_connection_breaks_midway_is_not_said_to_have_left_the_store_untouched(store, shipped):
+    """The switch is one update request: broken after it was sent, it may have been run, whole, as after a
+    timeout. The message said the store still held its previous version, untouched."""
+    said = _failed_load_with_a_resetting(store, "--update-url")
+    assert "untouched" not in said
+    assert "but the connection broke before its answer: the store holds either the previous version or the new " \
+        "one, whole" in said and "run the load again" in said, said
