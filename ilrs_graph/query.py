@@ -89,6 +89,8 @@ class Limits:
                 raise ValueError(f"the limit {name} needs a number, not '{value}'") from None
             if not math.isfinite(amount):
                 raise ValueError(f"the limit {name} needs a finite number, not '{value}'")
+            if kind != "float" and not amount.is_integer():  # int() made executors=0.5 a 0, refused as such
+                raise ValueError(f"the limit {name} needs a whole number, not '{value}'")
             changes[name.strip()] = amount if kind == "float" else int(amount)
         return replace(self, **changes)
 

@@ -166,6 +166,14 @@ def test_limits_are_checked_when_the_server_starts():
     assert negative.returncode == 2 and "must be a positive number" in negative.stderr
 
 
+@pytest.mark.parametrize("setting", ["executors=0.5", "max_executors=2.5", "max_answer_bytes=100.5", "max_nesting_depth=1e-3"])
+def test_a_fraction_for_a_limit_that_counts_is_refused_naming_it(setting):
+    """executors=0.5 became 0, refused as "not 0", which the person never wrote; 2.5 became 2 unsaid."""
+    with pytest.raises(ValueError, match=re.escape(f"needs a whole number, not '{setting.partition('=')[2]}'")):
+        Limits().updated([setting])
+    assert Limits().updated(["max_answer_bytes=1.5K", "timeout_seconds=0.5"]).max_answer_bytes == 1536
+
+
 def test_the_longest_time_limit_accepted_is_one_a_query_runs_under():
     """Accepted and then failing every query with an OverflowError (a 500), as timeout_seconds=1e10 did."""
     dataset = Dataset.open(limits=Limits().updated(["timeout_seconds=999999999"]), isolated=True)
