@@ -87,7 +87,8 @@ def text(diff: DataDiff) -> str:
 
 
 def markdown(diff: DataDiff) -> str:
-    """For a pull-request comment: a heading per resource and a ``diff`` block GitHub colours."""
+    """For a pull-request comment: a heading per resource and a ``diff`` block GitHub colours; control
+    characters written out, as :func:`text` writes them."""
     lines = [f"**{_summary(diff)}**"]
     for resource in diff.resources:
         body = [f"{c.sign} {c.predicate} {c.value}   # {c.source}" for c in resource.changes]
@@ -95,7 +96,7 @@ def markdown(diff: DataDiff) -> str:
         fence = "`" * max(3, longest_run + 1)
         title = f"`{resource.resource}`" + (f" — {_escape_markdown(resource.label)}" if resource.label else "")
         lines += ["", f"#### {title}", "", fence + "diff", *body, fence]
-    return "\n".join(lines) + "\n"
+    return "\n".join(map(terminal_safe, lines)) + "\n"  # a line break in a label would end its heading
 
 
 FORMATS = {"text": text, "markdown": markdown}

@@ -112,3 +112,13 @@ def test_a_label_cannot_send_the_terminal_escapes(versions):
     result = run_cli("diff", old, new)
     assert result.returncode == 1 and "\x1b" not in result.stdout
     assert "partnership:china  (China\\u001b[2J\\u000aforged line)\n" in result.stdout
+
+
+def test_a_label_with_a_line_break_keeps_its_markdown_heading_one_line(versions):
+    """In a pull-request comment, a line break in a label ended the heading and made the rest of it a
+    paragraph (a carriage return too: CommonMark ends a line there), and ESC reached a terminal."""
+    old, new = versions
+    change(new, "China's ILRS partnership", "China\\n# forged heading\\r\\u001B[2Jend")
+    result = run_cli("diff", "--format", "markdown", old, new)
+    assert result.returncode == 1 and "\x1b" not in result.stdout and "\r" not in result.stdout
+    assert "#### `partnership:china` — China\\u000a\\# forged heading\\u000d\\u001b\\[2Jend\n" in result.stdout
