@@ -99,9 +99,25 @@ class ExecutorPool:
         deadline = time.monotonic() + self.limits.timeout_seconds
         request = pickle.dumps((plan, fmt.name, tuple(default_graph_uris), tuple(named_graph_uris)))
         self.start()  # a no-op when the server started the pool, as it should, before its threads
+        kind, payload = self._ask(request, deadline, tries=2)
+        if kind == _ANSWER:
+            return payload
+        message, status, line, column = pickle.loads(payload)
+        raise QueryError(message, status, line=line, column=column)
+
+    def _ask(self, request: bytes, deadline: float, *, tries: int) -> tuple[bytes, bytes]:
+        """The reply of an executor to ``request``; asked of another when the first had ended before it
+        was given the query, ``tries`` times in all."""
         executor = self._acquire(deadline)
         try:
-            kind, payload = executor.ask(request, deadline)
+            reply = executor.ask(request, deadline)
+        except _ExecutorGone:  # the query never ran, so it is not to blame
+            log.warning("a query executor had ended while idle (wait status %s), killed from outside; "
+                        "its query goes to another", self._retire(executor, kill=False))
+            if tries > 1:
+                return self._ask(request, deadline, tries=tries - 1)  # on its replacement, as a rule
+            raise QueryError("The query executors of this server process ended before they were given the "
+                             "query; try again shortly.", 503, retry_after=RETRY_AFTER_SECONDS) from None
         except TimeoutError:
             self._retire(executor, kill=True)
             raise QueryError(f"The query did not finish within {self.limits.timeout_seconds:g} s, this "
@@ -120,10 +136,7 @@ class ExecutorPool:
             self._retire(executor, kill=False)
         else:
             self._release(executor)
-        if kind == _ANSWER:
-            return payload
-        message, status, line, column = pickle.loads(payload)
-        raise QueryError(message, status, line=line, column=column)
+        return reply
 
     def _acquire(self, deadline: float) -> _Executor:
         """An idle executor, or a new one while the pool may grow, or the next one free; 503 at ``deadline``."""
@@ -206,6 +219,10 @@ class ExecutorPool:
                           retry_after=RETRY_AFTER_SECONDS)
 
 
+class _ExecutorGone(Exception):
+    """The executor had ended (killed from outside) before it was sent a query."""
+
+
 @dataclass
 class _Executor:
     """The server's end of one executor process."""
@@ -217,14 +234,15 @@ class _Executor:
     answered: int = 0
 
     def ask(self, request: bytes, deadline: float) -> tuple[bytes, bytes]:
-        """Send one query; its reply by ``deadline`` (TimeoutError) or EOFError if the executor died."""
+        """Send one query; its reply by ``deadline`` (TimeoutError), or EOFError if the executor died on
+        it, :class:`_ExecutorGone` if it had ended before."""
         self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
         try:
             _send(self.sock, _QUERY, request)
         except socket.timeout:
             raise TimeoutError from None
         except (BrokenPipeError, ConnectionResetError):
-            raise EOFError from None
+            raise _ExecutorGone from None
         return _receive(self.sock, deadline)
 
     def close(self, *, kill: bool) -> None:

@@ -343,3 +343,17 @@ def test_a_stop_waits_for_a_query_running_within_a_time_limit_longer_than_ten_se
         asking.join(timeout=60)
         assert answer["response"].status_code == 503 and "12 s" in answer["response"].json()["message"]
         assert served.process.wait(timeout=30) == 0
+
+
+def test_an_executor_killed_while_idle_does_not_fail_the_next_query(shipped):
+    """An idle executor killed from outside (an operator, the OOM killer): the next query never reached
+    it, so it is not told it needed too much memory; it runs on the executor forked in its place."""
+    pool = ExecutorPool(OxigraphEngine(shipped.quads, shipped.content_hash), Limits(executors=1, max_executors=1))
+    pool.start()
+    killed = psutil.Process(pool._idle[0].pid)
+    killed.kill()
+    assert select.select([pool._idle[0].sock], [], [], 5)[0]  # its end closed: gone, all its threads
+    answer = pool.run(QueryPlan("ASK { ?s ?p ?o }", "ASK"), formats.by_name("json"))
+    assert answer == b'{"head":{},"boolean":true}'
+    assert pool._count == 1 and len(pool._idle) == 1 and pool._idle[0].pid != killed.pid
+    assert not psutil.pid_exists(killed.pid)  # reaped
