@@ -5,7 +5,8 @@ memory there is. So a server process never runs a client's query itself. Once, w
 single-threaded, it forks a *forker*; the forker forks *executors* on demand. Each executor holds the
 loaded graph (copy-on-write, nothing is reloaded), answers one query at a time through a socket, and
 runs under a memory limit. A query that outlives its time limit gets its executor killed (its CPU is
-freed at once) and a replacement forked.
+freed at once) and a replacement forked. Should the forker be killed (its executors die with it), the
+server process, threaded by then, does not fork another: it stops, and gunicorn forks a fresh one.
 
 The pool keeps ``limits.executors`` executors warm. A query finding them all busy waits for one, unless
 some have been busy for over ``STUCK_SECONDS``: each of those lets one more executor be forked (up to
@@ -72,6 +73,7 @@ class ExecutorPool:
         self._busy: dict[int, _Executor] = {}  # by pid
         self._count = 0  # idle + busy + being forked
         self._lock = threading.Condition()
+        self._stopping = False  # the forker has gone: this process has asked to be stopped
         self.capacity = limits.max_executors  # executors at the busiest: as many as copies of the graph fit
         if engine.footprint_bytes is None:
             log.warning("the memory the graph takes cannot be measured here: up to %s per server "
@@ -99,7 +101,10 @@ class ExecutorPool:
         deadline = time.monotonic() + self.limits.timeout_seconds
         request = pickle.dumps((plan, fmt.name, tuple(default_graph_uris), tuple(named_graph_uris)))
         self.start()  # a no-op when the server started the pool, as it should, before its threads
-        kind, payload = self._ask(request, deadline, tries=2)
+        try:
+            kind, payload = self._ask(request, deadline, tries=2)
+        except _ForkerGone:
+            raise self._stop_for_a_fresh_process() from None
         if kind == _ANSWER:
             return payload
         message, status, line, column = pickle.loads(payload)
@@ -195,16 +200,37 @@ class ExecutorPool:
         """Close and reap ``executor`` (killed first when it may be busy), fork a replacement while
         fewer than the pre-forked number exist, and return its wait status."""
         executor.close(kill=kill)
-        status = self._forker.reap(executor.pid)
+        try:
+            status = self._forker.reap(executor.pid)
+        except _ForkerGone:
+            status = None  # the executor died with the forker; there is no replacement to fork either
         with self._lock:
             self._busy.pop(executor.pid, None)
-            replace = self._count - 1 < self.limits.executors
+            replace = status is not None and self._count - 1 < self.limits.executors
             if not replace:
                 self._count -= 1
                 self._lock.notify()
+        if status is None:
+            raise _ForkerGone
         if replace:  # the retired executor's place in the count passes to its replacement
             self._release(self._fork_counted())
         return status
+
+    def _stop_for_a_fresh_process(self) -> QueryError:
+        """The forker has gone (killed from outside: an operator, the OOM killer), and its executors with
+        it. Another cannot be forked here: this process has threads now, some inside the engine (the
+        pages' queries), whose locks a fork may copy, held, into every executor; and a forker's death
+        signal would follow the thread that forked it. So the process asks to be stopped (SIGTERM: gunicorn
+        lets its requests end, then forks a fresh worker, whose forker starts single-threaded); its
+        queries meanwhile are told to try again."""
+        with self._lock:
+            first, self._stopping = not self._stopping, True
+        if first:
+            log.error("the query executors' forker has gone (killed from outside?): this server process stops, "
+                      "for a fresh one to be started")
+            os.kill(os.getpid(), signal.SIGTERM)
+        return QueryError("This server process lost its query executors and is being replaced; try again "
+                          "shortly.", 503, retry_after=RETRY_AFTER_SECONDS)
 
     def _death_error(self, status: int) -> QueryError:
         """Why an executor died in the middle of a query, told to the client."""
@@ -217,6 +243,10 @@ class ExecutorPool:
                           "memory, this endpoint's limit for one query, and was stopped. Ask for less "
                           "(a LIMIT, fewer DISTINCT or ORDER BY over large results).", 503,
                           retry_after=RETRY_AFTER_SECONDS)
+
+
+class _ForkerGone(Exception):
+    """The forker has ended (killed from outside), and every executor with it (their death signal)."""
 
 
 class _ExecutorGone(Exception):
@@ -276,18 +306,26 @@ class _Forker:
         return cls(pid, ours)
 
     def fork(self) -> _Executor:
+        """A new executor; :class:`_ForkerGone` if the forker has ended."""
         with self._lock:
-            self._control.sendall(_FORK)
-            data, fds, _, _ = socket.recv_fds(self._control, _PID.size, 1)
+            try:
+                self._control.sendall(_FORK)
+                data, fds, _, _ = socket.recv_fds(self._control, _PID.size, 1)
+            except OSError:
+                raise _ForkerGone from None
         if len(data) != _PID.size or len(fds) != 1:
-            raise OSError("the query executors' forker has stopped")
+            raise _ForkerGone
         return _Executor(_PID.unpack(data)[0], socket.socket(fileno=fds[0]))
 
     def reap(self, pid: int) -> int:
-        """Wait for executor ``pid`` to end (it has been killed or its socket closed); its wait status."""
+        """Wait for executor ``pid`` to end (it has been killed or its socket closed); its wait status,
+        or :class:`_ForkerGone` if the forker has ended."""
         with self._lock:
-            self._control.sendall(_REAP + _PID.pack(pid))
-            return _PID.unpack(_exactly(self._control, _PID.size))[0]
+            try:
+                self._control.sendall(_REAP + _PID.pack(pid))
+                return _PID.unpack(_exactly(self._control, _PID.size))[0]
+            except (OSError, EOFError):
+                raise _ForkerGone from None
 
 
 def _forker_loop(control: socket.socket, engine: Engine, limits: Limits) -> None:

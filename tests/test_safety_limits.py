@@ -357,3 +357,28 @@ def test_an_executor_killed_while_idle_does_not_fail_the_next_query(shipped):
     assert answer == b'{"head":{},"boolean":true}'
     assert pool._count == 1 and len(pool._idle) == 1 and pool._idle[0].pid != killed.pid
     assert not psutil.pid_exists(killed.pid)  # reaped
+
+
+def test_a_server_process_whose_forker_was_killed_is_replaced():
+    """The forker killed from outside (its executors die with it): the server process cannot fork another
+    now that it has threads, so its queries get a 503 that says to try again, never a 500, and it stops;
+    gunicorn forks a fresh one, which answers."""
+    with running_server_process("--limit", "executors=1", "--limit", "max_executors=2") as served:
+        worker, = psutil.Process(served.process.pid).children()
+        forker, = worker.children()
+        executor, = forker.children()
+        forker.kill()
+        _wait_for(lambda: not executor.is_running())
+        refused = requests.get(served.base + "sparql", params={"query": SMALL + "41"}, headers=JSON)
+        assert refused.status_code == 503 and "try again" in refused.json()["message"]
+        assert "Retry-After" in refused.headers
+        _wait_for(lambda: not worker.is_running(), seconds=30)
+        assert requests.get(served.base + "sparql", params={"query": SMALL + "42"}).status_code == 200
+        assert "Traceback" not in served.log.read_text()
+
+
+def _wait_for(condition, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time allowed"
+        time.sleep(0.05)
