@@ -363,12 +363,14 @@ EXPECTED: dict[str, Expect] = {
         ("Chang'e 6", "2024-05-03", "2024-06-02", "2024-06-25", "completed", SOURCE + "tass-2024-06-28")]),
     "wikidata-links": Expect(["name", "wikidata"], [
         (name, "http://www.wikidata.org/entity/" + q) for name, q in (
-            ("Azerbaijan", "Q227"), ("Bahrain", "Q398"), ("Belarus", "Q184"), ("Bolivia", "Q750"), ("China", "Q148"),
-            ("Djibouti", "Q977"), ("Egypt", "Q79"), ("Ethiopia", "Q115"), ("European Space Agency", "Q42262"),
-            ("France", "Q142"), ("Italy", "Q38"), ("Kazakhstan", "Q232"), ("Nicaragua", "Q811"), ("Oman", "Q842"),
-            ("Pakistan", "Q843"),
+            ("Azerbaijan", "Q227"), ("Bahrain", "Q398"), ("Belarus", "Q184"), ("Bolivia", "Q750"), ("Chile", "Q298"),
+            ("China", "Q148"), ("Djibouti", "Q977"), ("Egypt", "Q79"), ("Ethiopia", "Q115"),
+            ("European Space Agency", "Q42262"), ("France", "Q142"), ("Indonesia", "Q252"), ("Iran", "Q794"),
+            ("Italy", "Q38"), ("Kazakhstan", "Q232"), ("Kenya", "Q114"), ("Nicaragua", "Q811"), ("Oman", "Q842"),
+            ("Pakistan", "Q843"), ("Panama", "Q804"), ("Peru", "Q419"),
             ("Russia", "Q159"), ("Senegal", "Q1041"), ("Serbia", "Q403"), ("South Africa", "Q258"),
-            ("Switzerland", "Q39"), ("Thailand", "Q869"), ("United Arab Emirates", "Q878"), ("Venezuela", "Q717"))]),
+            ("Sweden", "Q34"), ("Switzerland", "Q39"), ("Thailand", "Q869"), ("Turkey", "Q43"),
+            ("United Arab Emirates", "Q878"), ("United States", "Q30"), ("Venezuela", "Q717"))]),
     "conflicting-claims": Expect(["subjectLabel", "propertyLabel", "value", "source"], [
         # each value once a source, the sources in the order of their labels
         (subject, property, value, SOURCE + source) for subject, property, value, sources in (
