@@ -337,6 +337,7 @@ EXPECTED: dict[str, Expect] = {
             # undated: the smaller number first (Thailand the ninth country, then Nicaragua the tenth)
             ("", "", "9", "spacenews-thailand-2024"), ("", "", "10", "spacenews-nicaragua-2024"),
             ("", "", "about 12", "global-times-ratification-2024"), ("", "", "at least 13", "galaxy-aerospace-ssgi-kaist-2024"),
+            ("", "", "at least 13", "scmp-university-of-sharjah"),  # SCMP's "more than a dozen" members: after Galaxy's, by the source's label
             ("", "", "about 15", "earth-news-azerbaijan-2023"), ("", "", "17", "tencent-cloud-ilrs-10-partners"),
             ("", "", "at least 21", "global-times-ratification-2024"), ("", "", "at least 31", "global-times-ratification-2024"),
             ("", "", "at least 41", "tencent-cloud-ilrs-10-partners"), ("", "", "at least 61", "bastille-post-over-60-partners"))]),
