@@ -118,8 +118,8 @@ class Membership:
 @dataclass(frozen=True)
 class Reference:
     """A source document cited whole, as a researcher cites a web page: its authors (else whom it is cited
-    as), its title, whom it is cited as (after its authors), its date ("n.d.": it gives none) and its
-    address; only what the graph records. Where the document gives no title, the project's name for it
+    as), its title, whom it is cited as (after its authors), its date ("n.d.": the graph records none) and
+    its address; only what the graph records. Where the graph records no title, the project's name for it
     stands in square brackets, as a description (APA's "[Description of work]"), without the publisher's
     name it may begin with. The reader adds the day they read it."""
 
@@ -158,7 +158,7 @@ class Reference:
 
     @property
     def described(self) -> str:
-        """The project's name for it, as a description, where the document gives no title."""
+        """The project's name for it, as a description, where the graph records no title."""
         return _ended(f"[{resources.without_publisher(self.described_as, self.cited_as)}]")
 
     @property

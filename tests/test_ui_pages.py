@@ -867,6 +867,20 @@ def test_a_source_page_gives_its_whole_citation_to_copy(client, source, cited):
     assert " ".join(html.unescape(re.sub(r"<[^>]+>", "", line)).split()) == cited
 
 
+def test_a_citation_without_a_date_or_title_says_the_graph_records_none_not_that_the_document_gives_none(client):
+    """SpaceNews's Venezuela report has a title and a date; the graph records neither. Its page said "it
+    gives no date" and "the document gives no title" (a journalist's review): an editor would read the
+    report as undated and untitled, and print "n.d." as its date. The page says what the graph lacks, and
+    that the document may give it, at its address."""
+    cite = re.search(r"Cite this source (.*?) About ", get(client, "/id/source/spacenews-venezuela-2023.html").text)
+    said = cite.group(1)
+    assert "gives no date" not in said and "document gives no title" not in said
+    assert ("The graph records no date for it (“n.d.”), nor its title, so its own name for the document stands in "
+            "brackets. The document may give them: check it at its address.") in said
+    said = re.search(r"Cite this source (.*?) About ", get(client, "/id/source/kremlin-2024-06-12.html").text).group(1)
+    assert said.startswith("As the graph records it. Add the day you accessed it. President of Russia")
+
+
 def test_a_sources_language_is_named_in_words_its_code_kept_for_machines(client):
     """A journalist read "language ru" and "(zh)" after a title: the page names the language in English, the
     code kept in the page's markup (<data value>) and, unchanged, in the RDF."""
