@@ -194,6 +194,7 @@ class Page:
     sources: tuple[Citation, ...]  # every source cited on the page, the newest first; not the page's own
     facts_stated: int              # for a source document: how many facts its graph holds
     reference: Reference | None = None  # for a source document: how to cite it
+    stated_about: tuple[tuple[str, str], ...] = ()  # for a source document: what its facts are about, named
 
     @property
     def facts_query(self) -> str:
@@ -249,7 +250,25 @@ def page(dataset: Dataset, iri: str) -> Page | None:
         sources=_newest_first(c for c in citations.values() if c.iri != iri),
         facts_stated=description.graph_size,
         reference=_reference(dataset, iri) if description.graph_size else None,
+        stated_about=_stated_about(dataset, iri) if description.graph_size else (),
     )
+
+
+def _stated_about(dataset: Dataset, iri: str) -> tuple[tuple[str, str], ...]:
+    """The resources the source document ``iri`` states facts about, but itself, each with its name, by name:
+    a reader asking what a report says follows them to pages citing it beside each fact, where its
+    graph's triples, on the query page, read as IRIs."""
+    rows = dataset.select(_PREFIXES + f"""
+        SELECT ?subject ?label WHERE {{
+          {{ SELECT DISTINCT ?subject WHERE {{ GRAPH {resources.iri_term(iri)} {{ ?subject ?property ?value }} }} }}
+          FILTER (isIRI(?subject) && ?subject != {resources.iri_term(iri)})
+          OPTIONAL {{ ?subject rdfs:label ?label }}
+        }}""")
+    names: dict[str, str] = {}
+    for row in rows:
+        name = term_text(row["label"]) if "label" in row else shorten(row["subject"].value)
+        names[row["subject"].value] = min(names.get(row["subject"].value, name), name)
+    return tuple(sorted(names.items(), key=lambda item: (item[1].lower(), item[0])))
 
 
 def _reference(dataset: Dataset, iri: str) -> Reference | None:

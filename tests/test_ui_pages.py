@@ -881,6 +881,19 @@ def test_a_citation_without_a_date_or_title_says_the_graph_records_none_not_that
     assert said.startswith("As the graph records it. Add the day you accessed it. President of Russia")
 
 
+def test_a_source_page_names_what_its_facts_are_about_leading_to_their_pages(client):
+    """A journalist asking what the newest report says found on its page a count and a query whose answer
+    reads `mission:change-7 ilrs:plannedLaunchYear 2026`: the page names what its facts are about, each
+    linked to the page that cites it beside them; not the document itself, described above."""
+    answer = client.get("/id/source/cosmoscience-2026-04-13.html").get_data(as_text=True)
+    stated = re.search(r'aria-labelledby="stated-title">(.*?)</section>', answer, re.S).group(1)
+    assert re.findall(r'<a href="(/id/[^"]+)">([^<]+)</a>', stated) == [
+        ("/id/mission/change-7", "Chang&#39;e 7"), ("/id/country/china", "China"),
+        ("/id/organisation/cosmoscience", "cosmoscience.in"), ("/id/site/lunar-south-pole", "Lunar south pole"),
+        ("/id/site/shackleton-crater", "Shackleton crater")]
+    assert "cosmoscience.in, 13 April 2026" in get(client, "/id/mission/change-7.html").text
+
+
 def test_a_sources_language_is_named_in_words_its_code_kept_for_machines(client):
     """A journalist read "language ru" and "(zh)" after a title: the page names the language in English, the
     code kept in the page's markup (<data value>) and, unchanged, in the RDF."""
