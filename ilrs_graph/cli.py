@@ -115,7 +115,14 @@ def _parser() -> argparse.ArgumentParser:
                     "answers from an external SPARQL store loaded by `ilrs-graph load --store`. Exit 2 when "
                     "the data cannot be read, the store cannot be used, an option is wrong, the port is taken or "
                     "TMPDIR or XDG_CACHE_HOME names a directory that cannot be written; 1 when the data fails "
-                    "validation.")
+                    "validation.",
+        epilog="Signals go to the main process, whose id the log's 'Listening at' line ends with (its workers "
+               "show the same command line, and a worker sent SIGHUP dies with the requests it holds): SIGHUP "
+               "loads the data again and replaces the workers, keeping the graph served when the new data fails; "
+               "SIGTERM stops after the requests under way (exit 0); SIGINT (Ctrl-C) stops at once. The log "
+               "goes to stderr. Each good version of the data is kept in $XDG_CACHE_HOME/ilrs-graph/last-good "
+               "(by default ~/.cache/ilrs-graph/last-good) and served when a start or reload finds the data "
+               "broken (not with --store).")
     serve.add_argument("--data", nargs="+", type=Path, metavar="FILE", help="RDF files (or directories of them) to serve instead")
     add_store_arguments(serve, required=False)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -128,7 +135,7 @@ def _parser() -> argparse.ArgumentParser:
                             "shapes (the shipped data always is checked)")
     serve.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
                        help="change one of the endpoint's limits (repeat for several; sizes may end in K, M "
-                            "or G): " + ", ".join(f"{f.name}={f.default}" for f in fields(Limits)))
+                            "or G): " + ", ".join(f"{f.name}={_as_setting(f.default)}" for f in fields(Limits)))
     serve.add_argument("--base-url", metavar="URL",
                        help="the URL clients reach the server at (behind a proxy), for the URLs it writes: the "
                             "service description's endpoint, VoID's dumps (default: each request's Host)")
@@ -447,10 +454,12 @@ def _serve(args: argparse.Namespace) -> int:
     log_to_stderr()
     try:
         app = create_app(config)
-    except (LoadError, StoreError) as error:
+    except StoreError as error:
         return _fail(str(error))
+    except LoadError as error:
+        return _fail(f"{error}; {_no_good_copy()}")
     except DataRejected as error:
-        return _fail(f"{error}; not serving it", EXIT_FINDINGS)
+        return _fail(f"{error}; not serving it, and {_no_good_copy()}", EXIT_FINDINGS)
     problem = _port_problem(args.host, args.port)
     if problem:
         return _fail(problem)
@@ -459,6 +468,26 @@ def _serve(args: argparse.Namespace) -> int:
                                           args.host, args.port, counted(args.workers, "worker"), source)
     serve(app, host=args.host, port=args.port, workers=args.workers)
     return EXIT_OK
+
+
+def _no_good_copy() -> str:
+    """Why a server refusing its data did not serve the last good copy instead: there was none."""
+    from .last_good import kept_in
+
+    directory = kept_in()
+    if directory is None:
+        return "no good copy of this data is kept to serve instead (neither XDG_CACHE_HOME nor a home names a cache)"
+    return f"no good copy of this data is kept in {directory} to serve instead"
+
+
+def _as_setting(value: float) -> str:
+    """A limit's default as --limit takes it: sizes in K, M or G, times without a trailing .0."""
+    if isinstance(value, float):
+        return f"{value:g}"
+    for unit, scale in (("G", 2**30), ("M", 2**20), ("K", 2**10)):
+        if value >= scale and value % scale == 0:
+            return f"{value // scale}{unit}"
+    return str(value)
 
 
 def _interruptible(work, seconds: float | None = None):

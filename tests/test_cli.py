@@ -4,6 +4,7 @@ output, clear messages instead of tracebacks on bad input, and the documented wa
 from __future__ import annotations
 
 import json
+import os
 import re
 import resource
 import shutil
@@ -389,3 +390,26 @@ def test_a_file_typing_the_ontology_it_imports_can_be_queried(tmp_path):
                    "<http://example.org/b> a owl:Ontology .\n<http://example.org/x> <http://example.org/p> 1 .\n")
     result = run_cli("query", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "--data", two, "--format", "csv")
     assert result.returncode == 0 and result.stdout.split() == ["n", "4"], result.stdout + result.stderr
+
+
+def test_a_server_that_cannot_start_on_broken_data_says_no_good_copy_was_kept(tmp_path):
+    """An operator restarting on broken data expects the last good copy the README promises: when there is
+    none, the refusal says so and where it looked, rather than leaving only the parser's complaint."""
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<https://w3id.org/ilrs/id/x> is not turtle .\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    refused = run_cli("serve", "--port", str(free_port()), "--data", broken,
+                      env={**os.environ, "XDG_CACHE_HOME": str(cache)})
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
+    assert "no good copy of this data is kept" in refused.stderr, refused.stderr
+    assert str(cache / "ilrs-graph" / "last-good") in refused.stderr, refused.stderr
+
+
+def test_serve_help_tells_an_operator_the_signals_the_log_and_the_last_good_copy():
+    """What running it as a service needs, at hand without the README: which process takes SIGHUP (every
+    process shows the same command line, and a worker sent SIGHUP dies), what SIGTERM does, where the log
+    and the last good copy go; and the limits' sizes as --limit takes them."""
+    shown = " ".join(run_cli("serve", "--help").stdout.split())
+    for said in ("SIGHUP", "SIGTERM", "Listening at", "stderr", "~/.cache/ilrs-graph/last-good",
+                 "max_query_memory_bytes=1G", "max_header_bytes=16K", "timeout_seconds=10,"):
+        assert said in shown, said
