@@ -42,3 +42,17 @@ def page_files(package: Path) -> set[str]:
     """The server's templates and static files, relative to its package folder."""
     return {str(path.relative_to(package)) for folder in ("templates", "static")
             for path in (package / folder).rglob("*") if path.is_file()}
+
+
+def test_every_folder_the_wheel_carries_is_named_as_a_package():
+    """A folder of package data left out of `packages` is still carried, but setuptools warns at every
+    install (`make serve`'s first screen was forty lines of "Package would be ignored") and says a later
+    version may drop it."""
+    import tomllib
+
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    named = set(setuptools["packages"])
+    for package, folder in setuptools["package-dir"].items():
+        for sub in (ROOT / folder).rglob("*"):
+            if sub.is_dir() and "__pycache__" not in sub.parts and any(p.is_file() for p in sub.iterdir()):
+                assert ".".join([package, *sub.relative_to(ROOT / folder).parts]) in named, sub
