@@ -1,4 +1,4 @@
-# make serve — create the venv, install, validate, serve the graph at http://127.0.0.1:5000/
+# make serve — create the venv, install, validate, serve the graph at http://127.0.0.1:5000/ (HOST=, PORT= for another)
 # make test  — create the venv, install, run the whole test suite
 # make bench — the benchmarks (never part of make test)
 # make screenshots — the README's screenshots (docs/screenshots/), taken by the browser tests
