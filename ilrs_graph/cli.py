@@ -397,7 +397,7 @@ def _load(args: argparse.Namespace) -> int:
     except (ValueError, LoadError) as error:
         return _fail(str(error))
     except DataRejected as error:
-        return _fail(f"{error}; not loading it: the store still holds what it held", EXIT_FINDINGS)
+        return _fail(_followed_by(error, "not loading it: the store still holds what it held"), EXIT_FINDINGS)
     try:
         report = load_into_store(loaded, endpoints, timeout_seconds=timeout)
     except LoadFailed as error:
@@ -457,9 +457,9 @@ def _serve(args: argparse.Namespace) -> int:
     except StoreError as error:
         return _fail(str(error))
     except LoadError as error:
-        return _fail(f"{error}; {_no_good_copy()}")
+        return _fail(_followed_by(error, _no_good_copy()))
     except DataRejected as error:
-        return _fail(f"{error}; not serving it, and {_no_good_copy()}", EXIT_FINDINGS)
+        return _fail(_followed_by(error, f"not serving it, and {_no_good_copy()}"), EXIT_FINDINGS)
     problem = _port_problem(args.host, args.port)
     if problem:
         return _fail(problem)
@@ -468,6 +468,11 @@ def _serve(args: argparse.Namespace) -> int:
                                           args.host, args.port, counted(args.workers, "worker"), source)
     serve(app, host=args.host, port=args.port, workers=args.workers)
     return EXIT_OK
+
+
+def _followed_by(error: Exception, consequence: str) -> str:
+    """An error's message and what the command does about it, in one sentence (a shape's message ends in '.')."""
+    return f"{str(error).removesuffix('.')}; {consequence}"
 
 
 def _no_good_copy() -> str:

@@ -413,3 +413,10 @@ def test_serve_help_tells_an_operator_the_signals_the_log_and_the_last_good_copy
     for said in ("SIGHUP", "SIGTERM", "Listening at", "stderr", "~/.cache/ilrs-graph/last-good",
                  "max_query_memory_bytes=1G", "max_header_bytes=16K", "timeout_seconds=10,"):
         assert said in shown, said
+
+
+@pytest.mark.parametrize("command", [("serve", "--port", "1"), ("load", "--store", "http://127.0.0.1:1")])
+def test_a_refusal_of_data_reads_as_one_sentence(command):
+    """The shape's message ends its sentence; what the command does about it follows without '.;'."""
+    rejected = run_cli(*command, "--data", FIXTURES / "base.trig", BAD, "--validate")
+    assert rejected.returncode == 1 and "2019 is too early; not " in rejected.stderr, rejected.stderr
