@@ -28,7 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
-        return EXIT_BAD_INPUT
+        *others, last = args.command_names
+        return _fail(f"name a command: {', '.join(others)} or {last}")
     try:
         return args.run(args)
     except BrokenPipeError:  # a summary line piped into `head` and the like, the work done
@@ -75,8 +76,8 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser(
         "validate", help="check the data against the SHACL shapes",
-        description="Check the shipped ontology and data (no FILE), or the given Turtle/TriG files merged "
-                    "with the ontology, against the SHACL shapes. Exit 0 when the data conforms (warnings "
+        description="Check the shipped ontology and data (no FILE), or the given RDF files (Turtle, TriG, "
+                    "N-Triples, N-Quads, RDF/XML, JSON-LD) merged with the ontology, against the SHACL shapes. Exit 0 when the data conforms (warnings "
                     "allowed), 1 when there is a violation, 2 when a file cannot be read or parsed.")
     validate.add_argument("files", nargs="*", type=Path, metavar="FILE|DIR",
                           help="data files to check (a directory: the RDF files in it)")
@@ -194,6 +195,7 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--timeout", type=float, metavar="SECONDS",
                       help="how long to wait for each request to the store (default: 600)")
     load.set_defaults(run=_load)
+    parser.set_defaults(command_names=tuple(commands.choices))  # for the message when none is named
     return parser
 
 

@@ -420,3 +420,10 @@ def test_a_refusal_of_data_reads_as_one_sentence(command):
     """The shape's message ends its sentence; what the command does about it follows without '.;'."""
     rejected = run_cli(*command, "--data", FIXTURES / "base.trig", BAD, "--validate")
     assert rejected.returncode == 1 and "2019 is too early; not " in rejected.stderr, rejected.stderr
+
+
+def test_no_command_is_refused_with_a_message_naming_the_commands():
+    """`ilrs-graph` alone exits 2, as bad input does, and says why above the help rather than only showing it."""
+    refused = run_cli()
+    assert refused.returncode == 2, refused
+    assert "ilrs-graph: error: name a command: validate, query, serve, export, diff or load" in refused.stderr
