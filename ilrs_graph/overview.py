@@ -154,6 +154,15 @@ class Joining:
     country: bool = False
     claims: tuple[JoiningClaim, ...] = ()  # each source's dates as they fall, then the sources giving none
 
+    @property
+    def first_named_by(self) -> tuple[Citation, ...]:
+        """The earliest of the dated sources naming it a partner without dating its joining (several when
+        they share that date), by name; none when no dated source does. For a partner no source dates,
+        the graph knows no joining date, only this one by which it was a partner, according to them."""
+        named = [claim.source for claim in self.claims if claim.since is None and claim.source.issued]
+        first = min((source.issued for source in named), key=lambda when: when.start, default=None)
+        return tuple(sorted((source for source in named if source.issued == first), key=lambda s: s.short.lower()))
+
 
 @dataclass(frozen=True)
 class Party:

@@ -15,6 +15,7 @@ from datetime import date
 
 from ilrs_graph.dates import PartialDate, fractional_year
 from ilrs_graph.overview import AgreementNetwork, Joining, MissionDates, Phase, Roadmap
+from ilrs_graph.resources import Citation
 
 WIDTH = 900.0
 # How wide a character of the pictures' 12px text may be drawn, bold (the weight of a hovered or focused
@@ -191,6 +192,17 @@ class TimelineChart:
     beside: TimelineLayout
     column: TimelineLayout
     undated: list[Joining]
+
+    def first_named(self, countries: bool) -> list[tuple[tuple[Citation, ...], list[Joining]]]:
+        """The undated countries (or organisations), those first named by the same sources together
+        (:attr:`Joining.first_named_by`), in the order those sources were published; those no dated
+        source names last: a line each under the picture, Sputnik Africa's three not lost among the rest."""
+        groups: dict[tuple[Citation, ...], list[Joining]] = {}
+        for joining in self.undated:
+            if joining.country == countries:
+                groups.setdefault(joining.first_named_by, []).append(joining)
+        never = date.max
+        return sorted(groups.items(), key=lambda group: group[0][0].issued.start if group[0] else never)
 
 
 def timeline(joinings: list[Joining], today: date | None, newest_source: PartialDate | None = None) -> TimelineChart:

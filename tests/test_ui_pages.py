@@ -248,19 +248,62 @@ def test_a_source_naming_a_partner_without_a_date_reads_as_naming_it_by_its_own_
     assert "that source’s own date, where it has one, is a date by which the partner had joined" in about
 
 
+def undated_notes(html: str) -> dict[str, dict[frozenset[str], tuple[str, set[str]]]]:
+    """The notes under the timeline on the partners no source dates: each note's opening (before its
+    colon) → for each line of it, the partners it links → (the line's text after theirs, the sources it links)."""
+    figure = html[html.index('id="timeline-caption"'):html.index("<details", html.index('id="timeline-caption"'))]
+    notes = {}
+    for opening, items in re.findall(r'<p class="note">((?:No source dates when|Nor when)[^<]*)</p>\s*<ul class="note">(.*?)</ul>',
+                                     figure, re.S):
+        lines = {}
+        for item in re.findall(r"<li>(.*?)</li>", items, re.S):
+            partners, _, said = item.partition("</a>:")
+            lines[frozenset(re.findall(r'href="([^"]+)"', partners))] = (Page(said).text, set(re.findall(r'href="([^"]+)"', said)))
+        notes[Page(opening).text.rstrip(":")] = lines
+    return notes
+
+
 def test_the_partners_no_source_dates_are_named_countries_apart_from_organisations(client, dataset):
     """They were one list, "No source dates the joining of" Bolivia, Orbital Space, Djibouti…"""
     countries = {q.subject.value for q in quads(dataset) if q.predicate.value == RDF + "type" and q.object.value == ILRS + "Country"}
     undated = {local(partner) for partner, (_, said) in partners_as_the_quads_say(dataset).items()
                if not any(since for since, _ in said)}
-    html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
-    figure = html[html.index('id="timeline-caption"'):html.index("</figure>", html.index('id="timeline-caption"'))]
-    notes = {Page(note).text.split(":")[0]: set(re.findall(r'href="([^"]+)"', note))
-             for note in re.findall(r'<p class="note">(No source dates when.*?|Nor when.*?)</p>', figure, re.S)}
+    notes = undated_notes(client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True))
     undated_countries = {p for p in undated if "https://w3id.org/ilrs" + p in countries}
     assert undated_countries and undated - undated_countries
-    assert notes == {f"No source dates when these {len(undated_countries)} countries joined": undated_countries,
-                     f"Nor when these {len(undated - undated_countries)} organisations joined": undated - undated_countries}
+    assert {opening.split(";")[0]: set().union(*lines) for opening, lines in notes.items()} == {
+        f"No source dates when these {len(undated_countries)} countries joined": undated_countries,
+        f"Nor when these {len(undated - undated_countries)} organisations joined": undated - undated_countries}
+
+
+def test_each_partner_no_source_dates_is_said_first_named_by_the_earliest_dated_source_naming_it(client, dataset):
+    """A journalist's review: Bolivia, Djibouti and Ethiopia, first named as partners by Sputnik Africa on
+    29 April 2025, sat in one list with the UAE (named since May 2023) as "no source dates when these
+    joined", and a reader could write that nobody joined in 2025. Each undated partner is said first named
+    by the earliest dated source naming it (several, where they share its date), linked, as a date by which
+    it was a partner, not a joining date; those only undated sources name are said to be so. Checked
+    against the quads."""
+    issued = {q.subject.value: PartialDate.parse(q.object.value) for q in quads(dataset) if q.predicate.value == DCTERMS + "issued"}
+    expected = {}
+    for partner, (_, said) in partners_as_the_quads_say(dataset).items():
+        if any(since for since, _ in said):
+            continue
+        dated = {source: issued[source] for _, source in said if source in issued}
+        first = min(dated.values(), key=lambda when: when.start, default=None)
+        expected[local(partner)] = {local(source) for source, when in dated.items() if when == first}
+    notes = undated_notes(client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True))
+    lines = {partners: line for note in notes.values() for partners, line in note.items()}
+    shown = {partner: sources for partners, (_, sources) in lines.items() for partner in partners}
+    assert shown == expected
+    africa = lines[frozenset({"/id/country/bolivia", "/id/country/djibouti", "/id/country/ethiopia"})]
+    assert africa[0] == "first named as partners by Sputnik Africa, 29 April 2025"
+    assert [text for partners, (text, _) in lines.items() if "/id/country/united-arab-emirates" in partners] == [
+        "first named as a partner by Science and Technology Daily, 11 May 2023"]
+    named_undated = [text for partners, (text, sources) in lines.items() if not sources]
+    assert named_undated == ["named as partners only by sources the graph records no date for"]
+    # a date by which each was a partner, not when it joined
+    assert all("joined" not in opening.split(";", 1)[1] for opening in notes if ";" in opening)
+    assert "each was a partner by the date of the first source to name it one" in next(iter(notes))
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
