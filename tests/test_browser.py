@@ -508,7 +508,8 @@ def test_a_copy_in_the_partners_table_is_cited_as_whose_report_it_is_and_leads_t
         "row", name=re.compile("^African Business Alliance"))
     row.get_by_role("link", name="Xinhua (copy at gudianfeng.com), 5 September 2024").click()
     page.wait_for_url(re.compile(r"/id/source/xinhua-zh-2024-09-05(\.html)?$"))
-    page.get_by_role("link", name="The Xinhua report gudianfeng.com carried on 5 September 2024").click()
+    # the first: the copy's facts name the report, and the list of what its facts are about does too
+    page.get_by_role("link", name="The Xinhua report gudianfeng.com carried on 5 September 2024").first.click()
     page.wait_for_url(re.compile(r"/id/report/xinhua-zh-2024-09-05(\.html)?$"))
     assert page.get_by_role("link", name="Xinhua", exact=True).count() >= 1
 
