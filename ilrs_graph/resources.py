@@ -7,6 +7,7 @@ refuses anything that is not an IRI, before it is written into a query.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -58,7 +59,15 @@ def without_publisher(title: str, cited_as: str | None) -> str:
     signs up…"; "Xinhua: 17 countries…", cited as "Xinhua (copy at LINE Today)"), for a citation that names
     them already."""
     named, colon, rest = title.partition(": ")
-    return rest if colon and rest and cited_as and (cited_as == named or cited_as.startswith(named + " (")) else title
+    return rest if colon and rest and cited_as and _names(named, cited_as.partition(" (")[0]) else title
+
+
+def _names(named: str, publisher: str) -> bool:
+    """Whether ``named``, opening a title, is ``publisher``: its name, its initials ("ILOA", the International
+    Lunar Observatory Association) or a site's name without its domain ("RussianSpaceWeb", RussianSpaceWeb.com)."""
+    initials = "".join(word[0] for word in publisher.split() if word[0].isupper())
+    site = re.sub(r"\.[a-z]{2,}$", "", publisher, flags=re.IGNORECASE)
+    return named.casefold() in (publisher.casefold(), site.casefold()) or (len(initials) > 1 and named == initials)
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,7 @@ class Citation:
     """A source document, short enough to sit beside a fact: "SpaceNews, 17 July 2023"; without a date,
     whom it is cited as and its title ("Islamabad Scene, Pakistan joins China's…": a publisher alone would
     not tell two undated reports apart, a title alone did not say whose report it is), the title without
-    that name where it begins with it ("SpaceNews: …"); without a publisher, its title (and
+    that name where it begins with it ("SpaceNews: …", "ILOA: …"); without a publisher, its title (and
     date). Never cut: a title cut read "… Lunar Coll…" to a screen reader or on a phone."""
 
     iri: str

@@ -883,6 +883,20 @@ def test_an_undated_source_is_cited_beside_a_fact_by_its_publisher_and_title(tmp
         "Press, Alba joins", "Press, Alba is a partner", "Nobody's word"]
 
 
+@pytest.mark.parametrize(("page", "cited"), [
+    ("partnership/iloa", "International Lunar Observatory Association, USA organization to fulfill lunar astronomy MoU"),
+    ("organisation/narit", "National Astronomical Research Institute of Thailand, ILRS collaboration"),
+    ("organisation/auass", "Arab Union for Astronomy and Space Sciences, the University of Sharjah hosts"),
+    ("mission/luna-26", "RussianSpaceWeb.com, Russian lunar missions face new delays"),
+    ("payload/space-weather-sensor-package", "scimyst.com, Thailand's space weather sensor package"),
+])
+def test_an_undated_sources_title_does_not_name_its_publisher_again_by_initials_or_site_name(client, page, cited):
+    """"International Lunar Observatory Association, ILOA: USA organization…" (a review): a title opening with
+    the publisher's initials, or its site's name without the domain ("RussianSpaceWeb" of RussianSpaceWeb.com,
+    "Scimyst" of scimyst.com), names the publisher the citation has named already."""
+    assert cited in get(client, f"/id/{page}.html").text
+
+
 @pytest.mark.parametrize(("source", "cited"), [
     ("scmp-2024-04-africa-institutes", "South China Morning Post. “2 major space institutes in Africa join China-led moon "
      "project.” n.d. https://www.scmp.com/news/china/science/article/3259734/two-major-space-institutes-africa-join-china-led-moon-project"),
@@ -895,6 +909,9 @@ def test_an_undated_source_is_cited_beside_a_fact_by_its_publisher_and_title(tmp
     ("china-daily-2024-04-26", "Zhao Lei. “Chang’e 7 to carry foreign payloads.” China Daily (copy at PressReader), "
      "26 April 2024. "
      "https://www.pressreader.com/china/china-daily-hong-kong/20240426/281633900300611"),
+    ("iloa-ilo-x-2024", "International Lunar Observatory Association. [USA organization to fulfill lunar astronomy MoU "
+     "with China astronomers via ILO-X]. n.d. https://iloa.org/usa-organization-to-fulfill-lunar-astronomy-mou-with-"
+     "china-astronomers-via-ilo-x-mission-set-to-land-on-moon-22-february/"),  # its publisher's initials said once
     ("72news-2026-01-27", "Мария Иванова. “Глава НПО Лавочкина Марфин анонсировал запуск «Луны-30» в 2036 году.” "
      "72news.ru, 27 January 2026. https://72news.ru/news/2026/1/27/1389988.html"),
 ])
