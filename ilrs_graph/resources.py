@@ -55,19 +55,24 @@ def cited_as(publisher: str | None, original_publisher: str | None) -> str | Non
 
 
 def without_publisher(title: str, cited_as: str | None) -> str:
-    """``title`` without the name of whom it is cited as, where it begins with it ("SpaceNews: Venezuela
-    signs up…"; "Xinhua: 17 countries…", cited as "Xinhua (copy at LINE Today)"), for a citation that names
-    them already."""
-    named, colon, rest = title.partition(": ")
-    return rest if colon and rest and cited_as and _names(named, cited_as.partition(" (")[0]) else title
+    """``title`` without the name of whom it is cited as, where it begins with it before a colon or a word
+    in lower case ("SpaceNews: Venezuela signs up…"; "Xinhua: 17 countries…", cited as "Xinhua (copy at LINE
+    Today)"; "Global Times report on…"), for a citation that names them already."""
+    for name in _short_names(cited_as.partition(" (")[0]) if cited_as else ():
+        opening, rest = title[:len(name)], title[len(name):]
+        before_colon = rest.startswith(": ") and rest[2:].strip()
+        before_word = rest.startswith(" ") and rest[1:2].islower()
+        if opening.casefold() == name.casefold() and (before_colon or before_word):
+            return rest.removeprefix(":").lstrip()
+    return title
 
 
-def _names(named: str, publisher: str) -> bool:
-    """Whether ``named``, opening a title, is ``publisher``: its name, its initials ("ILOA", the International
-    Lunar Observatory Association) or a site's name without its domain ("RussianSpaceWeb", RussianSpaceWeb.com)."""
+def _short_names(publisher: str) -> tuple[str, ...]:
+    """How a title may name ``publisher``: its name, its initials ("ILOA", the International Lunar Observatory
+    Association) or a site's name without its domain ("RussianSpaceWeb", RussianSpaceWeb.com)."""
     initials = "".join(word[0] for word in publisher.split() if word[0].isupper())
     site = re.sub(r"\.[a-z]{2,}$", "", publisher, flags=re.IGNORECASE)
-    return named.casefold() in (publisher.casefold(), site.casefold()) or (len(initials) > 1 and named == initials)
+    return (publisher, site, *([initials] if len(initials) > 1 else []))
 
 
 @dataclass(frozen=True)

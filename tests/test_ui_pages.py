@@ -889,11 +889,15 @@ def test_an_undated_source_is_cited_beside_a_fact_by_its_publisher_and_title(tmp
     ("organisation/auass", "Arab Union for Astronomy and Space Sciences, the University of Sharjah hosts"),
     ("mission/luna-26", "RussianSpaceWeb.com, Russian lunar missions face new delays"),
     ("payload/space-weather-sensor-package", "scimyst.com, Thailand's space weather sensor package"),
+    # the name as the title's first words, not before a colon
+    ("agreement/russia-ilrs-ratification-law-2024", "Global Times (copy at newslite.tv), report on Russia's ILRS"),
+    ("agency/cnsa", "China National Space Administration, web page cited by Space Wiki (footnote 1)"),
 ])
 def test_an_undated_sources_title_does_not_name_its_publisher_again_by_initials_or_site_name(client, page, cited):
-    """"International Lunar Observatory Association, ILOA: USA organization…" (a review): a title opening with
-    the publisher's initials, or its site's name without the domain ("RussianSpaceWeb" of RussianSpaceWeb.com,
-    "Scimyst" of scimyst.com), names the publisher the citation has named already."""
+    """"International Lunar Observatory Association, ILOA: USA organization…" and "Global Times (copy at
+    newslite.tv), Global Times report on…" (reviews): a title opening with the publisher's name, its initials,
+    or its site's name without the domain ("RussianSpaceWeb" of RussianSpaceWeb.com, "Scimyst" of scimyst.com),
+    before a colon or a word in lower case, names the publisher the citation has named already."""
     assert cited in get(client, f"/id/{page}.html").text
 
 
