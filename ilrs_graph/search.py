@@ -43,10 +43,12 @@ _IN_WORD = re.compile(r"['’‘`´ʼ]")                      # apostrophes join
 _NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
 _WORDLESS_SCRIPT = re.compile("([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af])")  # kana, Han, Hangul
 _BETWEEN_LETTERS_AND_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
-# Names a thing is called by (the first, what it is called) and by which it is found besides.
+# Names a thing is called by (the first, what it is called) and by which it is found besides: its other
+# names, and a document's title.
 _CALLED = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
            "http://xmlns.com/foaf/0.1/name")
-_ALSO = ("http://www.w3.org/2004/02/skos/core#altLabel", "http://purl.org/dc/terms/title")
+_TITLE = "http://purl.org/dc/terms/title"
+_ALSO = ("http://www.w3.org/2004/02/skos/core#altLabel", _TITLE)
 _ONTOLOGY_KINDS = {"http://www.w3.org/2002/07/owl#Class": "class of the ontology",
                    "http://www.w3.org/2002/07/owl#ObjectProperty": "property of the ontology",
                    "http://www.w3.org/2002/07/owl#DatatypeProperty": "property of the ontology",
@@ -66,6 +68,7 @@ class Match:
     kinds: tuple[str, ...]   # what it is, the most precise kinds only
     language: str | None          # ``name``'s language tag as the data gives it, None for a plain string
     matched_language: str | None  # ``matched``'s
+    matched_title: bool           # whether ``matched`` is its title (a document's, an agreement's), not another name
 
 
 class Suggestion(NamedTuple):
@@ -103,6 +106,7 @@ class NameIndex:
     names: tuple[str, ...]       # each line's name as the data writes it
     languages: tuple[str | None, ...]  # each line's language tag, None for a plain string
     is_called: bytes             # for each line, 1 if it is what the thing is called (not another name, a title)
+    is_title: bytes              # for each line, 1 if it is the thing's title
     owners: array                # for each line, its thing (an index into ``things``)
     things: tuple[tuple[str, str, int, str | None], ...]  # (IRI, what it is called, group, its language), see _group
     vocabulary: dict[str, str | None]  # every word of every name, for suggestions, with its language (Suggestion)
@@ -146,7 +150,7 @@ def find(dataset: Dataset, text: str, *, most: int = MOST_MATCHES) -> Found:
     shown = ranked[:most]
     kinds = _kinds(dataset, [index.things[owner][0] for _, owner, _ in shown])
     found = [Match(index.things[owner][0], index.things[owner][1], index.names[line], kinds.get(index.things[owner][0], ()),
-                   index.things[owner][3], index.languages[line])
+                   index.things[owner][3], index.languages[line], bool(index.is_title[line]))
              for _, owner, line in shown]
     return Found(found, len(ranked) > most, () if found else _suggestions(index, typed))
 
@@ -206,9 +210,9 @@ def _suggestions(index: NameIndex, typed: tuple[str, ...]) -> tuple[Suggestion, 
 
 
 def _index(dataset: Dataset) -> NameIndex:
-    # thing → name → (what it is called, in English, its language tag): a name written alike in two
-    # languages is one name, in English if it is in English at all
-    names: dict[str, dict[str, tuple[bool, bool, str]]] = {}
+    # thing → name → (what it is called, in English, its language tag, its title): a name written alike in
+    # two languages is one name, in English if it is in English at all
+    names: dict[str, dict[str, tuple[bool, bool, str, bool]]] = {}
     for row in dataset.select(f"""
             SELECT ?thing ?naming ?name WHERE {{
               VALUES ?naming {{ {" ".join(f"<{p}>" for p in _CALLED + _ALSO)} }}
@@ -217,17 +221,19 @@ def _index(dataset: Dataset) -> NameIndex:
             }}"""):
         language = sys.intern(row["name"].language or "")  # one string per language, not one per name
         known = names.setdefault(row["thing"].value, {})
-        known[row["name"].value] = max(known.get(row["name"].value, (False, False, "")),
-                                       (row["naming"].value in _CALLED, language in ("", "en"), language))
+        known[row["name"].value] = max(known.get(row["name"].value, (False, False, "", False)),
+                                       (row["naming"].value in _CALLED, language in ("", "en"), language,
+                                        row["naming"].value == _TITLE))
     only_publishers = {row["thing"].value for row in dataset.select(f"""
         SELECT ?thing WHERE {{ ?thing a <{_PUBLISHER}> FILTER NOT EXISTS {{ ?thing a ?other FILTER (?other != <{_PUBLISHER}>) }} }}""")}
-    lines, line_names, line_languages, line_called, owners, things = [], [], [], bytearray(), array("I"), []
+    lines, line_names, line_languages, owners, things = [], [], [], array("I"), []
+    line_called, line_titles = bytearray(), bytearray()
     word_languages: dict[str, set[str]] = {}
     for owner, (iri, known) in enumerate(names.items()):
-        called = min((name for name, (is_called, _, _) in known.items() if is_called),
+        called = min((name for name, (is_called, *_) in known.items() if is_called),
                      key=lambda name: (not known[name][1], len(name), name), default=min(known))
         things.append((iri, called, _group(iri, iri in only_publishers), known[called][2] or None))
-        for name, (is_called, _, language) in known.items():
+        for name, (is_called, _, language, is_title) in known.items():
             folded = words(name)
             if not folded:
                 continue
@@ -237,13 +243,14 @@ def _index(dataset: Dataset) -> NameIndex:
             line_names.append(name)
             line_languages.append(language or None)
             line_called.append(is_called)
+            line_titles.append(is_title)
             owners.append(owner)
     starts, at = array("I"), 0
     for line in lines:
         starts.append(at)
         at += len(line) + 1
     return NameIndex("\n".join(lines) + "\n", starts, tuple(line_names), tuple(line_languages), bytes(line_called),
-                     owners, tuple(things), {word: _one_other_language(languages) for word, languages in word_languages.items()})
+                     bytes(line_titles), owners, tuple(things), {word: _one_other_language(languages) for word, languages in word_languages.items()})
 
 
 def _one_other_language(languages: set[str]) -> str | None:

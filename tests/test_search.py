@@ -196,6 +196,17 @@ def test_the_page_lists_the_matches_linked_to_their_pages(client):
     assert "Nothing is named like “Pakistn”" in nothing and 'Did you mean <a href="/search?q=pakistan">pakistan</a>' in nothing
 
 
+def test_a_match_found_by_a_documents_title_says_it_is_titled_so_not_also_named(client):
+    """"Россия" finds three Russian reports by their titles, which the page said they were "also named", as
+    if the words were another name of the report; a resource's page calls them its title. Another name
+    found is still said to be one (阿联酋, the UAE's)."""
+    russia = client.get("/search?q=Россия", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "titled “<span lang=\"ru\">Россия доставит на Луну элементы международной станции</span>”" in russia
+    assert "also named" not in russia
+    uae = client.get("/search?q=阿联酋", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "also named “<span lang=\"zh\">阿联酋</span>”" in uae and "titled" not in uae
+
+
 def test_a_suggestion_for_one_word_of_several_leads_to_them_all_with_that_one_mended(client):
     """"Univercity of Sharjah" offered "university", which listed every university: a reader who misspelt a
     word of a name is offered the name."""
