@@ -81,7 +81,9 @@ def load_or_last_good(files: tuple[Path, ...] | None, *, validate: bool, engine:
         if kept is None:
             raise
         return Loaded(kept.graph, str(error), kept.good_since)
-    return Loaded(loaded, None, copy.write(loaded))
+    good_since = copy.write(loaded)
+    _remove_copies_of_data_gone(directory)
+    return Loaded(loaded, None, good_since)
 
 
 def kept_in(cache: Path | None = None) -> Path | None:
@@ -89,6 +91,23 @@ def kept_in(cache: Path | None = None) -> Path | None:
     when the user has none)."""
     cache = cache or user_cache_dir()
     return None if cache is None else cache / "last-good"
+
+
+def _remove_copies_of_data_gone(directory: Path) -> None:
+    """Remove the copies of data none of whose paths is there any more (mostly the temporary folders of
+    tests and benchmarks), which the cache would otherwise keep for ever. Data still there keeps its copy
+    for its next start; a copy kept before the paths were written down is left alone."""
+    for about_path in directory.glob("*.json"):
+        try:
+            paths = json.loads(about_path.read_text()).get("paths")
+        except (OSError, ValueError):
+            continue
+        if paths and not any(os.path.lexists(path) for path in paths):  # a link counts, even one left dangling
+            quads_path = about_path.with_suffix(".nq")
+            for path in (quads_path, about_path, quads_path.with_suffix(".nq.partial"),
+                         about_path.with_suffix(".json.partial")):
+                with contextlib.suppress(OSError):
+                    path.unlink(missing_ok=True)
 
 
 def _now() -> str:
@@ -103,7 +122,8 @@ class _LastGoodCopy:
         # The shipped data is known by where it is: each checkout or installation keeps its own copy. Files
         # by the paths given, links not followed: --data releases/current, a link switched from one release
         # to the next, is one data whose last good copy is the previous release's.
-        source = f"shipped {shipped.data_folder()}" if files is None else "\n".join(os.path.abspath(f) for f in files)
+        self.paths = [str(shipped.data_folder())] if files is None else [os.path.abspath(f) for f in files]
+        source = f"shipped {self.paths[0]}" if files is None else "\n".join(self.paths)
         key = hashlib.sha256(f"{source}\n{validate}".encode()).hexdigest()[:24]
         self.quads_path = directory / f"{key}.nq"
         self.about_path = self.quads_path.with_suffix(".json")
@@ -121,7 +141,7 @@ class _LastGoodCopy:
             self.quads_path.parent.mkdir(parents=True, exist_ok=True)
             ox.serialize(loaded.quads, str(partials[0]), format=ox.RdfFormat.N_QUADS)
             partials[1].write_text(json.dumps({"content_hash": loaded.content_hash, "good_since": good_since,
-                                               "files": loaded.shown_files}))
+                                               "files": loaded.shown_files, "paths": self.paths}))
             os.replace(partials[0], self.quads_path)
             os.replace(partials[1], self.about_path)
         except OSError as error:  # an unwritable cache only costs the fallback, and is said

@@ -30,6 +30,7 @@ from . import __version__, convert, rdflib_fixes, shipped  # noqa: F401 (pySHACL
 from .load import LoadedGraph, LoadError, Location, load_files
 from .namespaces import shorten
 
+KEPT_MARKS = 64  # conformance marks kept, the most recently used: one more costs a validation, not a wrong answer
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
 
@@ -154,16 +155,40 @@ def validate_unless_known(loaded: LoadedGraph, cache_dir: Path | None = None) ->
     key = hashlib.sha256(b"\0".join([loaded.content_hash.encode(), shapes.read_bytes(), __version__.encode()])).hexdigest()
     cache = cache_dir or user_cache_dir()
     marker = None if cache is None else cache / f"conforms-{key}"  # no cache: validated every time
-    if marker is not None and marker.exists():
+    if marker is not None and _used(marker):
         return None
     report = validate(loaded, shapes)
     if report.conforms and marker is not None:
         try:
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.write_text(f"{len(report.files)} files, {report.triples} facts, {report.count('warning')} warnings\n")
+            _remove_oldest_marks(marker.parent)
         except OSError:
             pass  # an unwritable cache only costs a revalidation next time
     return report
+
+
+def _used(marker: Path) -> bool:
+    """Whether ``marker`` is there; its time made now, so that the marks kept are those used last."""
+    try:
+        os.utime(marker)
+    except FileNotFoundError:
+        return False
+    except OSError:  # a cache that can be read, not written
+        return marker.exists()
+    return True
+
+
+def _remove_oldest_marks(cache: Path) -> None:
+    """Keep the KEPT_MARKS marks used last: one per version found conforming would grow without end."""
+    def last_used(mark: Path) -> float:
+        try:
+            return mark.stat().st_mtime
+        except OSError:  # removed meanwhile, by another process doing the same
+            return 0.0
+
+    for mark in sorted(cache.glob("conforms-*"), key=last_used, reverse=True)[KEPT_MARKS:]:
+        mark.unlink(missing_ok=True)
 
 
 def user_cache_dir() -> Path | None:

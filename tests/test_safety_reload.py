@@ -4,6 +4,7 @@ export never modify the source files."""
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import shutil
@@ -331,3 +332,44 @@ def test_a_disk_full_before_the_copys_description_keeps_the_previous_copy_whole(
     assert fallen_back.graph.content_hash == first.graph.content_hash and "data.trig:1" in fallen_back.problem
     assert len(fallen_back.graph.quads) == len(first.graph.quads)  # the copy it describes, not the newer quads
     assert not list((tmp_path / "cache" / "last-good").glob("*.partial"))
+
+
+def test_the_cache_drops_the_copies_of_data_that_is_gone_and_keeps_the_newest_marks(tmp_path):
+    """An operator's review: the cache only grew (840 MB of copies and marks on a developer's machine, most
+    of them of the temporary folders of tests and benchmarks). Finding data good now removes the copies of
+    data whose paths are all gone, and the oldest conformance marks beyond KEPT_MARKS; the copy the next
+    start of data still there may need stays."""
+    from ilrs_graph.validate import KEPT_MARKS
+
+    cache = tmp_path / "cache" / "ilrs-graph"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    gone, still_there, served = (tmp_path / name for name in ("gone", "still-there", "served"))
+    for folder in (gone, still_there, served):
+        folder.mkdir()
+        shutil.copy(FIXTURES / "base.trig", folder / "base.trig")
+    with running_server_process("--data", gone, "--validate", env=env):
+        pass
+    used_mark = set(cache.glob("conforms-*"))  # the version still-there serves too, made in 2019 below
+    os.utime(*used_mark, (1546300800, 1546300800))
+    unused_marks = [cache / f"conforms-{number:064x}" for number in range(KEPT_MARKS)]
+    for mark in unused_marks:  # marks of versions long gone (2020), as months of edits leave them
+        mark.write_text("1 files, 1 facts, 0 warnings\n")
+        os.utime(mark, (1577836800, 1577836800))
+    with running_server_process("--data", still_there, "--validate", env=env):  # uses the 2019 mark
+        pass
+    shutil.rmtree(gone)  # a test's temporary folder, removed after it ran
+    (served / "extra.trig").write_text(NEW_FACT)  # a new version: its mark is written
+
+    def copies() -> set[str]:
+        return {path for about in (cache / "last-good").glob("*.json") for path in json.loads(about.read_text())["paths"]}
+
+    with serve({"files": [served], "env": env}) as running:
+        assert copies() == {str(still_there), str(served)}
+        marks = set(cache.glob("conforms-*"))
+        assert len(marks) == KEPT_MARKS and used_mark <= marks and len(marks - set(unused_marks)) == 2
+        good = requests.get(running.base + "healthz").json()
+    assert len(list((cache / "last-good").glob("*.nq"))) == 2
+    (served / "extra.trig").write_text("@prefix broken\n")
+    with serve({"files": [served], "env": env}) as running:  # the next start falls back on its copy
+        health = requests.get(running.base + "healthz").json()
+        assert health["status"] == "degraded" and health["version"] == good["version"]
