@@ -55,9 +55,12 @@ def reload(app: Flask) -> bool:
     store that cannot be asked: the master knows no more than at its last look, and its workers may know more."""
     state = state_of(app)
     if state.config.store is not None:
-        if _follow_store(state):
+        failure = _follow_store(state)
+        if failure is None:
             return True
-        log.error("SIGHUP: the store cannot be asked; the workers keep serving, and following it, as they were")
+        # not the master's version: the one read at start or at the last SIGHUP, older than the workers' may be
+        log.error("SIGHUP: the store cannot be asked (%s); the workers keep serving, and following it, as they were",
+                  failure)
         return False
     try:
         loaded = load_or_last_good(state.config.data_files, validate=state.config.validate,
@@ -88,7 +91,10 @@ def follow_store() -> None:
     """Before each request of a server over a store: serve the version the store holds now."""
     state = state_of(current_app)
     if store_check_due(state):
-        _follow_store(state)
+        failing_already = state.store_fails
+        failure = _follow_store(state)
+        if failure is not None and not failing_already:
+            log.error("the store fails; still serving version %s: %s", state.dataset.version, failure)
 
 
 def store_changed(error: StoreChanged) -> Response:
@@ -105,9 +111,10 @@ def store_check_due(state: ServerState) -> bool:
     return state.config.store is not None and time.monotonic() - state.store_checked_at >= STORE_CHECK_SECONDS
 
 
-def _follow_store(state: ServerState) -> bool:
+def _follow_store(state: ServerState) -> StoreError | None:
     """Swap in the store's version if it changed (one small query); while the store fails, keep
-    serving and say why at /healthz. Whether the store could be asked."""
+    serving and say why at /healthz. The store's error when it could not be asked, for the caller to log:
+    a worker knows the version it serves, the master only the one it last read."""
     state.store_checked_at = time.monotonic()
     try:
         if state.dataset.engine.stored_load() is not None:  # another version, or the same one loaded again
@@ -115,15 +122,13 @@ def _follow_store(state: ServerState) -> bool:
             state.good_since = _iso(state.dataset)
             log.info("serving version %s from the store %s", state.dataset.version, state.config.store.query)
     except StoreError as error:
-        if not state.store_fails:
-            log.error("the store fails; still serving version %s: %s", state.dataset.version, error)
         # /healthz is public: the store's address and error are for the log
         state.problem, state.store_fails = "the SPARQL store cannot be asked; the server's log says why", True
-        return False
+        return error
     if state.store_fails:
         log.info("the store answers again; serving version %s", state.dataset.version)
     state.problem, state.store_fails = None, False
-    return True
+    return None
 
 
 def _store_dataset(config: Config) -> Dataset:

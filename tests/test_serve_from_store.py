@@ -328,6 +328,10 @@ def test_a_sighup_while_the_store_fails_keeps_what_the_workers_follow(tmp_path):
             after = requests.get(served.base + "healthz", timeout=10).json()
             assert after["status"] == "unavailable"
             assert (after["version"], after["good_since"]) == (followed["version"], followed["good_since"])
+            # The master's log named the version it read at start as the one still served (a second review)
+            since_hup = served.log.read_text().partition("Handling signal: hup")[2]
+            assert started_on["version"] not in since_hup, since_hup
+            assert "SIGHUP: the store cannot be asked (cannot reach the SPARQL store" in since_hup, since_hup
 
 
 def test_serve_refuses_a_store_it_cannot_use_with_exit_2(tmp_path):
