@@ -24,9 +24,11 @@ IN_PROCESS = """
 import sys
 from ilrs_graph.dataset import Dataset
 from ilrs_server import Config, create_app
-from ilrs_server.run import serve
+from ilrs_server.run import claimed_port, listen, serve
+listener = claimed_port("127.0.0.1", int(sys.argv[1]))
 app = create_app(Config(), dataset=Dataset.open())
-serve(app, host="127.0.0.1", port=int(sys.argv[1]), workers=int(sys.argv[2]))
+listen(listener)
+serve(app, listener=listener, workers=int(sys.argv[2]))
 """
 WRK_SCRIPT = """
 local counter = 0

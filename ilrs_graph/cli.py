@@ -419,7 +419,7 @@ def _load(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from ilrs_server import Config, create_app
-    from ilrs_server.run import log_to_stderr, serve
+    from ilrs_server.run import claimed_port, listen, log_to_stderr, serve
 
     from .last_good import DataRejected
     from .load import LoadError
@@ -453,6 +453,10 @@ def _serve(args: argparse.Namespace) -> int:
     problem = _directory_problem(keeps_last_good=args.store is None)
     if problem:
         return _fail(problem)
+    try:  # before the data is loaded: a port taken is said at once, and no other program takes it meanwhile
+        listener = claimed_port(args.host, args.port)
+    except OSError as error:
+        return _fail(_cannot_listen(args, error))
     log_to_stderr()
     try:
         app = create_app(config)
@@ -462,14 +466,19 @@ def _serve(args: argparse.Namespace) -> int:
         return _fail(_followed_by(error, _no_good_copy()))
     except DataRejected as error:
         return _fail(_followed_by(error, f"not serving it, and {_no_good_copy()}"), EXIT_FINDINGS)
-    problem = _port_problem(args.host, args.port)
-    if problem:
-        return _fail(problem)
+    try:
+        listen(listener)
+    except OSError as error:  # another server, binding it with SO_REUSEADDR too, listened on it first
+        return _fail(_cannot_listen(args, error))
     source = f", from the store {args.store}" if args.store else ""
     logging.getLogger("ilrs_server").info("Serving the ILRS Knowledge Graph at http://%s:%s/ (%s%s)",
                                           args.host, args.port, counted(args.workers, "worker"), source)
-    serve(app, host=args.host, port=args.port, workers=args.workers)
+    serve(app, listener=listener, workers=args.workers)
     return EXIT_OK
+
+
+def _cannot_listen(args: argparse.Namespace, error: OSError) -> str:
+    return f"cannot listen on {args.host}:{args.port}: {error.strerror or error}"
 
 
 def _followed_by(error: Exception, consequence: str) -> str:
@@ -559,19 +568,6 @@ def _directory_problem(*, keeps_last_good: bool) -> str | None:
             where = "there" if not made else f"in {directory}"  # the folder it makes below may be what fails
             return (f"{variable} is {os.environ[variable]}, where the server {what}, but it cannot write {where} "
                     f"({error.strerror or error}): make it a writable directory, or unset {variable}")
-    return None
-
-
-def _port_problem(host: str, port: int) -> str | None:
-    """Why the server could not listen on host:port, said before starting rather than after."""
-    import socket
-
-    try:
-        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind((host, port))
-    except OSError as error:
-        return f"cannot listen on {host}:{port}: {error.strerror or error}"
     return None
 
 

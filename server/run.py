@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import math
+import socket
 import sys
 
 from flask import Flask
@@ -20,6 +21,7 @@ from .guards import REQUEST_LINE_LIMIT
 from .state import dataset_of, state_of
 
 SPARE_THREADS = 4
+BACKLOG = 2048  # connections waiting to be accepted: gunicorn's default, set here as the port listens before it runs
 GRACE_SECONDS = 5  # for a stopping worker to send the answer of a query that ended at its time limit
 
 
@@ -55,14 +57,36 @@ class _Arbiter(Arbiter):
         super().handle_hup()
 
 
-def serve(app: Flask, *, host: str, port: int, workers: int, timeout: int = 60) -> None:
-    """Serve ``app`` until interrupted. Access lines come from the app's own log (status and duration)."""
+def claimed_port(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port, before the data is loaded: a port taken is said at once, not after the
+    loading, and a program binding it meanwhile is refused (unless it too sets SO_REUSEADDR, which a
+    restart needs while the last run's connections linger). It listens (:func:`listen`) once the data is
+    loaded, so that a client is refused while it loads rather than kept waiting. OSError if it cannot be bound."""
+    claimed = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    try:
+        claimed.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        claimed.bind((host, port))
+    except OSError:
+        claimed.close()
+        raise
+    return claimed
+
+
+def listen(claimed: socket.socket) -> None:
+    """Start listening on the claimed port; OSError when another server bound it too and listens already."""
+    claimed.listen(BACKLOG)
+
+
+def serve(app: Flask, *, listener: socket.socket, workers: int, timeout: int = 60) -> None:
+    """Serve ``app`` on ``listener`` (a port claimed, listening) until interrupted. Access lines come from the
+    app's own log (status and duration)."""
     log_to_stderr()
     memory.tune_for_threads()
     limits = state_of(app).config.limits
     connections = ConnectionTable(workers)
     _Gunicorn(app, {
-        "bind": f"{host}:{port}",
+        "bind": f"fd://{listener.detach()}",  # gunicorn serves on it, and names its address in the log
+        "backlog": BACKLOG,
         "workers": workers,
         "worker_class": balanced_worker(connections),
         "child_exit": lambda arbiter, worker: _worker_ended(connections, worker),

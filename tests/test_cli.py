@@ -3,12 +3,15 @@ output, clear messages instead of tracebacks on bad input, and the documented wa
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import re
 import resource
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -354,8 +357,61 @@ def test_one_of_a_thing_is_said_in_the_singular(tmp_path):
     assert run_cli("export", "-o", tmp_path, "--format", "nq").returncode == 0  # holds the ontology: read alone
     one_file = run_cli("validate", tmp_path / "data.nq")
     assert one_file.stdout.splitlines()[-1].startswith("1 file, "), one_file.stdout[-300:]
-    rejected = run_cli("serve", "--port", "1", "--data", FIXTURES / "base.trig", BAD, "--validate")
+    rejected = run_cli("serve", "--port", free_port(), "--data", FIXTURES / "base.trig", BAD, "--validate")
     assert rejected.returncode == 1 and ": 1 violation: " in rejected.stderr, rejected.stderr
+
+
+def test_a_port_taken_is_refused_before_the_data_is_read(tmp_path):
+    """An operator's review: a port already taken was found only once the data was loaded and validated
+    (minutes on big data), and the message came after those of the data."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        refused = run_cli("serve", "--port", port, "--data", FIXTURES / "base.trig", BAD, "--validate")
+    assert refused.returncode == 2, refused.stderr
+    assert refused.stderr == f"ilrs-graph: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+
+
+def _holds_a_socket(pid: int) -> bool:
+    for descriptor in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):  # closed meanwhile
+            if os.readlink(descriptor).startswith("socket:"):
+                return True
+    return False
+
+
+def test_the_port_is_held_while_the_data_loads_and_one_taken_meanwhile_is_refused(tmp_path):
+    """The port is bound before the data is loaded, so that a program binding it meanwhile is refused; it
+    listens once the data is served (a connection is refused while it loads, not held). A server that
+    binds it too (SO_REUSEADDR, as gunicorn and nginx do) and listens first is said, in one line."""
+    port = free_port()
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}  # nothing known: the data is validated
+    with (tmp_path / "serve.log").open("w") as log:
+        server = subprocess.Popen([ilrs_graph_command(), "serve", "--port", str(port), "--workers", "1"],
+                                  stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + 30
+        while not _holds_a_socket(server.pid):
+            assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+            time.sleep(0.005)
+        with socket.socket() as other, pytest.raises(OSError) as refused:
+            other.bind(("127.0.0.1", port))
+        assert refused.value.errno == errno.EADDRINUSE
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+        with socket.socket() as other:
+            other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            other.bind(("127.0.0.1", port))
+            other.listen()
+            assert server.wait(timeout=60) == 2
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    said = (tmp_path / "serve.log").read_text()
+    assert f"ilrs-graph: error: cannot listen on 127.0.0.1:{port}: Address already in use" in said, said
+    assert "Traceback" not in said
 
 
 def test_the_server_says_how_many_workers_it_runs_in_the_singular_too():
@@ -415,10 +471,11 @@ def test_serve_help_tells_an_operator_the_signals_the_log_and_the_last_good_copy
         assert said in shown, said
 
 
-@pytest.mark.parametrize("command", [("serve", "--port", "1"), ("load", "--store", "http://127.0.0.1:1")])
+@pytest.mark.parametrize("command", [("serve",), ("load", "--store", "http://127.0.0.1:1")])
 def test_a_refusal_of_data_reads_as_one_sentence(command):
     """The shape's message ends its sentence; what the command does about it follows without '.;'."""
-    rejected = run_cli(*command, "--data", FIXTURES / "base.trig", BAD, "--validate")
+    port = ("--port", free_port()) if command == ("serve",) else ()  # free: the port is claimed before the data is read
+    rejected = run_cli(*command, *port, "--data", FIXTURES / "base.trig", BAD, "--validate")
     assert rejected.returncode == 1 and "2019 is too early; not " in rejected.stderr, rejected.stderr
 
 

@@ -221,7 +221,7 @@ def test_data_rolled_back_to_older_files_is_no_older_a_version_to_a_client(data)
 
 def test_without_a_good_copy_broken_data_is_not_served(data, tmp_path):
     data["files"][1].write_text("@prefix broken\n")
-    started = run_cli("serve", "--port", "1", "--data", *data["files"], "--validate")
+    started = run_cli("serve", "--port", free_port(), "--data", *data["files"], "--validate")
     assert started.returncode == 2 and "extra.trig:1" in started.stderr
 
 
@@ -246,7 +246,6 @@ def test_validate_and_export_never_modify_the_source_files(data, tmp_path):
 def test_each_checkout_of_the_shipped_data_keeps_its_own_last_good_copy(tmp_path):
     """Two copies of the package with their shipped data, one cache: the copy whose data breaks has no
     good copy of its own and refuses to start, rather than serve the other copy's data."""
-    import socket
     import subprocess
     import sys
 
@@ -256,22 +255,33 @@ def test_each_checkout_of_the_shipped_data_keeps_its_own_last_good_copy(tmp_path
         shutil.copytree(root / "ilrs_graph", copy / "ilrs_graph", ignore=shutil.ignore_patterns("__pycache__"))
         for folder in ("ontology", "data", "queries"):
             shutil.copytree(root / folder, copy / folder)
-    with socket.socket() as taken:  # the servers stop at the port, once their data is loaded (and kept)
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
 
-        def serve(copy: Path) -> subprocess.CompletedProcess:
-            env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(copy)}
-            return subprocess.run([sys.executable, "-m", "ilrs_graph.cli", "serve", "--port", str(taken.getsockname()[1])],
-                                  cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    def serve(copy: Path, output) -> subprocess.Popen:
+        env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(copy)}
+        return subprocess.Popen([sys.executable, "-m", "ilrs_graph.cli", "serve", "--port", str(free_port()),
+                                 "--workers", "1"], cwd=tmp_path, env=env, stdout=output, stderr=output, text=True)
 
-        first = serve(copies[0])
-        assert first.returncode == 2 and "cannot listen" in first.stderr, first.stderr
-        with (copies[1] / "data" / "partnerships.trig").open("a") as broken:
-            broken.write("\n<https://w3id.org/ilrs/id/x> <broken\n")
-        second = serve(copies[1])
-    assert second.returncode == 2 and "Traceback" not in second.stderr
-    assert "partnerships.trig" in second.stderr and "cannot listen" not in second.stderr, second.stderr
+    with (tmp_path / "first.log").open("w") as output:
+        first = serve(copies[0], output)
+    try:  # it keeps its copy (the description is written last), then serves: stopped there
+        deadline = time.monotonic() + 120
+        while not list((tmp_path / "cache" / "ilrs-graph" / "last-good").glob("*.json")):
+            assert first.poll() is None and time.monotonic() < deadline, (tmp_path / "first.log").read_text()
+            time.sleep(0.1)
+    finally:
+        first.terminate()
+        first.wait(timeout=30)
+    with (copies[1] / "data" / "partnerships.trig").open("a") as broken:
+        broken.write("\n<https://w3id.org/ilrs/id/x> <broken\n")
+    second = serve(copies[1], subprocess.PIPE)
+    try:
+        _, stderr = second.communicate(timeout=120)  # it would serve, and not end, with the first copy's data
+    finally:
+        if second.poll() is None:
+            second.kill()
+            second.wait()
+    assert second.returncode == 2 and "Traceback" not in stderr
+    assert "partnerships.trig" in stderr and "cannot listen" not in stderr, stderr
 
 
 def test_a_release_link_switched_to_broken_data_falls_back_to_the_previous_release(tmp_path):

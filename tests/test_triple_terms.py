@@ -16,7 +16,7 @@ from ilrs_graph.load import load_files
 
 from .conftest import FIXTURES, run_cli
 from .oxigraph_server import running_oxigraph
-from .server_process import running_server, running_server_process
+from .server_process import free_port, running_server, running_server_process
 from .test_safety_reload import reload_and_wait
 
 DATA = FIXTURES / "triple-terms.trig"
@@ -33,10 +33,11 @@ def test_validate_refuses_it_with_exit_2_naming_the_file():
 
 
 @pytest.mark.parametrize("args", [("query", "ASK {}", "--data", DATA, "--engine", "rdflib"),
-                                  ("serve", "--data", DATA, "--engine", "rdflib", "--port", "1"),
-                                  ("serve", "--data", DATA, "--validate", "--port", "1")])
+                                  ("serve", "--data", DATA, "--engine", "rdflib"),
+                                  ("serve", "--data", DATA, "--validate")])
 def test_the_rdflib_engine_and_serve_validate_refuse_it_with_exit_2(args):
-    result = run_cli(*args)
+    port = ("--port", free_port()) if args[0] == "serve" else ()  # free: the port is claimed before the data is read
+    result = run_cli(*args, *port)
     assert result.returncode == 2, result.stderr
     assert "holds RDF 1.2 triple terms" in result.stderr and "Traceback" not in result.stderr
 
