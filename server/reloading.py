@@ -3,7 +3,8 @@
 The trigger is gunicorn's own: ``kill -HUP <master pid>`` makes the master (which holds the graph,
 the app being preloaded) load the data again, then replace its workers, which fork from it with the
 new graph. Data that fails to parse or validate is not served: the current graph (or, at start, the
-last good copy kept on disk) stays, and the reason is logged and shown at ``/healthz``.
+last good copy kept on disk) stays, and the reason is logged and shown at ``/healthz``. So does the graph
+served when a reload runs out of memory or fails unexpectedly: the master must not stop.
 
 A server over an external store (``--store``) holds no data of its own: it follows the version the
 store holds, which it reads again before a request at most every ``STORE_CHECK_SECONDS``, so that
@@ -76,6 +77,13 @@ def reload(app: Flask) -> bool:
         state.problem = NO_MEMORY_TO_RELOAD
         memory.give_back_freed_memory()
         log.error("reload: keeping version %s: %s", state.dataset.version, NO_MEMORY_TO_RELOAD)
+        return True
+    except Exception as error:  # a fault of ours or of a library: raised in gunicorn's master, it stopped the server
+        # /healthz is public: the error's words (paths, data) are for the log, with the traceback
+        state.problem = (f"the data could not be loaded again: an unexpected error ({type(error).__name__}); "
+                         "the server's log has its traceback")
+        memory.give_back_freed_memory()
+        log.exception("reload: keeping version %s: an unexpected error", state.dataset.version)
         return True
     state.problem, state.good_since = loaded.problem, loaded.good_since
     del loaded

@@ -104,6 +104,36 @@ def test_data_grown_past_the_memory_the_server_may_use_is_not_loaded_and_the_ser
         assert count(served.base, "after the next reload") == before["quads"] + 1
 
 
+def test_an_unexpected_error_while_reloading_keeps_the_master_and_the_version_served(data):
+    """An operator's review: an exception other than MemoryError during a reload stopped gunicorn's master,
+    and the server with it. A real one: a data file whose modification time is past the year 9999 (a
+    tmpfs keeps such a time, as an archive may carry it), which datetime cannot hold (ValueError)."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="ilrs-reload-", dir="/dev/shm"))  # tmpfs: ext4 caps times at 2446
+    try:
+        for path in data["files"]:
+            shutil.copy(path, folder / path.name)
+        files = [folder / path.name for path in data["files"]]
+        with serve({"files": files, "env": data["env"]}) as served:
+            before = requests.get(served.base + "healthz").json()
+            files[1].write_text(NEW_FACT)
+            os.utime(files[1], (3e11, 3e11))  # the year 11476
+            assert os.stat(files[1]).st_mtime == 3e11, "this test needs a tmpfs at /dev/shm"
+            health = reload_and_wait(served, lambda health: health["problem"] is not None)
+            assert served.process.poll() is None
+            assert health["status"] == "degraded" and health["version"] == before["version"]
+            assert health["problem"] == ("the data could not be loaded again: an unexpected error (ValueError); "
+                                         "the server's log has its traceback")
+            assert count(served.base, "after the failed reload") == before["quads"]
+            assert "Traceback" in served.log.read_text() and "reload: keeping version" in served.log.read_text()
+            os.utime(files[1])  # now: the next reload serves the new data
+            health = reload_and_wait(served, lambda health: health["problem"] is None)
+            assert health["version"] != before["version"] and count(served.base, "after") == before["quads"] + 1
+    finally:
+        shutil.rmtree(folder)
+
+
 def test_a_restart_with_broken_data_serves_the_last_good_copy(data):
     _, extra = data["files"]
     with serve(data) as served:
