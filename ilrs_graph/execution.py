@@ -31,6 +31,7 @@ import socket
 import struct
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -61,6 +62,8 @@ OWN_BYTES_PER_SURPLUS_EXECUTOR = 64 * 2**20
 RETRY_AFTER_SECONDS = 5
 # After a query this long, an executor returns the heap's free pages to the system.
 LONG_QUERY_SECONDS = 0.05
+# The pools of this process (one per server process; a script may hold several): see _let_go_of_other_pools.
+_POOLS: weakref.WeakSet[ExecutorPool] = weakref.WeakSet()
 
 
 class ExecutorPool:
@@ -68,6 +71,7 @@ class ExecutorPool:
 
     def __init__(self, engine: Engine, limits: Limits):
         self.engine, self.limits = engine, limits
+        _POOLS.add(self)
         self._forker: _Forker | None = None
         self._idle: list[_Executor] = []
         self._busy: dict[int, _Executor] = {}  # by pid
@@ -298,6 +302,7 @@ class _Forker:
         if pid == 0:
             ours.close()
             _in_child_process(parent)
+            _let_go_of_other_pools()
             try:
                 _forker_loop(theirs, engine, limits)
             finally:
@@ -326,6 +331,19 @@ class _Forker:
                 return _PID.unpack(_exactly(self._control, _PID.size))[0]
             except (OSError, EOFError):
                 raise _ForkerGone from None
+
+
+def _let_go_of_other_pools() -> None:
+    """In a new forker, close its copies of the sockets of the process's other pools. An executor exits
+    when its socket's other end is closed; a copy kept here (and in the executors forked from here) would
+    keep another pool's retired executor waiting for ever, and that pool waiting for it."""
+    for pool in list(_POOLS):
+        held = [pool._forker._control] if pool._forker else []
+        for executor in [*pool._idle, *pool._busy.values()]:
+            held.append(executor.sock)
+        for sock in held:
+            if (fd := sock.detach()) >= 0:  # the socket object lets go too, so it closes nothing later
+                os.close(fd)
 
 
 def _forker_loop(control: socket.socket, engine: Engine, limits: Limits) -> None:

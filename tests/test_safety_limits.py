@@ -189,6 +189,29 @@ def test_an_executor_is_replaced_after_its_share_of_answers(monkeypatch, shipped
     assert psutil.Process(serving[-1]).is_running() and not psutil.pid_exists(serving[0])
 
 
+def test_a_second_pool_in_the_process_does_not_keep_the_first_ones_executors_alive(shipped):
+    """Two pools in one process (a script holding two graphs): the second's forker, forked later, must
+    not keep copies of the first pool's sockets, or a retired executor of the first never reads the end
+    of its socket, never exits, and the pool waits for it for ever (at its ANSWERS_PER_EXECUTOR-th answer)."""
+    engine = OxigraphEngine(shipped.quads, shipped.content_hash)
+    first = ExecutorPool(engine, Limits(executors=1, max_executors=1))
+    first.start()
+    second = ExecutorPool(engine, Limits(executors=1, max_executors=1))
+    second.start()
+    answered: list[int] = []
+
+    def ask_until_the_executor_is_retired() -> None:
+        for _ in range(execution.ANSWERS_PER_EXECUTOR + 1):
+            first.run(QueryPlan("ASK { ?s ?p ?o }", "ASK"), formats.by_name("json"))
+            answered.append(1)
+
+    asking = threading.Thread(target=ask_until_the_executor_is_retired, daemon=True)
+    asking.start()
+    asking.join(timeout=60)
+    assert len(answered) == execution.ANSWERS_PER_EXECUTOR + 1, f"stuck after {len(answered)} answers"
+    second.run(QueryPlan("ASK { ?s ?p ?o }", "ASK"), formats.by_name("json"))  # (and held until here)
+
+
 def test_a_stuck_executor_lets_one_more_be_forked_which_is_closed_once_it_copied_much(monkeypatch, shipped):
     """A pool of one warm executor, held by a runaway: once the runaway has run STUCK_SECONDS, a small
     query gets an extra executor at once. Having made more than OWN_BYTES_PER_SURPLUS_EXECUTOR its own
