@@ -144,12 +144,14 @@ class Dataset:
     @classmethod
     def of(cls, loaded: LoadedGraph, *, engine: str = OxigraphEngine.name, limits: Limits = Limits(),
            cache_entries: int = 1024, isolated: bool = False) -> Dataset:
-        """Already loaded quads, in the named engine; modified when its newest file was.
+        """Already loaded quads, in the named engine; modified when its newest file was, or now if that is
+        later (a file dated ahead of the clock, or past what a datetime holds, the year 9999).
 
         The quads are kept for dumps as compressed N-Quads (a tenth of their size as Python objects,
         and never touched, so forked workers share them), not as the ``loaded`` objects."""
         ENGINES[engine].check_readable(loaded)
         newest = max((path.stat().st_mtime for path in loaded.files if path.exists()), default=None)
+        newest = None if newest is None else min(newest, time.time())
         packed = zlib.compress(ox.serialize(loaded.quads, format=ox.RdfFormat.N_QUADS), 1)
         return cls(ENGINES[engine](loaded.quads, loaded.content_hash),
                    lambda: list(ox.parse(zlib.decompress(packed), format=ox.RdfFormat.N_QUADS)), limits=limits,
