@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,21 @@ def run_cli(*args: str | Path, cwd: Path = ROOT, timeout: float = 120,
     """Run ``ilrs-graph ARGS`` in a subprocess (in ``env``, else this one's environment) and capture its output."""
     return subprocess.run([ilrs_graph_command(), *map(str, args)], cwd=cwd, capture_output=True,
                           text=True, timeout=timeout, env=env)
+
+
+_CACHE = pytest.StashKey[str]()  # the run's own cache directory
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The servers and commands the tests start keep their last good copies and validation marks in a
+    cache of the run's own (their environment's XDG_CACHE_HOME), not in the user's: the server prunes its
+    cache, and the copies of the tests' passing data would crowd the user's."""
+    os.environ["XDG_CACHE_HOME"] = config.stash[_CACHE] = tempfile.mkdtemp(prefix="ilrs-graph-tests-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _CACHE in config.stash:
+        shutil.rmtree(config.stash[_CACHE], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
