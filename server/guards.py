@@ -1,11 +1,16 @@
-"""What every request must keep to before a view reads it: a Host header (HTTP/1.1), the size of its
-headers, and paths taken as they are written. (The body's size is checked where it is read:
-parameters.request_body; the request line's and headers' past its ceilings, and what is not HTTP, by
-gunicorn as it reads them: request_line_too_long, headers_too_large_to_read, unreadable_request.)"""
+"""What every request must keep to before a view reads it: a Host header naming a host (required in
+HTTP/1.1), the size of its headers, and paths taken as they are written. (The body's size is checked
+where it is read: parameters.request_body; the request line's and headers' past its ceilings, and what
+is not HTTP, by gunicorn as it reads them: request_line_too_long, headers_too_large_to_read,
+unreadable_request.)"""
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from flask import Flask, current_app, request
+from werkzeug.urls import uri_to_iri
 
 from .errors import ApiError
 from .state import state_of
@@ -20,6 +25,9 @@ def register(app: Flask) -> None:
 def _check_headers() -> None:
     if lacks_host(request.environ):
         raise ApiError(400, "An HTTP/1.1 request must name the host it is for in a Host header (RFC 9112, 3.2).")
+    if names_no_host(request.environ):
+        raise ApiError(400, "The Host header names no host this server can be reached at (RFC 9112, 3.2): a name, "
+                            "an IPv4 address or an IPv6 address in brackets, and perhaps a port up to 65535.")
     limit = state_of(current_app).config.limits.max_header_bytes
     size = header_bytes(request.environ)
     if size > limit:
@@ -29,6 +37,34 @@ def _check_headers() -> None:
 def lacks_host(environ: dict) -> bool:
     """An HTTP/1.1 request without Host, or with an empty one: RFC 9112 (3.2) has it refused with 400."""
     return environ.get("SERVER_PROTOCOL") == "HTTP/1.1" and not environ.get("HTTP_HOST")
+
+
+def names_no_host(environ: dict) -> bool:
+    """A Host header (in a request of any version) whose value is no host: RFC 9112 (3.2) has it refused with 400.
+    The server's URLs are made of it (the service description's endpoint, VoID's dumps): they named no host
+    ("http:///sparql") for a value with a space or a quote, or without a host before its port, and were a 500
+    for one werkzeug took that was none (an IPv6 address in brackets that is not one, a punycode label that
+    decodes to nothing, a port past 65535)."""
+    host = environ.get("HTTP_HOST")
+    return bool(host) and not _is_host(host)
+
+
+# RFC 3986 (3.2.2, 3.2.3): an IP literal in brackets, or a name (an IPv4 address is one), then perhaps a port
+_HOST_AND_PORT = re.compile(r"(?:\[[0-9A-Za-z._~!$&'()*+,;=:-]+\]|(?:[0-9A-Za-z._~!$&'()*+,;=-]|%[0-9A-Fa-f]{2})+)"
+                            r"(?::[0-9]*)?")
+
+
+@lru_cache(maxsize=256)  # clients name few hosts: each is checked once
+def _is_host(value: str) -> bool:
+    """Whether ``value`` is a host and port as RFC 3986 writes them, of which werkzeug makes a URL (checking an
+    IPv6 address, punycode labels and the port's range as it does)."""
+    if _HOST_AND_PORT.fullmatch(value) is None:
+        return False
+    try:
+        uri_to_iri(f"http://{value}/")
+    except ValueError:  # UnicodeError (punycode) is one
+        return False
+    return True
 
 
 def header_bytes(environ: dict) -> int:

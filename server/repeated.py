@@ -5,8 +5,9 @@ query (GET, or POST with its body) has been answered 200 with a cached answer (o
 this remembers which answer went out and with which headers, by what decides them (method, query string,
 body and its type, Accept and Accept-Encoding, and the data version); the same request again gets them
 replayed, as long as the result cache still keeps that answer. Everything else goes to Flask as before:
-conditional requests, requests without Host, volatile answers, errors, oversized headers or bodies, a new
-data version, an answer the cache let go, and (over a store) the request due to look at the store's version.
+conditional requests, requests without Host or with one naming no host, volatile answers, errors,
+oversized headers or bodies, a new data version, an answer the cache let go, and (over a store) the
+request due to look at the store's version.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from flask import Flask
 
 from ilrs_graph.dataset import Answer
 
-from .guards import header_bytes, lacks_host
+from .guards import header_bytes, lacks_host, names_no_host
 from .parameters import content_coding
 from .reloading import store_check_due
 from .state import state_of
@@ -95,6 +96,7 @@ def _replayable(environ: dict, max_body_bytes: int) -> tuple | None:
     read here, and put back for Flask."""
     method = environ.get("REQUEST_METHOD")
     if method not in ("GET", "POST") or environ.get("PATH_INFO") != "/sparql" or lacks_host(environ) \
+            or names_no_host(environ) \
             or any(name.startswith("HTTP_IF_") for name in environ) \
             or content_coding(environ) is not None:
         return None  # (a body with a content coding is refused by the view: 415)
