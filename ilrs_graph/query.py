@@ -145,10 +145,14 @@ LARGEST_COUNT = sys.maxsize  # rdflib's LIMIT and OFFSET (itertools.islice); Oxi
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 VOLATILE_FUNCTIONS = ("NOW", "RAND", "UUID", "STRUUID", "BNODE")
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING")
+BYTE_ORDER_MARK = "\ufeff"
 
 
 def analyse(text: str, limits: Limits = Limits()) -> QueryPlan:
-    """Check ``text`` and tell what it is; raise :class:`QueryError` when it may not run."""
+    """Check ``text`` and tell what it is; raise :class:`QueryError` when it may not run. A byte order mark
+    before it is its file's, not the query's (a Windows editor's, sent on by ``curl --data-binary @q.rq`` or
+    ``--data-urlencode query@q.rq``): left out, as Jena's parser and ``ilrs-graph query`` leave it out."""
+    text = text.removeprefix(BYTE_ORDER_MARK)
     if len(text) > limits.max_query_length:
         raise QueryError(f"The query is {len(text):,} characters long; this endpoint accepts at most "
                          f"{limits.max_query_length:,}.", 413)
