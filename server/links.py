@@ -5,14 +5,23 @@ from __future__ import annotations
 from urllib.parse import quote, urlencode
 
 from flask import current_app, request
+from werkzeug.urls import uri_to_iri
 
 from .state import state_of
 
 
 def public_root() -> str:
     """The URL of this server's root, as its clients reach it: serve --base-url when given, else the
-    request's own (from its Host header; X-Forwarded-Host is never read, a client could send any)."""
-    return state_of(current_app).config.base_url or request.url_root
+    request's own (from its Host header; X-Forwarded-Host is never read, a client could send any). werkzeug
+    reads no host in a name with "_" (nginx's Host for an ``upstream app_server``): that Host is taken as
+    written (guards.py has refused one that is no host), not left out ("http:///sparql")."""
+    configured = state_of(current_app).config.base_url
+    if configured:
+        return configured
+    written = request.environ.get("HTTP_HOST")
+    if request.host or not written:
+        return request.url_root
+    return uri_to_iri(f"{request.scheme}://{written}/")
 
 
 def iri_for_path(path: str) -> str:

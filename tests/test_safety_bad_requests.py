@@ -209,6 +209,9 @@ def test_a_host_header_that_names_no_host_is_a_400(served, host, path):
 
 @pytest.mark.parametrize("host, endpoint", [(b"[::1]:5000", "http://[::1]:5000/sparql"),
                                             (b"Example.ORG", "http://example.org/sparql"),
+                                            # nginx's for "upstream app_server", which werkzeug reads no host in
+                                            (b"app_server:5000", "http://app_server:5000/sparql"),
+                                            (b"app_server", "http://app_server/sparql"),
                                             (b"xn--80ak6aa92e.example:8080", "http://\u0430\u0440\u0440\u04cf\u0435.example:8080/sparql")])
 def test_a_host_header_naming_a_host_names_the_endpoint(served, host, endpoint):
     status, _, content = send(served, b"GET /sparql HTTP/1.1\r\nHost: " + host, accept=b"application/n-triples")
