@@ -47,7 +47,7 @@ def register(app: Flask) -> None:
         "Access-Control-Allow-Origin": state_of(app).config.cors_origin,
         "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Match, If-Modified-Since, "
                                         "If-Unmodified-Since, Range, If-Range",
-        "Access-Control-Expose-Headers": "ETag, Content-Location, Location, Content-Range",
+        "Access-Control-Expose-Headers": "ETag, Content-Location, Location, Content-Range, Retry-After",
         "Access-Control-Max-Age": "86400",
     }
     security = tuple(SECURITY_HEADERS.items())
