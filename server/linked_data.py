@@ -97,7 +97,7 @@ def ontology_namespace() -> Response:
     """The namespace IRI (vann:preferredNamespaceUri, a slash namespace): 303 to the vocabulary, as W3C's
     "Best Practice Recipes for Publishing RDF Vocabularies" (recipe 3) has it; /ontology negotiates (a
     ?format= kept)."""
-    return _see_other("/ontology" + (f"?{request.query_string.decode('latin-1')}" if request.query_string else ""))
+    return _see_other(_with_query("/ontology"))
 
 
 @blueprint.route("/ontology/<path:name>")
@@ -106,7 +106,7 @@ def ontology_term(name: str) -> Response:
     stem, suffix = _suffix_format(name)
     iri = iri_for_path("ontology/" + stem)
     if resources.is_version_of(dataset_of(current_app), iri, ONTOLOGY):  # this version: the ontology, as written
-        return _see_other("/ontology" + (f".{suffix}" if suffix else ""))
+        return _see_other(_with_query("/ontology" + (f".{suffix}" if suffix else "")))
     if stem in shipped.ontology_versions():
         return _earlier_version(stem, suffix)
     version, _, other = name.rpartition(".")  # a version's IRI with a suffix that is no format's
@@ -240,6 +240,11 @@ def _document(iri: str, suffix: str, *, whole_graph: bool = False) -> Response:
         response = with_validators(Response(body, content_type=fmt.content_type), state_of(current_app).data_modified())
     response.headers["Vary"] = "Accept"
     return response
+
+
+def _with_query(path: str) -> str:
+    """``path`` with this request's query string: a ?format= goes along to where the client is sent."""
+    return path + (f"?{request.query_string.decode('latin-1')}" if request.query_string else "")
 
 
 def _see_other(location: str) -> Response:

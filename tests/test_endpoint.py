@@ -590,6 +590,12 @@ def test_the_current_versions_iri_with_a_suffix_leads_to_the_ontology_in_that_fo
     assert moved.status_code == 303 and moved.headers["Location"] == f"/ontology.{suffix}"
 
 
+def test_the_current_versions_iri_keeps_the_format_the_url_names(server):
+    """As the namespace IRI keeps it: /ontology/1.2.0?format=nt led a browser to the page."""
+    named = requests.get(server + f"ontology/{CURRENT_VERSION}?format=nt", headers={"Accept": "text/html"})
+    assert named.status_code == 200 and named.headers["Content-Type"].startswith("application/n-triples")
+
+
 def test_the_ontology_namespace_iri_leads_to_the_vocabulary(server):
     """vann:preferredNamespaceUri is https://w3id.org/ilrs/ontology/ (a slash namespace): 303 to the
     vocabulary (W3C's Best Practice Recipes for Publishing RDF Vocabularies), negotiated there."""
