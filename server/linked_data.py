@@ -157,7 +157,7 @@ def shape(name: str) -> Response:
     _refuse_encoded_slash()
     if f"{SHAPES}/{name}" not in _shape_iris(shipped.shapes_file()):
         raise ApiError(404, f"The shapes define no <{SHAPES}/{name}>; they are at /shapes.")
-    return _see_other("/shapes")
+    return _see_other(_with_query("/shapes"))
 
 
 @lru_cache(maxsize=1)  # the shipped file does not change while the server runs: read once

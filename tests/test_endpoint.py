@@ -590,9 +590,11 @@ def test_the_current_versions_iri_with_a_suffix_leads_to_the_ontology_in_that_fo
     assert moved.status_code == 303 and moved.headers["Location"] == f"/ontology.{suffix}"
 
 
-def test_the_current_versions_iri_keeps_the_format_the_url_names(server):
-    """As the namespace IRI keeps it: /ontology/1.2.0?format=nt led a browser to the page."""
-    named = requests.get(server + f"ontology/{CURRENT_VERSION}?format=nt", headers={"Accept": "text/html"})
+@pytest.mark.parametrize("path", [f"ontology/{CURRENT_VERSION}", "shapes/Partnership"])
+def test_an_iri_sent_on_to_a_document_keeps_the_format_the_url_names(server, path):
+    """As the namespace IRI keeps it: /ontology/1.2.0?format=nt led a browser to the page, and
+    /shapes/Partnership?format=nt to Turtle."""
+    named = requests.get(server + path + "?format=nt", headers={"Accept": "text/html"})
     assert named.status_code == 200 and named.headers["Content-Type"].startswith("application/n-triples")
 
 
