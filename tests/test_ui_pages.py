@@ -672,13 +672,25 @@ def test_every_pages_footer_gives_the_data_version_and_its_date_and_leaves_the_v
     modified = str(the_ontology_header().value(rdflib.URIRef(ONTOLOGY), rdflib.URIRef(DCTERMS + "modified")))
     for path in ("/", "/query", "/ontology.html", "/id/agency/cnsa.html", "/search?q=cnsa"):
         first = client.get(path, headers={"Accept": "text/html"})
-        footer = " ".join(re.sub(r"<[^>]+>", "", FOOTER.search(first.get_data(as_text=True)).group(1)).split())
-        assert f"Data version {version}, last changed on {modified} as its header says" in footer, (path, footer)
+        footer_html = FOOTER.search(first.get_data(as_text=True)).group(1)
+        footer = " ".join(re.sub(r"<[^>]+>", "", footer_html).split())
+        assert (f"Data version {version}, dated {modified} (the last-modified date in the ontology's header)"
+                in footer), (path, footer)
+        assert '<a href="/ontology#header-modified">ontology\'s header</a>' in footer_html, (path, footer_html)
         again = client.get(path, headers={"Accept": "text/html"})
         assert again.get_data() == first.get_data(), path
         if first.headers.get("ETag"):
             unchanged = client.get(path, headers={"Accept": "text/html", "If-None-Match": first.headers["ETag"]})
             assert unchanged.status_code == 304, path
+
+
+def test_the_date_a_footer_gives_is_on_the_ontologys_page_where_it_links(client):
+    """"last changed on … as its header says" left a reader to guess which header: the footer names it and
+    links to the line of the ontology's documentation that gives the date."""
+    modified = str(the_ontology_header().value(rdflib.URIRef(ONTOLOGY), rdflib.URIRef(DCTERMS + "modified")))
+    ontology = client.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)
+    line = re.search(r'<div id="header-modified">(.*?)</div>', ontology)
+    assert line and Page(line.group(1)).text.split() == ["modified", modified], line
 
 
 def test_a_header_that_gives_no_date_or_an_odd_one_is_cited_as_it_is_and_never_made_up(tmp_path):
