@@ -112,7 +112,9 @@ class Membership:
     partnership: str
     programme_name: str
     since: tuple[Claim, ...]  # the most precise first
-    stated_by: tuple[Citation, ...]  # where no source dates it: the sources that say it is a partner, newest first
+    # the sources that say it is a partner without dating its joining, newest first (the home page's
+    # "named, no date given, by"): all that say it is one, where no source dates it
+    named_by: tuple[Citation, ...]
 
 
 @dataclass(frozen=True)
@@ -211,8 +213,8 @@ def page(dataset: Dataset, iri: str) -> Page | None:
     cited = {source.value for values in description.properties.values() for v in values for source in v.sources}
     cited |= {source.value for t in description.types for source in t.sources}
     joined = _partner_since(dataset, iri)
-    # the sources of its partnership: those of its dates, else (none dates it) those saying it is a partner
-    cited |= {source.value for stated, dates in joined.values() for v in (dates or [stated]) for source in v.sources}
+    # the sources of its partnership: those of its dates and those saying it is a partner
+    cited |= {source.value for stated, dates in joined.values() for v in (stated, *dates) for source in v.sources}
     citations = _citations(dataset, cited, description.source_labels)
     kinds = _kinds(dataset, iri)
     labels = _property_labels(dataset, [*description.properties, *(p for _, p, _ in description.incoming)],
@@ -429,8 +431,10 @@ def _memberships(dataset: Dataset, joined: dict[tuple[str, str], tuple[Value, li
     memberships = []
     for (partnership, programme), (stated, values) in sorted(joined.items()):
         claims = sorted((_claim(v, citations) for v in values), key=_most_precise_first)
+        dating = {source for v in values for source in v.sources}
+        naming = replace(stated, sources=[source for source in stated.sources if source not in dating])
         memberships.append(Membership(partnership, names.get(programme) or shorten(programme), tuple(claims),
-                                      () if values else _claim(stated, citations).citations))
+                                      _claim(naming, citations).citations))
     return tuple(memberships)
 
 

@@ -1133,7 +1133,9 @@ def test_a_partners_page_says_when_it_joined_with_every_date_and_its_source(clie
     page = get(client, "/id/country/pakistan.html")
     joined = re.search(r"ILRS partner since (.*?) About ", page.text).group(1)
     assert joined == ("18 October 2023 ( Islamabad Scene, Pakistan joins China's International Lunar Research Station "
-                      "program ); October 2023 ( Space Wiki, International Lunar Research Station )")
+                      "program ); October 2023 ( Space Wiki, International Lunar Research Station ); named, no date given, "
+                      "by Sputnik Africa, 29 April 2025 ; Beijing Times, 10 October 2023 ; Trend News Agency, 10 October 2023 ; "
+                      "Science and Technology Daily, 11 May 2023")
     assert "/id/partnership/pakistan" in page.links and "/id/source/islamabad-scene-2023" in page.links
 
 
@@ -1176,6 +1178,26 @@ def test_every_partner_shows_each_date_its_partnership_gives_with_its_sources(cl
         header = page.split('<article class="resource">')[1].split("</header>")[0]
         cites = re.search(f'<time datetime="{since}">[^<]*</time></span> \\((<span class="cites">.*?</span>)\\)', header)
         assert cites and f'href="{source.removeprefix("https://w3id.org/ilrs")}"' in cites.group(1), (member, since, source)
+
+
+def test_a_partners_page_gives_every_sources_word_on_its_joining_that_the_home_pages_table_gives(client):
+    """A review: Russia's page gave its two dates and left out Science and Technology Daily, which names it a
+    partner without a date, as the home page's table says. Each partner's page now says what the table says
+    of it, each source with the date it gives or, after "named, no date given, by", none."""
+    table = partners_table(client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True))
+    assert any(any(since for since, _ in said) and any(not since for since, _ in said) for _, _, said in table)
+    for partner, _, said in table:
+        html = client.get(partner + ".html").get_data(as_text=True)
+        header = html.split('<article class="resource">')[1].split("</header>")[0]
+        line = re.search(r'<p><a href="[^"]*">ILRS partner</a>(.*?)</p>', header, re.S).group(1)
+        dated, _, undated = line.partition("named, no date given, by")
+        if not any(since for since, _ in said):
+            dated, undated = "", line  # "ILRS partner (sources); no source dates its joining"
+        shown = {(since, source) for since, cites in re.findall(
+                     r'<time datetime="([^"]+)">[^<]*</time></span> \((<span class="cites">.*?</span>)\)', dated)
+                 for source in re.findall(r'href="([^"]+)"', cites)}
+        shown |= {(None, source) for source in re.findall(r'href="([^"]+)"', undated)}
+        assert shown == said, partner
 
 
 def _kind_line(html: str) -> str:
