@@ -95,12 +95,23 @@ class Group:
 
 
 @dataclass(frozen=True)
+class LinkIn:
+    """A resource whose facts name this one, with the sources that state the fact, the newest first: a link
+    is a source's claim (a mission "planned" in 2023), not what the resource is now."""
+
+    iri: str
+    label: str
+    citations: tuple[Citation, ...]
+    latest_status: str | None = None  # a mission linked by a status its latest word no longer gives: that word's
+
+
+@dataclass(frozen=True)
 class Backlink:
     """The resources that point at this one with one property."""
 
     property: str
     label: str
-    subjects: tuple[tuple[str, str], ...]  # (IRI, label)
+    subjects: tuple[LinkIn, ...]  # by label
 
 
 @dataclass(frozen=True)
@@ -215,6 +226,8 @@ def page(dataset: Dataset, iri: str) -> Page | None:
     joined = _partner_since(dataset, iri)
     # the sources of its partnership: those of its dates and those saying it is a partner
     cited |= {source.value for stated, dates in joined.values() for v in (stated, *dates) for source in v.sources}
+    linking = _linking_sources(dataset, iri, description.incoming)
+    cited |= {source for sources in linking.values() for source in sources}
     citations = _citations(dataset, cited, description.source_labels)
     kinds = _kinds(dataset, iri)
     labels = _property_labels(dataset, [*description.properties, *(p for _, p, _ in description.incoming)],
@@ -236,9 +249,12 @@ def page(dataset: Dataset, iri: str) -> Page | None:
         grouped[_group_of(values[0], kinds)].append(fact)
     groups = tuple(Group(title, tuple(sorted(facts, key=lambda f: f.label.lower())))
                    for title, facts in grouped.items() if facts)
-    backlinks: dict[str, list[tuple[str, str]]] = {}
+    backlinks: dict[str, list[LinkIn]] = {}
+    moved_on = _statuses_moved_on(dataset, iri, [s for s, prop, _ in description.incoming if prop == MISSION_STATUS])
     for subject, prop, label in description.incoming:
-        backlinks.setdefault(prop, []).append((subject.value, label or shorten(subject.value)))
+        sources = _newest_first(citations[s] for s in linking.get((subject.value, prop), ()) if s != iri)
+        backlinks.setdefault(prop, []).append(LinkIn(subject.value, label or shorten(subject.value), sources,
+                                                     moved_on.get(subject.value) if prop == MISSION_STATUS else None))
     types = tuple(_claim(_named(t), citations) for t in description.types)
     typing = {c for t in types for c in t.citations}
     return Page(
@@ -247,7 +263,7 @@ def page(dataset: Dataset, iri: str) -> Page | None:
         types_by_all=frozenset(t.text for t in types if set(t.citations) == typing),
         memberships=_memberships(dataset, joined, citations),
         groups=groups,
-        backlinks=tuple(Backlink(p, labels[p], tuple(sorted(s, key=lambda item: item[1].lower())))
+        backlinks=tuple(Backlink(p, labels[p], tuple(sorted(s, key=lambda linked: linked.label.lower())))
                         for p, s in sorted(backlinks.items(), key=lambda item: labels[item[0]].lower())),
         sources=_newest_first(c for c in citations.values() if c.iri != iri),
         facts_stated=description.graph_size,
@@ -382,6 +398,29 @@ def _latest_word_first(dataset: Dataset, iri: str, claims: tuple[Claim, ...]) ->
     named = latest is not None and latest[1] is not None
     marked = [replace(c, latest=named and c.term == latest[0]) for c in claims]
     return tuple(sorted(marked, key=lambda c: not c.latest))  # first also among statuses of the same day
+
+
+def _linking_sources(dataset: Dataset, iri: str, incoming) -> dict[tuple[str, str], list[str]]:
+    """(subject, property) → the sources (named graphs) stating that the subject links to ``iri`` with the
+    property, for the links ``incoming`` holds."""
+    if not incoming:
+        return {}
+    pairs = " ".join(f"({subject} {ox.NamedNode(prop)})" for subject, prop, _ in incoming)
+    rows = dataset.select(f"""SELECT DISTINCT ?s ?p ?g WHERE {{
+        VALUES (?s ?p) {{ {pairs} }} GRAPH ?g {{ ?s ?p {resources.iri_term(iri)} }} }}""")
+    found: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        found.setdefault((row["s"].value, row["p"].value), []).append(row["g"].value)
+    return found
+
+
+def _statuses_moved_on(dataset: Dataset, status: str, missions: list[ox.NamedNode]) -> dict[str, str]:
+    """Mission → the status its latest word gives, for the ``missions`` some source gives ``status`` whose
+    latest word (:func:`overview.latest_statuses`, as the home page's roadmap reads it) is another, named."""
+    if not missions:
+        return {}
+    latest = overview.latest_statuses(dataset, f"VALUES ?mission {{ {' '.join(map(str, missions))} }}")
+    return {mission: label for mission, (value, label) in latest.items() if value.value != status and label}
 
 
 def _not_citing(claims: tuple[Claim, ...], source: str) -> tuple[Claim, ...]:

@@ -1200,6 +1200,35 @@ def test_a_partners_page_gives_every_sources_word_on_its_joining_that_the_home_p
         assert shown == said, partner
 
 
+def test_a_status_page_links_from_each_mission_with_the_sources_calling_it_so_and_says_when_they_no_longer_do(client, dataset):
+    """A review: /ontology/Planned listed Chang'e 6 and Queqiao-2 under "← mission status", as older sources
+    called them planned; a reader took them for planned missions now. Each mission linked is followed by
+    the sources that give it the status (checked against the quads) and, where a newer word gives
+    another, that one, as the home page's roadmap reads it."""
+    planned = ILRS + "Planned"
+    saying: dict[str, set[str]] = {}
+    for q in quads(dataset):
+        if q.predicate.value == ILRS + "missionStatus" and q.object.value == planned:
+            saying.setdefault(local(q.subject.value), set()).add(local(q.graph_name.value))
+    latest = overview.latest_statuses(dataset, "VALUES ?mission { " + " ".join(
+        f"<https://w3id.org/ilrs{mission}>" for mission in saying) + " }")
+    moved_on = {local(m): label for m, (status, label) in latest.items() if status.value != planned}
+    assert {"/id/mission/change-6", "/id/mission/queqiao-2"} <= set(moved_on)
+    html = client.get("/ontology/Planned.html").get_data(as_text=True)
+    section = html.split('id="backlinks-title"')[1].split("</section>")[0]
+    entry = re.search(r'mission status</a></dt>(.*?)</div>', section, re.S).group(1)
+    lines = re.findall(r"<dd>(.*?)</dd>", entry, re.S)
+    assert len(lines) == len(saying)
+    for line in lines:
+        mission = re.match(r'<a href="([^"]+)"', line).group(1)
+        cites = re.search(r'<span class="cites">(.*?)</span>', line).group(1)
+        assert set(re.findall(r'href="([^"]+)"', cites)) == saying[mission], mission
+        if mission in moved_on:
+            assert f"its latest status: {moved_on[mission]}" in Page(line).text, line
+        else:
+            assert "latest status" not in line, line
+
+
 def _kind_line(html: str) -> str:
     return Page(html.split('<p class="kind">')[1].split("</p>")[0]).text if '<p class="kind">' in html else ""
 
