@@ -127,6 +127,18 @@ class Membership:
     # "named, no date given, by"): all that say it is one, where no source dates it
     named_by: tuple[Citation, ...]
 
+    @property
+    def named_earlier(self) -> bool:
+        """Whether a source names it a partner before a date another gives for its joining begins: by that
+        source, it was one already."""
+        return any(source.issued and claim.date and source.issued.end < claim.date.start
+                   for source in self.named_by for claim in self.since)
+
+    @property
+    def disputed(self) -> bool:
+        """Whether its sources disagree, as a fact's do: dates that do not nest, or a naming before a date."""
+        return self.named_earlier or _disputed(self.since)
+
 
 @dataclass(frozen=True)
 class Reference:

@@ -1135,7 +1135,8 @@ def test_a_partners_page_says_when_it_joined_with_every_date_and_its_source(clie
     assert joined == ("18 October 2023 ( Islamabad Scene, Pakistan joins China's International Lunar Research Station "
                       "program ); October 2023 ( Space Wiki, International Lunar Research Station ); named, no date given, "
                       "by Sputnik Africa, 29 April 2025 ; Beijing Times, 10 October 2023 ; Trend News Agency, 10 October 2023 ; "
-                      "Science and Technology Daily, 11 May 2023")
+                      "Science and Technology Daily, 11 May 2023 sources disagree : a source names it a partner before a "
+                      "date another gives for its joining")
     assert "/id/partnership/pakistan" in page.links and "/id/source/islamabad-scene-2023" in page.links
 
 
@@ -1227,6 +1228,26 @@ def test_a_status_page_links_from_each_mission_with_the_sources_calling_it_so_an
             assert f"its latest status: {moved_on[mission]}" in Page(line).text, line
         else:
             assert "latest status" not in line, line
+
+
+def test_a_partners_page_says_sources_disagree_where_one_names_it_a_partner_before_anothers_date(client, dataset):
+    """Science and Technology Daily named Pakistan a partner on 11 May 2023, Beijing Times on 10 October 2023;
+    Islamabad Scene dates its joining 18 October 2023. Shown side by side on its page, the claims disagree,
+    and the page says so, as it does of a fact; where a naming comes after every date given (Russia), or two
+    dates nest (October 2023, 18 October 2023), they do not. Checked against the home page's reading."""
+    def disagree(joining) -> bool:
+        dates = [claim.since for claim in joining.claims if claim.since]
+        named = [claim.source.issued for claim in joining.claims if not claim.since and claim.source.issued]
+        return (any(not a.agrees_with(b) for a in dates for b in dates)
+                or any(when.end < date.start for when in named for date in dates))
+
+    verdicts = {}
+    for joining in overview.joinings(dataset):
+        html = client.get(local(joining.iri) + ".html").get_data(as_text=True)
+        header = Page(html.split('<article class="resource">')[1].split("</header>")[0]).text
+        verdicts[local(joining.iri)] = "sources disagree" in header
+        assert verdicts[local(joining.iri)] == disagree(joining), joining.name
+    assert verdicts["/id/country/pakistan"] and not verdicts["/id/country/russia"]
 
 
 def _kind_line(html: str) -> str:
