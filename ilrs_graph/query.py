@@ -253,8 +253,9 @@ _IRI_MARK, _STRING_MARK = "\x01", "\x02"  # what stands for an IRI and a string 
 # the form after it; the words after it that only the full read may judge; a number past any count.
 _DECLARATION = re.compile(r"\s*(?:(PREFIX)(?![\w.\-:])\s*([A-Za-z][\w.\-]*)?:|BASE)\s*\x01", re.I)
 _FORM = re.compile(r"\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w.\-:])", re.I)
-_FULL_READ_WORDS = re.compile(r"(?<![A-Za-z_?$@])(?:(?:" + "|".join(UPDATE_KEYWORDS + VOLATILE_FUNCTIONS)
-                              + r")(?!\w)|SERVICE|FROM)", re.I)  # SERVICE and FROM, even run into what follows
+# (searched in the code upper-cased, as ASCII it keeps its length: re.I made the search 2.7 times as long)
+_FULL_READ_WORDS = re.compile(r"(?<![A-Z_?$@])(?:(?:" + "|".join(UPDATE_KEYWORDS + VOLATILE_FUNCTIONS)
+                              + r")(?!\w)|SERVICE|FROM)")  # SERVICE and FROM, even run into what follows
 _LARGE_NUMBER = re.compile(r"[1-9][0-9]{%d}" % (len(str(LARGEST_COUNT)) - 1))
 _NAME_CHARACTERS = string.ascii_letters + string.digits + "_.-"
 
@@ -308,7 +309,7 @@ def _read_common(text: str, max_depth: int) -> QueryPlan | None:
         declared += 1
         start = declaration.end()
     form = _FORM.match(code_text, start)
-    if form is None or _FULL_READ_WORDS.search(code_text, start) or _LARGE_NUMBER.search(code_text, start) \
+    if form is None or _FULL_READ_WORDS.search(code_text.upper(), start) or _LARGE_NUMBER.search(code_text, start) \
             or sum(map(code_text.count, "{([")) > max_depth:
         return None
     for before_colon in code_text[form.end():].split(":")[:-1]:
