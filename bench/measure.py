@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -37,6 +38,13 @@ class Query:
     @property
     def accept(self) -> str:
         return NTRIPLES if self.triples else RESULTS_JSON
+
+
+def run_salt() -> str:
+    """A token no earlier client or wrk run used: it goes into each uncached request's PREFIX name beside
+    the request's number, so that a result cache outliving one run cannot answer the next one's requests
+    (a new wrk, or a new :class:`Client`, counts from 1 again)."""
+    return secrets.token_hex(6)
 
 
 def free_port() -> int:
@@ -89,12 +97,13 @@ class Client:
         self.port, self.path, self.timeout = port, path, timeout
         self._connection: http.client.HTTPConnection | None = None
         self._counter = 0
+        self._salt = run_salt()  # another client (the next one on the same server) sends other texts
 
     def ask(self, query: Query, *, unique: bool = True) -> Reply:
         """Send ``query``; ``unique`` starts its text with a fresh (unused) PREFIX declaration, so that
         no cache can answer it, even one asking by a normal form without comments (as ours does)."""
         self._counter += 1
-        text = (f"PREFIX u{self._counter}: <urn:u:>\n" if unique else "") + query.text
+        text = (f"PREFIX u{self._salt}_{self._counter}: <urn:u:>\n" if unique else "") + query.text
         body = urlencode({"query": text})
         reused = self._connection is not None
         started = time.perf_counter()
@@ -265,7 +274,7 @@ def throughput(running: Running, queries: list[Query], *, connections: int, seco
     requests_file = workdir / "wrk-requests.txt"
     requests_file.write_text("".join(f"{q.accept}\t{urlencode({'query': q.text})}\n" for q in queries))
     environment = {**os.environ, "BENCH_REQUESTS": str(requests_file), "BENCH_PATH": running.target.query_path,
-                   "BENCH_UNIQUE": "1" if unique else "0"}
+                   "BENCH_UNIQUE": "1" if unique else "0", "BENCH_SALT": run_salt()}
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "60s", "-s", str(LUA_SCRIPT),
                running.base]
     finished = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=seconds + 120)

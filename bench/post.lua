@@ -1,8 +1,9 @@
 -- wrk script: POST the benchmark's queries round robin (SPARQL 1.1 Protocol, form-encoded).
 -- BENCH_REQUESTS names a file of lines "ACCEPT<TAB>BODY" (BODY already form-encoded: query=...);
 -- BENCH_PATH is the endpoint's path; BENCH_UNIQUE=1 starts each query with a PREFIX declaration
--- holding a counter (never used), so that no two requests are the same query, even in a normal form
--- without comments and extra whitespace, and no result cache can answer them. BENCH_ACCEPT_ENCODING,
+-- holding BENCH_SALT (new for each run) and a counter (never used), so that no two requests are the
+-- same query, even in a normal form without comments and extra whitespace, nor the same as one of an
+-- earlier run (whose counter began at 1 too), and no result cache can answer them. BENCH_ACCEPT_ENCODING,
 -- when set, is sent as Accept-Encoding. Without BENCH_REQUESTS, wrk GETs its URL (with its -H headers)
 -- and this script only reports, as for every run, one BENCH_JSON line.
 local file = os.getenv("BENCH_REQUESTS")
@@ -14,6 +15,7 @@ if file then
   end
   local path = os.getenv("BENCH_PATH")
   local unique = os.getenv("BENCH_UNIQUE") == "1"
+  local salt = os.getenv("BENCH_SALT") or ""
   local accept_encoding = os.getenv("BENCH_ACCEPT_ENCODING")
   local counter = 0
 
@@ -22,7 +24,7 @@ if file then
     local chosen = requests[(counter - 1) % #requests + 1]
     local body = chosen.body
     if unique then
-      body = "query=PREFIX+u" .. counter .. "%3A+%3Curn%3Au%3A%3E%0A" .. body:sub(#"query=" + 1)
+      body = "query=PREFIX+u" .. salt .. "_" .. counter .. "%3A+%3Curn%3Au%3A%3E%0A" .. body:sub(#"query=" + 1)
     end
     local headers = {
       ["Content-Type"] = "application/x-www-form-urlencoded",

@@ -7,16 +7,17 @@ verdicts on the issue's targets follow from the figures."""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict
 from functools import lru_cache
 
 import pyoxigraph as ox
 
 from bench.generate import generate, write
-from bench.measure import Query
+from bench.measure import Query, start, throughput
 from bench.report import RDFLIB_ENDPOINT, ROCKSDB, verdicts
 from bench.run import FULL, MIX_PASSES_PER_RUN, TargetResult, run_seconds
-from bench.targets import OURS, REFERENCE
+from bench.targets import OURS, REFERENCE, Data, Target
 from ilrs_graph.load import load_shipped
 from ilrs_graph.namespaces import ONTOLOGY
 from ilrs_graph.validate import validate_files
@@ -113,3 +114,45 @@ def test_the_verdicts_on_the_issues_targets_are_computed_from_the_figures():
         ("1,000,000 generated quads", "peak memory of all its processes"): False,  # 1908 MiB > 2 × 10⁹ bytes
     }
     assert "the most, q2; 1 of 2 queries within" in found[("The shipped graph", "each query's median latency vs Oxigraph server on RocksDB's")].measured
+
+
+# A SPARQL endpoint that answers every request true and writes down each request's body, a line each.
+RECORDER = """
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+bodies = open(sys.argv[2], "a", buffering=1)
+class Recorder(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_POST(self):
+        bodies.write(self.rfile.read(int(self.headers["Content-Length"])).decode() + "\\n")
+        answer = b'{"boolean": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+    def log_message(self, *_):
+        pass
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Recorder).serve_forever()
+"""
+
+
+def test_no_uncached_request_repeats_one_of_an_earlier_run(tmp_path):
+    """Our result cache outlives a wrk run: were the texts of one uncached run sent again in the next (a
+    new wrk counting from 1 again), the next run would be answered from the cache, not computed."""
+    bodies = tmp_path / "bodies.txt"
+    recorder = Target("recorder", "/sparql",
+                      lambda data, port, workdir: [sys.executable, "-c", RECORDER, str(port), str(bodies)])
+    data = Data(0, tmp_path / "unused.trig", tmp_path / "unused.nq")
+    running = start(recorder, data, tmp_path, within=30)
+    mix = [Query("one", "ASK { ?s ?p ?o }", False), Query("two", "ASK { ?s a ?class }", False)]
+    try:
+        sent = []
+        for _ in range(2):
+            before = len(bodies.read_text().splitlines())
+            throughput(running, mix, connections=1, seconds=1, unique=True, workdir=tmp_path)
+            sent.append(set(bodies.read_text().splitlines()[before:]))
+    finally:
+        running.stop()
+    assert len(sent[0]) > 10 and len(sent[1]) > 10
+    assert sent[0] & sent[1] == set()
