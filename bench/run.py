@@ -303,6 +303,7 @@ def run_size(size: int | str, settings: Settings) -> dict:
     return {"quads": data.quads, "title": title, "load_average": load_average, "run_seconds": seconds,
             "files": {"trig_bytes": data.trig.stat().st_size, "nquads_bytes": data.nquads.stat().st_size},
             "mix": [q.name for q in mix], "common_mix": [q.name for q in common], "too_slow": too_slow,
+            "questions": [path.stem for path in shipped.query_files()],  # queries/*.rq: the latency targets
             "targets": [asdict(r) for r in results], "seconds": time.perf_counter() - began}
 
 

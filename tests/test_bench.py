@@ -19,6 +19,7 @@ from bench.report import RDFLIB_ENDPOINT, ROCKSDB, verdicts
 from bench.run import FULL, MIX_PASSES_PER_RUN, TargetResult, run_seconds
 from bench.targets import OURS, REFERENCE, Data, Target
 from ilrs_graph.load import load_shipped
+from ilrs_graph.shipped import query_files
 from ilrs_graph.namespaces import ONTOLOGY
 from ilrs_graph.validate import validate_files
 
@@ -87,7 +88,8 @@ def _target(name: str, uncached: float, repeated: float = 0.0, latency_ms: tuple
 
 
 def _run(title: str, quads: int, *targets: dict) -> dict:
-    return {"title": title, "quads": quads, "mix": ["q1", "q2"], "common_mix": ["q1", "q2"], "targets": list(targets)}
+    return {"title": title, "quads": quads, "mix": ["q1", "q2"], "common_mix": ["q1", "q2"], "questions": ["q1", "q2"],
+            "targets": list(targets)}
 
 
 def test_the_verdicts_on_the_issues_targets_are_computed_from_the_figures():
@@ -106,7 +108,7 @@ def test_the_verdicts_on_the_issues_targets_are_computed_from_the_figures():
         ("The shipped graph", "throughput vs Oxigraph server in memory"): True,  # 0.4995× ≥ 0.4
         ("The shipped graph", "repeated queries"): True,  # 1.0×
         ("The shipped graph", "throughput vs rdflib-endpoint"): True,  # 99.9×
-        ("The shipped graph", "median latency over the mix"): True,  # the median of 1.2 and 1.8 ms: 1.5×
+        ("The shipped graph", "median latency over queries/*.rq"): True,  # the median of 1.2 and 1.8 ms: 1.5×
         ("The shipped graph", "each query's median latency vs Oxigraph server on RocksDB's"): False,  # 1.8×
         ("The shipped graph", "start-up to first answer"): False,  # 2.5 s
         ("1,000,000 generated quads", "throughput vs Oxigraph server in memory"): True,  # 0.9×
@@ -156,3 +158,21 @@ def test_no_uncached_request_repeats_one_of_an_earlier_run(tmp_path):
         running.stop()
     assert len(sent[0]) > 10 and len(sent[1]) > 10
     assert sent[0] & sent[1] == set()
+
+
+def test_the_latency_verdicts_judge_the_queries_of_queries_rq_and_not_the_benchmarks_heavy_ones():
+    """The issue: "median latency of every queries/*.rq" ≤ 1.5 × Oxigraph on RocksDB. The benchmark's own
+    heavier queries (bench/queries/heavy-*.rq) are in the mix, but not in that target."""
+    questions = [path.stem for path in query_files()]
+    mix = [*questions, "heavy-co-parties"]
+
+    def timed(name: str, heavy_ms: float) -> dict:
+        latency = {query: {"median_ms": 1.0} for query in questions} | {"heavy-co-parties": {"median_ms": heavy_ms}}
+        return asdict(TargetResult(name, latency=latency, startup_seconds=1.0))
+
+    run = {"title": "The shipped graph (10 quads)", "quads": 10, "mix": mix, "common_mix": mix, "questions": questions,
+           "targets": [timed(ROCKSDB, heavy_ms=1.0), timed(OURS, heavy_ms=10.0)]}
+    found = {verdict.what.split(" (")[0]: verdict for verdict in verdicts({"runs": [run]})}
+    each = found["each query's median latency vs Oxigraph server on RocksDB's"]
+    assert each.met is True, each.measured
+    assert f"{len(questions)} of {len(questions)} queries within" in each.measured
