@@ -140,7 +140,8 @@ def verdicts(summary: dict) -> list[Verdict]:
                 found.append(Verdict(title, what, target, "not measured", None))
                 return
             met = measured <= limit if at_most else measured >= limit
-            found.append(Verdict(title, what, target, f"{measured:,.2f}{unit}" + (f" ({against})" if against else ""), met))
+            found.append(Verdict(title, what, target, _on_its_side(measured, limit, met, at_most) + unit
+                                 + (f" ({against})" if against else ""), met))
 
         def throughput_ratio(other: str, kind: str) -> tuple[float | None, str | None]:
             for mix in _mixes(run):
@@ -181,6 +182,16 @@ def verdicts(summary: dict) -> list[Verdict]:
                       ours["peak_pss_mb"] * 2**20 / 1e9, f"{ours['peak_pss_mb']:,.0f} MiB", MEMORY_LIMIT_BYTES / 1e9,
                       at_most=True, unit=" × 10⁹ bytes")
     return found
+
+
+def _on_its_side(measured: float, limit: float, met: bool, at_most: bool) -> str:
+    """``measured`` with two decimals, or as many more as it takes not to be shown on the other side of
+    ``limit`` (0.999× is not "1.00×" beside "not met")."""
+    for digits in range(2, 7):
+        shown = float(f"{measured:.{digits}f}")
+        if (shown <= limit if at_most else shown >= limit) == met:
+            break
+    return f"{measured:,.{digits}f}"
 
 
 def _verdicts_markdown(summary: dict) -> list[str]:

@@ -176,3 +176,15 @@ def test_the_latency_verdicts_judge_the_queries_of_queries_rq_and_not_the_benchm
     each = found["each query's median latency vs Oxigraph server on RocksDB's"]
     assert each.met is True, each.measured
     assert f"{len(questions)} of {len(questions)} queries within" in each.measured
+
+
+def test_a_verdicts_figure_is_never_rounded_across_its_limit():
+    """0.999× shown as "1.00×" beside "not met" (or 1.504× as "1.50×" against ≤ 1.5×) reads as a
+    contradiction: the figure shows as many decimals as it takes to fall on its side of the limit."""
+    run = _run("The shipped graph (10 quads)", 10, _target(REFERENCE, 2000, repeated=3000),
+               _target(ROCKSDB, 1000, latency_ms=(1.0, 1.0)), _target(RDFLIB_ENDPOINT, 10),
+               _target(OURS, 999, repeated=3000, latency_ms=(1.5004, 1.5004), startup_seconds=1.0))
+    found = {verdict.what.split(" (")[0]: verdict for verdict in verdicts({"runs": [run]})}
+    assert found["throughput vs Oxigraph server on RocksDB"].measured.startswith("0.999×")
+    assert found["each query's median latency vs Oxigraph server on RocksDB's"].measured.startswith("1.5004×")
+    assert found["throughput vs Oxigraph server in memory"].measured.startswith("0.50×")  # 0.4995: 2 decimals do
