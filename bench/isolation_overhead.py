@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .measure import free_port
+from .measure import free_port, run_salt
 from .side_by_side import options, start
 
 BIN = Path(sys.executable).parent
@@ -30,12 +30,19 @@ app = create_app(Config(), dataset=Dataset.open())
 listen(listener)
 serve(app, listener=listener, workers=int(sys.argv[2]))
 """
+# The PREFIX name holds the run's SALT, the wrk thread's number (each thread has its own Lua state, and
+# so its own counter) and the counter: no text is sent twice, in one run or over the rounds.
 WRK_SCRIPT = """
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("lane", threads)
+end
 local counter = 0
 request = function()
   counter = counter + 1
-  return wrk.format("GET", "/sparql?query=PREFIX+u" .. counter .. "%3A+%3Curn%3Au%3A%3E%0A" .. os.getenv("QUERY"),
-                    {["Accept"] = "application/sparql-results+json"})
+  return wrk.format("GET", "/sparql?query=PREFIX+u" .. os.getenv("SALT") .. "_" .. lane .. "_" .. counter
+                    .. "%3A+%3Curn%3Au%3A%3E%0A" .. os.getenv("QUERY"), {["Accept"] = "application/sparql-results+json"})
 end
 """
 
@@ -45,7 +52,7 @@ def wrk(port: int, seconds: float, connections: int, script: Path) -> tuple[floa
     from urllib.parse import quote
     output = subprocess.run(["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds:g}s", "--latency",
                              "-s", str(script), f"http://127.0.0.1:{port}"],
-                            capture_output=True, text=True, env={"QUERY": quote(QUERY)}, check=True).stdout
+                            capture_output=True, text=True, env={"QUERY": quote(QUERY), "SALT": run_salt()}, check=True).stdout
     if "Non-2xx" in output:
         raise SystemExit(f"errors during the run:\n{output}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
+from bench import isolation_overhead
 from bench.generate import generate, write
 from bench.measure import Query, start, throughput
 from bench.report import RDFLIB_ENDPOINT, ROCKSDB, verdicts
@@ -118,15 +119,20 @@ def test_the_verdicts_on_the_issues_targets_are_computed_from_the_figures():
     assert "the most, q2; 1 of 2 queries within" in found[("The shipped graph", "each query's median latency vs Oxigraph server on RocksDB's")].measured
 
 
-# A SPARQL endpoint that answers every request true and writes down each request's body, a line each.
+# A SPARQL endpoint that answers every request true and writes down each request's body (a POST's) or
+# path and query string (a GET's), a line each.
 RECORDER = """
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 bodies = open(sys.argv[2], "a", buffering=1)
 class Recorder(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    def do_GET(self):
+        self.answer(self.path)
     def do_POST(self):
-        bodies.write(self.rfile.read(int(self.headers["Content-Length"])).decode() + "\\n")
+        self.answer(self.rfile.read(int(self.headers["Content-Length"])).decode())
+    def answer(self, request):
+        bodies.write(request + "\\n")
         answer = b'{"boolean": true}'
         self.send_response(200)
         self.send_header("Content-Type", "application/sparql-results+json")
@@ -188,3 +194,22 @@ def test_a_verdicts_figure_is_never_rounded_across_its_limit():
     assert found["throughput vs Oxigraph server on RocksDB"].measured.startswith("0.999×")
     assert found["each query's median latency vs Oxigraph server on RocksDB's"].measured.startswith("1.5004×")
     assert found["throughput vs Oxigraph server in memory"].measured.startswith("0.50×")  # 0.4995: 2 decimals do
+
+
+def test_isolation_overhead_never_sends_one_query_text_twice(tmp_path):
+    """bench/isolation_overhead.py measures the cost of an executor per query: a request answered from
+    the result cache pays none. Each wrk thread has its own Lua state, and every round is a new wrk."""
+    bodies = tmp_path / "bodies.txt"
+    recorder = Target("recorder", "/sparql",
+                      lambda data, port, workdir: [sys.executable, "-c", RECORDER, str(port), str(bodies)])
+    running = start(recorder, Data(0, tmp_path / "unused.trig", tmp_path / "unused.nq"), tmp_path, within=30)
+    script = tmp_path / "requests.lua"
+    script.write_text(isolation_overhead.WRK_SCRIPT)
+    try:
+        for _ in range(2):
+            isolation_overhead.wrk(running.port, 1, 2, script)  # 2 connections: 2 wrk threads
+    finally:
+        running.stop()
+    sent = [line for line in bodies.read_text().splitlines() if line.startswith("/sparql?")]
+    assert len(sent) > 20
+    assert len(set(sent)) == len(sent)
