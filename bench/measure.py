@@ -67,19 +67,28 @@ class MemorySampler(threading.Thread):
         while not self._finished.is_set():
             try:
                 root = psutil.Process(self.pid)
-                processes = [root, *root.children(recursive=True)]
-                rss = pss = 0
-                for process in processes:
-                    info = process.memory_full_info()
-                    rss, pss = rss + info.rss, pss + info.pss
+                rss, pss = memory_of([root, *root.children(recursive=True)])
                 self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
-            except psutil.Error:  # a process ended between listing and reading
+            except psutil.Error:  # the target itself has ended
                 pass
             self._finished.wait(self.interval)
 
     def stop(self) -> None:
         self._finished.set()
         self.join()
+
+
+def memory_of(processes: list[psutil.Process]) -> tuple[int, int]:
+    """RSS and PSS summed over ``processes``; one that has ended since it was listed counts for nothing,
+    and the others still count (executors come and go most when the memory peaks: under load)."""
+    rss = pss = 0
+    for process in processes:
+        try:
+            info = process.memory_full_info()
+        except psutil.Error:
+            continue
+        rss, pss = rss + info.rss, pss + info.pss
+    return rss, pss
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,17 @@ verdicts on the issue's targets follow from the figures."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from dataclasses import asdict
 from functools import lru_cache
 
+import psutil
 import pyoxigraph as ox
 
 from bench import isolation_overhead
 from bench.generate import generate, write
-from bench.measure import Query, start, throughput
+from bench.measure import Query, memory_of, start, throughput
 from bench.report import RDFLIB_ENDPOINT, ROCKSDB, verdicts
 from bench.run import FULL, MIX_PASSES_PER_RUN, TargetResult, run_seconds
 from bench.targets import OURS, REFERENCE, Data, Target
@@ -213,3 +215,24 @@ def test_isolation_overhead_never_sends_one_query_text_twice(tmp_path):
     sent = [line for line in bodies.read_text().splitlines() if line.startswith("/sparql?")]
     assert len(sent) > 20
     assert len(set(sent)) == len(sent)
+
+
+HOLDING = 'held = b"x" * (100 * 2**20); print("ready", flush=True); import time; time.sleep(30)'
+
+
+def test_the_memory_of_a_target_counts_while_one_of_its_processes_has_just_ended():
+    """A process listed in a sample that has ended by the time it is read (an executor just done, a
+    worker replaced) counts for nothing in that sample; the others still count. Leaving out the whole
+    sample instead misses the peak exactly when processes come and go, under load (a quarter of the
+    samples, with one short-lived child at a time)."""
+    holding = subprocess.Popen([sys.executable, "-c", HOLDING], stdout=subprocess.PIPE, text=True)
+    ending = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        assert holding.stdout.readline() == "ready\n"
+        listed = [psutil.Process(holding.pid), psutil.Process(ending.pid)]
+        ending.communicate(b"")  # it ends, and is waited for: gone
+        rss, pss = memory_of(listed)
+    finally:
+        holding.kill()
+        holding.wait()
+    assert pss > 100 * 2**20 and rss > 100 * 2**20
