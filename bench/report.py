@@ -148,7 +148,12 @@ def verdicts(summary: dict) -> list[Verdict]:
                 key = f"{mix}-{kind}"
                 mine, theirs = _rate(ours, key), targets.get(other) and _rate(targets[other], key)
                 if mine is not None and theirs:
-                    return mine / theirs, f"{_number(mine, _digits(mine))} against {_number(theirs, _digits(theirs))} req/s, {mix} mix"
+                    against = f"{_number(mine, _digits(mine))} against {_number(theirs, _digits(theirs))} req/s, {mix} mix"
+                    # A rate counts the answered requests only: say when some were not (e.g. 503 at a time limit).
+                    failed = [target["throughput"][key].get("errors_in_all_rounds", 0) for target in (ours, targets[other])]
+                    if any(failed):
+                        against += f"; failed requests, all rounds: {failed[0]} against {failed[1]}"
+                    return mine / theirs, against
             return None, None
 
         if run["title"].startswith("The shipped graph"):

@@ -236,3 +236,13 @@ def test_the_memory_of_a_target_counts_while_one_of_its_processes_has_just_ended
         holding.kill()
         holding.wait()
     assert pss > 100 * 2**20 and rss > 100 * 2**20
+
+
+def test_a_throughput_verdict_says_when_requests_failed_in_the_runs_it_compares():
+    """A server that gives up on a heavy query (503 at its time limit) has its time for the others: its
+    rate counts only what it answered, and the verdict says how many it did not."""
+    ours = _target(OURS, 95, startup_seconds=1.0)
+    ours["throughput"]["full-uncached-4"]["errors_in_all_rounds"] = 41
+    large = _run("100,000 generated quads", 100_000, _target(REFERENCE, 100), ours)
+    [throughput] = [v for v in verdicts({"runs": [large]}) if v.what.startswith("throughput")]
+    assert throughput.measured == "0.95× (95.0 against 100 req/s, full mix; failed requests, all rounds: 41 against 0)"
