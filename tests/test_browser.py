@@ -236,6 +236,25 @@ def test_a_typed_query_runs_with_the_keyboard_and_leads_to_a_page_with_its_sourc
     screenshot(page, "resource", readme=True)
 
 
+def test_the_sources_disagree_badge_reads_as_a_note_apart_from_the_label_it_follows(page, server):
+    """Read as text (a screen reader, innerText, a copy), "planned launch year" and its badge ran together
+    into "planned launch year sources disagree", and Pakistan's last source into "…11 May 2023 sources
+    disagree". The badge is set off in brackets that only text shows: a sighted reader sees the badge as
+    before, with no bracket in the box."""
+    page.goto(f"{server}/id/mission/change-6.html")
+    term = page.locator(".fact.disputed dt", has_text="planned launch year")
+    assert term.inner_text() == "planned launch year (sources disagree)"
+    assert "strong: (sources disagree)" in term.aria_snapshot()  # what a screen reader is given
+    page.goto(f"{server}/id/country/pakistan.html")
+    line = page.locator("header p", has_text="partner since").inner_text()
+    assert "11 May 2023 (sources disagree): a source names it a partner" in line
+    # as wide as a badge of the bare words: no bracket shows
+    widths = page.locator("header .badge").evaluate("""badge => {
+        const bare = badge.cloneNode(); bare.textContent = "sources disagree"; badge.after(bare);
+        return [badge.getBoundingClientRect().width, bare.getBoundingClientRect().width]; }""")
+    assert abs(widths[0] - widths[1]) < 1, widths
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_a_researcher_follows_an_undated_citation_to_its_source_and_copies_its_whole_citation(page, server, viewport):
     """Beside Pakistan's joining stood a bare title, whose report no one could tell; the source's page gave
