@@ -87,6 +87,14 @@ def most_precise(dates) -> PartialDate | None:
     return min(dates, key=precision_first, default=None)
 
 
+def named_before(named, dated) -> bool:
+    """Whether a source naming a partner on one of the days ``named`` (its own dates) did so before one of
+    the ``dated`` (another's dates for its joining) begins: by that source, it had joined already, and the
+    two cannot both be true."""
+    dated = list(dated)
+    return any(when.end < date.start for when in named for date in dated)
+
+
 def chronological(when: PartialDate) -> tuple[int, int, int]:
     """A key ordering dates as they fall, a year or a month after the dates within it: "2024" may be any
     day of 2024, "3 May 2024" is known to come before its end (and "May 2024" after "3 May 2024")."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .dataset import Dataset
-from .dates import PartialDate, chronological, most_precise, newest_first
+from .dates import PartialDate, chronological, most_precise, named_before, newest_first
 from .namespaces import ILRS, shorten
 from .resources import CITED_DATE, ORIGINAL_PUBLISHER, Citation, cited_as, optional_text, term_text
 
@@ -153,6 +153,19 @@ class Joining:
     kinds: tuple[tuple[str, str], ...] = ()
     country: bool = False
     claims: tuple[JoiningClaim, ...] = ()  # each source's dates as they fall, then the sources giving none
+
+    @property
+    def named_earlier(self) -> bool:
+        """Whether a source names it a partner before a date another gives for its joining begins."""
+        return named_before((c.source.issued for c in self.claims if not c.since and c.source.issued),
+                            (c.since for c in self.claims if c.since))
+
+    @property
+    def disputed(self) -> bool:
+        """Whether its sources disagree, as its page says: dates that do not nest, or a naming before a date."""
+        dated = [c for c in self.claims if c.since]
+        return self.named_earlier or any(a.source != b.source and not a.since.agrees_with(b.since)
+                                         for a in dated for b in dated)
 
     @property
     def first_named_by(self) -> tuple[Citation, ...]:

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from . import overview, resources
 from .dataset import Dataset
-from .dates import DATE_TYPES, PartialDate, most_precise, newest_first, precision_first
+from .dates import DATE_TYPES, PartialDate, most_precise, named_before, newest_first, precision_first
 from .namespaces import BASE, ILRS, shorten
 from .resources import Citation, Value, term_text
 
@@ -131,8 +131,8 @@ class Membership:
     def named_earlier(self) -> bool:
         """Whether a source names it a partner before a date another gives for its joining begins: by that
         source, it was one already."""
-        return any(source.issued and claim.date and source.issued.end < claim.date.start
-                   for source in self.named_by for claim in self.since)
+        return named_before((source.issued for source in self.named_by if source.issued),
+                            (claim.date for claim in self.since if claim.date))
 
     @property
     def disputed(self) -> bool:
@@ -441,17 +441,19 @@ def _not_citing(claims: tuple[Claim, ...], source: str) -> tuple[Claim, ...]:
 
 
 def _partner_since(dataset: Dataset, iri: str) -> dict[tuple[str, str], tuple[Value, list[Value]]]:
-    """(partnership, programme) → the partnership with the sources that say ``iri`` is its ``org:member``,
+    """(partnership, programme) → the partnership with the sources that say its partner is its ``org:member``,
     and its ``ilrs:partnerSince`` dates with the sources that state each (none when no source dates it),
-    for the partnerships whose ``org:member`` is ``iri``."""
+    for the partnerships whose ``org:member`` is ``iri``, or for ``iri`` where it is a partnership."""
     term = resources.iri_term(iri)
     rows = dataset.select(_PREFIXES + f"""
         PREFIX ilrs: <{ILRS}>
         SELECT DISTINCT ?partnership ?programme ?since ?source ?member WHERE {{
-          ?partnership org:member {term} ; org:organization ?programme .
+          {{ VALUES ?partner {{ {term} }} ?partnership org:member ?partner }}
+          UNION {{ VALUES ?partnership {{ {term} }} ?partnership org:member ?partner }}
+          ?partnership org:organization ?programme .
           OPTIONAL {{
             {{ GRAPH ?source {{ ?partnership ilrs:partnerSince ?since }} }}
-            UNION {{ GRAPH ?member {{ ?partnership org:member {term} }} }}
+            UNION {{ GRAPH ?member {{ ?partnership org:member ?partner }} }}
           }}
         }}""")
     found: dict[tuple[str, str], tuple[Value, dict[ox.Literal, Value]]] = {}

@@ -1235,19 +1235,55 @@ def test_a_partners_page_says_sources_disagree_where_one_names_it_a_partner_befo
     Islamabad Scene dates its joining 18 October 2023. Shown side by side on its page, the claims disagree,
     and the page says so, as it does of a fact; where a naming comes after every date given (Russia), or two
     dates nest (October 2023, 18 October 2023), they do not. Checked against the home page's reading."""
-    def disagree(joining) -> bool:
-        dates = [claim.since for claim in joining.claims if claim.since]
-        named = [claim.source.issued for claim in joining.claims if not claim.since and claim.source.issued]
-        return (any(not a.agrees_with(b) for a in dates for b in dates)
-                or any(when.end < date.start for when in named for date in dates))
-
     verdicts = {}
     for joining in overview.joinings(dataset):
-        html = client.get(local(joining.iri) + ".html").get_data(as_text=True)
-        header = Page(html.split('<article class="resource">')[1].split("</header>")[0]).text
-        verdicts[local(joining.iri)] = "sources disagree" in header
-        assert verdicts[local(joining.iri)] == disagree(joining), joining.name
+        verdicts[local(joining.iri)] = "sources disagree" in _header(client, local(joining.iri))
+        assert verdicts[local(joining.iri)] == _joining_disputed(joining), joining.name
     assert verdicts["/id/country/pakistan"] and not verdicts["/id/country/russia"]
+
+
+def test_a_partners_partnership_page_and_the_home_pages_table_say_sources_disagree_where_its_page_does(client, dataset):
+    """Pakistan's page said that a source names it a partner before another's joining date; its partnership
+    page (where the dates and the namings are two facts, neither disputed alone) and its row in the home
+    page's table did not. Each now says it beside the claims, with each claim's source, for every partner."""
+    rows = {}
+    table = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    table = table[table.index("<tbody", table.index('<table class="partners"')):]
+    for row in re.split(r"<tr\b", table[:table.index("</tbody>")])[1:]:
+        rows[re.search(r'<th scope="row"[^>]*><a href="([^"]+)"', row).group(1)] = Page(row).text
+    for joining in overview.joinings(dataset):
+        said = _header(client, local(joining.iri))
+        on_partnership = _header(client, _partnership_of(client, local(joining.iri)))
+        assert said.split(" partner ", 1)[1] in on_partnership, joining.name  # the same line, the same claims
+        if _joining_disputed(joining):
+            note = "( sources disagree )" + (" : a source names it a partner before a date another gives for its "
+                                             "joining" if "a source names it" in said else "")
+            assert note in rows[local(joining.iri)] and note in on_partnership, joining.name
+        else:
+            assert "sources disagree" not in rows[local(joining.iri)] + on_partnership, joining.name
+    assert "sources disagree" in rows["/id/country/pakistan"]
+
+
+def _joining_disputed(joining) -> bool:
+    """The rule, from the home page's reading: dates that do not nest, or a naming before a date."""
+    dates = [claim.since for claim in joining.claims if claim.since]
+    named = [claim.source.issued for claim in joining.claims if not claim.since and claim.source.issued]
+    return (any(not a.agrees_with(b) for a in dates for b in dates)
+            or any(when.end < date.start for when in named for date in dates))
+
+
+def _header(client, path: str) -> str:
+    return Page(_header_html(client, path)).text
+
+
+def _partnership_of(client, path: str) -> str:
+    return re.search(r'href="(/id/partnership/[^"]+)"', _header_html(client, path)).group(1)
+
+
+def _header_html(client, path: str) -> str:
+    """The header of a resource's page: its kinds, its name and, for a partner, its joining."""
+    html = client.get(path + ".html").get_data(as_text=True)
+    return html.split('<article class="resource">')[1].split("</header>")[0]
 
 
 def _kind_line(html: str) -> str:
