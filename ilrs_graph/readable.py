@@ -87,6 +87,12 @@ class Fact:
     claims: tuple[Claim, ...]
     disputed: bool
 
+    @property
+    def graphs_name(self) -> bool:
+        """Whether it is the resource's name (``rdfs:label``): the graph's own, written in every graph that
+        mentions the resource and quoting none of them, so that the graphs holding it are not its sources."""
+        return self.property == resources.LABEL
+
 
 @dataclass(frozen=True)
 class Group:

@@ -982,6 +982,23 @@ def test_a_sources_language_is_named_in_words_its_code_kept_for_machines(client)
     assert 'dcterms:language "ru"' in turtle
 
 
+def test_a_resources_name_reads_as_the_graphs_not_as_a_word_of_the_sources_holding_it(client, dataset):
+    """The name (rdfs:label) is the graph's, written in every graph that mentions the resource and quoting
+    none: "CNSA–Bolivarian Space Agency memorandum on the ILRS (2023) — Space Wiki…; SpaceNews…" read as if
+    SpaceNews, which calls it a joint statement, named it a memorandum. The line says whose name it is and
+    still names every graph that holds it."""
+    html = client.get("/id/agreement/cnsa-abae-2023.html").get_data(as_text=True)
+    name, title = (Page(re.search(rf'<dt><a href="[^"]+[#/]{term}">[^<]+</a></dt>(.*?)</div>', html, re.S).group(1)).text
+                   for term in ("label", "title"))
+    holding = {row["g"].value for row in dataset.select("""SELECT ?g WHERE { GRAPH ?g {
+        <https://w3id.org/ilrs/id/agreement/cnsa-abae-2023> <http://www.w3.org/2000/01/rdf-schema#label> ?name } }""")}
+    assert len(holding) == 2
+    assert name.startswith("CNSA–Bolivarian Space Agency memorandum on the ILRS (2023) — the graph’s name for it, "
+                           "chosen from its sources but quoting none; kept in the graphs of ")
+    assert "SpaceNews, Venezuela signs up" in name and "Space Wiki, International Lunar Research Station" in name
+    assert title.startswith("Memorandum of Cooperation") and "the graph’s name" not in title  # a source's own words
+
+
 def test_conflicting_claims_are_side_by_side_with_their_sources(client):
     page = get(client, "/id/mission/change-6.html")
     claims = re.search(r"planned launch year \( sources disagree \) (.*?) sample return date", page.text).group(1)
