@@ -255,6 +255,19 @@ def test_the_sources_disagree_badge_reads_as_a_note_apart_from_the_label_it_foll
     assert abs(widths[0] - widths[1]) < 1, widths
 
 
+def test_a_screen_reader_hears_the_arrow_that_linked_from_explains(page, server):
+    """Read with a screen reader, "Linked from" on the China–Russia agreement gave "ratifies: Russian federal
+    law ratifying the ILRS agreement…", as if the agreement ratified the law: the arrow that marks the link
+    as pointing here was hidden from it (aria-hidden), while the line above explains the lines by that arrow
+    ("“← ratifies …” means that the page of … gives …"). Each line's term is read as the line explains it."""
+    page.goto(f"{server}/id/agreement/china-russia-ilrs-agreement-2022.html")
+    section = page.get_by_role("region", name="Linked from")
+    explained = re.search(r"“(← \S+)", section.locator("p").first.inner_text()).group(1)
+    term = section.get_by_role("term").first
+    assert explained == "← ratifies" and term.inner_text().strip() == explained
+    assert re.search(r"text: ←\s*\n\s*- link \"ratifies\"", term.aria_snapshot()), term.aria_snapshot()
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_a_researcher_follows_an_undated_citation_to_its_source_and_copies_its_whole_citation(page, server, viewport):
     """Beside Pakistan's joining stood a bare title, whose report no one could tell; the source's page gave
