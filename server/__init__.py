@@ -3,8 +3,9 @@
 ``create_app(config)`` builds the dataset once and keeps it in the app; one blueprint per concern:
 sparql (the protocol), graph_store (its graphs as documents), linked_data (resources, ontology, dumps),
 ui (home and query pages), search (finding things by name), health.
-Views are thin: they call ilrs_graph and render. A repeated query to /sparql is answered before
-Flask (repeated.py); every request, however answered, gets its access log line (web.AccessLog).
+Views are thin: they call ilrs_graph and render. A plain query to /sparql is answered before Flask, by
+the view's own functions (plain_queries.py); every request, however answered, gets its access log line
+(web.AccessLog).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ilrs_graph.search import MAX_TEXT_LENGTH
 from . import conditional, encoding, errors, graph_store, guards, health, linked_data, openapi, search, sparql, ui, web
 from .config import Config
 from .links import local_href, public_root
-from .repeated import RepeatedAnswers
+from .plain_queries import PlainQueries
 from .reloading import follow_store, load_state, store_changed
 from .state import EXTENSION, ServerState
 
@@ -41,7 +42,7 @@ def create_app(config: Config | None = None, *, dataset: Dataset | None = None) 
     web.register(app)
     conditional.register(app)  # judged after compression, which gives a gzipped answer an ETag of its own
     encoding.register(app)
-    app.wsgi_app = web.AccessLog(RepeatedAnswers(app))
+    app.wsgi_app = web.AccessLog(PlainQueries(app))
     app.jinja_env.filters.update(local=local_href, short=shorten)
     app.jinja_env.globals.update(prefixes=PREFIXES, static_site=config.static_site, public_root=public_root,
                                  longest_search=MAX_TEXT_LENGTH)

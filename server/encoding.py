@@ -1,7 +1,7 @@
 """Gzip, where the client accepts it. An answer with an ETag (a query answer, a dump, /void, the
 Service Description, /context.jsonld) is gzipped once and the gzipped copy kept beside it
 (:meth:`~ilrs_graph.dataset.Dataset.gzipped`): asking again costs no compression (and a query answer's
-copy can be replayed before Flask, repeated.py). flask-compress gzips the rest (pages, assets,
+copy can be replayed before Flask, plain_queries.py). flask-compress gzips the rest (pages, assets,
 resource documents, volatile answers). Either way a gzipped answer's ETag ends in ``:gzip``.
 """
 
@@ -39,16 +39,22 @@ def answer_response(answer: Answer, dataset: Dataset, headers: dict | None = Non
     unless ``headers`` say otherwise), gzipped from the kept copy when the client accepts gzip; and the
     answer whose bytes go out. (Without an ETag, a volatile answer: flask-compress gzips it.)"""
     response = Response(content_type=answer.format.content_type, headers=headers)
-    sent = answer
-    if (answer.etag is not None and len(answer.body) >= MIN_SIZE and response.mimetype in COMPRESSED
-            and accepts_gzip(request.environ.get("HTTP_ACCEPT_ENCODING", ""))):
-        sent = dataset.gzipped(answer)
+    sent = copy_to_send(answer, dataset, request.environ.get("HTTP_ACCEPT_ENCODING", ""))
+    if sent is not answer:
         response.headers["Content-Encoding"] = "gzip"
     _set_body(response, sent.body)
     if sent.etag is not None:
         response.set_etag(sent.etag)
         response.headers.setdefault("Cache-Control", "public, no-cache")
     return response, sent
+
+
+def copy_to_send(answer: Answer, dataset: Dataset, accept_encoding: str) -> Answer:
+    """``answer``, or its kept gzipped copy where the client accepts gzip and gzip gains something."""
+    if (answer.etag is not None and len(answer.body) >= MIN_SIZE and answer.format.media_type in COMPRESSED
+            and accepts_gzip(accept_encoding)):
+        return dataset.gzipped(answer)
+    return answer
 
 
 class Pieces:

@@ -18,8 +18,10 @@ from .parameters import decoded
 PAGE = Format("html", "text/html", "page", formats.by_name("turtle").oxigraph, "html", ("application/xhtml+xml",))
 
 
-def choose(offered: tuple[Format, ...], default: Format, *, explicit: Sequence[str] = ()) -> Format:
-    """The best of ``offered`` for this request; 406 when the client accepts none of them.
+def choose(offered: tuple[Format, ...], default: Format, *, explicit: Sequence[str] = (),
+           accept: str | None = None) -> Format:
+    """The best of ``offered`` for this request (``accept``: its Accept header, read from the request when
+    not given); 406 when the client accepts none of them.
 
     ``explicit`` (?format= / ?output= values, names or media types, some clients sending several) wins
     over the Accept header: the first one that names an offered format. No Accept header at all means
@@ -33,10 +35,10 @@ def choose(offered: tuple[Format, ...], default: Format, *, explicit: Sequence[s
                 return chosen
         names = ", ".join(f.name for f in offered)
         raise ApiError(406, f"Unknown or unsuitable format '{explicit[0]}' here; choose one of: {names}.")
-    accept = request.headers.get("Accept", "").strip()
+    accept = _accept_header(accept)
     if not accept:
         return default
-    if PAGE not in offered and prefers_page(offered, default):
+    if PAGE not in offered and prefers_page(offered, default, accept=accept):
         return default  # a browser shows it; what its application/xml;q=0.9 names (RDF/XML) it would download
     chosen = _best_accepted(offered, default, accept)
     if chosen is None:
@@ -46,16 +48,22 @@ def choose(offered: tuple[Format, ...], default: Format, *, explicit: Sequence[s
     return chosen
 
 
-def prefers_page(offered: tuple[Format, ...], default: Format, *, tie_goes_to_page: bool = False) -> bool:
+def prefers_page(offered: tuple[Format, ...], default: Format, *, tie_goes_to_page: bool = False,
+                 accept: str | None = None) -> bool:
     """Whether the client rates an HTML page above every one of ``offered``: a browser. (werkzeug's
     ``accept_mimetypes.best`` names Chromium's application/signed-exchange;v=b3;q=0.7, the most specific
     of its ranges, not its text/html.) A tie goes to ``offered``: an RDF client naming text/html as
     highly is not sent a page. Where the page is what the URL is for (the query page), a tie (``*/*``),
     no Accept header and one naming neither go to the page instead."""
-    accept = request.headers.get("Accept", "").strip()
+    accept = _accept_header(accept)
     if tie_goes_to_page:
         return not accept or _best_accepted((PAGE, *offered), PAGE, accept) in (PAGE, None)
     return bool(accept) and _best_accepted((*offered, PAGE), default, accept) is PAGE
+
+
+def _accept_header(given: str | None) -> str:
+    """The Accept header a caller read (the WSGI environ's, before Flask: plain_queries.py), else the request's."""
+    return (request.headers.get("Accept", "") if given is None else given).strip()
 
 
 def names_a_format(offered: tuple[Format, ...]) -> bool:

@@ -6,10 +6,15 @@ service (RDF clients) or sends a browser to the query page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, current_app, redirect, request, url_for
+from werkzeug.http import parse_options_header
 
 from ilrs_graph import formats
-from ilrs_graph.query import QueryError
+from ilrs_graph.dataset import Answer, Dataset
+from ilrs_graph.formats import Format
+from ilrs_graph.query import QueryError, QueryPlan
 from ilrs_graph.service_description import service_description
 
 from . import negotiation
@@ -17,7 +22,6 @@ from .encoding import answer_response
 from .errors import ApiError
 from .links import public_root
 from .parameters import content_coding, decoded, request_body, utf8
-from .repeated import ANSWER_SENT
 from .state import dataset_of, state_of
 from .web import POSTED_QUERY
 
@@ -31,49 +35,59 @@ READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted."
 ANSWER_HEADERS = (("Vary", "Accept"),)
 # A volatile query's answer (NOW(), RAND()…) is never the same twice: no cache keeps it.
 VOLATILE_ANSWER_HEADERS = (("Vary", "Accept"), ("Cache-Control", "no-store"))
+# What the view leaves in the WSGI environ for server/plain_queries.py to replay the request: the data
+# version and the answer it sent; and what plain_queries.py leaves for the view: what running the query
+# raised there (the view reports it, as if it had raised here, rather than run the query again).
+ANSWER_SENT, RAISED_BEFORE_FLASK = "ilrs.answer", "ilrs.raised"
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
-    params = _protocol_parameters()
-    queries = params.get("query", [])
-    if request.method == "POST" and queries:
-        request.environ[POSTED_QUERY] = queries[0]
-    if params.get("update"):
-        if queries:
-            raise ApiError(400, "A request carries either a query or an update, not both.")
-        raise ApiError(403, READ_ONLY)
-    if len(queries) > 1:
-        raise ApiError(400, "A request carries exactly one 'query' parameter; this one has several.")
-    if not queries and request.method == "POST":
-        raise ApiError(400, f"A POST to /sparql carries a query: a 'query' parameter ({FORM_TYPE}), or the "
-                            f"query itself as the body ({QUERY_TYPE}).")
-    if not queries:
-        return _describe_service(params)
-    return _answer(queries[0], params)
-
-
-def _protocol_parameters() -> dict[str, list[str]]:
-    """The protocol's parameters, from the URL and (for POST) the body, as the media type says."""
-    params = decoded(request.query_string)
-    if request.method != "POST":
-        return params
-    media_type = (request.mimetype or "").lower()
     limit = state_of(current_app).config.limits.max_request_bytes
-    if (coding := content_coding(request.environ)) is not None:  # RFC 9110, 8.4: one not read is 415
+    params = protocol_parameters(request.environ, lambda: request_body(limit))
+    text = the_query(request.environ, params)
+    if text is None:
+        return _describe_service(params)
+    dataset = dataset_of(current_app)
+    plan, fmt = prepared(dataset, text, params)
+    raised = request.environ.pop(RAISED_BEFORE_FLASK, None)
+    try:
+        if raised is not None:
+            raise raised
+        answer = run(dataset, plan, fmt, params)
+    except QueryError as error:
+        raise ApiError.from_query_error(error) from None
+    if answer.etag is None:
+        return answer_response(answer, dataset, VOLATILE_ANSWER_HEADERS)[0]
+    response, sent = answer_response(answer, dataset, ANSWER_HEADERS)
+    request.environ[ANSWER_SENT] = (dataset.version, sent)  # for replaying this request (server/plain_queries.py)
+    return response
+
+
+# The protocol read from the WSGI environ, not Flask's request: the plainest requests are answered before
+# Flask, by these same functions (server/plain_queries.py).
+
+def protocol_parameters(environ: dict, body: Callable[[], bytes]) -> dict[str, list[str]]:
+    """The protocol's parameters, from the URL and (for POST) ``body()``, as the media type says."""
+    params = decoded(environ.get("QUERY_STRING", "").encode("latin-1"))
+    if environ.get("REQUEST_METHOD") != "POST":
+        return params
+    media_type, options = parse_options_header(environ.get("CONTENT_TYPE", ""))
+    media_type = media_type.lower()
+    if (coding := content_coding(environ)) is not None:  # RFC 9110, 8.4: one not read is 415
         raise ApiError(415, f"The body is sent with Content-Encoding {coding}, which this endpoint does not "
                             "decode: send it as it is.")
-    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    charset = options.get("charset", "utf-8").lower()
     if media_type in (FORM_TYPE, QUERY_TYPE) and charset not in ("utf-8", "utf8", "us-ascii"):
         raise ApiError(415, f"The body is said to be in {charset}; this endpoint reads queries in UTF-8 "
                             f"(the SPARQL protocol's encoding).")
     if media_type == FORM_TYPE:
-        decoded(request_body(limit), into=params)
+        decoded(body(), into=params)
     elif media_type == QUERY_TYPE:
         if "query" in params:
             raise ApiError(400, "With Content-Type application/sparql-query the query is the body; "
                                 "do not also send a 'query' parameter.")
-        params["query"] = [utf8(request_body(limit), "request body")]
+        params["query"] = [utf8(body(), "request body")]
     elif media_type == UPDATE_TYPE:
         raise ApiError(403, READ_ONLY)
     elif not media_type:
@@ -84,25 +98,41 @@ def _protocol_parameters() -> dict[str, list[str]]:
     return params
 
 
-def _answer(text: str, params: dict[str, list[str]]) -> Response:
-    dataset = dataset_of(current_app)
+def the_query(environ: dict, params: dict[str, list[str]]) -> str | None:
+    """The one query the request carries (a POST's noted for its access line); None for none, when a GET
+    asks for the service's description."""
+    queries = params.get("query", [])
+    post = environ.get("REQUEST_METHOD") == "POST"
+    if post and queries:
+        environ[POSTED_QUERY] = queries[0]
+    if params.get("update"):
+        if queries:
+            raise ApiError(400, "A request carries either a query or an update, not both.")
+        raise ApiError(403, READ_ONLY)
+    if len(queries) > 1:
+        raise ApiError(400, "A request carries exactly one 'query' parameter; this one has several.")
+    if not queries and post:
+        raise ApiError(400, f"A POST to /sparql carries a query: a 'query' parameter ({FORM_TYPE}), or the "
+                            f"query itself as the body ({QUERY_TYPE}).")
+    return queries[0] if queries else None
+
+
+def prepared(dataset: Dataset, text: str, params: dict[str, list[str]], accept: str | None = None
+             ) -> tuple[QueryPlan, Format]:
+    """The checked query and the format of its answer (``accept``: the Accept header, read from the request
+    when not given)."""
     try:
         plan = dataset.plan(text)
     except QueryError as error:
         raise ApiError.from_query_error(error) from None
     offered = (formats.GRAPH_FORMATS + formats.DATASET_FORMATS) if plan.answers_with_triples else formats.RESULT_FORMATS
     default = formats.by_name("turtle") if plan.answers_with_triples else formats.by_name("json")
-    fmt = negotiation.choose(offered, default, explicit=negotiation.requested(params))
-    try:
-        answer = dataset.answer(plan, fmt, default_graph_uris=params.get("default-graph-uri", []),
-                                named_graph_uris=params.get("named-graph-uri", []))
-    except QueryError as error:
-        raise ApiError.from_query_error(error) from None
-    if answer.etag is None:
-        return answer_response(answer, dataset, VOLATILE_ANSWER_HEADERS)[0]
-    response, sent = answer_response(answer, dataset, ANSWER_HEADERS)
-    request.environ[ANSWER_SENT] = (dataset.version, sent)  # for replaying this request (server/repeated.py)
-    return response
+    return plan, negotiation.choose(offered, default, explicit=negotiation.requested(params), accept=accept)
+
+
+def run(dataset: Dataset, plan: QueryPlan, fmt: Format, params: dict[str, list[str]]) -> Answer:
+    return dataset.answer(plan, fmt, default_graph_uris=params.get("default-graph-uri", []),
+                          named_graph_uris=params.get("named-graph-uri", []))
 
 
 def _describe_service(params: dict[str, list[str]]) -> Response:

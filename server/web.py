@@ -43,8 +43,15 @@ SECURITY_HEADERS = {
 
 
 def register(app: Flask) -> None:
+    app.before_request(_preflight)
+    app.after_request(partial(_headers, *fixed_headers(state_of(app).config.cors_origin)))
+
+
+def fixed_headers(cors_origin: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """The headers every response gets unless its view set them: for the endpoint's paths (QUERY_PATHS),
+    for the documents (DOCUMENT_PATHS), and for the rest."""
     cors = {
-        "Access-Control-Allow-Origin": state_of(app).config.cors_origin,
+        "Access-Control-Allow-Origin": cors_origin,
         "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Match, If-Modified-Since, "
                                         "If-Unmodified-Since, Range, If-Range",
         "Access-Control-Expose-Headers": "ETag, Content-Location, Location, Content-Range, Retry-After",
@@ -53,8 +60,7 @@ def register(app: Flask) -> None:
     security = tuple(SECURITY_HEADERS.items())
     query, document = ({**cors, "Access-Control-Allow-Methods": methods} for methods in ("GET, HEAD, POST, OPTIONS",
                                                                                          "GET, HEAD, OPTIONS"))
-    app.before_request(_preflight)
-    app.after_request(partial(_headers, tuple(query.items()) + security, tuple(document.items()) + security, security))
+    return tuple(query.items()) + security, tuple(document.items()) + security, security
 
 
 def _preflight() -> Response | None:
@@ -80,8 +86,8 @@ def _headers(for_queries: tuple[tuple[str, str], ...], for_documents: tuple[tupl
 
 
 class AccessLog:
-    """WSGI middleware, outermost: one line per request, whoever answered it (Flask, or a replay of
-    server/repeated.py), with the request line's target as the client sent it (as gunicorn and werkzeug
+    """WSGI middleware, outermost: one line per request, whoever answered it (Flask, or
+    server/plain_queries.py before it), with the request line's target as the client sent it (as gunicorn and werkzeug
     keep it; rebuilt from the path and query string elsewhere), the status, the body's length and the time
     taken to answer; then the query a POST carried and why a refused request was refused, on the same line."""
 
