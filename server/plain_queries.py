@@ -69,30 +69,28 @@ class PlainQueries:
         if key is None or store_check_due(state) or header_bytes(environ) > state.config.limits.max_header_bytes:
             return self.wsgi_app(environ, start_response)
         with self._lock:
-            sent = self._sent.get(key)
-            if sent is not None:
+            remembered = self._sent.get(key)
+            if remembered is not None:
                 self._sent.move_to_end(key)
-        answer = sent.answer() if sent is not None and sent.version == state.dataset.version else None
-        if answer is not None:
-            if sent.posted_query is not None:
-                environ[POSTED_QUERY] = sent.posted_query
-            start_response(sent.status, list(sent.headers))
+        if remembered is not None and remembered.version == state.dataset.version \
+                and (answer := remembered.answer()) is not None:
+            if remembered.posted_query is not None:
+                environ[POSTED_QUERY] = remembered.posted_query
+            start_response(remembered.status, list(remembered.headers))
             return [answer.body]
         answered = self._answer(environ, state, body=key[3])
         if answered is None:
             return self.wsgi_app(environ, lambda status, headers, *exc: self._remember(
                 environ, key, status, headers, start_response, exc))
-        status, headers, sent_answer = answered
-        self._keep(key, _Sent(state.dataset.version, weakref.ref(sent_answer), status, headers,
-                              environ.get(POSTED_QUERY)))
-        start_response(status, list(headers))
-        return [sent_answer.body]
+        sent, answer = answered
+        self._keep(key, sent)
+        start_response(sent.status, list(sent.headers))
+        return [answer.body]
 
-    def _answer(self, environ: dict, state: ServerState, body: bytes
-                ) -> tuple[str, list[tuple[str, str]], Answer] | None:
-        """The status, headers and answer (or its gzipped copy) Flask would send; None to leave the request
-        to Flask."""
-        dataset = state.dataset
+    def _answer(self, environ: dict, state: ServerState, body: bytes) -> tuple[_Sent, Answer] | None:
+        """What Flask would send (and the answer, or its gzipped copy, held here while it is sent); None to
+        leave the request to Flask."""
+        dataset = state.dataset  # the one answering, whatever a reload puts in its place meanwhile
         try:
             params = protocol_parameters(environ, lambda: body)
             text = the_query(environ, params)
@@ -113,7 +111,7 @@ class PlainQueries:
                    *([("Content-Encoding", "gzip")] if sent is not answer else []),
                    ("Content-Length", str(len(sent.body))), ("ETag", f'"{sent.etag}"'),
                    ("Cache-Control", "public, no-cache"), *self._fixed]
-        return "200 OK", headers, sent
+        return _Sent(dataset.version, weakref.ref(sent), "200 OK", headers, environ.get(POSTED_QUERY)), sent
 
     def _remember(self, environ: dict, key: tuple, status: str, headers: list[tuple[str, str]],
                   start_response: Callable, exc: tuple) -> Callable:

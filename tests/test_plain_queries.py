@@ -265,3 +265,20 @@ def test_what_is_remembered_for_replays_is_held_to_its_bound_queries_and_all(app
     texts = planned(app)
     assert post(29).status_code == 200 and texts == [], "the last is replayed"
     assert post(0).status_code == 200 and len(texts) == 1, "the first was let go"
+
+
+def test_a_reload_while_a_query_runs_leaves_no_replay_of_its_answer_under_the_new_version(app):
+    """A second reader: the plain way remembered an answer under the version served when it was sent,
+    not the one that answered, so a reload meanwhile (a worker over a store follows it between requests)
+    had the old answer replayed as the new version's."""
+    state, client = state_of(app), app.test_client()
+    old, new = state.dataset, Dataset.open([FIXTURES / "base.trig"])
+    run = old.engine.run
+
+    def reloaded_meanwhile(*args, **kwargs):
+        state.dataset = new
+        return run(*args, **kwargs)
+
+    old.engine.run = reloaded_meanwhile
+    first, again = ask(client, "GET", PARTNERS, {}), ask(client, "GET", PARTNERS, {})
+    assert again.get_data() != first.get_data() and again.headers["ETag"] != first.headers["ETag"]
