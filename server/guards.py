@@ -23,23 +23,35 @@ def register(app: Flask) -> None:
 
 
 def _check_headers() -> None:
-    if lacks_host(request.environ):
-        raise ApiError(400, "An HTTP/1.1 request must name the host it is for in a Host header (RFC 9112, 3.2).")
-    if names_no_host(request.environ):
-        raise ApiError(400, "The Host header names no host this server can be reached at (RFC 9112, 3.2): a name, "
-                            "an IPv4 address or an IPv6 address in brackets, and perhaps a port up to 65535.")
-    limit = state_of(current_app).config.limits.max_header_bytes
-    size = header_bytes(request.environ)
-    if size > limit:
-        raise ApiError(431, f"The request's headers take {size:,} bytes; this endpoint accepts at most {limit:,}.")
+    refused = refusal(request.environ, state_of(current_app).config.limits.max_header_bytes)
+    if refused is not None:
+        raise refused
 
 
-def lacks_host(environ: dict) -> bool:
+def refusal(environ: dict, max_header_bytes: int) -> ApiError | None:
+    """Why the request is refused before a view reads it, if it is (also asked before Flask, by
+    plain_queries.py)."""
+    if _lacks_host(environ):
+        return ApiError(400, "An HTTP/1.1 request must name the host it is for in a Host header (RFC 9112, 3.2).")
+    if _names_no_host(environ):
+        return ApiError(400, "The Host header names no host this server can be reached at (RFC 9112, 3.2): a name, "
+                             "an IPv4 address or an IPv6 address in brackets, and perhaps a port up to 65535.")
+    if _asks_for_websocket(environ):
+        return ApiError(400, "This server answers HTTP, not WebSocket: send the request without "
+                             "'Upgrade: websocket'.")
+    size = header_bytes(environ)
+    if size > max_header_bytes:
+        return ApiError(431, f"The request's headers take {size:,} bytes; this endpoint accepts at most "
+                             f"{max_header_bytes:,}.")
+    return None
+
+
+def _lacks_host(environ: dict) -> bool:
     """An HTTP/1.1 request without Host, or with an empty one: RFC 9112 (3.2) has it refused with 400."""
     return environ.get("SERVER_PROTOCOL") == "HTTP/1.1" and not environ.get("HTTP_HOST")
 
 
-def names_no_host(environ: dict) -> bool:
+def _names_no_host(environ: dict) -> bool:
     """A Host header (in a request of any version) whose value is no host: RFC 9112 (3.2) has it refused with 400.
     The server's URLs are made of it (the service description's endpoint, VoID's dumps): they named no host
     ("http:///sparql") for a value with a space or a quote, or without a host before its port, and were a 500
@@ -47,6 +59,13 @@ def names_no_host(environ: dict) -> bool:
     decodes to nothing, a port past 65535)."""
     host = environ.get("HTTP_HOST")
     return bool(host) and not _is_host(host)
+
+
+def _asks_for_websocket(environ: dict) -> bool:
+    """A WebSocket handshake (Connection: Upgrade, Upgrade: websocket), which werkzeug's routing refuses on
+    every URL of this server (none is a WebSocket's), in words of its own."""
+    return environ.get("HTTP_UPGRADE", "").lower() == "websocket" and any(
+        token.strip(" \t") == "upgrade" for token in environ.get("HTTP_CONNECTION", "").lower().split(","))
 
 
 # RFC 3986 (3.2.2, 3.2.3): an IP literal in brackets, or a name (an IPv4 address is one), then perhaps a port
@@ -62,7 +81,8 @@ def _is_host(value: str) -> bool:
         return False
     try:
         uri_to_iri(f"http://{value}/")
-    except ValueError:  # UnicodeError (punycode) is one
+        value.lower().partition(":")[0].encode("idna")  # as werkzeug's routing does: no empty label, none past 63
+    except ValueError:  # UnicodeError (punycode, IDNA) is one
         return False
     return True
 

@@ -3,13 +3,13 @@ half the work.
 
 Most of the work of answering a query, beside running it, is Flask's: its request context, routing, hooks,
 a Response object and its headers (on the shipped graph ~300 of ~600 µs of a worker's CPU a query). A
-plain request (GET or POST, to /sparql, with a query, no conditional header, a Host naming a host, no
-content coding, a body of declared length) is answered here by the view's own functions
+plain request (GET or POST, to /sparql, with a query, no conditional header, none the guards refuse, no
+content coding, a body of declared length in a type the protocol reads) is answered here by the view's own functions
 (server/sparql.py) and the headers Flask's hooks would add (web.fixed_headers, and flask-compress's
 Vary); one that has been answered 200 before is replayed: the headers that went out, and the result
 cache's bytes, as long as it keeps them. Everything else goes to Flask: requests refused for any reason
 (Flask says why, the query not run), volatile queries (NOW(), RAND()…, which flask-compress gzips),
-oversized headers, and (over a store) the request due to look at the store's version. A query that fails
+and (over a store) the request due to look at the store's version. A query that fails
 as it runs here is not run again: the view reports what it raised (sparql.RAISED_BEFORE_FLASK).
 tests/test_plain_queries.py holds both ways to the same bytes and headers.
 """
@@ -25,14 +25,18 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from flask import Flask
+from gunicorn.http.errors import ParseException
+from werkzeug.http import parse_options_header
 
 from ilrs_graph.dataset import Answer
+from ilrs_graph.query import Limits
 
 from .encoding import copy_to_send
-from .guards import header_bytes, lacks_host, names_no_host
+from .guards import refusal
 from .parameters import content_coding
 from .reloading import store_check_due
-from .sparql import ANSWER_HEADERS, ANSWER_SENT, RAISED_BEFORE_FLASK, prepared, protocol_parameters, run, the_query
+from .sparql import (ANSWER_HEADERS, ANSWER_SENT, FORM_TYPE, QUERY_TYPE, RAISED_BEFORE_FLASK, prepared,
+                     protocol_parameters, run, the_query)
 from .state import ServerState, state_of
 from .web import POSTED_QUERY, fixed_headers
 
@@ -58,15 +62,15 @@ class PlainQueries:
 
     def __init__(self, app: Flask):
         self.app, self.wsgi_app = app, app.wsgi_app
-        self._fixed = fixed_headers(state_of(app).config.cors_origin)[0]  # /sparql's
-        self._sent: OrderedDict[tuple, _Sent] = OrderedDict()
+        self._fixed = fixed_headers(state_of(app).config.cors_origin).for_queries
+        self._sent: OrderedDict[_Request, _Sent] = OrderedDict()
         self._sent_bytes = 0
         self._lock = threading.Lock()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         state = state_of(self.app)
-        key = _plain(environ, state.config.limits.max_request_bytes)
-        if key is None or store_check_due(state) or header_bytes(environ) > state.config.limits.max_header_bytes:
+        key = _plain(environ, state.config.limits)
+        if key is None or store_check_due(state):
             return self.wsgi_app(environ, start_response)
         with self._lock:
             remembered = self._sent.get(key)
@@ -78,7 +82,7 @@ class PlainQueries:
                 environ[POSTED_QUERY] = remembered.posted_query
             start_response(remembered.status, list(remembered.headers))
             return [answer.body]
-        answered = self._answer(environ, state, body=key[3])
+        answered = self._answer(environ, state, key.body)
         if answered is None:
             return self.wsgi_app(environ, lambda status, headers, *exc: self._remember(
                 environ, key, status, headers, start_response, exc))
@@ -96,13 +100,13 @@ class PlainQueries:
             text = the_query(environ, params)
             if text is None:
                 return None
-            plan, fmt = prepared(dataset, text, params, accept=environ.get("HTTP_ACCEPT", ""))
+            plan, fmt = prepared(dataset, text, params, environ.get("HTTP_ACCEPT", ""))
         except Exception:  # refused (or failing): Flask says why, the query not run
             return None
         if plan.volatile:
             return None
         try:
-            answer = run(dataset, plan, fmt, params)
+            answer = run(dataset, plan, fmt, params, environ)
         except Exception as error:  # Flask's handlers answer it (a QueryError, a store's failure…)
             environ[RAISED_BEFORE_FLASK] = error
             return None
@@ -113,7 +117,7 @@ class PlainQueries:
                    ("Cache-Control", "public, no-cache"), *self._fixed]
         return _Sent(dataset.version, weakref.ref(sent), "200 OK", headers, environ.get(POSTED_QUERY)), sent
 
-    def _remember(self, environ: dict, key: tuple, status: str, headers: list[tuple[str, str]],
+    def _remember(self, environ: dict, key: _Request, status: str, headers: list[tuple[str, str]],
                   start_response: Callable, exc: tuple) -> Callable:
         version, answer = environ.get(ANSWER_SENT, (None, None))
         # The answer's own bytes went out (gzipped or not) when its ETag went out unchanged.
@@ -122,7 +126,7 @@ class PlainQueries:
             self._keep(key, _Sent(version, weakref.ref(answer), status, list(headers), environ.get(POSTED_QUERY)))
         return start_response(status, headers, *exc)
 
-    def _keep(self, key: tuple, entry: _Sent) -> None:
+    def _keep(self, key: _Request, entry: _Sent) -> None:
         with self._lock:
             earlier = self._sent.get(key)
             self._sent_bytes += _size(key, entry) - (_size(key, earlier) if earlier else 0)
@@ -132,29 +136,53 @@ class PlainQueries:
                 self._sent_bytes -= _size(*self._sent.popitem(last=False))
 
 
-def _plain(environ: dict, max_body_bytes: int) -> tuple | None:
-    """What decides the answer to this request, if it is a plain one. A POST's body is read here, and
-    put back for whoever reads it next."""
+class _Request(NamedTuple):
+    """What decides the answer to a plain request (Host aside: it must only name a host)."""
+    method: str
+    query_string: str | None
+    content_type: str | None
+    body: bytes
+    accept: str | None
+    accept_encoding: str | None
+
+
+class _Unreadable:
+    """A body whose reading failed before Flask: Flask reads it again to the same failure, and says so."""
+
+    def __init__(self, error: Exception):
+        self.error = error
+
+    def read(self, *size: int) -> bytes:
+        raise self.error
+
+
+def _plain(environ: dict, limits: Limits) -> _Request | None:
+    """The request, if it is a plain one. A POST's body is read here, and put back for whoever reads it next."""
     method = environ.get("REQUEST_METHOD")
-    if method not in ("GET", "POST") or environ.get("PATH_INFO") != "/sparql" or lacks_host(environ) \
-            or names_no_host(environ) \
+    if method not in ("GET", "POST") or environ.get("PATH_INFO") != "/sparql" \
             or any(name.startswith("HTTP_IF_") for name in environ) \
-            or content_coding(environ) is not None:
+            or content_coding(environ) is not None \
+            or refusal(environ, limits.max_header_bytes) is not None:
         return None  # (a body with a content coding is refused by the view: 415)
     body = b""
     if method == "POST":
-        length = environ.get("CONTENT_LENGTH")
-        if not length or not length.isdigit() or int(length) > max_body_bytes:
-            return None  # chunked, absent or too long: Flask says so
-        body = environ["wsgi.input"].read(int(length))
+        length = environ.get("CONTENT_LENGTH") or ""
+        if not (length.isascii() and length.isdigit()) or int(length) > limits.max_request_bytes \
+                or parse_options_header(environ.get("CONTENT_TYPE", ""))[0].lower() not in (FORM_TYPE, QUERY_TYPE):
+            return None  # chunked, absent or too long; or refused unread (415, 403): Flask says so
+        try:
+            body = environ["wsgi.input"].read(int(length))
+        except (ParseException, OSError) as error:  # a client gone quiet mid-body…: Flask's 400, with its access line
+            environ["wsgi.input"] = _Unreadable(error)
+            return None
         environ["wsgi.input"] = io.BytesIO(body)
     elif not environ.get("QUERY_STRING"):
         return None
-    return (method, environ.get("QUERY_STRING"), environ.get("CONTENT_TYPE"), body,
-            environ.get("HTTP_ACCEPT"), environ.get("HTTP_ACCEPT_ENCODING"))
+    return _Request(method, environ.get("QUERY_STRING"), environ.get("CONTENT_TYPE"), body,
+                    environ.get("HTTP_ACCEPT"), environ.get("HTTP_ACCEPT_ENCODING"))
 
 
-def _size(key: tuple, sent: _Sent) -> int:
+def _size(key: _Request, sent: _Sent) -> int:
     """What a remembered request holds of its own: its parts and a POST's query (its answer is the result
     cache's, held there)."""
     query = 0 if sent.posted_query is None else sys.getsizeof(sent.posted_query)  # 1 to 4 bytes a character

@@ -49,12 +49,9 @@ def sparql() -> Response:
     if text is None:
         return _describe_service(params)
     dataset = dataset_of(current_app)
-    plan, fmt = prepared(dataset, text, params)
-    raised = request.environ.pop(RAISED_BEFORE_FLASK, None)
+    plan, fmt = prepared(dataset, text, params, request.environ.get("HTTP_ACCEPT", ""))
     try:
-        if raised is not None:
-            raise raised
-        answer = run(dataset, plan, fmt, params)
+        answer = run(dataset, plan, fmt, params, request.environ)
     except QueryError as error:
         raise ApiError.from_query_error(error) from None
     if answer.etag is None:
@@ -70,7 +67,7 @@ def sparql() -> Response:
 def protocol_parameters(environ: dict, body: Callable[[], bytes]) -> dict[str, list[str]]:
     """The protocol's parameters, from the URL and (for POST) ``body()``, as the media type says."""
     params = decoded(environ.get("QUERY_STRING", "").encode("latin-1"))
-    if environ.get("REQUEST_METHOD") != "POST":
+    if environ.get("REQUEST_METHOD", "").upper() != "POST":
         return params
     media_type, options = parse_options_header(environ.get("CONTENT_TYPE", ""))
     media_type = media_type.lower()
@@ -102,7 +99,7 @@ def the_query(environ: dict, params: dict[str, list[str]]) -> str | None:
     """The one query the request carries (a POST's noted for its access line); None for none, when a GET
     asks for the service's description."""
     queries = params.get("query", [])
-    post = environ.get("REQUEST_METHOD") == "POST"
+    post = environ.get("REQUEST_METHOD", "").upper() == "POST"
     if post and queries:
         environ[POSTED_QUERY] = queries[0]
     if params.get("update"):
@@ -117,10 +114,8 @@ def the_query(environ: dict, params: dict[str, list[str]]) -> str | None:
     return queries[0] if queries else None
 
 
-def prepared(dataset: Dataset, text: str, params: dict[str, list[str]], accept: str | None = None
-             ) -> tuple[QueryPlan, Format]:
-    """The checked query and the format of its answer (``accept``: the Accept header, read from the request
-    when not given)."""
+def prepared(dataset: Dataset, text: str, params: dict[str, list[str]], accept: str) -> tuple[QueryPlan, Format]:
+    """The checked query and the format of its answer (``accept``: the request's Accept header)."""
     try:
         plan = dataset.plan(text)
     except QueryError as error:
@@ -130,7 +125,12 @@ def prepared(dataset: Dataset, text: str, params: dict[str, list[str]], accept: 
     return plan, negotiation.choose(offered, default, explicit=negotiation.requested(params), accept=accept)
 
 
-def run(dataset: Dataset, plan: QueryPlan, fmt: Format, params: dict[str, list[str]]) -> Answer:
+def run(dataset: Dataset, plan: QueryPlan, fmt: Format, params: dict[str, list[str]], environ: dict) -> Answer:
+    """The query's answer; or, when running it for this request already failed before Flask
+    (plain_queries.py), that failure again: a query is not run twice for one request."""
+    raised = environ.pop(RAISED_BEFORE_FLASK, None)
+    if raised is not None:
+        raise raised
     return dataset.answer(plan, fmt, default_graph_uris=params.get("default-graph-uri", []),
                           named_graph_uris=params.get("named-graph-uri", []))
 

@@ -8,6 +8,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
+from typing import NamedTuple
 
 from flask import Flask, Response, current_app, request
 
@@ -42,14 +43,19 @@ SECURITY_HEADERS = {
 }
 
 
+class FixedHeaders(NamedTuple):
+    """The headers every response gets unless its view set them."""
+    for_queries: tuple[tuple[str, str], ...]    # QUERY_PATHS
+    for_documents: tuple[tuple[str, str], ...]  # DOCUMENT_PATHS
+    for_the_rest: tuple[tuple[str, str], ...]
+
+
 def register(app: Flask) -> None:
     app.before_request(_preflight)
-    app.after_request(partial(_headers, *fixed_headers(state_of(app).config.cors_origin)))
+    app.after_request(partial(_headers, fixed_headers(state_of(app).config.cors_origin)))
 
 
-def fixed_headers(cors_origin: str) -> tuple[tuple[tuple[str, str], ...], ...]:
-    """The headers every response gets unless its view set them: for the endpoint's paths (QUERY_PATHS),
-    for the documents (DOCUMENT_PATHS), and for the rest."""
+def fixed_headers(cors_origin: str) -> FixedHeaders:
     cors = {
         "Access-Control-Allow-Origin": cors_origin,
         "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Match, If-Modified-Since, "
@@ -60,7 +66,7 @@ def fixed_headers(cors_origin: str) -> tuple[tuple[tuple[str, str], ...], ...]:
     security = tuple(SECURITY_HEADERS.items())
     query, document = ({**cors, "Access-Control-Allow-Methods": methods} for methods in ("GET, HEAD, POST, OPTIONS",
                                                                                          "GET, HEAD, OPTIONS"))
-    return tuple(query.items()) + security, tuple(document.items()) + security, security
+    return FixedHeaders(tuple(query.items()) + security, tuple(document.items()) + security, security)
 
 
 def _preflight() -> Response | None:
@@ -74,12 +80,11 @@ def _preflight() -> Response | None:
     return response
 
 
-def _headers(for_queries: tuple[tuple[str, str], ...], for_documents: tuple[tuple[str, str], ...],
-             for_the_rest: tuple[tuple[str, str], ...], response: Response) -> Response:
+def _headers(headers: FixedHeaders, response: Response) -> Response:
     """Add the fixed headers a view has not set itself, in one pass over the response's headers."""
     path = request.path
-    fixed = for_queries if path.startswith(QUERY_PATHS) else for_documents if path.startswith(DOCUMENT_PATHS) \
-        else for_the_rest
+    fixed = headers.for_queries if path.startswith(QUERY_PATHS) \
+        else headers.for_documents if path.startswith(DOCUMENT_PATHS) else headers.for_the_rest
     present = {name.lower() for name in response.headers.keys()}
     response.headers.extend([(name, value) for name, value in fixed if name.lower() not in present])
     return response

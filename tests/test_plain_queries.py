@@ -99,6 +99,9 @@ def test_every_example_query_gets_what_flask_alone_sends(served_and_flask_alone,
     (CONSTRUCT, {"Accept": "application/n-quads", "Accept-Encoding": "gzip"}, {}),
     (CONSTRUCT, {"Accept": "application/ld+json"}, {}),
     (CONSTRUCT, {"Accept": BROWSER}, {}),
+    (CONSTRUCT, {"Accept": "application/n-triples"}, {}),
+    (CONSTRUCT, {"Accept": "application/rdf+xml", "Accept-Encoding": "gzip"}, {}),
+    (CONSTRUCT, {}, {"format": "trig"}),
     ("ASK { ?s ?p ?o }", {"Accept": "text/csv"}, {}),
 ])
 @pytest.mark.parametrize("how", ["GET", "form", "direct"])
@@ -122,6 +125,11 @@ def test_formats_encodings_and_parameters_are_chosen_as_flask_alone_chooses(serv
     ("GET", "/sparql?query=SELECT+%28NOW%28%29+AS+%3Fnow%29+%7B%7D", None, {"Accept": "text/csv"}),  # volatile
     ("GET", "/sparql?query=ASK%7B%7D", None, {"If-None-Match": '"x"'}),
     ("GET", "/sparql?query=ASK%7B%7D", None, {"X-Padding": "x" * 20_000}),  # 431
+    ("GET", "/sparql?query=ASK%7B%7D", None, {"Host": "a..b"}),  # no host (werkzeug's routing cannot bind it)
+    ("GET", "/sparql?query=ASK%7B%7D", None, {"Host": "a" * 64 + ".example"}),
+    ("GET", "/sparql?query=ASK%7B%7D", None, {"Connection": "Upgrade", "Upgrade": "websocket"}),
+    ("POST", "/sparql", b"ASK {}", {"Content-Type": "application/sparql-query", "Connection": "keep-alive, Upgrade",
+                                    "Upgrade": "WebSocket"}),
     ("GET", "/sparql", None, {"Accept": "text/turtle"}),  # the service description
     ("HEAD", "/sparql?query=ASK%7B%7D", None, {}),
     ("POST", "/sparql", b"query=ASK%7B%7D", {"Content-Type": "application/x-www-form-urlencoded; charset=latin-1"}),
@@ -282,3 +290,31 @@ def test_a_reload_while_a_query_runs_leaves_no_replay_of_its_answer_under_the_ne
     old.engine.run = reloaded_meanwhile
     first, again = ask(client, "GET", PARTNERS, {}), ask(client, "GET", PARTNERS, {})
     assert again.get_data() != first.get_data() and again.headers["ETag"] != first.headers["ETag"]
+
+
+class Unreadable:
+    """A body whose reading fails: a client gone quiet mid-body (server/idle_clients.py)."""
+
+    def read(self, *size: int) -> bytes:
+        raise ConnectionResetError(104, "Connection reset by peer")
+
+
+@pytest.mark.parametrize("content_type, status", [("application/sparql-query", 400), ("text/plain", 415),
+                                                  ("application/sparql-update", 403)])
+def test_a_body_that_cannot_be_read_or_need_not_be_is_flasks_to_judge(app, caplog, content_type, status):
+    """A second reader: the body was read before Flask, and a failure to read it left the middleware with
+    no answer and no access line (Flask alone: 400, and its line); and a body Flask refuses unread (415,
+    403) was read first, holding a thread until a client that stopped sending was let go."""
+    environ = {"wsgi.input": Unreadable(), "CONTENT_LENGTH": "6"}
+    with caplog.at_level("INFO", logger="ilrs_server.access"):
+        mine = Client(app).post("/sparql", headers={"Content-Type": content_type}, environ_overrides=environ)
+    lines = [record.getMessage() for record in caplog.records if record.name == "ilrs_server.access"]
+    assert mine.status_code == status and len(lines) == 1 and f'"POST /sparql" {status}' in lines[0]
+
+
+def test_a_method_in_lower_case_is_read_as_flask_reads_it(app):
+    """A second reader: the view read the method from the environ as it came, and took a "post" for a GET
+    (gunicorn refuses such a method; another WSGI server may pass it on)."""
+    answer = Client(app).post("/sparql", data=b"ASK {}", headers={"Content-Type": "application/sparql-query"},
+                              environ_overrides={"REQUEST_METHOD": "post"})
+    assert answer.status_code == 200 and answer.get_json() == {"head": {}, "boolean": True}

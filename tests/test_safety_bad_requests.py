@@ -194,8 +194,10 @@ NOT_A_HOST = "The Host header names no host this server can be reached at"
 
 # What each was before: the page or description naming http:/// (a b c, the script, :80), or a 500 and a stack trace in
 # the log (an IPv6 address that is none, a punycode label that decodes to nothing, a port past 65535)
+# (and werkzeug's 400 in words of its own, or none before Flask: a host with an empty label or one past 63 characters)
 @pytest.mark.parametrize("host", [b"a b c", b'evil"><script>alert(1)</script>', b":80", b"[::::]",
-                                  b"[1:2:3:4:5:6:7:8:9]", b"xn--", b"xn--zz-zz.example", b"example.org:99999"])
+                                  b"[1:2:3:4:5:6:7:8:9]", b"xn--", b"xn--zz-zz.example", b"example.org:99999",
+                                  b"a..b", b"a" * 64 + b".example", b"."])
 @pytest.mark.parametrize("path", [b"/", b"/sparql", b"/void", b"/sparql?query=" + ASK.encode()])
 def test_a_host_header_that_names_no_host_is_a_400(served, host, path):
     """RFC 9112, 3.2: a Host header with an invalid value is answered 400, also where the same request with
@@ -205,6 +207,16 @@ def test_a_host_header_that_names_no_host_is_a_400(served, host, path):
     for version in (b"HTTP/1.1", b"HTTP/1.0"):
         status, _, content = send(served, b"GET " + path + b" " + version + b"\r\nHost: " + host)
         assert status == 400 and json.loads(content)["message"].startswith(NOT_A_HOST), content
+
+
+@pytest.mark.parametrize("path", [b"/", b"/sparql?query=" + ASK.encode()])
+@pytest.mark.parametrize("connection", [b"Upgrade", b"keep-alive, Upgrade"])
+def test_a_websocket_handshake_is_a_400_that_says_so(served, path, connection):
+    """werkzeug's routing refused it in words of its own ("The browser (or proxy) sent a request that this
+    server could not understand"); /sparql answered it before Flask, as if it were plain HTTP."""
+    status, _, content = send(served, b"GET " + path + b" HTTP/1.1\r\nConnection: " + connection
+                              + b"\r\nUpgrade: websocket")
+    assert status == 400 and "not WebSocket" in json.loads(content)["message"], content
 
 
 @pytest.mark.parametrize("host, endpoint", [(b"[::1]:5000", "http://[::1]:5000/sparql"),
