@@ -177,7 +177,8 @@ def test_a_repeated_query_is_replayed(app, how, query, accept):
     again = ask(client, how, query, headers)
     assert first.status_code == 200 and sent(again) == sent(first) and "Date" not in again.headers
     assert texts == [], "replayed, not checked again"
-    other = ask(client, how, query, {"Accept": "application/n-triples" if query is CONSTRUCT else "text/tab-separated-values"})
+    other_format = "application/n-triples" if query is CONSTRUCT else "text/tab-separated-values"
+    other = ask(client, how, query, {"Accept": other_format})
     assert other.status_code == 200 and texts == [query]
     assert app.handled == []
 
