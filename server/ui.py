@@ -125,6 +125,8 @@ def query_page() -> Response:
                                         posted_length=len(as_written) if request.method == "POST" else None),
                         status=error.status if error else 200, mimetype="text/html")
     response.vary.add("Accept")
+    if error is not None and "Retry-After" in error.headers:  # a limit reached (503): when to try again
+        response.headers["Retry-After"] = error.headers["Retry-After"]
     return response
 
 

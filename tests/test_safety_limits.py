@@ -73,6 +73,9 @@ def test_a_runaway_query_is_stopped_at_its_time_limit_and_its_cpu_freed(limited)
     assert "Retry-After" in response.headers["Access-Control-Expose-Headers"].split(", ")
     assert busy_processes(limited.process.pid) == []
     assert requests.get(limited.base + "sparql", params={"query": SMALL + "1"}).status_code == 200
+    # the query page too (it said 503 with no Retry-After)
+    page = requests.get(limited.base + "query", params={"query": new(RUNAWAY, "page")})
+    assert page.status_code == 503 and int(page.headers["Retry-After"]) > 0 and "time limit" in page.text
 
 
 def test_a_query_past_the_memory_limit_is_stopped_and_the_server_recovers(limited):
