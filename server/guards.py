@@ -39,7 +39,7 @@ def refusal(environ: dict, max_header_bytes: int) -> ApiError | None:
     if _asks_for_websocket(environ):
         return ApiError(400, "This server answers HTTP, not WebSocket: send the request without "
                              "'Upgrade: websocket'.")
-    size = header_bytes(environ)
+    size = _header_bytes(environ)
     if size > max_header_bytes:
         return ApiError(431, f"The request's headers take {size:,} bytes; this endpoint accepts at most "
                              f"{max_header_bytes:,}.")
@@ -87,7 +87,7 @@ def _is_host(value: str) -> bool:
     return True
 
 
-def header_bytes(environ: dict) -> int:
+def _header_bytes(environ: dict) -> int:
     """What the request's header lines take ("Name: value" and the line end), from the WSGI environ."""
     # HTTP_USER_AGENT is 5 characters longer than User-Agent; ": " and the line end take 4.
     size = sum(len(key) - 1 + len(value) for key, value in environ.items() if key.startswith("HTTP_"))
