@@ -2,6 +2,7 @@
 Service Description, /context.jsonld, assets; resource and ontology documents and /openapi.json, which
 ``with_validators`` tags by their bytes), in the order of RFC 9110 §13.2.2: If-Match, else
 If-Unmodified-Since (412 when it fails), then If-None-Match, else If-Modified-Since (304 when it holds).
+An answer without a validator (a volatile query's) matches no If-Match but ``*``, as RFC 9110 13.1.1 has it.
 
 It runs after compression, so that the ETag judged is the one sent (a gzipped answer has its own,
 ending in ``:gzip``: encoding.py). werkzeug's ``make_conditional``, which flask-compress and Flask's asset view called,
@@ -72,9 +73,8 @@ def _ranged(response: Response) -> Response:
         return response
     span = wanted.range_for_length(length)
     if span is None:
-        response.close()
-        refused = render(ApiError(416, f"The range asked for lies past the end: this representation has {length:,} "
-                                       "bytes."))
+        refused = _refused(response, ApiError(416, f"The range asked for lies past the end: this representation has "
+                                                   f"{length:,} bytes."))
         refused.headers["Content-Range"] = f"bytes */{length}"
         return refused
     start, stop = span
@@ -99,14 +99,22 @@ def _same_version(response: Response) -> bool:
     return named.date is not None and response.last_modified == named.date
 
 
+def _refused(response: Response, error: ApiError) -> Response:
+    """The refusal sent instead of ``response``, varying as it did: a cache keying the answer by Accept
+    or Accept-Encoding keys the refusal alike."""
+    response.close()
+    refused = render(error)
+    if "Vary" in response.headers:
+        refused.headers["Vary"] = response.headers["Vary"]
+    return refused
+
+
 def _judge_preconditions(response: Response) -> Response:
     if (request.method not in ("GET", "HEAD") or response.status_code != 200
             or not any(name in request.environ for name in PRECONDITIONS)):
         return response
     etag, weak = response.get_etag()
     last_modified = response.last_modified
-    if etag is None and last_modified is None:
-        return response
     failed = None
     if request.if_match:  # strong comparison: a weak ETag never matches
         if not (request.if_match.star_tag or (etag and not weak and request.if_match.contains(etag))):
@@ -115,8 +123,9 @@ def _judge_preconditions(response: Response) -> Response:
     elif request.if_unmodified_since and last_modified and last_modified > request.if_unmodified_since:
         failed = f"It changed after the If-Unmodified-Since date: it was last modified {response.headers['Last-Modified']}."
     if failed:
-        response.close()
-        return render(ApiError(412, failed))
+        return _refused(response, ApiError(412, failed))
+    if etag is None and last_modified is None:  # a volatile answer: no version to match or date to compare
+        return response
     if request.if_none_match:
         if request.if_none_match.star_tag or (etag and request.if_none_match.contains_weak(etag)):
             response.status_code = 304  # werkzeug then sends no body and no content headers

@@ -759,6 +759,28 @@ def test_a_query_calling_now_rand_or_uuid_is_answered_anew_each_time(server):
     assert len({a.text for a in answers}) == 3
 
 
+def test_an_answer_without_a_validator_matches_no_if_match_but_a_star(server):
+    """RFC 9110 13.1.1: If-Match holds for any current representation (``*``) or one whose ETag it
+    names. A volatile answer has none to name; it was sent whole (200) to an If-Match naming any tag."""
+    text = "SELECT (RAND() AS ?r) WHERE {}"
+    def asked(**headers):
+        return requests.get(server + "sparql", params={"query": text}, headers={
+            "Accept": "text/csv", **{k.replace("_", "-"): v for k, v in headers.items()}})
+    refused, starred = asked(If_Match='"an-earlier-answer"'), asked(If_Match="*")
+    assert refused.status_code == 412 and "If-Match" in refused.text and "ETag" not in refused.headers
+    assert starred.status_code == 200 and starred.text.startswith("r")
+    assert asked(If_None_Match="*").status_code == asked(If_None_Match='"x"').status_code == 200
+
+
+@pytest.mark.parametrize("headers", [{"If-Match": '"other"'}, {"Range": "bytes=999999999-"}])
+def test_a_refused_precondition_or_range_varies_as_the_answer_would(server, headers):
+    """A cache that keys the answer by its Vary keys the 412 or 416 sent instead alike; they had none."""
+    whole = requests.get(server + "data.ttl")
+    refused = requests.get(server + "data.ttl", headers=headers)
+    assert refused.status_code in (412, 416) and refused.headers["Vary"] == whole.headers["Vary"]
+    assert "Accept-Encoding" in refused.headers["Vary"]
+
+
 # --- web citizenship ---------------------------------------------------------------------------------
 
 def test_cors_on_sparql_and_dumps(server):
