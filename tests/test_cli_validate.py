@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,9 @@ import pytest
 from ilrs_graph.load import load_shipped
 from ilrs_graph.namespaces import ONTOLOGY
 
-from .conftest import FIXTURES, run_cli
+from .conftest import FIXTURES, ROOT, run_cli
+
+README = (ROOT / "README.md").read_text()
 
 
 def test_the_shipped_data_conforms():
@@ -38,6 +42,25 @@ def test_a_violation_exits_1_with_message_and_file_line():
     assert f"tests/fixtures/bad/partnership-before-2021.trig:{line}: violation: No one joined the ILRS before 2021" in result.stdout
     assert "focus: partnership:early" in result.stdout and 'value: "2019"^^xsd:gYear' in result.stdout
     assert "path: ilrs:partnerSince" in result.stdout
+
+
+@pytest.mark.parametrize("command, shown", [
+    pytest.param(command, shown, id=command.split("--format ")[-1].split()[0] if "--format" in command else "text")
+    for command, shown in re.findall(r"```\n\$ (ilrs-graph validate [^\n]*)\n(.*?)```", README, re.S)])
+def test_the_readmes_samples_of_validate_are_what_it_prints(command, shown):
+    """The README's samples had drifted from what the command prints (a count of facts the ontology had
+    since grown past): each is run and must print what the README shows."""
+    result = run_cli(*shlex.split(command)[1:])
+    assert result.returncode == 1 and result.stdout == shown
+
+
+def test_the_readmes_sarif_result_is_what_validate_reports():
+    command = re.search(r"```\n\$ (ilrs-graph validate --format github [^\n]*)\n", README)[1]
+    shown = json.loads(re.search(r"the result in `--format sarif`:\n\n```json\n(.*?)```", README, re.S)[1])
+    arguments = shlex.split(command)[1:]
+    arguments[arguments.index("github")] = "sarif"
+    result = run_cli(*arguments)
+    assert result.returncode == 1 and json.loads(result.stdout)["runs"][0]["results"] == [shown]
 
 
 def test_a_syntax_error_exits_2_with_file_and_line(tmp_path: Path):
