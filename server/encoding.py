@@ -7,7 +7,7 @@ resource documents, volatile answers). Either way a gzipped answer's ETag ends i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from flask import Flask, Response, request
 from flask_compress import Compress
@@ -34,19 +34,26 @@ def register(app: Flask) -> None:
     Compress(app)
 
 
-def answer_response(answer: Answer, dataset: Dataset, headers: dict | None = None) -> tuple[Response, Answer]:
-    """A response sending ``answer`` with its ETag (asked for again each time, as with_validators has it,
-    unless ``headers`` say otherwise), gzipped from the kept copy when the client accepts gzip; and the
-    answer whose bytes go out. (Without an ETag, a volatile answer: flask-compress gzips it.)"""
-    response = Response(content_type=answer.format.content_type, headers=headers)
+def answer_response(answer: Answer, dataset: Dataset, headers: Iterable[tuple[str, str]] = ()) -> tuple[Response, Answer]:
+    """A response sending ``answer`` (with ``headers`` besides its own: answer_headers), gzipped from the
+    kept copy when the client accepts gzip; and the answer whose bytes go out. (Without an ETag, a
+    volatile answer: flask-compress gzips it.)"""
     sent = copy_to_send(answer, dataset, request.environ.get("HTTP_ACCEPT_ENCODING", ""))
-    if sent is not answer:
-        response.headers["Content-Encoding"] = "gzip"
+    response = Response(headers=[*headers, *answer_headers(answer, sent)])
     _set_body(response, sent.body)
-    if sent.etag is not None:
-        response.set_etag(sent.etag)
-        response.headers.setdefault("Cache-Control", "public, no-cache")
     return response, sent
+
+
+def answer_headers(answer: Answer, sent: Answer) -> list[tuple[str, str]]:
+    """What a response says of ``sent`` (``answer`` or its gzipped copy), sent through Flask or before it
+    (plain_queries.py): its type and coding, and its ETag, asked for again each time (as
+    with_validators has it)."""
+    headers = [("Content-Type", answer.format.content_type)]
+    if sent is not answer:
+        headers.append(("Content-Encoding", "gzip"))
+    if sent.etag is not None:
+        headers += [("ETag", f'"{sent.etag}"'), ("Cache-Control", "public, no-cache")]
+    return headers
 
 
 def copy_to_send(answer: Answer, dataset: Dataset, accept_encoding: str) -> Answer:

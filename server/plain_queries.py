@@ -31,7 +31,7 @@ from werkzeug.http import parse_options_header
 from ilrs_graph.dataset import Answer
 from ilrs_graph.query import Limits
 
-from .encoding import copy_to_send
+from .encoding import answer_headers, copy_to_send
 from .guards import refusal
 from .parameters import content_coding
 from .reloading import store_check_due
@@ -111,10 +111,8 @@ class PlainQueries:
             environ[RAISED_BEFORE_FLASK] = error
             return None
         sent = copy_to_send(answer, dataset, environ.get("HTTP_ACCEPT_ENCODING", ""))
-        headers = [("Vary", VARY), ("Content-Type", fmt.content_type),
-                   *([("Content-Encoding", "gzip")] if sent is not answer else []),
-                   ("Content-Length", str(len(sent.body))), ("ETag", f'"{sent.etag}"'),
-                   ("Cache-Control", "public, no-cache"), *self._fixed]
+        headers = [("Vary", VARY), *answer_headers(answer, sent), ("Content-Length", str(len(sent.body))),
+                   *self._fixed]
         return _Sent(dataset.version, weakref.ref(sent), "200 OK", headers, environ.get(POSTED_QUERY)), sent
 
     def _remember(self, environ: dict, key: _Request, status: str, headers: list[tuple[str, str]],
