@@ -44,9 +44,20 @@ def test_a_violation_exits_1_with_message_and_file_line():
     assert "path: ilrs:partnerSince" in result.stdout
 
 
-@pytest.mark.parametrize("command, shown", [
-    pytest.param(command, shown, id=command.split("--format ")[-1].split()[0] if "--format" in command else "text")
-    for command, shown in re.findall(r"```\n\$ (ilrs-graph validate [^\n]*)\n(.*?)```", README, re.S)])
+VALIDATE_SAMPLES = re.findall(r"```\n\$ (ilrs-graph validate [^\n]*)\n(.*?)```", README, re.S)
+
+
+def sample_format(command: str) -> str:
+    return command.split("--format ")[-1].split()[0] if "--format" in command else "text"
+
+
+def test_the_readme_shows_validate_in_text_and_for_github():
+    """Without them the test below would be skipped (it would have no cases), not failed."""
+    assert sorted(sample_format(command) for command, _ in VALIDATE_SAMPLES) == ["github", "text"]
+
+
+@pytest.mark.parametrize("command, shown", [pytest.param(command, shown, id=sample_format(command))
+                                            for command, shown in VALIDATE_SAMPLES])
 def test_the_readmes_samples_of_validate_are_what_it_prints(command, shown):
     """The README's samples had drifted from what the command prints (a count of facts the ontology had
     since grown past): each is run and must print what the README shows."""
