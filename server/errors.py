@@ -49,7 +49,8 @@ def register(app: Flask) -> None:
 def _http_error(error: HTTPException) -> Response:
     if error.code == 405:
         # no endpoint is matched when the method is not allowed: the route's own URL tells the query page
-        message = NOT_THE_ENDPOINT if request.path == url_for("ui.query_page") else error.description or error.name
+        message = NOT_THE_ENDPOINT if request.path == url_for("ui.query_page") else \
+            f"The method {request.method} is not allowed here: this URL answers {', '.join(error.valid_methods)}."
         return render(ApiError(405, message, headers=dict(error.get_headers())))
     return render(ApiError(error.code or 500, error.description or error.name))
 

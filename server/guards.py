@@ -1,5 +1,5 @@
-"""What every request must keep to before a view reads it: a Host header naming a host (required in
-HTTP/1.1), the size of its headers, and paths taken as they are written. (The body's size is checked
+"""What every request must keep to before a view reads it: a method HTTP defines, a Host header naming a
+host (required in HTTP/1.1), the size of its headers, and paths taken as they are written. (The body's size is checked
 where it is read: parameters.request_body; the request line's and headers' past its ceilings, and what
 is not HTTP, by gunicorn as it reads them: request_line_too_long, headers_too_large_to_read,
 unreadable_request.)"""
@@ -14,6 +14,10 @@ from werkzeug.urls import uri_to_iri
 
 from .errors import ApiError
 from .state import state_of
+
+
+# The methods HTTP defines (RFC 9110, 9.3; PATCH: RFC 5789): any other is one this server does not know.
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"})
 
 
 def register(app: Flask) -> None:
@@ -31,6 +35,10 @@ def _check_headers() -> None:
 def refusal(environ: dict, max_header_bytes: int) -> ApiError | None:
     """Why the request is refused before a view reads it, if it is (also asked before Flask, by
     plain_queries.py)."""
+    method = environ.get("REQUEST_METHOD", "")
+    if method not in HTTP_METHODS:  # RFC 9110, 9.1: 501 for a method not recognised; 405 for one a URL refuses
+        return ApiError(501, f"This server does not implement the method {method}: it answers GET, HEAD, POST "
+                             "and OPTIONS (its resources are read-only).")
     if _lacks_host(environ):
         return ApiError(400, "An HTTP/1.1 request must name the host it is for in a Host header (RFC 9112, 3.2).")
     if _names_no_host(environ):

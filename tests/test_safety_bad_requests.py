@@ -63,8 +63,9 @@ CASES = [
     (b"POST /sparql HTTP/1.1", b"ASK {}", 415, "Content-Type"),
     (b"POST /sparql HTTP/1.1\r\nContent-Type: application/sparql-query\r\nContent-Encoding: gzip",
      b"\x1f\x8b\x08\x00", 415, "Content-Encoding gzip"),
-    (b"PATCH /sparql HTTP/1.1", b"", 405, "not allowed"),
-    (b"FOO /sparql HTTP/1.1", b"", 405, "not allowed"),
+    (b"PATCH /sparql HTTP/1.1", b"", 405, "The method PATCH is not allowed here: this URL answers "),
+    (b"FOO /sparql HTTP/1.1", b"", 501, "does not implement the method FOO: it answers GET, HEAD, POST and OPTIONS"),
+    (b"PROPFIND /data.ttl HTTP/1.1", b"", 501, "does not implement the method PROPFIND"),
     (b"TRACE / HTTP/1.1", b"", 405, "not allowed"),
     (b"DELETE /data.ttl HTTP/1.1", b"", 405, "not allowed"),
     (b"GET /healthz HTTP/1.1\r\nX-Padding: " + b"x" * 20_000, b"", 431, "16,384"),
@@ -80,7 +81,7 @@ CASES = [
 
 
 @pytest.mark.parametrize("head, body, status, words", CASES, ids=[c[0].split(b"\r\n")[0][:60].decode("latin-1") for c in CASES])
-def test_a_malformed_request_gets_a_4xx_with_a_json_message(served, head, body, status, words):
+def test_a_bad_request_gets_its_status_and_a_json_message(served, head, body, status, words):
     got, headers, content = send(served, head, body)
     assert got == status, content
     assert headers["content-type"].startswith("application/json") and "accept" in headers["vary"].lower()
