@@ -35,11 +35,12 @@ def register(app: Flask) -> None:
 
 
 def answer_response(answer: Answer, dataset: Dataset, headers: Iterable[tuple[str, str]] = ()) -> tuple[Response, Answer]:
-    """A response sending ``answer`` (with ``headers`` besides its own: answer_headers), gzipped from the
-    kept copy when the client accepts gzip; and the answer whose bytes go out. (Without an ETag, a
-    volatile answer: flask-compress gzips it.)"""
+    """A response sending ``answer`` (with its own headers, answer_headers, unless ``headers`` name them
+    otherwise), gzipped from the kept copy when the client accepts gzip; and the answer whose bytes go
+    out. (Without an ETag, a volatile answer: flask-compress gzips it.)"""
     sent = copy_to_send(answer, dataset, request.environ.get("HTTP_ACCEPT_ENCODING", ""))
-    response = Response(headers=[*headers, *answer_headers(answer, sent)])
+    response = Response(headers=answer_headers(answer, sent))
+    response.headers.update(headers)
     _set_body(response, sent.body)
     return response, sent
 

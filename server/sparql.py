@@ -31,7 +31,7 @@ QUERY_TYPE = "application/sparql-query"
 FORM_TYPE = "application/x-www-form-urlencoded"
 UPDATE_TYPE = "application/sparql-update"
 READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted."
-# An answer varies with the Accept header; caches may keep it but must ask again (answer_response's default).
+# An answer varies with the Accept header; caches may keep it but must ask again (answer_headers says so).
 ANSWER_HEADERS = (("Vary", "Accept"),)
 # A volatile query's answer (NOW(), RAND()…) is never the same twice: no cache keeps it.
 VOLATILE_ANSWER_HEADERS = (("Vary", "Accept"), ("Cache-Control", "no-store"))

@@ -16,11 +16,13 @@ import pytest
 from flask import Flask, request
 from werkzeug.test import Client
 
+from ilrs_graph import formats
 from ilrs_graph import shipped as shipped_files
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.query import Limits
 from ilrs_server import Config, create_app
 from ilrs_server.state import dataset_of, state_of
+from ilrs_server.encoding import answer_response
 from ilrs_server.web import AccessLog
 
 from .conftest import FIXTURES
@@ -324,3 +326,14 @@ def test_a_method_in_lower_case_is_read_as_flask_reads_it(app):
     answer = Client(app).post("/sparql", data=b"ASK {}", headers={"Content-Type": "application/sparql-query"},
                               environ_overrides={"REQUEST_METHOD": "post"})
     assert answer.status_code == 200 and answer.get_json() == {"head": {}, "boolean": True}
+
+
+def test_headers_a_view_gives_with_an_answer_replace_its_own(app):
+    """An answer's own headers (answer_headers, which plain queries share) go out once: one a view names
+    too, such as Cache-Control, is the view's."""
+    dataset = dataset_of(app)
+    answer = dataset.answer(dataset.plan(PARTNERS), formats.by_name("json"), default_graph_uris=[], named_graph_uris=[])
+    with app.test_request_context("/sparql"):
+        response, sent = answer_response(answer, dataset, (("Cache-Control", "no-store"), ("Vary", "Accept")))
+    assert sent is answer and response.headers.getlist("Cache-Control") == ["no-store"]
+    assert response.headers.getlist("ETag") == [f'"{answer.etag}"'] and response.headers["Vary"] == "Accept"
