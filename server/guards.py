@@ -36,7 +36,8 @@ def refusal(environ: dict, max_header_bytes: int) -> ApiError | None:
     """Why the request is refused before a view reads it, if it is (also asked before Flask, by
     plain_queries.py)."""
     method = environ.get("REQUEST_METHOD", "")
-    if method not in HTTP_METHODS:  # RFC 9110, 9.1: 501 for a method not recognised; 405 for one a URL refuses
+    if method.upper() not in HTTP_METHODS:  # RFC 9110, 9.1: 501 for a method not known; 405 for one a URL refuses
+        # (upper case, as Flask reads a method: gunicorn refuses one in lower case, another WSGI server may not)
         return ApiError(501, f"This server does not implement the method {method}: it answers GET, HEAD, POST "
                              "and OPTIONS (its resources are read-only).")
     if _lacks_host(environ):
