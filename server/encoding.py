@@ -34,7 +34,8 @@ def register(app: Flask) -> None:
     Compress(app)
 
 
-def answer_response(answer: Answer, dataset: Dataset, headers: Iterable[tuple[str, str]] = ()) -> tuple[Response, Answer]:
+def answer_response(answer: Answer, dataset: Dataset,
+                    headers: Iterable[tuple[str, str]] = ()) -> tuple[Response, Answer]:
     """A response sending ``answer`` (with its own headers, answer_headers, unless ``headers`` name them
     otherwise), gzipped from the kept copy when the client accepts gzip; and the answer whose bytes go
     out. (Without an ETag, a volatile answer: flask-compress gzips it.)"""

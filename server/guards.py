@@ -1,8 +1,8 @@
 """What every request must keep to before a view reads it: a method HTTP defines, a Host header naming a
-host (required in HTTP/1.1), the size of its headers, and paths taken as they are written. (The body's size is checked
-where it is read: parameters.request_body; the request line's and headers' past its ceilings, and what
-is not HTTP, by gunicorn as it reads them: request_line_too_long, headers_too_large_to_read,
-unreadable_request.)"""
+host (required in HTTP/1.1), the size of its headers, and paths taken as they are written. (The body's
+size is checked where it is read: parameters.request_body; the request line's and headers' past its
+ceilings, and what is not HTTP, by gunicorn as it reads them: request_line_too_long,
+headers_too_large_to_read, unreadable_request.)"""
 
 from __future__ import annotations
 

@@ -21,8 +21,8 @@ from ilrs_graph import shipped as shipped_files
 from ilrs_graph.dataset import Dataset
 from ilrs_graph.query import Limits
 from ilrs_server import Config, create_app
-from ilrs_server.state import dataset_of, state_of
 from ilrs_server.encoding import answer_response
+from ilrs_server.state import dataset_of, state_of
 from ilrs_server.web import AccessLog
 
 from .conftest import FIXTURES
