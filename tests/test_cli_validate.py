@@ -66,7 +66,7 @@ def test_the_readmes_samples_of_validate_are_what_it_prints(command, shown):
 
 
 def test_the_readmes_sarif_result_is_what_validate_reports():
-    command = re.search(r"```\n\$ (ilrs-graph validate --format github [^\n]*)\n", README)[1]
+    command = next(command for command, _ in VALIDATE_SAMPLES if sample_format(command) == "github")
     shown = json.loads(re.search(r"the result in `--format sarif`:\n\n```json\n(.*?)```", README, re.S)[1])
     arguments = shlex.split(command)[1:]
     arguments[arguments.index("github")] = "sarif"
