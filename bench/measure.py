@@ -276,14 +276,18 @@ class Throughput:
 
 
 def throughput(running: Running, queries: list[Query], *, connections: int, seconds: float, unique: bool,
-               workdir: Path, idle_first: list[Running] | None = None) -> Throughput:
+               workdir: Path, idle_first: list[Running] | None = None, passes: int | None = None) -> Throughput:
     """wrk against the target for ``seconds`` with ``connections`` connections, the queries round robin,
-    once the target (and the other targets running beside it, ``idle_first``) are idle."""
+    once the target (and the other targets running beside it, ``idle_first``) are idle. With ``passes``,
+    the run is a fixed amount of work instead: the queries that many times over, the run ending at the
+    last answer (``seconds`` is then only the longest it may take)."""
     wait_until_idle(*(idle_first or [running]))
     requests_file = workdir / "wrk-requests.txt"
     requests_file.write_text("".join(f"{q.accept}\t{urlencode({'query': q.text})}\n" for q in queries))
     environment = {**os.environ, "BENCH_REQUESTS": str(requests_file), "BENCH_PATH": running.target.query_path,
                    "BENCH_UNIQUE": "1" if unique else "0", "BENCH_SALT": run_salt()}
+    if passes is not None:
+        environment["BENCH_TOTAL"] = str(passes * len(queries))
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "60s", "-s", str(LUA_SCRIPT),
                running.base]
     finished = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=seconds + 120)

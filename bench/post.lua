@@ -4,8 +4,10 @@
 -- holding BENCH_SALT (new for each run) and a counter (never used), so that no two requests are the
 -- same query, even in a normal form without comments and extra whitespace, nor the same as one of an
 -- earlier run (whose counter began at 1 too), and no result cache can answer them. BENCH_ACCEPT_ENCODING,
--- when set, is sent as Accept-Encoding. Without BENCH_REQUESTS, wrk GETs its URL (with its -H headers)
--- and this script only reports, as for every run, one BENCH_JSON line.
+-- when set, is sent as Accept-Encoding. BENCH_TOTAL, when set, makes the run a fixed amount of work: that
+-- many requests are sent in all (the connections that find none left wait) and the run stops at the
+-- last answer, so that its duration is the time the target took for them. Without BENCH_REQUESTS, wrk
+-- GETs its URL (with its -H headers) and this script only reports, as for every run, one BENCH_JSON line.
 local file = os.getenv("BENCH_REQUESTS")
 if file then
   local requests = {}
@@ -34,6 +36,29 @@ if file then
       headers["Accept-Encoding"] = accept_encoding
     end
     return wrk.format("POST", path, headers, body)
+  end
+
+  local total = tonumber(os.getenv("BENCH_TOTAL") or "")
+  if total then
+    local reserved, answered = 0, 0
+    -- wrk asks delay() before each request() of a connection: a request is reserved here, so that no
+    -- more than BENCH_TOTAL are sent; a connection that finds none left waits past the end of the run.
+    delay = function()
+      if reserved < total then
+        reserved = reserved + 1
+        return 0
+      end
+      return 24 * 3600 * 1000
+    end
+    -- wrk's main thread ends a run after -d seconds, or on SIGINT: at the last answer wrk is sent one,
+    -- so that the run's duration is the time the requests took.
+    local wrk_pid = io.open("/proc/self/stat"):read("*n")
+    response = function()
+      answered = answered + 1
+      if answered == total then
+        io.popen("kill -INT " .. wrk_pid):close()  -- not os.execute: system() ignores SIGINT meanwhile
+      end
+    end
   end
 end
 

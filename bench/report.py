@@ -239,7 +239,10 @@ def markdown(summary: dict) -> str:
         "is shown apart as *prepare*). *Latency* is one client, one kept-alive connection, each query repeated",
         "(median and 95th percentile). *Throughput* is wrk (one thread) for a set time (`wrk_seconds`, or",
         "longer where the fastest target needs over a fifth of it to answer the mix once) with 1, 4 and 16",
-        "connections sending a mix round robin, with the targets running side by side and taking turns, in",
+        "connections sending a mix round robin; where the runs are longer, an uncached run is a fixed amount",
+        "of work instead (as BSBM's query mixes per hour): passes of the mix (each size says how many), timed to the last answer,",
+        "so that a figure neither counts how many of a few passes fit nor loses the work unanswered at its",
+        "end. The targets run side by side and take turns, in",
         f"rounds ({summary['settings']['rounds']}; each begins with another target): a figure is the target's median round, so that",
         "other work on the machine during one run weighs on no target alone. Each run starts once every",
         "target is idle again (a server may still be computing what the previous run abandoned);",
@@ -286,7 +289,9 @@ def _run_markdown(run: dict) -> list[str]:
            + (f" (left out, the embedded engine took longer than a target is given: {', '.join(run['too_slow'])})"
               if run["too_slow"] else "")
            + f"; common mix: {len(run['common_mix'])}."
-           + f" Throughput runs of {run['run_seconds']:.0f} s."
+           + (f" Throughput: uncached runs of {run['uncached_passes']} passes of the mix, timed to the last "
+              f"answer; repeated runs of {run['run_seconds']:.0f} s." if run.get("uncached_passes")
+              else f" Throughput runs of {run['run_seconds']:.0f} s.")
            + f" This size took {run['seconds'] / 60:.1f} minutes; the machine's load average "
            f"(1, 5, 15 min) was {_loads(run['load_average']['before'])} before and "
            f"{_loads(run['load_average']['after'])} after (other work on the machine shows there).",

@@ -19,7 +19,7 @@ from bench import isolation_overhead
 from bench.generate import generate, write
 from bench.measure import Query, memory_of, start, throughput
 from bench.report import RDFLIB_ENDPOINT, ROCKSDB, verdicts
-from bench.run import FULL, MIX_PASSES_PER_RUN, TargetResult, run_seconds
+from bench.run import FULL, MIX_PASSES_PER_RUN, TargetResult, run_seconds, uncached_passes
 from bench.targets import OURS, REFERENCE, Data, Target
 from ilrs_graph.load import load_shipped
 from ilrs_graph.shipped import query_files
@@ -166,6 +166,31 @@ def test_no_uncached_request_repeats_one_of_an_earlier_run(tmp_path):
         running.stop()
     assert len(sent[0]) > 10 and len(sent[1]) > 10
     assert sent[0] & sent[1] == set()
+
+
+def test_a_fixed_work_run_sends_the_passes_asked_for_and_ends_at_the_last_answer(tmp_path):
+    """On large graphs an uncached run is a number of passes of the mix: every request of them sent once,
+    none more, and the run timed to the last answer, not to its cap (``seconds``)."""
+    bodies = tmp_path / "bodies.txt"
+    recorder = Target("recorder", "/sparql",
+                      lambda data, port, workdir: [sys.executable, "-c", RECORDER, str(port), str(bodies)])
+    running = start(recorder, Data(0, tmp_path / "unused.trig", tmp_path / "unused.nq"), tmp_path, within=30)
+    mix = [Query("one", "ASK { ?s ?p ?o }", False), Query("two", "ASK { ?s a ?class }", False)]
+    try:
+        before = len(bodies.read_text().splitlines())  # start() asked its first question
+        measured = throughput(running, mix, connections=4, seconds=120, unique=True, workdir=tmp_path, passes=7)
+    finally:
+        running.stop()
+    sent = bodies.read_text().splitlines()[before:]
+    assert measured.requests == 14 and measured.errors == 0
+    assert len(sent) == 14 and len(set(sent)) == 14
+    assert sum("class" in body for body in sent) == 7
+    assert measured.details["duration_us"] < 60e6, "the run lasted until its cap, not until its last answer"
+
+
+def test_uncached_runs_are_a_fixed_amount_of_work_where_a_pass_of_the_mix_is_long():
+    assert uncached_passes(FULL, FULL.wrk_seconds) is None  # a run of the set time holds many passes
+    assert uncached_passes(FULL, 21) == MIX_PASSES_PER_RUN
 
 
 def test_the_latency_verdicts_judge_the_queries_of_queries_rq_and_not_the_benchmarks_heavy_ones():
