@@ -50,13 +50,16 @@ if file then
       end
       return 24 * 3600 * 1000
     end
-    -- wrk's main thread ends a run after -d seconds, or on SIGINT: at the last answer wrk is sent one,
-    -- so that the run's duration is the time the requests took.
+    -- wrk's main thread ends a run after -d seconds, or on SIGINT: at the last answer this thread stops,
+    -- and a shell sends wrk SIGINT until it has ended. The first is sent once this thread is likely gone,
+    -- as a thread that is still running may take the signal instead of the main thread, which then
+    -- sleeps on. (Not os.execute: system() ignores SIGINT while it waits.)
     local wrk_pid = io.open("/proc/self/stat"):read("*n")
     response = function()
       answered = answered + 1
       if answered == total then
-        io.popen("kill -INT " .. wrk_pid):close()  -- not os.execute: system() ignores SIGINT meanwhile
+        wrk.thread:stop()
+        io.popen("(sleep 0.05; while kill -INT " .. wrk_pid .. "; do sleep 0.5; done) </dev/null >/dev/null 2>&1 &"):close()
       end
     end
   end

@@ -188,6 +188,25 @@ def test_a_fixed_work_run_sends_the_passes_asked_for_and_ends_at_the_last_answer
     assert measured.details["duration_us"] < 60e6, "the run lasted until its cap, not until its last answer"
 
 
+def test_a_fixed_work_run_counts_no_failure_when_the_server_closes_a_waiting_idle_connection(tmp_path):
+    """Connections with no request left wait idle until the last answer; a server may close them (as
+    gunicorn closes kept-alive connections idle for 2 s), which wrk counts as read errors."""
+    bodies = tmp_path / "bodies.txt"
+    slow_and_closing = RECORDER.replace("    def answer(self, request):\n",
+                                        "    timeout = 0.2  # an idle connection is closed\n"
+                                        "    def answer(self, request):\n        __import__('time').sleep(1)\n")
+    recorder = Target("recorder", "/sparql",
+                      lambda data, port, workdir: [sys.executable, "-c", slow_and_closing, str(port), str(bodies)])
+    running = start(recorder, Data(0, tmp_path / "unused.trig", tmp_path / "unused.nq"), tmp_path, within=30)
+    try:
+        measured = throughput(running, [Query("one", "ASK {}", False)], connections=4, seconds=60, unique=True,
+                              workdir=tmp_path, passes=2)
+    finally:
+        running.stop()
+    assert measured.details["read_errors"] > 0, "no waiting connection was closed: the test shows nothing"
+    assert measured.requests == 2 and measured.errors == 0
+
+
 def test_uncached_runs_are_a_fixed_amount_of_work_where_a_pass_of_the_mix_is_long():
     assert uncached_passes(FULL, FULL.wrk_seconds) is None  # a run of the set time holds many passes
     assert uncached_passes(FULL, 21) == MIX_PASSES_PER_RUN
