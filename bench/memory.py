@@ -22,7 +22,7 @@ import psutil
 from . import measure
 from .generate import generate, write
 from .run import RESULTS, load_mix
-from .targets import Data, Target, _our_server
+from .targets import Data, Target, our_server
 
 MiB = 2**20
 ROLES = ("master", "worker", "forker", "executors")
@@ -88,9 +88,8 @@ def dataset(quads: int) -> Data:
 
 def one_run(data: Data, workers: int, source: str | None, limits: list[str], mix, seconds: float,
             connections: int) -> dict:
-    base = _our_server(workers)
     target = Target(f"ilrs-graph-{workers}", "/sparql",
-                    lambda d, port, w: base(d, port, w) + [a for limit in limits for a in ("--limit", limit)])
+                    our_server(workers, *[a for limit in limits for a in ("--limit", limit)]))
     workdir = RESULTS / "work" / "memory"
     workdir.mkdir(parents=True, exist_ok=True)
     environment = dict(os.environ)

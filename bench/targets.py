@@ -76,9 +76,10 @@ def _post_nquads(base: str, data: Data) -> None:
     response.raise_for_status()
 
 
-def _our_server(workers: int) -> Callable[[Data, int, Path], list[str]]:
+def our_server(workers: int, *options: str) -> Callable[[Data, int, Path], list[str]]:
+    """The command line of ``ilrs-graph serve`` with ``workers`` workers and more ``options``."""
     return lambda data, port, _: [program("ilrs-graph"), "serve", "--data", str(data.trig), "--host", "127.0.0.1",
-                                  "--port", str(port), "--workers", str(workers)]
+                                  "--port", str(port), "--workers", str(workers), *options]
 
 
 def _plain_server(data: Data, port: int, _: Path) -> list[str]:
@@ -104,8 +105,8 @@ TARGETS: list[Target] = [
            max_quads=100_000, needs=("rdflib-endpoint",)),
     # The issue's reference point: gunicorn + Flask + pyoxigraph written plainly (no checks or limits).
     Target(f"plain-flask-{CORES}-workers", "/sparql", _plain_server, needs=("gunicorn",)),
-    Target("ilrs-graph-1-worker", "/sparql", _our_server(1), needs=("ilrs-graph",)),
-    Target(f"ilrs-graph-{CORES}-workers", "/sparql", _our_server(CORES), needs=("ilrs-graph",)),
+    Target("ilrs-graph-1-worker", "/sparql", our_server(1), needs=("ilrs-graph",)),
+    Target(f"ilrs-graph-{CORES}-workers", "/sparql", our_server(CORES), needs=("ilrs-graph",)),
 ]
 
 REFERENCE = "oxigraph-memory"  # ratios are given against it (and against oxigraph-rocksdb)

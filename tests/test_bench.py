@@ -7,15 +7,19 @@ verdicts on the issue's targets follow from the figures."""
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
+import time
 from dataclasses import asdict
 from functools import lru_cache
 
 import psutil
 import pyoxigraph as ox
+import pytest
 
-from bench import isolation_overhead
+from bench import cpu_cost, isolation_overhead
 from bench.generate import generate, write
 from bench.measure import Query, memory_of, start, throughput
 from bench.report import RDFLIB_ENDPOINT, ROCKSDB, verdicts
@@ -290,3 +294,37 @@ def test_a_throughput_verdict_says_when_requests_failed_in_the_runs_it_compares(
     large = _run("100,000 generated quads", 100_000, _target(REFERENCE, 100), ours)
     [throughput] = [v for v in verdicts({"runs": [large]}) if v.what.startswith("throughput")]
     assert throughput.measured == "0.95× (95.0 against 100 req/s, full mix; failed requests, all rounds: 41 against 0)"
+
+
+def test_the_machines_cpu_time_counts_the_work_done_between_two_readings():
+    busy, idle = cpu_cost.machine_cpu()
+    spin_until = time.process_time() + 0.3
+    while time.process_time() < spin_until:
+        pass
+    busy_after, idle_after = cpu_cost.machine_cpu()
+    assert busy_after - busy >= 0.2 and idle_after >= idle
+
+
+def test_cpu_cost_measures_our_server_on_the_same_work_and_says_what_it_spent(tmp_path, monkeypatch, capsys):
+    """The side-by-side CPU measurement, end to end: our server started on the shipped graph, a fixed
+    run of the mix, and the requests per second, CPU per request and busy cores it reports."""
+    monkeypatch.setattr(cpu_cost, "RESULTS", tmp_path)
+    assert cpu_cost.main(["--size", "shipped", "--passes", "3", "--rounds", "1", "--target", OURS,
+                          "--ours-with", "executors=1,max_executors=1"]) == 0
+    summary = capsys.readouterr().out.split("medians of 1 rounds")[1].splitlines()[1:]
+    assert [line.split("  ")[1].strip() for line in summary] == [OURS, f"{OURS} (executors=1,max_executors=1)"]
+    for line in summary:
+        rate, cpu_ms, cores = (float(figure) for figure in re.findall(r"([\d.]+) (?:req/s|CPU-ms|cores)", line))
+        assert rate > 0 and 0 < cpu_ms < 1000 and 0 < cores <= os.cpu_count()
+
+
+def test_cpu_cost_refuses_a_size_that_is_not_a_number_of_quads(capsys):
+    with pytest.raises(SystemExit) as exited:
+        cpu_cost.main(["--size", "large"])
+    assert exited.value.code == 2 and "a number of quads or 'shipped', not 'large'" in capsys.readouterr().err
+
+
+def test_cpu_cost_says_so_when_our_server_refuses_a_limit(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(cpu_cost, "RESULTS", tmp_path)
+    assert cpu_cost.main(["--size", "shipped", "--target", OURS, "--ours-with", "no_such_limit=1"]) == 2
+    assert f"{OURS} (no_such_limit=1) exited with 2" in capsys.readouterr().err

@@ -1,0 +1,138 @@
+"""CPU per request, side by side: which server spends more of the machine on the same work.
+
+`make bench` says which server answers more; on a graph where the mix takes seconds the reason may be
+CPU spent (the engine waiting for memory, process overhead) or CPU left idle (a long query holding up
+others). Here each target in turn answers the same fixed work, passes of the benchmark's mix over 4
+connections, each request a new text, and the machine's CPU time is read from /proc/stat around each
+run: the requests per second, the CPU-seconds spent per request, and how many cores were busy on
+average (docs/performance.md, "Where the CPU goes at 100k quads"). Linux only. The benchmark's memory
+sampler is stopped during the runs: it reads every process's memory four times a second, CPU counted
+here (as wrk's is, alike for every target). Targets are those of bench/targets.py, and ours again with
+other limits (--ours-with)::
+
+    .venv/bin/python -m bench.cpu_cost [--size 100000] [--passes 3] [--rounds 3] [--connections 4] \\
+        [--target oxigraph-memory --target ilrs-graph-2-workers] [--ours-with executors=1,max_executors=1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ilrs_graph.load import load_shipped
+
+from .generate import generate, write
+from .measure import Running, start, throughput, wait_until_idle
+from .run import RESULTS, SHIPPED, load_mix
+from .targets import CORES, OURS, TARGETS, Data, Target, missing, our_server
+
+# /proc/stat's first line: user nice system idle iowait irq softirq steal (guest time is within user).
+_BUSY_FIELDS, _IDLE_FIELDS = (0, 1, 2, 5, 6), (3, 4)
+
+
+def machine_cpu() -> tuple[float, float]:
+    """CPU-seconds the machine's cores have spent busy and idle since boot; time the hypervisor took
+    (steal) is neither."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    return sum(fields[i] for i in _BUSY_FIELDS) / tick, sum(fields[i] for i in _IDLE_FIELDS) / tick
+
+
+@dataclass(frozen=True)
+class Round:
+    requests_per_second: float
+    cpu_seconds_per_request: float
+    busy_cores: float  # CPU-seconds spent over the run's seconds
+    failed: int
+
+
+def ours_with(limits: str) -> Target:
+    """Our server on all cores with ``limits`` ("name=value,name=value") as its --limit options."""
+    options = [part for limit in limits.split(",") for part in ("--limit", limit.strip())]
+    return Target(f"{OURS} ({limits})", "/sparql", our_server(CORES, *options), needs=("ilrs-graph",))
+
+
+def measure(running: Running, everyone: list[Running], passes: int, connections: int, workdir: Path) -> Round:
+    """One fixed-work run of ``passes`` of the mix against ``running``, once every target is idle."""
+    mix = load_mix()
+    wait_until_idle(*everyone)
+    busy, _ = machine_cpu()
+    result = throughput(running, mix, connections=connections, seconds=600, unique=True, workdir=workdir,
+                        idle_first=everyone, passes=passes)
+    spent = machine_cpu()[0] - busy
+    seconds = result.details["duration_us"] / 1e6
+    return Round(result.requests_per_second, spent / max(result.requests, 1), spent / seconds, result.errors)
+
+
+def options(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", default="100000", help=f"generated quads, or '{SHIPPED}' for the shipped graph")
+    parser.add_argument("--passes", type=int, default=3, help="of the mix in each run")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--target", action="append", choices=[target.name for target in TARGETS],
+                        help=f"repeat for several (default: oxigraph-memory and {OURS})")
+    parser.add_argument("--ours-with", action="append", default=[], metavar="LIMITS",
+                        help="also ours with these --limit options, e.g. executors=1,max_executors=1")
+    args = parser.parse_args(argv)
+    if args.size != SHIPPED and not args.size.isdigit():
+        parser.error(f"--size: a number of quads or '{SHIPPED}', not {args.size!r}")
+    if min(args.passes, args.rounds, args.connections) < 1:
+        parser.error("--passes, --rounds and --connections must be at least 1")
+    if shutil.which("wrk") is None or not Path("/proc/stat").exists():
+        parser.exit(2, "wrk and Linux's /proc/stat are needed (Debian: apt-get install wrk)\n")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = options(argv)
+    targets = [next(t for t in TARGETS if t.name == name) for name in args.target or ("oxigraph-memory", OURS)]
+    targets += [ours_with(limits) for limits in args.ours_with]
+    for target in targets:
+        if (why := missing(target)) is not None:
+            print(f"{target.name}: {why}", file=sys.stderr)
+            return 2
+    quads = load_shipped().quads if args.size == SHIPPED else generate(int(args.size))
+    trig, nquads = write(quads, RESULTS / "data", f"ilrs-{args.size}")
+    data = Data(len(quads), trig, nquads)
+    del quads
+    workdir = RESULTS / "cpu-cost"
+    workdir.mkdir(parents=True, exist_ok=True)
+    running: list[Running] = []
+    rounds: dict[str, list[Round]] = {target.name: [] for target in targets}
+    try:
+        for target in targets:
+            if target.prepare:
+                target.prepare(data, workdir)
+            try:
+                running.append(start(target, data, workdir, within=300))
+            except RuntimeError as failed:  # it exited (a --limit it refuses, say) or never answered
+                print(failed, file=sys.stderr)
+                return 2
+            running[-1].sampler.stop()
+        for number in range(1, args.rounds + 1):
+            for each in running:
+                done = measure(each, running, args.passes, args.connections, workdir)
+                rounds[each.target.name].append(done)
+                print(f"round {number}  {each.target.name:50} {done.requests_per_second:9.2f} req/s  "
+                      f"{done.cpu_seconds_per_request * 1000:9.2f} CPU-ms/request  {done.busy_cores:4.2f} cores busy"
+                      + (f"  {done.failed} failed" if done.failed else ""), flush=True)
+    finally:
+        for each in running:
+            each.stop()
+    print(f"\n{data.quads:,} quads, {args.passes} passes of the mix a run, {args.connections} connections, "
+          f"medians of {args.rounds} rounds ({os.cpu_count()} cores):")
+    for name, done in rounds.items():
+        print(f"  {name:50} {statistics.median(r.requests_per_second for r in done):9.2f} req/s  "
+              f"{statistics.median(r.cpu_seconds_per_request for r in done) * 1000:9.2f} CPU-ms/request  "
+              f"{statistics.median(r.busy_cores for r in done):4.2f} cores busy")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
