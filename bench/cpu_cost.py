@@ -21,6 +21,7 @@ import os
 import shutil
 import statistics
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,22 +33,21 @@ from .run import RESULTS, SHIPPED, load_mix
 from .targets import CORES, OURS, TARGETS, Data, Target, missing, our_server
 
 # /proc/stat's first line: user nice system idle iowait irq softirq steal (guest time is within user).
-_BUSY_FIELDS, _IDLE_FIELDS = (0, 1, 2, 5, 6), (3, 4)
+_BUSY_FIELDS = (0, 1, 2, 5, 6)
 
 
-def machine_cpu() -> tuple[float, float]:
-    """CPU-seconds the machine's cores have spent busy and idle since boot; time the hypervisor took
-    (steal) is neither."""
+def busy_cpu_seconds() -> float:
+    """CPU-seconds the machine's cores have spent busy since boot; not idle, nor taken by the hypervisor
+    (steal)."""
     fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    tick = os.sysconf("SC_CLK_TCK")
-    return sum(fields[i] for i in _BUSY_FIELDS) / tick, sum(fields[i] for i in _IDLE_FIELDS) / tick
+    return sum(fields[i] for i in _BUSY_FIELDS) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
 class Round:
     requests_per_second: float
     cpu_seconds_per_request: float
-    busy_cores: float  # CPU-seconds spent over the run's seconds
+    busy_cores: float  # CPU-seconds spent over the seconds between the two readings
     failed: int
 
 
@@ -61,11 +61,10 @@ def measure(running: Running, everyone: list[Running], passes: int, connections:
     """One fixed-work run of ``passes`` of the mix against ``running``, once every target is idle."""
     mix = load_mix()
     wait_until_idle(*everyone)
-    busy, _ = machine_cpu()
+    busy, began = busy_cpu_seconds(), time.perf_counter()
     result = throughput(running, mix, connections=connections, seconds=600, unique=True, workdir=workdir,
                         idle_first=everyone, passes=passes)
-    spent = machine_cpu()[0] - busy
-    seconds = result.details["duration_us"] / 1e6
+    spent, seconds = busy_cpu_seconds() - busy, time.perf_counter() - began
     return Round(result.requests_per_second, spent / max(result.requests, 1), spent / seconds, result.errors)
 
 
