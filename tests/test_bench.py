@@ -314,7 +314,7 @@ def test_cpu_cost_measures_our_server_on_the_same_work_and_says_what_it_spent(tm
     assert [line.split("  ")[1].strip() for line in summary] == [OURS, f"{OURS} (executors=1,max_executors=1)"]
     for line in summary:
         rate, cpu_ms, cores = (float(figure) for figure in re.findall(r"([\d.]+) (?:req/s|CPU-ms|cores)", line))
-        assert rate > 0 and 0 < cpu_ms < 1000 and 0 < cores <= os.cpu_count()
+        assert rate > 0 and 0 < cpu_ms < 1000 and 0 < cores <= os.cpu_count() + 0.25  # /proc/stat counts 10-ms ticks
 
 
 def test_cpu_cost_refuses_a_size_that_is_not_a_number_of_quads(capsys):
