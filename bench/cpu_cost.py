@@ -28,7 +28,7 @@ from pathlib import Path
 from ilrs_graph.load import load_shipped
 
 from .generate import generate, write
-from .measure import Running, start, throughput, wait_until_idle
+from .measure import Query, Running, start, throughput, wait_until_idle
 from .run import RESULTS, SHIPPED, load_mix
 from .targets import CORES, OURS, TARGETS, Data, Target, missing, our_server
 
@@ -53,13 +53,13 @@ class Round:
 
 def ours_with(limits: str) -> Target:
     """Our server on all cores with ``limits`` ("name=value,name=value") as its --limit options."""
-    options = [part for limit in limits.split(",") for part in ("--limit", limit.strip())]
-    return Target(f"{OURS} ({limits})", "/sparql", our_server(CORES, *options), needs=("ilrs-graph",))
+    return Target(f"{OURS} ({limits})", "/sparql", our_server(CORES, [limit.strip() for limit in limits.split(",")]),
+                  needs=("ilrs-graph",))
 
 
-def measure(running: Running, everyone: list[Running], passes: int, connections: int, workdir: Path) -> Round:
-    """One fixed-work run of ``passes`` of the mix against ``running``, once every target is idle."""
-    mix = load_mix()
+def measure(running: Running, everyone: list[Running], mix: list[Query], passes: int, connections: int,
+            workdir: Path) -> Round:
+    """One fixed-work run of ``passes`` of ``mix`` against ``running``, once every target is idle."""
     wait_until_idle(*everyone)
     busy, began = busy_cpu_seconds(), time.perf_counter()
     result = throughput(running, mix, connections=connections, seconds=600, unique=True, workdir=workdir,
@@ -102,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     del quads
     workdir = RESULTS / "cpu-cost"
     workdir.mkdir(parents=True, exist_ok=True)
+    mix = load_mix()
     running: list[Running] = []
     rounds: dict[str, list[Round]] = {target.name: [] for target in targets}
     try:
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             running[-1].sampler.stop()
         for number in range(1, args.rounds + 1):
             for each in running:
-                done = measure(each, running, args.passes, args.connections, workdir)
+                done = measure(each, running, mix, args.passes, args.connections, workdir)
                 rounds[each.target.name].append(done)
                 print(f"round {number}  {each.target.name:50} {done.requests_per_second:9.2f} req/s  "
                       f"{done.cpu_seconds_per_request * 1000:9.2f} CPU-ms/request  {done.busy_cores:4.2f} cores busy"

@@ -89,7 +89,7 @@ def dataset(quads: int) -> Data:
 def one_run(data: Data, workers: int, source: str | None, limits: list[str], mix, seconds: float,
             connections: int) -> dict:
     target = Target(f"ilrs-graph-{workers}", "/sparql",
-                    our_server(workers, *[a for limit in limits for a in ("--limit", limit)]))
+                    our_server(workers, limits))
     workdir = RESULTS / "work" / "memory"
     workdir.mkdir(parents=True, exist_ok=True)
     environment = dict(os.environ)

@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,8 +76,9 @@ def _post_nquads(base: str, data: Data) -> None:
     response.raise_for_status()
 
 
-def our_server(workers: int, *options: str) -> Callable[[Data, int, Path], list[str]]:
-    """The command line of ``ilrs-graph serve`` with ``workers`` workers and more ``options``."""
+def our_server(workers: int, limits: Sequence[str] = ()) -> Callable[[Data, int, Path], list[str]]:
+    """The command line of ``ilrs-graph serve`` with ``workers`` workers and ``limits`` ("name=value")."""
+    options = [part for limit in limits for part in ("--limit", limit)]
     return lambda data, port, _: [program("ilrs-graph"), "serve", "--data", str(data.trig), "--host", "127.0.0.1",
                                   "--port", str(port), "--workers", str(workers), *options]
 
