@@ -27,7 +27,8 @@ from pathlib import Path
 
 from ilrs_graph.load import load_shipped
 
-from .generate import generate, write
+from .generate import write
+from .memory import dataset
 from .measure import Query, Running, start, throughput, wait_until_idle
 from .run import RESULTS, SHIPPED, load_mix
 from .targets import CORES, OURS, TARGETS, Data, Target, missing, our_server
@@ -96,10 +97,12 @@ def main(argv: list[str] | None = None) -> int:
         if (why := missing(target)) is not None:
             print(f"{target.name}: {why}", file=sys.stderr)
             return 2
-    quads = load_shipped().quads if args.size == SHIPPED else generate(int(args.size))
-    trig, nquads = write(quads, RESULTS / "data", f"ilrs-{args.size}")
-    data = Data(len(quads), trig, nquads)
-    del quads
+    if args.size == SHIPPED:
+        quads = load_shipped().quads
+        data = Data(len(quads), *write(quads, RESULTS / "data", f"ilrs-{SHIPPED}"))
+        del quads
+    else:
+        data = dataset(int(args.size))  # the files of an earlier run, when there are some
     workdir = RESULTS / "cpu-cost"
     workdir.mkdir(parents=True, exist_ok=True)
     mix = load_mix()
