@@ -5,10 +5,11 @@ CPU spent (the engine waiting for memory, process overhead) or CPU left idle (a 
 others). Here each target in turn answers the same fixed work, passes of the benchmark's mix over 4
 connections, each request a new text, and the machine's CPU time is read from /proc/stat around each
 run: the requests per second, the CPU-seconds spent per request, and how many cores were busy on
-average (docs/performance.md, "Where the CPU goes at 100k quads"). Linux only. The benchmark's memory
-sampler is stopped during the runs: it reads every process's memory four times a second, CPU counted
-here (as wrk's is, alike for every target). Targets are those of bench/targets.py, and ours again with
-other limits (--ours-with)::
+average (docs/performance.md, "Where the CPU goes at 100k quads"). Each round begins with another
+target, and every target is also set against the first one round by round. Linux only. The
+benchmark's memory sampler is stopped during the runs: it reads every process's memory four times a
+second, CPU counted here (as wrk's is, alike for every target). Targets are those of
+bench/targets.py, and ours again with other limits (--ours-with)::
 
     .venv/bin/python -m bench.cpu_cost [--size 100000] [--passes 3] [--rounds 3] [--connections 4] \\
         [--target oxigraph-memory --target ilrs-graph-2-workers] [--ours-with executors=1,max_executors=1]
@@ -50,6 +51,33 @@ class Round:
     cpu_seconds_per_request: float
     busy_cores: float  # CPU-seconds spent over the seconds between the two readings
     failed: int
+
+
+@dataclass(frozen=True)
+class Against:
+    """One target against another round by round: the machine's speed moves between rounds by more
+    than the differences sought (docs/performance.md), so each round's two runs, minutes apart, are
+    compared with each other rather than each target's median round with the other's."""
+    requests_per_second: float  # the median of the rounds' ratios
+    cpu_per_request: float
+    rounds_ahead: int  # rounds where it answered more requests per second
+    rounds: int
+
+    def wording(self, other: str) -> str:
+        return (f"against {other} round by round: {self.requests_per_second:.2f}x the requests/s and "
+                f"{self.cpu_per_request:.2f}x the CPU per request (medians), ahead in {self.rounds_ahead} "
+                f"of {self.rounds} rounds")
+
+
+def against(mine: list[Round], theirs: list[Round]) -> Against | None:
+    """None when the other target has no round to compare with (nothing answered, or under /proc/stat's
+    10-ms tick spent)."""
+    pairs = [(m, t) for m, t in zip(mine, theirs, strict=True) if t.requests_per_second and t.cpu_seconds_per_request]
+    if not pairs:
+        return None
+    return Against(statistics.median(m.requests_per_second / t.requests_per_second for m, t in pairs),
+                   statistics.median(m.cpu_seconds_per_request / t.cpu_seconds_per_request for m, t in pairs),
+                   sum(m.requests_per_second > t.requests_per_second for m, t in pairs), len(pairs))
 
 
 def ours_with(limits: str) -> Target:
@@ -119,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             running[-1].sampler.stop()
         for number in range(1, args.rounds + 1):
-            for each in running:
+            turn = (number - 1) % len(running)  # each round begins with another target, as make bench's do
+            for each in running[turn:] + running[:turn]:
                 done = measure(each, running, mix, args.passes, args.connections, workdir)
                 rounds[each.target.name].append(done)
                 print(f"round {number}  {each.target.name:50} {done.requests_per_second:9.2f} req/s  "
@@ -130,10 +159,13 @@ def main(argv: list[str] | None = None) -> int:
             each.stop()
     print(f"\n{data.quads:,} quads, {args.passes} passes of the mix a run, {args.connections} connections, "
           f"medians of {args.rounds} rounds ({os.cpu_count()} cores):")
+    first = targets[0].name
     for name, done in rounds.items():
         print(f"  {name:50} {statistics.median(r.requests_per_second for r in done):9.2f} req/s  "
               f"{statistics.median(r.cpu_seconds_per_request for r in done) * 1000:9.2f} CPU-ms/request  "
               f"{statistics.median(r.busy_cores for r in done):4.2f} cores busy")
+        if name != first and (compared := against(done, rounds[first])) is not None:
+            print(f"  {'':50} {compared.wording(first)}")
     return 0
 
 

@@ -311,10 +311,27 @@ def test_cpu_cost_measures_our_server_on_the_same_work_and_says_what_it_spent(tm
     assert cpu_cost.main(["--size", "shipped", "--passes", "3", "--rounds", "1", "--target", OURS,
                           "--ours-with", "executors=1,max_executors=1"]) == 0
     summary = capsys.readouterr().out.split("medians of 1 rounds")[1].splitlines()[1:]
-    assert [line.split("  ")[1].strip() for line in summary] == [OURS, f"{OURS} (executors=1,max_executors=1)"]
-    for line in summary:
+    medians, comparison = summary[:2], summary[2]
+    assert [line.split("  ")[1].strip() for line in medians] == [OURS, f"{OURS} (executors=1,max_executors=1)"]
+    assert re.search(rf"against {OURS} round by round: [\d.]+x the requests/s .* ahead in [01] of 1 rounds$",
+                     comparison)
+    for line in medians:
         rate, cpu_ms, cores = (float(figure) for figure in re.findall(r"([\d.]+) (?:req/s|CPU-ms|cores)", line))
         assert rate > 0 and 0 < cpu_ms < 1000 and 0 < cores <= os.cpu_count() + 0.25  # /proc/stat counts 10-ms ticks
+
+
+def test_cpu_cost_sets_each_round_against_the_same_round_of_the_first_target():
+    """A machine slower in one round slows both targets there: the ratios are taken within rounds."""
+    def rounds(*rates):
+        return [cpu_cost.Round(rate, 1 / rate, 2.0, 0) for rate in rates]
+    theirs, mine = rounds(10, 20, 12), rounds(9, 19, 13)  # medians 12 and 13; behind in two rounds of three
+    compared = cpu_cost.against(mine, theirs)
+    assert (compared.rounds_ahead, compared.rounds) == (1, 3)
+    assert compared.requests_per_second == pytest.approx(0.95)
+    assert compared.cpu_per_request == pytest.approx(1 / 0.95)
+    with pytest.raises(ValueError):
+        cpu_cost.against(mine, theirs[:2])
+    assert cpu_cost.against(mine[:1], [cpu_cost.Round(0.0, 0.0, 0.0, 5)]) is None  # it answered nothing
 
 
 def test_cpu_cost_refuses_a_size_that_is_not_a_number_of_quads(capsys):
