@@ -32,7 +32,7 @@ from .generate import write
 from .memory import dataset
 from .measure import Query, Running, start, throughput, wait_until_idle
 from .run import RESULTS, SHIPPED, load_mix
-from .targets import CORES, OURS, TARGETS, Data, Target, missing, our_server
+from .targets import CORES, OURS, REFERENCE, TARGETS, Data, Target, missing, our_server
 
 # /proc/stat's first line: user nice system idle iowait irq softirq steal (guest time is within user).
 _BUSY_FIELDS = (0, 1, 2, 5, 6)
@@ -104,7 +104,7 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--target", action="append", choices=[target.name for target in TARGETS],
-                        help=f"repeat for several (default: oxigraph-memory and {OURS})")
+                        help=f"repeat for several (default: {REFERENCE} and {OURS})")
     parser.add_argument("--ours-with", action="append", default=[], metavar="LIMITS",
                         help="also ours with these --limit options, e.g. executors=1,max_executors=1")
     args = parser.parse_args(argv)
@@ -119,7 +119,7 @@ def options(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = options(argv)
-    targets = [next(t for t in TARGETS if t.name == name) for name in args.target or ("oxigraph-memory", OURS)]
+    targets = [next(t for t in TARGETS if t.name == name) for name in args.target or (REFERENCE, OURS)]
     targets += [ours_with(limits) for limits in args.ours_with]
     for target in targets:
         if (why := missing(target)) is not None:
