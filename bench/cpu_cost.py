@@ -12,7 +12,18 @@ second, CPU counted here (as wrk's is, alike for every target). Targets are thos
 bench/targets.py, and ours again with other limits (--ours-with)::
 
     .venv/bin/python -m bench.cpu_cost [--size 100000] [--passes 3] [--rounds 3] [--connections 4] \\
-        [--target oxigraph-memory --target ilrs-graph-2-workers] [--ours-with executors=1,max_executors=1]
+        [--target oxigraph-memory --target ilrs-graph-2-workers] [--ours-with executors=1,max_executors=1] \\
+        [--together]
+
+With --together the targets answer the same work at the same time, each with its own wrk, and each
+one's CPU is read from its own processes (those that ended counted through the parent that reaped
+them): the machine's speed, which drifts between runs minutes apart by more than the differences
+sought, then weighs on all of them alike. Their requests per second are then shares of one machine;
+the CPU per request is the figure to compare. Each round after the first starts the servers anew: a
+server keeps its standing for as long as it runs (a few percent either way, as where its memory lies
+moves its speed), so one pair of servers can mislead however many rounds it runs. Sharing the cores,
+a long query takes longer than alone: a server that stops it at a time limit then spends less on it,
+so give ours a longer one (--ours-with timeout_seconds=60).
 """
 
 from __future__ import annotations
@@ -22,9 +33,12 @@ import os
 import shutil
 import statistics
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import psutil
 
 from ilrs_graph.load import load_shipped
 
@@ -61,12 +75,13 @@ class Against:
     requests_per_second: float  # the median of the rounds' ratios
     cpu_per_request: float
     rounds_ahead: int  # rounds where it answered more requests per second
+    rounds_cheaper: int  # rounds where it spent less CPU per request
     rounds: int
 
     def wording(self, other: str) -> str:
         return (f"against {other} round by round: {self.requests_per_second:.2f}x the requests/s and "
                 f"{self.cpu_per_request:.2f}x the CPU per request (medians), ahead in {self.rounds_ahead} "
-                f"of {self.rounds} rounds")
+                f"and cheaper in {self.rounds_cheaper} of {self.rounds} rounds")
 
 
 def against(mine: list[Round], theirs: list[Round]) -> Against | None:
@@ -77,7 +92,8 @@ def against(mine: list[Round], theirs: list[Round]) -> Against | None:
         return None
     return Against(statistics.median(m.requests_per_second / t.requests_per_second for m, t in pairs),
                    statistics.median(m.cpu_seconds_per_request / t.cpu_seconds_per_request for m, t in pairs),
-                   sum(m.requests_per_second > t.requests_per_second for m, t in pairs), len(pairs))
+                   sum(m.requests_per_second > t.requests_per_second for m, t in pairs),
+                   sum(m.cpu_seconds_per_request < t.cpu_seconds_per_request for m, t in pairs), len(pairs))
 
 
 def ours_with(limits: str) -> Target:
@@ -97,6 +113,52 @@ def measure(running: Running, everyone: list[Running], mix: list[Query], passes:
     return Round(result.requests_per_second, spent / max(result.requests, 1), spent / seconds, result.errors)
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU-seconds spent by process ``pid`` and its descendants: each living one's own, and those that
+    have ended (a closed executor, a replaced worker) through the children's times of their parent."""
+    root = psutil.Process(pid)
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:  # ended since it was listed: its parent counts it once reaped
+            continue
+        total += times.user + times.system + times.children_user + times.children_system
+    return total
+
+
+def measure_together(everyone: list[Running], mix: list[Query], passes: int, connections: int,
+                     workdir: Path) -> list[Round]:
+    """One fixed-work run of ``passes`` of ``mix`` against every target at once, each with its own wrk;
+    each target's CPU from its own processes, counted until its last answer."""
+    wait_until_idle(*everyone)
+    done: list[Round | BaseException | None] = [None] * len(everyone)
+
+    def run(index: int, running: Running, spent_before: float) -> None:
+        try:
+            began = time.perf_counter()
+            result = throughput(running, mix, connections=connections, seconds=600, unique=True,
+                                workdir=workdir / str(index), idle_first=[running], passes=passes)
+            spent, seconds = tree_cpu_seconds(running.process.pid) - spent_before, time.perf_counter() - began
+            done[index] = Round(result.requests_per_second, spent / max(result.requests, 1), spent / seconds,
+                                result.errors)
+        except BaseException as failed:  # told in the main thread
+            done[index] = failed
+
+    for index in range(len(everyone)):
+        (workdir / str(index)).mkdir(exist_ok=True)
+    threads = [threading.Thread(target=run, args=(index, running, tree_cpu_seconds(running.process.pid)))
+               for index, running in enumerate(everyone)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for result in done:
+        if isinstance(result, BaseException):
+            raise result
+    return done
+
+
 def options(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", default="100000", help=f"generated quads, or '{SHIPPED}' for the shipped graph")
@@ -107,6 +169,8 @@ def options(argv: list[str] | None) -> argparse.Namespace:
                         help=f"repeat for several (default: {REFERENCE} and {OURS})")
     parser.add_argument("--ours-with", action="append", default=[], metavar="LIMITS",
                         help="also ours with these --limit options, e.g. executors=1,max_executors=1")
+    parser.add_argument("--together", action="store_true",
+                        help="every target answers the same work at the same time; compare CPU per request")
     args = parser.parse_args(argv)
     if args.size != SHIPPED and not args.size.isdigit():
         parser.error(f"--size: a number of quads or '{SHIPPED}', not {args.size!r}")
@@ -147,9 +211,17 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             running[-1].sampler.stop()
         for number in range(1, args.rounds + 1):
-            turn = (number - 1) % len(running)  # each round begins with another target, as make bench's do
-            for each in running[turn:] + running[:turn]:
-                done = measure(each, running, mix, args.passes, args.connections, workdir)
+            if args.together:
+                if number > 1:  # a server keeps its standing for its life: each round has fresh ones
+                    for each in running:
+                        each.restart(data, workdir, within=300)
+                        each.sampler.stop()
+                measured = zip(running, measure_together(running, mix, args.passes, args.connections, workdir))
+            else:
+                turn = (number - 1) % len(running)  # each round begins with another target, as make bench's do
+                measured = ((each, measure(each, running, mix, args.passes, args.connections, workdir))
+                            for each in running[turn:] + running[:turn])
+            for each, done in measured:
                 rounds[each.target.name].append(done)
                 print(f"round {number}  {each.target.name:50} {done.requests_per_second:9.2f} req/s  "
                       f"{done.cpu_seconds_per_request * 1000:9.2f} CPU-ms/request  {done.busy_cores:4.2f} cores busy"
@@ -157,8 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for each in running:
             each.stop()
+    how = "all targets at once" if args.together else "the targets taking turns"
     print(f"\n{data.quads:,} quads, {args.passes} passes of the mix a run, {args.connections} connections, "
-          f"medians of {args.rounds} rounds ({os.cpu_count()} cores):")
+          f"{how}, medians of {args.rounds} rounds ({os.cpu_count()} cores):")
     first = targets[0].name
     for name, done in rounds.items():
         print(f"  {name:50} {statistics.median(r.requests_per_second for r in done):9.2f} req/s  "

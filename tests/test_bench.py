@@ -313,11 +313,41 @@ def test_cpu_cost_measures_our_server_on_the_same_work_and_says_what_it_spent(tm
     summary = capsys.readouterr().out.split("medians of 1 rounds")[1].splitlines()[1:]
     medians, comparison = summary[:2], summary[2]
     assert [line.split("  ")[1].strip() for line in medians] == [OURS, f"{OURS} (executors=1,max_executors=1)"]
-    assert re.search(rf"against {OURS} round by round: [\d.]+x the requests/s .* ahead in [01] of 1 rounds$",
-                     comparison)
+    assert re.search(rf"against {OURS} round by round: [\d.]+x the requests/s .* ahead in [01] and cheaper in [01] "
+                     r"of 1 rounds$", comparison)
     for line in medians:
         rate, cpu_ms, cores = (float(figure) for figure in re.findall(r"([\d.]+) (?:req/s|CPU-ms|cores)", line))
         assert rate > 0 and 0 < cpu_ms < 1000 and 0 < cores <= os.cpu_count() + 0.25  # /proc/stat counts 10-ms ticks
+
+
+def test_cpu_cost_together_runs_every_target_at_once_and_counts_each_ones_own_cpu(tmp_path, monkeypatch, capsys):
+    """--together: both servers answer the same fixed work at the same time, started anew for the
+    second round; each one's CPU is its own processes' (not the machine's), so each figure stays within
+    what the run's seconds allow."""
+    monkeypatch.setattr(cpu_cost, "RESULTS", tmp_path)
+    assert cpu_cost.main(["--size", "shipped", "--passes", "3", "--rounds", "2", "--target", OURS,
+                          "--ours-with", "executors=1,max_executors=1", "--together"]) == 0
+    out = capsys.readouterr().out
+    assert "all targets at once, medians of 2 rounds" in out
+    measured = [line for line in out.splitlines() if line.startswith("round ")]
+    assert [line.split("  ")[1].strip() for line in measured] == [OURS, f"{OURS} (executors=1,max_executors=1)"] * 2
+    for line in measured:
+        rate, cpu_ms, cores = (float(figure) for figure in re.findall(r"([\d.]+) (?:req/s|CPU-ms|cores)", line))
+        assert rate > 0 and 0 < cpu_ms < 1000 and 0 < cores <= os.cpu_count() + 0.25
+
+
+def test_a_process_trees_cpu_counts_the_children_that_have_ended(tmp_path):
+    """An executor closed, or a worker replaced, has spent CPU its server must still be charged with."""
+    spin = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass\n"
+    parent = subprocess.Popen([sys.executable, "-c", f"import subprocess, sys, time\n"
+                               f"subprocess.run([sys.executable, '-c', {spin!r}])\n"
+                               f"print('reaped', flush=True)\ntime.sleep(30)\n"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout.readline() == "reaped\n"
+        assert cpu_cost.tree_cpu_seconds(parent.pid) >= 0.3
+    finally:
+        parent.kill()
+        parent.wait()
 
 
 def test_cpu_cost_sets_each_round_against_the_same_round_of_the_first_target():
@@ -326,7 +356,7 @@ def test_cpu_cost_sets_each_round_against_the_same_round_of_the_first_target():
         return [cpu_cost.Round(rate, 1 / rate, 2.0, 0) for rate in rates]
     theirs, mine = rounds(10, 20, 12), rounds(9, 19, 13)  # medians 12 and 13; behind in two rounds of three
     compared = cpu_cost.against(mine, theirs)
-    assert (compared.rounds_ahead, compared.rounds) == (1, 3)
+    assert (compared.rounds_ahead, compared.rounds_cheaper, compared.rounds) == (1, 1, 3)
     assert compared.requests_per_second == pytest.approx(0.95)
     assert compared.cpu_per_request == pytest.approx(1 / 0.95)
     with pytest.raises(ValueError):
