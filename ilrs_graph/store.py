@@ -114,7 +114,8 @@ class OxigraphEngine(Engine):
         self.store = ox.Store()
         # Oxigraph's own union default graph repeats a triple once per graph that holds it; the merge,
         # stored as the default graph, gives each triple once, as SPARQL's RDF merge does. Stored
-        # first, since most queries read it: at 1M quads they then ran 3–9 % faster.
+        # first, since most queries read it: at 1M quads they then ran 3–9 % faster. Queries reading
+        # the named graphs are dearer for it (docs/performance.md, "At the same time at 100k quads").
         self.store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
         self.store.extend(quads)
 
