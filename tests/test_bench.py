@@ -321,9 +321,9 @@ def test_cpu_cost_measures_our_server_on_the_same_work_and_says_what_it_spent(tm
 
 
 def test_cpu_cost_together_runs_every_target_at_once_and_counts_each_ones_own_cpu(tmp_path, monkeypatch, capsys):
-    """--together: both servers answer the same fixed work at the same time, started anew for the
-    second round; each one's CPU is its own processes' (not the machine's), so each figure stays within
-    what the run's seconds allow."""
+    """--together, end to end: both servers answer the same fixed work at the same time, and are started
+    anew for the second round; each reports its requests per second, CPU per request and busy cores
+    (its own processes', as the next test shows)."""
     monkeypatch.setattr(cpu_cost, "RESULTS", tmp_path)
     assert cpu_cost.main(["--size", "shipped", "--passes", "3", "--rounds", "2", "--target", OURS,
                           "--ours-with", "executors=1,max_executors=1", "--together"]) == 0
@@ -336,7 +336,7 @@ def test_cpu_cost_together_runs_every_target_at_once_and_counts_each_ones_own_cp
         assert rate > 0 and 0 < cpu_ms < 1000 and 0 < cores <= os.cpu_count() + 0.25
 
 
-def test_a_process_trees_cpu_counts_the_children_that_have_ended(tmp_path):
+def test_a_process_trees_cpu_counts_the_children_that_have_ended():
     """An executor closed, or a worker replaced, has spent CPU its server must still be charged with."""
     spin = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass\n"
     parent = subprocess.Popen([sys.executable, "-c", f"import subprocess, sys, time\n"
