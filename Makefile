@@ -37,6 +37,8 @@ screenshots: install
 # make bench QUICK=1 — the shipped graph only, fewer samples (a few minutes); SIZES=shipped,10000 to choose sizes.
 bench: install
 	command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
+	$(BIN)/python -c 'import ctypes.util, sys; sys.exit(ctypes.util.find_library("mimalloc") is None)' || \
+		{ $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libmimalloc2.0; }
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick,--sizes $(SIZES))
 

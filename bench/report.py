@@ -12,6 +12,8 @@ from importlib import metadata
 
 import psutil
 
+from ilrs_graph import memory
+
 from .targets import OURS, REFERENCE, program
 
 ROCKSDB = "oxigraph-rocksdb"
@@ -45,6 +47,7 @@ def environment() -> dict:
                          "oxigraph server": output(program("oxigraph") or "oxigraph", "--version"),
                          "rdflib": version("rdflib"), "rdflib-endpoint": version("rdflib-endpoint"),
                          "gunicorn": version("gunicorn"), "flask": version("flask"),
+                         "mimalloc (ours' allocator)": memory.mimalloc_version() or "not installed",
                          "wrk": output("wrk", "--version")}}
 
 

@@ -14,7 +14,7 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-from . import __version__
+from . import __version__, memory
 from .namespaces import BASE, ONTOLOGY
 from .query import Limits, is_seconds
 from .wording import article, counted
@@ -26,6 +26,7 @@ TIMEOUT_REFUSED = "--timeout must be a number of seconds above 0"
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    args.own_command_line = argv is None  # this process is the command: serve may start it again (mimalloc)
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         *others, last = args.command_names
@@ -140,6 +141,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--base-url", metavar="URL",
                        help="the URL clients reach the server at (behind a proxy), for the URLs it writes: the "
                             "service description's endpoint, VoID's dumps (default: each request's Host)")
+    serve.add_argument("--allocator", choices=("auto", memory.MIMALLOC, memory.SYSTEM), default="auto",
+                       help="how the server allocates memory: auto (the default) uses mimalloc where it is installed "
+                            f"({memory.MIMALLOC_PACKAGE}), which makes queries about 5 %% cheaper; mimalloc "
+                            "insists on it (exit 2 without it); system keeps the C library's malloc")
     serve.set_defaults(run=_serve)
 
     export = commands.add_parser(
@@ -418,6 +423,10 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    without_mimalloc = _start_again_with_mimalloc(args)  # first: what runs before is run twice
+    if without_mimalloc and args.allocator == memory.MIMALLOC:
+        return _fail(f"--allocator mimalloc: {without_mimalloc}")
+
     from ilrs_server import Config, create_app
     from ilrs_server.run import claimed_port, listen, log_to_stderr, serve
 
@@ -471,10 +480,27 @@ def _serve(args: argparse.Namespace) -> int:
     except OSError as error:  # another server, binding it with SO_REUSEADDR too, listened on it first
         return _fail(_cannot_listen(args, error))
     source = f", from the store {args.store}" if args.store else ""
-    logging.getLogger("ilrs_server").info("Serving the ILRS Knowledge Graph at http://%s:%s/ (%s%s)",
-                                          args.host, args.port, counted(args.workers, "worker"), source)
+    allocator = memory.allocator_in_use() if without_mimalloc is None else f"{memory.SYSTEM}: {without_mimalloc}"
+    logging.getLogger("ilrs_server").info("Serving the ILRS Knowledge Graph at http://%s:%s/ (%s%s; allocator %s)",
+                                          args.host, args.port, counted(args.workers, "worker"), source, allocator)
     serve(app, listener=listener, workers=args.workers)
     return EXIT_OK
+
+
+def _start_again_with_mimalloc(args: argparse.Namespace) -> str | None:
+    """Replace this process with the same command, mimalloc preloaded, when --allocator asks for mimalloc
+    (auto: where installed) and it is not in use yet. Returns only when the process goes on as it is: with
+    why mimalloc is not used where it was asked for, else None."""
+    if args.allocator == memory.SYSTEM or memory.allocator_in_use() == memory.MIMALLOC:
+        return None
+    library = memory.mimalloc_library()
+    if library is None:
+        return f"mimalloc is not installed ({memory.MIMALLOC_PACKAGE})"
+    if memory.preload_was_tried():
+        return f"{library} could not be preloaded"
+    if not args.own_command_line:
+        return f"a server started from Python cannot start itself again: preload it (LD_PRELOAD={library})"
+    memory.relaunch_with_mimalloc(library)
 
 
 def _cannot_listen(args: argparse.Namespace, error: OSError) -> str:

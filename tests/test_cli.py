@@ -417,7 +417,7 @@ def test_the_port_is_held_while_the_data_loads_and_one_taken_meanwhile_is_refuse
 def test_the_server_says_how_many_workers_it_runs_in_the_singular_too():
     with running_server_process("--data", FIXTURES / "base.trig", workers=1) as served:
         started = served.log.read_text()
-    assert "(1 worker)" in started, started
+    assert "(1 worker;" in started, started
 
 
 # gunicorn's own lines ("[2026-12-06 07:36:09 +0000] [17153] [INFO] Booting worker…"), and ours with the name of
