@@ -423,7 +423,7 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    without_mimalloc = _start_again_with_mimalloc(args)  # first: what runs before is run twice
+    without_mimalloc = _start_again_with_mimalloc(args)  # first: what ran before would run again
     if without_mimalloc and args.allocator == memory.MIMALLOC:
         return _fail(f"--allocator mimalloc: {without_mimalloc}")
 
@@ -500,7 +500,10 @@ def _start_again_with_mimalloc(args: argparse.Namespace) -> str | None:
         return f"{library} could not be preloaded"
     if not args.own_command_line:
         return f"a server started from Python cannot start itself again: preload it (LD_PRELOAD={library})"
-    memory.relaunch_with_mimalloc(library)
+    try:
+        memory.relaunch_with_mimalloc(library)
+    except OSError as error:  # the interpreter cannot be run again (gone, or no longer executable)
+        return f"the server could not start itself again: {error.strerror or error}"
 
 
 def _cannot_listen(args: argparse.Namespace, error: OSError) -> str:
