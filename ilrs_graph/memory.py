@@ -1,11 +1,12 @@
 """How the server's processes allocate memory: with mimalloc where it is installed, and so that memory
 freed is memory given back.
 
-The engine allocates and frees a great deal while it answers (joined solutions, mostly). mimalloc does it
-for less CPU than glibc's malloc: about 5 % per query at 100k quads and 6 % at 1M, for the same peak
-memory (docs/performance.md, "The allocator: mimalloc"). It is a C library, not a Python package, so it is used
-when the system has it (Debian and Ubuntu: libmimalloc2.0); the server then starts itself again with it
-preloaded (:func:`relaunch_with_mimalloc`), since an allocator must be in place before anything is allocated.
+The engine allocates and frees a great deal while it answers (joined solutions, mostly). mimalloc does
+it for less CPU than glibc's malloc: about 5 % per query at 100k quads and 6 % at 1M, for the same peak
+memory (docs/performance.md, "The allocator: mimalloc"). It is a C library, not a Python package, so it
+is used when the system has it (Debian and Ubuntu: libmimalloc2.0); the server then starts itself again
+with it preloaded (:func:`relaunch_with_mimalloc`), since an allocator must be in place before anything
+is allocated.
 
 Under glibc's malloc, answers pass through a worker's threads as large byte strings. With glibc's
 defaults each thread may get its own arena, and the size above which a block is mapped on its own (and
@@ -62,8 +63,9 @@ def preload_was_tried() -> bool:
 
 
 def relaunch_with_mimalloc(library: str) -> NoReturn:
-    """Replace this process with the same command, ``library`` preloaded (does not return). Only a process
-    started from its own command line may do this; nothing it opened survives (sockets close on exec)."""
+    """Replace this process with the same command, ``library`` preloaded: returns only by OSError, when the
+    interpreter cannot be run. Only a process started from its own command line may do this; nothing it
+    opened survives (sockets close on exec)."""
     preloaded = " ".join(filter(None, [library, os.environ.get("LD_PRELOAD")]))
     sys.stdout.flush()
     sys.stderr.flush()
