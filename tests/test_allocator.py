@@ -6,6 +6,7 @@ libmimalloc2.0`; .ci/run does it)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -109,6 +110,21 @@ def test_a_server_started_from_python_does_not_start_itself_again(capsys):
     assert capsys.readouterr().err == ("ilrs-graph: error: --allocator mimalloc: a server started from Python "
                                        f"cannot start itself again: preload it (LD_PRELOAD={LIBRARY})\n")
 
+
+
+@needs_mimalloc
+@in_a_process_without_mimalloc
+def test_a_server_that_cannot_run_its_interpreter_again_says_why(monkeypatch, capsys):
+    """An interpreter gone since the server started cannot be arranged here: execve fails as it then does.
+    The server says so in one line (exit 2 under --allocator mimalloc) instead of a traceback."""
+    def interpreter_gone(path, argv, env):
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
+
+    monkeypatch.setattr(os, "execve", interpreter_gone)
+    monkeypatch.setattr(sys, "argv", ["ilrs-graph", "serve", "--port", str(free_port()), "--allocator", "mimalloc"])
+    assert cli.main() == 2
+    assert capsys.readouterr().err == ("ilrs-graph: error: --allocator mimalloc: the server could not start itself "
+                                       "again: No such file or directory\n")
 
 @needs_mimalloc
 def test_memory_freed_under_mimalloc_is_given_back():
